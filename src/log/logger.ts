@@ -1,0 +1,74 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger } from 'pino';
+
+/**
+ * Paths pino censors wherever they appear. Secrets are also kept out of log calls by design
+ * (ids and counts only); this list is the net under that rule (reliability.md S-06).
+ */
+export const REDACT_PATHS = [
+  'authorization',
+  'Authorization',
+  'headers.authorization',
+  'headers.Authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
+  'req.headers.authorization',
+  'err.config.headers.authorization',
+  'token',
+  'bearerToken',
+  'password',
+  'bindPassword',
+  'bindCredentials',
+  'clientSecret',
+  'clientState',
+  'accessToken',
+  '*.token',
+  '*.bearerToken',
+  '*.password',
+  '*.bindPassword',
+  '*.bindCredentials',
+  '*.clientSecret',
+  '*.clientState',
+  '*.accessToken',
+  '*.*.token',
+  '*.*.bearerToken',
+  '*.*.password',
+  '*.*.bindPassword',
+  '*.*.clientSecret',
+];
+
+export interface LoggerOptions {
+  level?: string;
+  /** Defaults to stderr, so machine output on stdout (`--json`) stays clean. */
+  destination?: DestinationStream;
+  /** Extra literal secret values to scrub from any message or field (the configured tokens). */
+  secrets?: readonly string[];
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const secrets = (options.secrets ?? []).filter((s) => s.length >= 4);
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { app: 'icsync' },
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      hooks: secrets.length === 0 ? undefined : { streamWrite: (line) => scrub(line, secrets) },
+    },
+    options.destination ?? pino.destination({ fd: 2, sync: true }),
+  );
+}
+
+/** Replaces every occurrence of a known secret value, whatever field or message carries it. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+  }
+  return out;
+}
+
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

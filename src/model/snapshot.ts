@@ -1,0 +1,23 @@
+import type { SourceKind } from './ids.js';
+import type { Group } from './group.js';
+import type { User } from './user.js';
+
+/**
+ * A complete read of one source. A source returns one only after the last page of every
+ * collection was read; anything less throws instead (reliability.md, lesson 1).
+ */
+export interface Snapshot {
+  sourceId: string;
+  sourceKind: SourceKind;
+  users: User[];
+  groups: Group[];
+  readAt: string;
+  /** Member references the source could not resolve to an object in scope (kept for the report). */
+  unresolvedMembers: UnresolvedMember[];
+}
+
+export interface UnresolvedMember {
+  group: string;
+  member: string;
+  reason: string;
+}

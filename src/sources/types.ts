@@ -1,0 +1,26 @@
+import type { SourceKind } from '../model/ids.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { Group } from '../model/group.js';
+import type { User } from '../model/user.js';
+
+/**
+ * The contract every source implements. A read is all-or-nothing: `readSnapshot` resolves only
+ * with a complete snapshot and throws `SourceReadError` otherwise, so a partial read never
+ * reaches the planner (reliability.md F1, F-07).
+ */
+export interface SourceConnector {
+  readonly id: string;
+  readonly kind: SourceKind;
+  readSnapshot(signal: AbortSignal): Promise<Snapshot>;
+  close(): Promise<void>;
+}
+
+/** Targeted re-reads for webhook-triggered syncs. */
+export interface SupportsReread {
+  rereadUser(immutableId: string, signal: AbortSignal): Promise<User | null>;
+  rereadGroup(immutableId: string, signal: AbortSignal): Promise<Group | null>;
+}
+
+export function supportsReread(s: SourceConnector): s is SourceConnector & SupportsReread {
+  return 'rereadUser' in s && 'rereadGroup' in s;
+}
