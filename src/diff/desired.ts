@@ -1,0 +1,86 @@
+import type { DesiredGroup, DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
+import type { ExternalId } from '../model/ids.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { resolveGroupCollisions, resolveUserCollisions } from './collisions.js';
+import { isReservedName } from './constraints.js';
+import type { Finding } from './findings.js';
+import { flattenGroups } from './flatten.js';
+import { normalizeUser, type NameFallback } from './normalize-user.js';
+import { sanitizeText } from './sanitize.js';
+
+export interface DesiredOptions {
+  nameFallback: NameFallback;
+  maxNestingDepth: number;
+}
+
+/**
+ * What AWS should hold, derived from complete source snapshots. `inScope` lists every object the
+ * sources returned, including those skipped for invalid data: a skipped object is never treated
+ * as "left scope", so a data-quality problem cannot deactivate anyone.
+ */
+export interface DesiredState {
+  users: DesiredUser[];
+  groups: DesiredGroup[];
+  inScope: Set<string>;
+  /** In scope but skipped; their existing AWS memberships are left untouched. */
+  skippedUsers: Set<string>;
+  findings: Finding[];
+}
+
+export function buildDesiredState(
+  snapshots: readonly Snapshot[],
+  current: { users: readonly TargetUser[]; groups: readonly TargetGroup[] },
+  options: DesiredOptions,
+): DesiredState {
+  const findings: Finding[] = [];
+  const inScope = new Set<string>();
+  const normalized: DesiredUser[] = [];
+  for (const snap of snapshots) {
+    for (const u of snap.users) {
+      inScope.add(u.externalId);
+      const r = normalizeUser(u, options.nameFallback);
+      findings.push(...r.findings);
+      if (r.user) normalized.push(r.user);
+    }
+    for (const m of snap.unresolvedMembers) {
+      findings.push({ object: 'membership', externalId: m.group, action: 'skipped', field: 'members', reason: `${m.member}: ${m.reason}` });
+    }
+  }
+  const users = resolveUserCollisions(normalized, current.users);
+  findings.push(...users.findings);
+  const kept = new Set<string>(users.users.map((u) => u.externalId));
+  const skippedUsers = new Set([...inScope].filter((id) => !kept.has(id)));
+
+  const groups = buildGroups(snapshots, kept, options, inScope, findings);
+  const resolved = resolveGroupCollisions(groups, current.groups);
+  findings.push(...resolved.findings);
+  return { users: users.users, groups: resolved.groups, inScope, skippedUsers, findings };
+}
+
+function buildGroups(
+  snapshots: readonly Snapshot[],
+  keptUsers: Set<string>,
+  options: DesiredOptions,
+  inScope: Set<string>,
+  findings: Finding[],
+): DesiredGroup[] {
+  const groups: DesiredGroup[] = [];
+  for (const snap of snapshots) {
+    const flat = flattenGroups(snap.groups, options.maxNestingDepth);
+    findings.push(...flat.findings);
+    for (const g of snap.groups) {
+      inScope.add(g.externalId);
+      const name = sanitizeText(g.displayName);
+      if (!name.value || isReservedName(name.value)) {
+        findings.push({ object: 'group', externalId: g.externalId, action: 'skipped', field: 'displayName', reason: name.value ? `"${name.value}" is a name reserved by AWS` : 'displayName is empty' });
+        continue;
+      }
+      if (name.changed && name.reason) {
+        findings.push({ object: 'group', externalId: g.externalId, action: 'altered', field: 'displayName', reason: name.reason });
+      }
+      const members = (flat.members.get(g.externalId) ?? []).filter((m: ExternalId) => keptUsers.has(m));
+      groups.push({ externalId: g.externalId, displayName: name.value, members });
+    }
+  }
+  return groups;
+}

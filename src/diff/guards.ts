@@ -1,0 +1,56 @@
+import type { BrakeEvaluation, Operation } from './plan.js';
+
+/**
+ * The deletion brake (reliability.md F-09, after Entra's accidental-deletion prevention, Okta's
+ * import safeguards, SailPoint and HelloID): if a plan would deactivate, delete or remove
+ * memberships beyond the threshold, none of it is applied. Default threshold: more than
+ * max(5 % of managed objects, 10). `absolute` replaces the computed threshold.
+ */
+export interface BrakePolicy {
+  percent: number;
+  minimum: number;
+  absolute?: number;
+}
+
+export const DEFAULT_BRAKE: BrakePolicy = { percent: 5, minimum: 10 };
+
+export function countDestructive(operations: readonly Operation[]): number {
+  let n = 0;
+  for (const op of operations) {
+    if (op.kind === 'removeMembers') n += op.members.length;
+    else if (op.kind === 'deactivateUser' || op.kind === 'deleteUser' || op.kind === 'deleteGroup') n += 1;
+  }
+  return n;
+}
+
+export function evaluateBrake(operations: readonly Operation[], managedObjects: number, policy: BrakePolicy): BrakeEvaluation {
+  const destructive = countDestructive(operations);
+  const threshold = policy.absolute ?? Math.max(Math.ceil((policy.percent / 100) * managedObjects), policy.minimum);
+  return { destructive, threshold, managedObjects, blocked: destructive > threshold };
+}
+
+/**
+ * "Source shrank" guard (reliability.md F-08): a source that returns nothing, or far fewer
+ * objects than last time, is refused unless the operator explicitly allows it. Returns the
+ * reason to refuse, or undefined.
+ */
+export function checkSourceSize(
+  sourceId: string,
+  now: { users: number; groups: number },
+  last: { users: number; groups: number } | undefined,
+  policy: { maxShrinkPercent: number; allowEmpty: boolean; allowShrink: boolean },
+): string | undefined {
+  if (now.users === 0 && !policy.allowEmpty) {
+    return `source ${sourceId} returned no users; refusing to plan (use --allow-empty-source if this is intended)`;
+  }
+  if (!last || policy.allowShrink) return undefined;
+  for (const kind of ['users', 'groups'] as const) {
+    const before = last[kind];
+    if (before === 0) continue;
+    const shrink = ((before - now[kind]) / before) * 100;
+    if (shrink > policy.maxShrinkPercent) {
+      return `source ${sourceId} returned ${now[kind]} ${kind}, ${shrink.toFixed(1)} % fewer than the ${before} of the last run (limit ${policy.maxShrinkPercent} %); refusing to plan (use --allow-shrink if this is intended)`;
+    }
+  }
+  return undefined;
+}

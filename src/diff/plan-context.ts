@@ -1,0 +1,52 @@
+import type { TargetGroup, TargetUser } from '../model/aws.js';
+import type { ScimId } from '../model/ids.js';
+import type { DesiredState } from './desired.js';
+import type { Finding } from './findings.js';
+import type { BrakePolicy } from './guards.js';
+import type { Operation } from './plan.js';
+
+export interface PlanPolicy {
+  /** `<sourceId>:` of every source read in this run: the only externalIds we may change. */
+  managedPrefixes: readonly string[];
+  /** Claim pre-existing AWS objects without an externalId by userName / displayName. */
+  adopt: boolean;
+  deleteGracePeriodMs: number;
+  now: number;
+  /** externalId → ISO time it was first seen out of scope (kept by the state store). */
+  outOfScopeSince: Readonly<Record<string, string>>;
+  brake: BrakePolicy;
+}
+
+export interface CurrentState {
+  users: readonly TargetUser[];
+  groups: readonly TargetGroup[];
+  /** Group SCIM id → member user SCIM ids, for every managed group (and adoption candidates). */
+  members: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** Everything the planner derives about ownership once, shared by the user and group passes. */
+export interface PlanContext {
+  policy: PlanPolicy;
+  desired: DesiredState;
+  current: CurrentState;
+  isOwned(externalId: string | undefined): boolean;
+  /** our externalId → AWS id, for users that exist (or are adopted) before this plan runs. */
+  userIds: Map<string, ScimId>;
+  usersById: Map<string, TargetUser>;
+  ops: Operation[];
+  findings: Finding[];
+}
+
+export function graceExpired(policy: PlanPolicy, externalId: string): boolean {
+  const since = policy.outOfScopeSince[externalId];
+  if (!since) return false;
+  return policy.now - Date.parse(since) >= policy.deleteGracePeriodMs;
+}
+
+export function pendingReason(policy: PlanPolicy, externalId: string): string {
+  const since = policy.outOfScopeSince[externalId];
+  const start = since ? Date.parse(since) : policy.now;
+  const days = Math.max(0, (start + policy.deleteGracePeriodMs - policy.now) / 86_400_000);
+  return `out of scope since ${new Date(start).toISOString()}; deleted after the grace period (${days.toFixed(1)} days left)`;
+}
+

@@ -1,0 +1,94 @@
+import type { DesiredGroup, TargetGroup } from '../model/aws.js';
+import { foldKey } from './collisions.js';
+import { AWS_MANAGED_GROUP_PREFIX, isReservedName, MAX_MEMBER_CHANGES_PER_PATCH } from './constraints.js';
+import type { ObjectRef } from './plan.js';
+import { graceExpired, pendingReason, type PlanContext } from './plan-context.js';
+
+/**
+ * Groups are matched by externalId; a new displayName is a rename on the same AWS id, never a
+ * delete + create, which would drop the group's permission-set assignments (aws-scim.md, "Ids
+ * and renames"; ssosync #166, #291).
+ */
+export function planGroups(ctx: PlanContext): void {
+  const owned = new Map<string, TargetGroup>();
+  const byName = new Map<string, TargetGroup>();
+  for (const t of ctx.current.groups) {
+    if (ctx.isOwned(t.externalId)) owned.set(t.externalId!, t);
+    byName.set(foldKey(t.displayName), t);
+  }
+  for (const d of ctx.desired.groups) {
+    const t = owned.get(d.externalId);
+    const ref = t ? updateGroup(ctx, d, t) : createOrAdoptGroup(ctx, d, byName.get(foldKey(d.displayName)));
+    if (ref) planMembers(ctx, d, ref, ref.id ? ctx.current.members.get(ref.id) : new Set());
+  }
+  for (const t of owned.values()) {
+    if (ctx.desired.inScope.has(t.externalId!)) continue;
+    if (graceExpired(ctx.policy, t.externalId!)) {
+      ctx.ops.push({ kind: 'deleteGroup', target: { externalId: t.externalId!, id: t.id }, displayName: t.displayName });
+    } else {
+      ctx.findings.push({ object: 'group', externalId: t.externalId!, action: 'pending-delete', reason: pendingReason(ctx.policy, t.externalId!) });
+    }
+  }
+}
+
+function updateGroup(ctx: PlanContext, d: DesiredGroup, t: TargetGroup): ObjectRef {
+  const target = { externalId: d.externalId, id: t.id };
+  if (t.displayName.normalize('NFC') !== d.displayName) {
+    ctx.ops.push({ kind: 'renameGroup', target, from: t.displayName, displayName: d.displayName });
+  }
+  return target;
+}
+
+function createOrAdoptGroup(ctx: PlanContext, d: DesiredGroup, holder: TargetGroup | undefined): ObjectRef | undefined {
+  if (!holder) {
+    ctx.ops.push({ kind: 'createGroup', externalId: d.externalId, displayName: d.displayName });
+    return { externalId: d.externalId };
+  }
+  const protectedName = holder.displayName.startsWith(AWS_MANAGED_GROUP_PREFIX) || isReservedName(holder.displayName);
+  if (!holder.externalId && ctx.policy.adopt && !protectedName) {
+    ctx.ops.push({ kind: 'adoptGroup', target: { externalId: d.externalId, id: holder.id }, displayName: d.displayName });
+    return { externalId: d.externalId, id: holder.id };
+  }
+  const reason = protectedName
+    ? `displayName "${holder.displayName}" belongs to an AWS-managed or reserved group; never touched`
+    : ctx.isOwned(holder.externalId)
+      ? `displayName is held by managed group ${holder.externalId} (AWS id ${holder.id}); created once that group is renamed or deleted`
+      : holder.externalId
+        ? `displayName is held by AWS group ${holder.id}, which belongs to another system; never overwritten`
+        : `displayName is held by unmanaged AWS group ${holder.id}; enable adopt mode to claim it`;
+  ctx.findings.push({ object: 'group', externalId: d.externalId, action: 'conflict', field: 'displayName', reason });
+  return undefined;
+}
+
+/**
+ * Membership is diffed as sets and sent as add/remove deltas of at most 100 members per PATCH
+ * (DG/patchgroup); `replace` is never used (AWS rejects it, and it would be all-or-nothing).
+ * Members that are not ours (hand-added users) and in-scope users skipped for invalid data are
+ * never removed.
+ */
+function planMembers(ctx: PlanContext, d: DesiredGroup, group: ObjectRef, current: ReadonlySet<string> | undefined): void {
+  if (!current) throw new Error(`planner: membership of group ${group.id} was not read`);
+  const wanted = new Set<string>();
+  const adds: ObjectRef[] = [];
+  for (const ext of d.members) {
+    const id = ctx.userIds.get(ext);
+    if (id) wanted.add(id);
+    if (!id || !current.has(id)) adds.push(id ? { externalId: ext, id } : { externalId: ext });
+  }
+  const removes: ObjectRef[] = [];
+  for (const id of current) {
+    if (wanted.has(id)) continue;
+    const ext = ctx.usersById.get(id)?.externalId;
+    if (!ext || !ctx.isOwned(ext) || ctx.desired.skippedUsers.has(ext)) continue;
+    removes.push({ externalId: ext, id: id as ObjectRef['id'] });
+  }
+  const byExt = (a: ObjectRef, b: ObjectRef): number => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0);
+  for (const chunk of chunks(adds.sort(byExt))) ctx.ops.push({ kind: 'addMembers', group, members: chunk });
+  for (const chunk of chunks(removes.sort(byExt))) ctx.ops.push({ kind: 'removeMembers', group, members: chunk });
+}
+
+function chunks<T>(items: readonly T[], size = MAX_MEMBER_CHANGES_PER_PATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,69 @@
+import type { AwsUserAttributes, DesiredUser } from '../model/aws.js';
+import type { ScimId } from '../model/ids.js';
+import type { Finding } from './findings.js';
+
+/**
+ * A plan is data: the exact list of SCIM writes a sync would send, in the order they must run.
+ * `diff` prints it, `sync` applies it, and both print the same hash for the same inputs.
+ */
+
+/** A reference to an AWS object by our externalId; `id` is known unless the object is created by this plan. */
+export interface ObjectRef {
+  externalId: string;
+  id?: ScimId;
+}
+
+/** One attribute to set (`value`) or clear (`value: null`), by SCIM path. */
+export interface AttributeChange {
+  path: string;
+  value: unknown;
+}
+
+export type Operation =
+  | { kind: 'createUser'; user: DesiredUser }
+  | { kind: 'patchUser'; target: Required<ObjectRef>; changes: AttributeChange[] }
+  | { kind: 'adoptUser'; target: Required<ObjectRef>; changes: AttributeChange[] }
+  | { kind: 'deactivateUser'; target: Required<ObjectRef>; reason: 'left-scope' | 'disabled-in-source' }
+  | { kind: 'deleteUser'; target: Required<ObjectRef>; userName: string }
+  | { kind: 'createGroup'; externalId: string; displayName: string }
+  | { kind: 'adoptGroup'; target: Required<ObjectRef>; displayName: string }
+  | { kind: 'renameGroup'; target: Required<ObjectRef>; from: string; displayName: string }
+  | { kind: 'deleteGroup'; target: Required<ObjectRef>; displayName: string }
+  | { kind: 'addMembers'; group: ObjectRef; members: ObjectRef[] }
+  | { kind: 'removeMembers'; group: ObjectRef; members: ObjectRef[] };
+
+export type OperationKind = Operation['kind'];
+
+/**
+ * Phases run strictly one after another: users and groups exist before members are added,
+ * removals come before deactivation, and deletes come last (a group's members must be resolvable).
+ */
+export const PHASES: readonly (readonly OperationKind[])[] = [
+  ['createUser', 'adoptUser', 'patchUser'],
+  ['createGroup', 'adoptGroup', 'renameGroup'],
+  ['addMembers'],
+  ['removeMembers'],
+  ['deactivateUser'],
+  ['deleteGroup', 'deleteUser'],
+];
+
+export const DESTRUCTIVE_KINDS: ReadonlySet<OperationKind> = new Set(['deactivateUser', 'deleteUser', 'deleteGroup', 'removeMembers']);
+
+export interface BrakeEvaluation {
+  destructive: number;
+  threshold: number;
+  managedObjects: number;
+  blocked: boolean;
+}
+
+export interface Plan {
+  operations: Operation[];
+  findings: Finding[];
+  counts: Record<OperationKind, number>;
+  /** Individual membership changes (a PATCH carries up to 100). */
+  membershipChanges: { add: number; remove: number };
+  brake: BrakeEvaluation;
+  hash: string;
+}
+
+export type { AwsUserAttributes };

@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { ext, group, snapshot, SOURCE_ID, targetGroup, targetUser, user } from '../../test/helpers/builders.js';
+import type { TargetGroup, TargetUser } from '../model/aws.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { buildDesiredState } from './desired.js';
+import type { PlanPolicy } from './plan-context.js';
+import { planChanges } from './planner.js';
+
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+const DAY = 86_400_000;
+
+function plan(
+  snap: Snapshot,
+  current: { users?: TargetUser[]; groups?: TargetGroup[]; members?: Record<string, string[]> } = {},
+  policy: Partial<PlanPolicy> = {},
+) {
+  const users = current.users ?? [];
+  const groups = current.groups ?? [];
+  const members = new Map<string, Set<string>>();
+  for (const g of groups) members.set(g.id, new Set(current.members?.[g.id] ?? []));
+  const desired = buildDesiredState([snap], { users, groups }, { nameFallback: 'derive', maxNestingDepth: 10 });
+  return planChanges(desired, { users, groups, members }, {
+    managedPrefixes: [`${SOURCE_ID}:`],
+    adopt: false,
+    deleteGracePeriodMs: 30 * DAY,
+    now: NOW,
+    outOfScopeSince: {},
+    brake: { percent: 5, minimum: 10 },
+    ...policy,
+  });
+}
+
+const owned = (id: string, over: Partial<TargetUser> = {}) => targetUser(id, { externalId: ext(id), ...over });
+const ownedGroup = (id: string, over: Partial<TargetGroup> = {}) => targetGroup(id, { externalId: ext(id), ...over });
+
+describe('planChanges', () => {
+  it('plans nothing when AWS already matches the source', () => {
+    const p = plan(snapshot([user('a'), user('b')], [group('g', ['a', 'b'])]), {
+      users: [owned('a'), owned('b')],
+      groups: [ownedGroup('g')],
+      members: { 'aws-g-g': ['aws-a', 'aws-b'] },
+    });
+    expect(p.operations).toEqual([]);
+  });
+
+  it('creates users, then the group, then adds members by externalId', () => {
+    const p = plan(snapshot([user('a')], [group('g', ['a'])]));
+    expect(p.operations.map((o) => o.kind)).toEqual(['createUser', 'createGroup', 'addMembers']);
+    expect(p.operations[2]).toMatchObject({ group: { externalId: ext('g') }, members: [{ externalId: ext('a') }] });
+  });
+
+  it('renames a user with a PATCH on the same AWS id, never delete + create', () => {
+    const p = plan(snapshot([user('a', { userName: 'alice.new@example.com' })]), { users: [owned('a')] });
+    expect(p.operations).toEqual([
+      { kind: 'patchUser', target: { externalId: ext('a'), id: 'aws-a' }, changes: [{ path: 'userName', value: 'alice.new@example.com' }] },
+    ]);
+  });
+
+  it('renames a group with a PATCH on the same AWS id', () => {
+    const p = plan(snapshot([], [group('g', [], [], { displayName: 'Platform' })]), { groups: [ownedGroup('g')] });
+    expect(p.operations).toEqual([{ kind: 'renameGroup', target: { externalId: ext('g'), id: 'aws-g-g' }, from: 'Group g', displayName: 'Platform' }]);
+  });
+
+  it('does not bind a recycled email to the old AWS user of a different immutable id', () => {
+    const p = plan(snapshot([user('new-person', { userName: 'old@example.com', emails: [{ value: 'old@example.com' }] })]), {
+      users: [owned('old-person', { userName: 'old@example.com', emails: [{ value: 'old@example.com', primary: true }] })],
+    });
+    expect(p.operations).toEqual([{ kind: 'deactivateUser', target: { externalId: ext('old-person'), id: 'aws-old-person' }, reason: 'left-scope' }]);
+    expect(p.findings).toContainEqual(expect.objectContaining({ externalId: ext('new-person'), action: 'conflict' }));
+  });
+
+  it('chunks 100 members into one PATCH and 101 into two', () => {
+    const ids = Array.from({ length: 101 }, (_, i) => `u${String(i).padStart(3, '0')}`);
+    const hundred = plan(snapshot(ids.slice(0, 100).map((id) => user(id)), [group('g', ids.slice(0, 100))]));
+    const adds100 = hundred.operations.filter((o) => o.kind === 'addMembers');
+    expect(adds100.map((o) => o.kind === 'addMembers' && o.members.length)).toEqual([100]);
+    const hundredOne = plan(snapshot(ids.map((id) => user(id)), [group('g', ids)]));
+    const adds101 = hundredOne.operations.filter((o) => o.kind === 'addMembers');
+    expect(adds101.map((o) => o.kind === 'addMembers' && o.members.length)).toEqual([100, 1]);
+  });
+
+  it('never touches objects outside our externalId namespace', () => {
+    const p = plan(snapshot([user('a')]), {
+      users: [owned('a'), targetUser('admin', { userName: 'Administrator' }), targetUser('x', { externalId: 'other-tool:x' })],
+      groups: [targetGroup('ct', { displayName: 'AWSControlTowerAdmins' }), targetGroup('hand')],
+    });
+    expect(p.operations).toEqual([]);
+  });
+
+  it('deactivates a user who left scope and deletes only after the grace period', () => {
+    const fresh = plan(snapshot([user('a')]), { users: [owned('a'), owned('gone')] });
+    expect(fresh.operations).toEqual([{ kind: 'deactivateUser', target: { externalId: ext('gone'), id: 'aws-gone' }, reason: 'left-scope' }]);
+    const inactive = owned('gone', { active: false });
+    const early = plan(snapshot([user('a')]), { users: [owned('a'), inactive] }, { outOfScopeSince: { [ext('gone')]: new Date(NOW - 29 * DAY).toISOString() } });
+    expect(early.operations).toEqual([]);
+    expect(early.findings).toContainEqual(expect.objectContaining({ externalId: ext('gone'), action: 'pending-delete' }));
+    const late = plan(snapshot([user('a')]), { users: [owned('a'), inactive] }, { outOfScopeSince: { [ext('gone')]: new Date(NOW - 31 * DAY).toISOString() } });
+    expect(late.operations.map((o) => o.kind)).toEqual(['deleteUser']);
+  });
+
+  it('never deactivates an in-scope user that was skipped for invalid data, nor drops its memberships', () => {
+    const p = plan(snapshot([user('a'), user('bad', { userName: 'bad:name' })], [group('g', ['a', 'bad'])]), {
+      users: [owned('a'), owned('bad', { userName: 'bad@example.com' })],
+      groups: [ownedGroup('g')],
+      members: { 'aws-g-g': ['aws-a', 'aws-bad'] },
+    });
+    expect(p.operations).toEqual([]);
+    expect(p.findings).toContainEqual(expect.objectContaining({ externalId: ext('bad'), action: 'skipped', field: 'userName' }));
+  });
+
+  it('keeps hand-added members of a managed group', () => {
+    const p = plan(snapshot([user('a')], [group('g', ['a'])]), {
+      users: [owned('a'), targetUser('hand')],
+      groups: [ownedGroup('g')],
+      members: { 'aws-g-g': ['aws-a', 'aws-hand'] },
+    });
+    expect(p.operations).toEqual([]);
+  });
+
+  it('blocks the plan at threshold 3 with 4 removals and passes with 3', () => {
+    const members = ['a', 'b', 'c', 'd', 'e'];
+    const current = {
+      users: members.map((m) => owned(m)),
+      groups: [ownedGroup('g')],
+      members: { 'aws-g-g': members.map((m) => `aws-${m}`) },
+    };
+    const four = plan(snapshot(members.map((m) => user(m)), [group('g', ['a'])]), current, { brake: { percent: 5, minimum: 10, absolute: 3 } });
+    expect(four.brake).toMatchObject({ destructive: 4, threshold: 3, blocked: true });
+    const three = plan(snapshot(members.map((m) => user(m)), [group('g', ['a', 'b'])]), current, { brake: { percent: 5, minimum: 10, absolute: 3 } });
+    expect(three.brake).toMatchObject({ destructive: 3, blocked: false });
+  });
+
+  it('uses max(5 % of managed objects, 10) as the default threshold', () => {
+    const users = Array.from({ length: 400 }, (_, i) => owned(`u${i}`));
+    const p = plan(snapshot(users.slice(0, 379).map((u) => user(u.externalId!.split(':')[1]!))), { users });
+    expect(p.brake).toMatchObject({ destructive: 21, threshold: 20, managedObjects: 400, blocked: true });
+  });
+
+  it('adopts a pre-existing user without externalId only in adopt mode', () => {
+    const current = { users: [targetUser('a')] };
+    expect(plan(snapshot([user('a')]), current).operations).toEqual([]);
+    const adopted = plan(snapshot([user('a')]), current, { adopt: true });
+    expect(adopted.operations).toEqual([
+      { kind: 'adoptUser', target: { externalId: ext('a'), id: 'aws-a' }, changes: [{ path: 'externalId', value: ext('a') }] },
+    ]);
+  });
+
+  it('gives the same hash for the same inputs and a different one when the plan differs', () => {
+    const a = plan(snapshot([user('a'), user('b')], [group('g', ['a', 'b'])]));
+    const b = plan(snapshot([user('b'), user('a')], [group('g', ['b', 'a'])]));
+    const c = plan(snapshot([user('a')], [group('g', ['a'])]));
+    expect(a.hash).toBe(b.hash);
+    expect(a.hash).not.toBe(c.hash);
+  });
+
+  it('flattens nested groups and terminates on a cycle', () => {
+    const snap = snapshot([user('a'), user('b')], [group('x', ['a'], ['y']), group('y', ['b'], ['x'])]);
+    const p = plan(snap);
+    const adds = p.operations.filter((o) => o.kind === 'addMembers');
+    expect(adds.map((o) => o.kind === 'addMembers' && o.members.map((m) => m.externalId))).toEqual([
+      [ext('a'), ext('b')],
+      [ext('a'), ext('b')],
+    ]);
+    expect(p.findings.filter((f) => f.reason.includes('cycle'))).toHaveLength(2);
+  });
+
+  it('reactivates a returning user and deactivates one disabled in the source', () => {
+    const p = plan(snapshot([user('back'), user('off', { active: false })]), {
+      users: [owned('back', { active: false }), owned('off')],
+    });
+    expect(p.operations).toEqual([
+      { kind: 'patchUser', target: { externalId: ext('back'), id: 'aws-back' }, changes: [{ path: 'active', value: true }] },
+      { kind: 'deactivateUser', target: { externalId: ext('off'), id: 'aws-off' }, reason: 'disabled-in-source' },
+    ]);
+  });
+
+  it('compares names after NFC so an NFD spelling does not update every run', () => {
+    const nfd = 'Jose\u0301';
+    const p = plan(snapshot([user('j', { displayName: nfd })]), { users: [owned('j', { displayName: 'Jos\u00e9' })] });
+    expect(p.operations).toEqual([]);
+  });
+});

@@ -1,0 +1,142 @@
+import type { DesiredUser, TargetUser } from '../model/aws.js';
+import { foldKey } from './collisions.js';
+import type { DesiredState } from './desired.js';
+import { compareFindings } from './findings.js';
+import { evaluateBrake } from './guards.js';
+import { planHash } from './hash.js';
+import { graceExpired, pendingReason, type CurrentState, type PlanContext, type PlanPolicy } from './plan-context.js';
+import { planGroups } from './plan-groups.js';
+import { PHASES, type Operation, type OperationKind, type Plan } from './plan.js';
+import { userChanges } from './user-changes.js';
+
+/**
+ * The pure planner: desired state + current AWS state → the exact writes to make.
+ * No I/O, no logging, no clock (the caller passes `now`).
+ */
+export function planChanges(desired: DesiredState, current: CurrentState, policy: PlanPolicy): Plan {
+  const ctx: PlanContext = {
+    policy,
+    desired,
+    current,
+    isOwned: (ext) => ext !== undefined && policy.managedPrefixes.some((p) => ext.startsWith(p)),
+    userIds: new Map(),
+    usersById: new Map(current.users.map((u) => [u.id, u])),
+    ops: [],
+    findings: [...desired.findings],
+  };
+  planUsers(ctx);
+  planGroups(ctx);
+  const operations = sortOperations(ctx.ops);
+  const managed = current.users.filter((u) => ctx.isOwned(u.externalId)).length + current.groups.filter((g) => ctx.isOwned(g.externalId)).length;
+  return {
+    operations,
+    findings: ctx.findings.sort(compareFindings),
+    counts: countKinds(operations),
+    membershipChanges: countMembershipChanges(operations),
+    brake: evaluateBrake(operations, managed, policy.brake),
+    hash: planHash(operations),
+  };
+}
+
+function planUsers(ctx: PlanContext): void {
+  const owned = new Map<string, TargetUser>();
+  const byKey = new Map<string, TargetUser>();
+  for (const t of ctx.current.users) {
+    if (ctx.isOwned(t.externalId)) owned.set(t.externalId!, t);
+    byKey.set(`u:${foldKey(t.userName)}`, t);
+    const email = t.emails[0]?.value;
+    if (email) byKey.set(`e:${foldKey(email)}`, t);
+  }
+  for (const d of ctx.desired.users) {
+    const t = owned.get(d.externalId);
+    if (t) updateUser(ctx, d, t);
+    else createOrAdoptUser(ctx, d, byKey);
+  }
+  for (const t of owned.values()) {
+    if (!ctx.desired.inScope.has(t.externalId!)) retireUser(ctx, t);
+  }
+}
+
+function updateUser(ctx: PlanContext, d: DesiredUser, t: TargetUser): void {
+  ctx.userIds.set(d.externalId, t.id);
+  const target = { externalId: d.externalId, id: t.id };
+  const changes = userChanges(d, t);
+  if (!t.active && d.active) changes.push({ path: 'active', value: true });
+  if (changes.length > 0) ctx.ops.push({ kind: 'patchUser', target, changes });
+  if (t.active && !d.active) ctx.ops.push({ kind: 'deactivateUser', target, reason: 'disabled-in-source' });
+}
+
+function createOrAdoptUser(ctx: PlanContext, d: DesiredUser, byKey: Map<string, TargetUser>): void {
+  const email = d.emails[0]?.value;
+  const holder = byKey.get(`u:${foldKey(d.userName)}`) ?? (email ? byKey.get(`e:${foldKey(email)}`) : undefined);
+  if (!holder) {
+    ctx.ops.push({ kind: 'createUser', user: d });
+    return;
+  }
+  if (!holder.externalId && ctx.policy.adopt) {
+    ctx.userIds.set(d.externalId, holder.id);
+    const changes = [{ path: 'externalId', value: d.externalId }, ...userChanges(d, holder)];
+    if (holder.active !== d.active) changes.push({ path: 'active', value: d.active });
+    ctx.ops.push({ kind: 'adoptUser', target: { externalId: d.externalId, id: holder.id }, changes });
+    return;
+  }
+  const reason = ctx.isOwned(holder.externalId)
+    ? `userName or email is still held by managed user ${holder.externalId} (AWS id ${holder.id}), which no longer matches; a new externalId never inherits another user's AWS identity, so this user is created once that user is deleted or renamed`
+    : holder.externalId
+      ? `userName or email is held by AWS user ${holder.id}, which belongs to another system (externalId not ours); never overwritten`
+      : `userName or email is held by unmanaged AWS user ${holder.id}; enable adopt mode to claim it`;
+  ctx.findings.push({ object: 'user', externalId: d.externalId, action: 'conflict', field: 'userName', reason });
+}
+
+/** Leaving scope deactivates first; the hard delete waits for the grace period (reliability.md B-12). */
+function retireUser(ctx: PlanContext, t: TargetUser): void {
+  const target = { externalId: t.externalId!, id: t.id };
+  if (t.active) {
+    ctx.ops.push({ kind: 'deactivateUser', target, reason: 'left-scope' });
+    return;
+  }
+  if (graceExpired(ctx.policy, t.externalId!)) {
+    ctx.ops.push({ kind: 'deleteUser', target, userName: t.userName });
+    return;
+  }
+  ctx.findings.push({ object: 'user', externalId: t.externalId!, action: 'pending-delete', reason: pendingReason(ctx.policy, t.externalId!) });
+}
+
+function sortOperations(ops: Operation[]): Operation[] {
+  const phase = new Map<OperationKind, number>();
+  PHASES.forEach((kinds, i) => kinds.forEach((k) => phase.set(k, i)));
+  const key = (op: Operation): string => {
+    switch (op.kind) {
+      case 'createUser':
+        return op.user.externalId;
+      case 'createGroup':
+        return op.externalId;
+      case 'addMembers':
+      case 'removeMembers':
+        return `${op.group.externalId}\u0000${op.members[0]?.externalId ?? ''}`;
+      default:
+        return op.target.externalId;
+    }
+  };
+  return ops
+    .map((op) => ({ op, p: phase.get(op.kind) ?? 99, k: key(op) }))
+    .sort((a, b) => a.p - b.p || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) || a.op.kind.localeCompare(b.op.kind))
+    .map((x) => x.op);
+}
+
+function countKinds(ops: readonly Operation[]): Record<OperationKind, number> {
+  const counts = Object.fromEntries(PHASES.flat().map((k) => [k, 0])) as Record<OperationKind, number>;
+  for (const op of ops) counts[op.kind] += 1;
+  return counts;
+}
+
+function countMembershipChanges(ops: readonly Operation[]): { add: number; remove: number } {
+  let add = 0;
+  let remove = 0;
+  for (const op of ops) {
+    if (op.kind === 'addMembers') add += op.members.length;
+    if (op.kind === 'removeMembers') remove += op.members.length;
+  }
+  return { add, remove };
+}
+export type { CurrentState, PlanPolicy } from './plan-context.js';

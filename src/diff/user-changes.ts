@@ -1,0 +1,55 @@
+import type { AwsUserAttributes } from '../model/aws.js';
+import { SCHEMA_ENTERPRISE_USER } from '../scim/wire.js';
+import type { AttributeChange } from './plan.js';
+
+const SIMPLE = ['userName', 'displayName', 'nickName', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone'] as const;
+const NAME_PARTS = ['givenName', 'familyName', 'middleName', 'formatted', 'honorificPrefix', 'honorificSuffix'] as const;
+const LISTS = ['emails', 'phoneNumbers', 'addresses'] as const;
+const ENTERPRISE = ['employeeNumber', 'costCenter', 'organization', 'division', 'department'] as const;
+
+/**
+ * The attribute changes that turn `current` into `desired`, as SCIM paths that PatchUser accepts
+ * (DG/patchuser lists the modifiable attributes; enterprise attributes use the full URN path as in
+ * Microsoft's AWS gallery mapping). `active` is not compared here: deactivation is its own
+ * operation so the deletion brake can count it. Strings compare after NFC so NFC/NFD spellings
+ * never cause a perpetual update (reliability.md B-07).
+ */
+export function userChanges(desired: AwsUserAttributes, current: AwsUserAttributes): AttributeChange[] {
+  const changes: AttributeChange[] = [];
+  for (const key of SIMPLE) diffValue(changes, key, desired[key], current[key]);
+  for (const part of NAME_PARTS) diffValue(changes, `name.${part}`, desired.name[part], current.name[part]);
+  for (const key of LISTS) {
+    const want = canonicalList(desired[key]);
+    if (want !== canonicalList(current[key])) {
+      changes.push({ path: key, value: desired[key].length > 0 ? desired[key] : null });
+    }
+  }
+  for (const key of ENTERPRISE) {
+    diffValue(changes, `${SCHEMA_ENTERPRISE_USER}:${key}`, desired.enterprise[key], current.enterprise[key]);
+  }
+  return changes;
+}
+
+function diffValue(changes: AttributeChange[], path: string, want: string | undefined, have: string | undefined): void {
+  const w = norm(want);
+  if (w === norm(have)) return;
+  changes.push({ path, value: w ?? null });
+}
+
+function norm(v: string | undefined): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = v.normalize('NFC');
+  return n === '' ? undefined : n;
+}
+
+/** Order-insensitive, key-order-insensitive, NFC-normalised form of a single-valued list. */
+function canonicalList(values: readonly object[]): string {
+  return JSON.stringify(
+    values.map((v) =>
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined && x !== null && x !== '')
+        .map(([k, x]) => [k, typeof x === 'string' ? x.normalize('NFC') : x] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    ),
+  );
+}
