@@ -1,0 +1,148 @@
+import type { Operation, Plan } from '../diff/plan.js';
+import { PHASES } from '../diff/plan.js';
+import type { Logger } from '../log/logger.js';
+import type { RequestLimiter } from '../scim/limiter.js';
+import { applyOperation } from './apply-operation.js';
+import { backoffDelay, sleep } from './backoff.js';
+import { classifyFailure, describeError, type OperationResult } from './outcome.js';
+import type { ApplyContext } from './port.js';
+
+export interface ExecutorSettings {
+  concurrency: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** A run throttled (429) for longer than this in total stops retrying; 429 alone never fails an operation before that. */
+  maxThrottleWaitMs: number;
+}
+
+export interface ExecutionResult {
+  results: OperationResult[];
+  /** Set when AWS rejected the credentials (401/403): the run stopped at once. */
+  aborted?: 'credentials';
+  throttledMs: number;
+  /** Attempts made across all operations (an attempt may send several requests). */
+  attempts: number;
+  elapsedMs: number;
+}
+
+export interface ExecutorDeps {
+  ctx: ApplyContext;
+  limiter: RequestLimiter;
+  logger: Logger;
+  settings: ExecutorSettings;
+  onProgress?: (done: number, total: number) => void;
+  random?: () => number;
+}
+
+/**
+ * The in-process executor: phases in order (users → groups → members → removals → deactivation →
+ * deletes), operations within a phase concurrently. A 429 pauses every writer through the shared
+ * limiter and is retried without consuming an attempt; 5xx and network errors retry with bounded
+ * jittered backoff; 401/403 stop the run at once (reliability.md F-01, F-02, F-06).
+ */
+export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<ExecutionResult> {
+  const started = performance.now();
+  const run: RunState = { aborted: false, throttledMs: 0, attempts: 0, done: 0 };
+  const results: OperationResult[] = new Array(plan.operations.length);
+  const indexed = plan.operations.map((op, index) => ({ op, index }));
+  for (const kinds of PHASES) {
+    const phase = indexed.filter((x) => kinds.includes(x.op.kind));
+    await pool(phase, deps.settings.concurrency, async ({ op, index }) => {
+      results[index] = run.aborted ? skipped(op, index, 'run stopped: credentials rejected') : await runOperation(op, index, deps, run);
+      run.done += 1;
+      deps.onProgress?.(run.done, plan.operations.length);
+    });
+  }
+  return {
+    results,
+    ...(run.aborted ? { aborted: 'credentials' as const } : {}),
+    throttledMs: Math.round(run.throttledMs),
+    attempts: run.attempts,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+interface RunState {
+  aborted: boolean;
+  throttledMs: number;
+  attempts: number;
+  done: number;
+}
+
+async function runOperation(op: Operation, index: number, deps: ExecutorDeps, run: RunState): Promise<OperationResult> {
+  const { settings, logger } = deps;
+  const random = deps.random ?? Math.random;
+  let attempts = 0;
+  let throttles = 0;
+  let ambiguous = false;
+  for (;;) {
+    if (run.aborted) return skipped(op, index, 'run stopped: credentials rejected');
+    attempts += 1;
+    try {
+      run.attempts += 1;
+      const note = await applyOperation(op, deps.ctx, ambiguous);
+      return { index, kind: op.kind, externalId: externalIdOf(op), status: 'applied', attempts, ...(note ? { note } : {}) };
+    } catch (err) {
+      const failure = classifyFailure(err);
+      if (failure === 'auth') {
+        run.aborted = true;
+        logger.error({ err, op: op.kind }, 'AWS rejected the SCIM credentials; stopping the run');
+        return failed(op, index, attempts, err);
+      }
+      if (failure === 'throttle') {
+        attempts -= 1;
+        throttles += 1;
+        const wait = retryAfterOf(err) ?? backoffDelay(throttles, settings.retryBaseMs, settings.retryMaxMs, random);
+        deps.limiter.pause(wait);
+        run.throttledMs += wait;
+        if (run.throttledMs > settings.maxThrottleWaitMs) return failed(op, index, attempts, err);
+        logger.debug({ op: op.kind, waitMs: wait }, 'throttled by AWS (429); all writers paused');
+        continue;
+      }
+      if (failure === 'permanent' || attempts >= settings.maxAttempts) return failed(op, index, attempts, err);
+      ambiguous = true;
+      const wait = backoffDelay(attempts, settings.retryBaseMs, settings.retryMaxMs, random);
+      logger.warn({ op: op.kind, externalId: externalIdOf(op), attempt: attempts, waitMs: wait, err }, 'SCIM write failed; retrying after re-reading state');
+      await sleep(wait);
+    }
+  }
+}
+
+function retryAfterOf(err: unknown): number | undefined {
+  const ms = (err as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof ms === 'number' ? ms : undefined;
+}
+
+export function externalIdOf(op: Operation): string {
+  switch (op.kind) {
+    case 'createUser':
+      return op.user.externalId;
+    case 'createGroup':
+      return op.externalId;
+    case 'addMembers':
+    case 'removeMembers':
+      return op.group.externalId;
+    default:
+      return op.target.externalId;
+  }
+}
+
+function failed(op: Operation, index: number, attempts: number, err: unknown): OperationResult {
+  return { index, kind: op.kind, externalId: externalIdOf(op), status: 'failed', attempts, error: describeError(err) };
+}
+
+function skipped(op: Operation, index: number, note: string): OperationResult {
+  return { index, kind: op.kind, externalId: externalIdOf(op), status: 'skipped', attempts: 0, note };
+}
+
+async function pool<T>(items: readonly T[], concurrency: number, worker: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await worker(item);
+    }
+  });
+  await Promise.all(lanes);
+}

@@ -1,0 +1,46 @@
+import { SyncError } from '../errors.js';
+import { ScimError, ScimTransportError } from '../scim/errors.js';
+
+/** How the executor must react to a failed attempt. */
+export type FailureClass = 'throttle' | 'retryable' | 'auth' | 'permanent';
+
+export function classifyFailure(err: unknown): FailureClass {
+  if (err instanceof ScimError) {
+    if (err.isThrottle) return 'throttle';
+    if (err.isAuth) return 'auth';
+    if (err.isServer) return 'retryable';
+    return 'permanent';
+  }
+  if (err instanceof ScimTransportError) return 'retryable';
+  if (err instanceof OperationError) return 'permanent';
+  return 'retryable';
+}
+
+/** A deterministic failure of one operation that no retry can fix (a conflict, a missing dependency). */
+export class OperationError extends SyncError {
+  readonly reason: 'conflict' | 'dependency' | 'not-found' | 'unconfirmed';
+
+  constructor(reason: OperationError['reason'], message: string, options?: { cause?: unknown }) {
+    super('SCIM_ERROR', message, options);
+    this.reason = reason;
+  }
+}
+
+/** What happened to one operation, for the run report. */
+export interface OperationResult {
+  index: number;
+  kind: string;
+  externalId: string;
+  status: 'applied' | 'failed' | 'skipped';
+  attempts: number;
+  note?: string;
+  error?: { code: string; status?: number; detail?: string; requestId?: string; message: string };
+}
+
+export function describeError(err: unknown): NonNullable<OperationResult['error']> {
+  if (err instanceof ScimError) {
+    return { code: err.code, status: err.status, detail: err.detail, requestId: err.requestId, message: err.message };
+  }
+  if (err instanceof SyncError) return { code: err.code, message: err.message };
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}

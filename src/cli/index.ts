@@ -1,0 +1,123 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load.js';
+import { ConfigError, SyncError } from '../errors.js';
+import { EXIT } from '../sync/exit-codes.js';
+import { runSync, type RunResult } from '../sync/run.js';
+import { compose } from './compose.js';
+import { runEmulatorCommand } from './emulator-command.js';
+import { renderPlan, renderReport } from './render.js';
+
+export const USAGE = `Usage: icsync <command> [options]
+
+Commands:
+  diff              dry run: read sources and AWS, print the plan; sends no write
+  sync              read, plan and apply (blocked plans need --approve <hash>)
+  validate-config   check the configuration file and the secrets it names
+  emulator          run the local AWS IAM Identity Center SCIM emulator
+
+Options:
+  --config <path>        configuration file (default: $ICSYNC_CONFIG or config/icsync.yaml)
+  --json                 print machine-readable JSON on stdout
+  --approve <hash>       sync: apply a plan held by the deletion brake, only if its hash matches
+  --allow-empty-source   accept a source that returned no users
+  --allow-shrink         accept a source that shrank more than sync.maxSourceShrinkPercent
+  --report <path>        sync/diff: also write the JSON run report to this file
+  --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080)
+
+Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
+4 partial failure, 5 credentials invalid, 6 config invalid, 7 source failed or refused, 1 internal error.`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  approve: { type: 'string' },
+  'allow-empty-source': { type: 'boolean', default: false },
+  'allow-shrink': { type: 'boolean', default: false },
+  report: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
+const defaultOut: Out = { stdout: (s) => process.stdout.write(`${s}\n`), stderr: (s) => process.stderr.write(`${s}\n`) };
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out: Out = defaultOut): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    out.stderr(`${(err as Error).message}\n\n${USAGE}`);
+    return EXIT.configInvalid;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || !command) {
+    out.stdout(USAGE);
+    return command || values.help ? EXIT.success : EXIT.configInvalid;
+  }
+  const configPath = values.config ?? env.ICSYNC_CONFIG ?? 'config/icsync.yaml';
+  try {
+    switch (command) {
+      case 'diff':
+      case 'sync':
+        return await runCommand(command, configPath, values, env, out);
+      case 'validate-config':
+        return await validateConfig(configPath, env, out);
+      case 'emulator':
+        return await runEmulatorCommand({ port: values.port, host: values.host }, env, out);
+      default:
+        out.stderr(`unknown command "${command}"\n\n${USAGE}`);
+        return EXIT.configInvalid;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      out.stderr(err.message);
+      return EXIT.configInvalid;
+    }
+    out.stderr(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`);
+    return EXIT.internal;
+  }
+}
+
+async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Record<string, unknown>, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
+  const config = await loadConfig(configPath, env);
+  const deps = await compose(config, env);
+  let lastProgress = 0;
+  try {
+    const result = await runSync(deps, {
+      mode,
+      ...(typeof values.approve === 'string' ? { approve: values.approve } : {}),
+      allowEmptySource: values['allow-empty-source'] === true,
+      allowShrink: values['allow-shrink'] === true,
+      onProgress: (done, total) => {
+        if (Date.now() - lastProgress < 5000 && done !== total) return;
+        lastProgress = Date.now();
+        deps.logger.info({ done, total }, 'applying plan');
+      },
+    });
+    if (typeof values.report === 'string') await writeFile(values.report, JSON.stringify(result.report, null, 2), { mode: 0o600 });
+    print(result, values.json === true, out);
+    return result.report.exitCode;
+  } finally {
+    await deps.close();
+  }
+}
+
+function print(result: RunResult, json: boolean, out: Out): void {
+  if (json) {
+    out.stdout(JSON.stringify({ report: result.report, plan: result.plan ? { hash: result.plan.hash, operations: result.plan.operations } : null }, null, 2));
+    return;
+  }
+  if (result.plan) out.stdout(renderPlan(result.plan));
+  out.stdout(renderReport(result.report));
+}
+
+async function validateConfig(configPath: string, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
+  const config = await loadConfig(configPath, env);
+  const deps = await compose(config, env);
+  await deps.close();
+  out.stdout(`config ${configPath} is valid: ${config.sources.length} source(s) [${config.sources.map((s) => `${s.type}:${s.id}`).join(', ')}], target ${new URL(config.target.baseUrl).host}`);
+  return EXIT.success;
+}

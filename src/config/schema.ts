@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { fileSourceConfigSchema } from '../sources/file/config.js';
+import { ldapSourceConfigSchema } from '../sources/ldap/config.js';
+import { secretRefSchema } from './secret.js';
+
+/** YAML gives booleans and numbers; environment overrides give strings. Both are accepted. */
+const bool = (fallback: boolean) => z.union([z.boolean(), z.stringbool()]).default(fallback);
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const num = (min: number, max: number, fallback: number) => z.coerce.number().min(min).max(max).default(fallback);
+
+/** S-08: the bearer token only ever goes to an IAM Identity Center SCIM endpoint (or a local emulator when allowed). */
+const AWS_SCIM_URL = /^https:\/\/scim\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[A-Za-z0-9-]+\/scim\/v2\/?$/;
+const LOCAL_URL = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
+
+const targetSchema = z
+  .strictObject({
+    baseUrl: z.string().describe('SCIM endpoint from the IAM Identity Center console, e.g. https://scim.us-east-1.amazonaws.com/<tenant>/scim/v2'),
+    token: secretRefSchema.describe('SCIM bearer token: { env: NAME } or { file: /path }'),
+    allowLocalEmulator: bool(false).describe('accept an http://127.0.0.1 base URL (the bundled emulator); never in production'),
+    requestTimeoutMs: int(1000, 300_000, 30_000),
+    userAgent: z.string().min(1).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (AWS_SCIM_URL.test(t.baseUrl)) return;
+    if (t.allowLocalEmulator && LOCAL_URL.test(t.baseUrl)) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['baseUrl'],
+      message: t.allowLocalEmulator
+        ? 'must be https://scim.<region>.amazonaws.com/<tenant>/scim/v2 or a loopback emulator URL'
+        : 'must be https://scim.<region>.amazonaws.com/<tenant>/scim/v2 (set allowLocalEmulator for a loopback emulator)',
+    });
+  });
+
+const syncSchema = z.strictObject({
+  rateLimit: z
+    .strictObject({
+      requestsPerSecond: num(0.1, 1000, 10).describe('steady SCIM request rate across reads and writes'),
+      burst: int(1, 1000, 10),
+    })
+    .prefault({}),
+  concurrency: int(1, 64, 4).describe('writes in flight at once'),
+  maxAttempts: int(1, 20, 5).describe('attempts per write on 5xx and network errors (429 never consumes one)'),
+  retryBaseMs: int(10, 60_000, 1000),
+  retryMaxMs: int(100, 600_000, 60_000),
+  maxThrottleWaitMs: int(1000, 86_400_000, 3_600_000).describe('give up on a run throttled (429) longer than this in total'),
+  nameFallback: z.enum(['derive', 'skip']).default('derive'),
+  maxNestingDepth: int(1, 100, 10),
+  adopt: bool(false).describe('claim existing AWS users/groups without externalId by userName/displayName'),
+  deleteGracePeriodDays: num(0, 3650, 30),
+  brake: z
+    .strictObject({
+      percent: num(0, 100, 5),
+      minimum: int(0, 1_000_000, 10),
+      absolute: z.coerce.number().int().min(0).optional().describe('fixed threshold that replaces max(percent, minimum)'),
+    })
+    .prefault({}),
+  maxSourceShrinkPercent: num(0, 100, 20),
+  membershipVerifyIntervalHours: num(0, 24 * 365, 24).describe('re-read every group membership from AWS at least this often'),
+});
+
+const stateSchema = z.strictObject({
+  kind: z.literal('file').default('file'),
+  path: z.string().min(1).default('.icsync-state/state.json'),
+});
+
+const logSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const sourceConfigSchema = z.discriminatedUnion('type', [fileSourceConfigSchema, ldapSourceConfigSchema]);
+
+export const configSchema = z
+  .strictObject({
+    sources: z.array(sourceConfigSchema).min(1),
+    target: targetSchema,
+    sync: syncSchema.prefault({}),
+    state: stateSchema.prefault({}),
+    log: logSchema.prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.sources.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
+      seen.add(s.id);
+    });
+    if (c.sync.retryMaxMs < c.sync.retryBaseMs) {
+      ctx.addIssue({ code: 'custom', path: ['sync', 'retryMaxMs'], message: 'must be ≥ sync.retryBaseMs' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+export type SyncSettings = Config['sync'];

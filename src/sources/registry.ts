@@ -1,0 +1,21 @@
+import type { SourceConfig } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
+import { createFileSource } from './file/index.js';
+import { createLdapSource } from './ldap/index.js';
+import type { SourceConnector } from './types.js';
+
+export interface SourceDeps {
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Source kind → factory. The composition root is the only place that knows every kind. */
+const FACTORIES: { [K in SourceConfig['type']]: (config: Extract<SourceConfig, { type: K }>, deps: SourceDeps) => SourceConnector } = {
+  file: (config, deps) => createFileSource(config, deps),
+  ldap: (config, deps) => createLdapSource(config, deps),
+};
+
+export function createSource(config: SourceConfig, deps: SourceDeps): SourceConnector {
+  const factory = FACTORIES[config.type] as (c: SourceConfig, d: SourceDeps) => SourceConnector;
+  return factory(config, deps);
+}

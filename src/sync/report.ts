@@ -1,0 +1,53 @@
+import type { ExecutionResult } from '../apply/executor.js';
+import type { OperationResult } from '../apply/outcome.js';
+import type { Finding, Plan } from '../diff/index.js';
+import type { RunStatus } from './exit-codes.js';
+
+/** The JSON run report: what was read, planned, applied, skipped and why. No secrets, no attributes beyond ids. */
+export interface RunReport {
+  runId: string;
+  mode: 'diff' | 'sync';
+  status: RunStatus;
+  exitCode: number;
+  message: string;
+  startedAt: string;
+  finishedAt: string;
+  timingsMs: Record<string, number>;
+  sources: { id: string; kind: string; users: number; groups: number }[];
+  target: { users: number; groups: number; membershipsRead: number; membershipsAssumed: number };
+  plan?: {
+    hash: string;
+    operations: number;
+    counts: Plan['counts'];
+    membershipChanges: Plan['membershipChanges'];
+    brake: Plan['brake'];
+  };
+  applied?: {
+    applied: number;
+    failed: number;
+    skipped: number;
+    byKind: Record<string, { applied: number; failed: number; skipped: number }>;
+    throttledMs: number;
+    failures: OperationResult[];
+  };
+  findings: Finding[];
+}
+
+export function summarizeExecution(exec: ExecutionResult): NonNullable<RunReport['applied']> {
+  const byKind: Record<string, { applied: number; failed: number; skipped: number }> = {};
+  let applied = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const r of exec.results) {
+    const k = (byKind[r.kind] ??= { applied: 0, failed: 0, skipped: 0 });
+    k[r.status] += 1;
+    if (r.status === 'applied') applied += 1;
+    else if (r.status === 'failed') failed += 1;
+    else skipped += 1;
+  }
+  return { applied, failed, skipped, byKind, throttledMs: exec.throttledMs, failures: exec.results.filter((r) => r.status !== 'applied') };
+}
+
+export function planSummary(plan: Plan): NonNullable<RunReport['plan']> {
+  return { hash: plan.hash, operations: plan.operations.length, counts: plan.counts, membershipChanges: plan.membershipChanges, brake: plan.brake };
+}

@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { executePlan, type ExecutionResult } from '../apply/executor.js';
+import { MemoryIdDirectory, type ScimPort } from '../apply/port.js';
+import type { Config } from '../config/schema.js';
+import { buildDesiredState, checkSourceSize, planChanges, type DesiredState, type Plan } from '../diff/index.js';
+import { SourceReadError, SourceRefusedError, SyncError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { ownershipPrefix } from '../model/ids.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { RequestLimiter } from '../scim/limiter.js';
+import type { SourceConnector } from '../sources/types.js';
+import type { StateStore, SyncState } from '../state/store.js';
+import { exitCodeFor, type RunStatus } from './exit-codes.js';
+import { planMembershipReads, readMemberships, readTargetObjects, type TargetObjects, type TargetReader } from './read-target.js';
+import { planSummary, summarizeExecution, type RunReport } from './report.js';
+import { nextState } from './state-update.js';
+
+export interface RunOptions {
+  mode: 'diff' | 'sync';
+  /** Apply a plan held by the brake, only if its hash is exactly this. */
+  approve?: string;
+  allowEmptySource?: boolean;
+  allowShrink?: boolean;
+  now?: () => number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RunDeps {
+  config: Config;
+  sources: readonly SourceConnector[];
+  scim: ScimPort & TargetReader;
+  limiter: RequestLimiter;
+  state: StateStore;
+  logger: Logger;
+}
+
+export interface RunResult {
+  report: RunReport;
+  plan?: Plan;
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** One run: read every source completely → read AWS → plan → brake → apply (sync only) → report. */
+export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunResult> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[name] = Math.round(performance.now() - t0);
+    }
+  };
+  const base = { runId: randomUUID(), mode: options.mode, startedAt: new Date(started).toISOString(), timingsMs: timings };
+  const finish = (status: RunStatus, message: string, rest: Partial<RunReport>): RunReport => ({
+    ...base,
+    status,
+    exitCode: exitCodeFor(status),
+    message,
+    finishedAt: new Date(now()).toISOString(),
+    sources: [],
+    target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
+    findings: [],
+    ...rest,
+  });
+  const log = deps.logger.child({ component: 'run', runId: base.runId, mode: options.mode });
+
+  const state = await deps.state.load();
+  let snapshots: Snapshot[];
+  try {
+    snapshots = await timed('readSources', () => readAllSources(deps.sources, options.signal ?? new AbortController().signal));
+    guardSourceSizes(snapshots, state, deps.config, options);
+  } catch (err) {
+    if (!(err instanceof SourceReadError || err instanceof SourceRefusedError)) throw err;
+    log.error({ err }, 'source read failed or refused; nothing planned');
+    return { report: finish('source-failed', err.message, {}) };
+  }
+  const sourcesReport = snapshots.map((s) => ({ id: s.sourceId, kind: s.sourceKind, users: s.users.length, groups: s.groups.length }));
+  log.info({ sources: sourcesReport, ms: timings.readSources }, 'sources read completely');
+
+  const prefixes = deps.sources.map((s) => ownershipPrefix(s.id));
+  const isOwned = (ext: string | undefined): boolean => ext !== undefined && prefixes.some((p) => ext.startsWith(p));
+  const sync = deps.config.sync;
+  let planned: Planned;
+  try {
+    planned = await readTargetAndPlan(deps, snapshots, state, { isOwned, prefixes, now: started, timed });
+  } catch (err) {
+    if (err instanceof SyncError && err.code === 'CREDENTIALS_INVALID') {
+      log.error({ err }, 'AWS rejected the SCIM credentials while reading');
+      return { report: finish('credentials-invalid', err.message, { sources: sourcesReport }) };
+    }
+    throw err;
+  }
+  const { plan, desired, target, membersRead, targetReport } = planned;
+  log.info(targetReport, 'AWS state read');
+  const common = { sources: sourcesReport, target: targetReport, plan: planSummary(plan), findings: plan.findings };
+  log.info({ hash: plan.hash, operations: plan.operations.length, brake: plan.brake }, 'plan computed');
+
+  if (plan.brake.blocked && options.approve !== plan.hash) {
+    const why = options.approve
+      ? `--approve ${options.approve} does not match this plan (hash ${plan.hash}); the plan changed, review it again`
+      : `the plan would deactivate, delete or remove ${plan.brake.destructive} objects/memberships, more than the threshold of ${plan.brake.threshold}; nothing was applied. Review it with 'icsync diff' and re-run with --approve ${plan.hash}`;
+    log.warn({ hash: plan.hash, brake: plan.brake }, 'deletion brake: plan blocked');
+    return { plan, report: finish('blocked', why, common) };
+  }
+  if (options.mode === 'diff') {
+    const status = plan.operations.length > 0 ? 'changes-pending' : 'success';
+    return { plan, report: finish(status, plan.operations.length > 0 ? `${plan.operations.length} operations pending` : 'AWS matches the sources', common) };
+  }
+
+  const execution = await timed('apply', () =>
+    executePlan(plan, { ctx: { scim: deps.scim, ids: new MemoryIdDirectory() }, limiter: deps.limiter, logger: log, settings: sync, onProgress: options.onProgress }),
+  );
+  const updated = nextState({ state, desired, current: target, isOwned, snapshots: sourcesReport.map((s) => ({ sourceId: s.id, users: s.users, groups: s.groups })), readGroupIds: membersRead, plan, results: execution.results, now: started });
+  const status = executionStatus(execution);
+  if (status === 'success') updated.lastSuccessfulSyncAt = new Date(now()).toISOString();
+  await deps.state.save(updated);
+  return { plan, report: finish(status, executionMessage(status, execution), { ...common, applied: summarizeExecution(execution) }) };
+}
+
+interface Planned {
+  plan: Plan;
+  desired: DesiredState;
+  target: TargetObjects;
+  membersRead: Set<string>;
+  targetReport: RunReport['target'];
+}
+
+interface PlanEnv {
+  isOwned: (ext: string | undefined) => boolean;
+  prefixes: string[];
+  now: number;
+  timed: <T>(name: string, fn: () => Promise<T> | T) => Promise<T>;
+}
+
+async function readTargetAndPlan(deps: RunDeps, snapshots: Snapshot[], state: SyncState, env: PlanEnv): Promise<Planned> {
+  const sync = deps.config.sync;
+  const target = await env.timed('readTarget', () => readTargetObjects(deps.scim));
+  const desired = buildDesiredState(snapshots, target, { nameFallback: sync.nameFallback, maxNestingDepth: sync.maxNestingDepth });
+  const reads = planMembershipReads(target.groups, new Map(desired.groups.map((g) => [g.externalId, g])), state, {
+    isOwned: env.isOwned,
+    adopt: sync.adopt,
+    now: env.now,
+    verifyIntervalMs: sync.membershipVerifyIntervalHours * HOUR_MS,
+  });
+  const members = await env.timed('readMemberships', () => readMemberships(deps.scim, reads.read));
+  const userIds = new Map(target.users.filter((u) => env.isOwned(u.externalId)).map((u) => [u.externalId!, u.id]));
+  for (const { group, desired: d } of reads.assumed) {
+    members.set(group.id, new Set(d.members.flatMap((ext) => userIds.get(ext) ?? [])));
+  }
+  const plan = await env.timed('plan', () =>
+    planChanges(desired, { ...target, members }, {
+      managedPrefixes: env.prefixes,
+      adopt: sync.adopt,
+      deleteGracePeriodMs: sync.deleteGracePeriodDays * DAY_MS,
+      now: env.now,
+      outOfScopeSince: state.outOfScopeSince,
+      brake: sync.brake,
+    }),
+  );
+  return {
+    plan,
+    desired,
+    target,
+    membersRead: new Set(reads.read.map((g) => g.id)),
+    targetReport: { users: target.users.length, groups: target.groups.length, membershipsRead: reads.read.length, membershipsAssumed: reads.assumed.length },
+  };
+}
+
+async function readAllSources(sources: readonly SourceConnector[], signal: AbortSignal): Promise<Snapshot[]> {
+  const snapshots: Snapshot[] = [];
+  for (const s of sources) {
+    try {
+      snapshots.push(await s.readSnapshot(signal));
+    } catch (err) {
+      if (err instanceof SourceReadError) throw err;
+      throw new SourceReadError(s.id, `read failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+  return snapshots;
+}
+
+function guardSourceSizes(snapshots: readonly Snapshot[], state: SyncState, config: Config, options: RunOptions): void {
+  for (const snap of snapshots) {
+    const refusal = checkSourceSize(snap.sourceId, { users: snap.users.length, groups: snap.groups.length }, state.sources[snap.sourceId], {
+      maxShrinkPercent: config.sync.maxSourceShrinkPercent,
+      allowEmpty: options.allowEmptySource ?? false,
+      allowShrink: options.allowShrink ?? false,
+    });
+    if (refusal) throw new SourceRefusedError(refusal);
+  }
+}
+
+function executionStatus(exec: ExecutionResult): RunStatus {
+  if (exec.aborted) return 'credentials-invalid';
+  return exec.results.some((r) => r.status !== 'applied') ? 'partial-failure' : 'success';
+}
+
+function executionMessage(status: RunStatus, exec: ExecutionResult): string {
+  const failed = exec.results.filter((r) => r.status === 'failed').length;
+  if (status === 'credentials-invalid') return 'AWS rejected the SCIM token (401/403); the run stopped. Rotate the token (IAM Identity Center → Settings → Automatic provisioning).';
+  if (status === 'partial-failure') return `${failed} operation(s) failed; the rest were applied. The next run re-plans from AWS state.`;
+  return `${exec.results.length} operation(s) applied`;
+}
