@@ -165,9 +165,11 @@ function cleanAddress(a: Address, text: TextFn): Address {
 
 /** Absent and undefined must compare equal, so plans never flap on a missing key (B-14). */
 export function dropUndefined<T extends object>(obj: T): T {
-  for (const [k, v] of Object.entries(obj)) {
-    if (v === undefined) delete (obj as Record<string, unknown>)[k];
-    else if (v && typeof v === 'object' && !Array.isArray(v)) dropUndefined(v as object);
+  const record = obj as Record<string, unknown>;
+  for (const k in record) {
+    const v = record[k];
+    if (v === undefined) delete record[k];
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v)) dropUndefined(v);
   }
   return obj;
 }
