@@ -45,7 +45,10 @@ export function generateSnapshot(size: DirectorySize, sourceId = 'bench'): Snaps
   return { sourceId, sourceKind: 'file', users, groups, readAt: new Date(0).toISOString(), unresolvedMembers: [] };
 }
 
-/** The AWS side of a tenant already in sync with `snap` (as the planner would see it after a sync). */
+/**
+ * The AWS side of a tenant already in sync with `snap` (as the planner would see it after a sync).
+ * Ids go through JSON like the SCIM client's responses do, so they are flat strings as in production.
+ */
 export function inSyncTarget(snap: Snapshot, members: Map<ExternalId, ExternalId[]>): { users: TargetUser[]; groups: TargetGroup[]; members: Map<string, Set<string>> } {
   const users: TargetUser[] = snap.users.map((u) => ({
     id: asScimId(`id-${u.externalId}`),
@@ -63,5 +66,10 @@ export function inSyncTarget(snap: Snapshot, members: Map<ExternalId, ExternalId
   const groups: TargetGroup[] = snap.groups.map((g) => ({ id: asScimId(`id-${g.externalId}`), externalId: g.externalId, displayName: g.displayName }));
   const memberMap = new Map<string, Set<string>>();
   for (const g of snap.groups) memberMap.set(`id-${g.externalId}`, new Set((members.get(g.externalId) ?? []).map((m) => `id-${m}`)));
-  return { users, groups, members: memberMap };
+  const parsed = JSON.parse(JSON.stringify({ users, groups, members: [...memberMap].map(([k, v]) => [k, [...v]]) })) as {
+    users: TargetUser[];
+    groups: TargetGroup[];
+    members: [string, string[]][];
+  };
+  return { users: parsed.users, groups: parsed.groups, members: new Map(parsed.members.map(([k, v]) => [k, new Set(v)])) };
 }

@@ -65,6 +65,7 @@ function buildGroups(
   findings: Finding[],
 ): DesiredGroup[] {
   const groups: DesiredGroup[] = [];
+  const allKept = keptUsers.size === inScope.size;
   for (const snap of snapshots) {
     const flat = flattenGroups(snap.groups, options.maxNestingDepth);
     findings.push(...flat.findings);
@@ -78,7 +79,8 @@ function buildGroups(
       if (name.changed && name.reason) {
         findings.push({ object: 'group', externalId: g.externalId, action: 'altered', field: 'displayName', reason: name.reason });
       }
-      const members = (flat.members.get(g.externalId) ?? []).filter((m: ExternalId) => keptUsers.has(m));
+      const all = flat.members.get(g.externalId) ?? [];
+      const members = allKept ? all : all.filter((m: ExternalId) => keptUsers.has(m));
       groups.push({ externalId: g.externalId, displayName: name.value, members });
     }
   }

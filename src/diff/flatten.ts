@@ -6,7 +6,7 @@ import type { Finding } from './findings.js';
 export const DEFAULT_MAX_NESTING_DEPTH = 10;
 
 export interface FlattenResult {
-  /** group externalId → transitive user members, sorted. */
+  /** group externalId → transitive user members, in source order (direct members first). */
   members: Map<ExternalId, ExternalId[]>;
   findings: Finding[];
 }
@@ -22,7 +22,7 @@ export function flattenGroups(groups: readonly Group[], maxDepth = DEFAULT_MAX_N
   const findings: Finding[] = [];
   for (const group of groups) {
     const walk = expand(group, byId, maxDepth);
-    members.set(group.externalId, [...walk.users].sort());
+    members.set(group.externalId, [...walk.users]);
     if (walk.inCycle) {
       findings.push({ object: 'group', externalId: group.externalId, action: 'warning', field: 'members', reason: 'group is part of a nesting cycle; members are the union of the cycle' });
     }

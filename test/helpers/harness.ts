@@ -1,0 +1,66 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/config/load.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
+import { silentLogger } from '../../src/log/logger.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
+import { ScimClient } from '../../src/scim/client.js';
+import { TokenBucketLimiter } from '../../src/scim/limiter.js';
+import type { SourceConnector } from '../../src/sources/types.js';
+import { FileStateStore } from '../../src/state/file-store.js';
+import { runSync, type RunOptions, type RunResult } from '../../src/sync/run.js';
+import { SOURCE_ID } from './builders.js';
+
+/** A source whose next read is whatever the test sets: a snapshot, or an error to throw. */
+export class ScriptedSource implements SourceConnector {
+  readonly id = SOURCE_ID;
+  readonly kind = 'file' as const;
+  next: Snapshot | Error;
+
+  constructor(first: Snapshot) {
+    this.next = first;
+  }
+
+  async readSnapshot(): Promise<Snapshot> {
+    if (this.next instanceof Error) throw this.next;
+    return structuredClone(this.next);
+  }
+
+  async close(): Promise<void> {}
+}
+
+export interface Harness {
+  emulator: RunningEmulator;
+  source: ScriptedSource;
+  run(mode: 'diff' | 'sync', options?: Partial<RunOptions>): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  first: Snapshot,
+  options: { emulator?: Partial<EmulatorOptions>; sync?: Record<string, unknown>; now?: () => number } = {},
+): Promise<Harness> {
+  const emulator = await startEmulator({ tokens: ['test-token'], ...options.emulator });
+  const dir = await mkdtemp(join(tmpdir(), 'icsync-test-'));
+  const source = new ScriptedSource(first);
+  const config = parseConfig({
+    sources: [{ type: 'file', id: SOURCE_ID, path: '/unused.json' }],
+    target: { baseUrl: emulator.baseUrl, token: { env: 'UNUSED' }, allowLocalEmulator: true },
+    sync: { rateLimit: { requestsPerSecond: 500, burst: 50 }, concurrency: 4, retryBaseMs: 20, retryMaxMs: 200, ...options.sync },
+    state: { path: join(dir, 'state.json') },
+  });
+  const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
+  const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: 'test-token', limiter, retryBaseDelayMs: 10, retryMaxDelayMs: 200 });
+  const deps = { config, sources: [source], scim, limiter, state: new FileStateStore(config.state.path), logger: silentLogger() };
+  return {
+    emulator,
+    source,
+    run: (mode, runOptions = {}) => runSync(deps, { mode, ...(options.now ? { now: options.now } : {}), ...runOptions }),
+    async close() {
+      await scim.close();
+      await emulator.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
