@@ -54,7 +54,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: { app: 'icsync' },
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      hooks: secrets.length === 0 ? undefined : { streamWrite: (line) => scrub(line, secrets) },
+      ...(secrets.length === 0 ? {} : { hooks: { streamWrite: (line: string) => scrub(line, secrets) } }),
     },
     options.destination ?? pino.destination({ fd: 2, sync: true }),
   );

@@ -1,0 +1,188 @@
+/**
+ * The SCIM client for the IAM Identity Center endpoint. Methods speak our model types; the wire
+ * dialect (aws-scim.md) stays inside src/scim/.
+ */
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../log/logger.js';
+import type { DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
+import { ScimProtocolError, type HttpMethod } from './errors.js';
+import { andFilter, eqFilter } from './filter.js';
+import type { RequestLimiter } from './limiter.js';
+import { fromScimGroup, fromScimUser, isScimGroupResource, isScimUserResource, toScimGroup, toScimUser } from './map.js';
+import { listQueryString, MAX_PAGE_SIZE, parseListResponse, walkCursorPages } from './paging.js';
+import { countMemberChanges, MAX_MEMBERS_PER_PATCH, patchRequest } from './patch.js';
+import { ScimTransport } from './transport.js';
+import type { PatchOperation } from './wire.js';
+
+export interface ScimClientOptions {
+  /** `https://scim.<region>.amazonaws.com/<tenant-id>/scim/v2`; a trailing `/` is tolerated. */
+  baseUrl: string;
+  /** Bearer token. Never logged and never part of an error message. */
+  token: string;
+  /** Injectable (MockAgent in tests). Default: an undici Agent with keep-alive, closed by {@link ScimClient.close}. */
+  dispatcher?: Dispatcher;
+  /** Default `icsync/<version>`; always sent. */
+  userAgent?: string;
+  /** Every request awaits `acquire()`; a 429 calls `pause()`. Default: no rate, pause on 429 only. */
+  limiter?: RequestLimiter;
+  /** Headers and body timeouts. Default 30 000 ms. */
+  requestTimeoutMs?: number;
+  /** Retries of a GET on 429, 5xx and network errors. Default 5. */
+  readRetries?: number;
+  /** Default 500 ms, doubling per attempt with full jitter. */
+  retryBaseDelayMs?: number;
+  /** Default 30 000 ms; also caps how long a GET honours Retry-After. */
+  retryMaxDelayMs?: number;
+  /** `count` for list calls, 1–100. Default 100. */
+  pageSize?: number;
+  /** Debug: method, path without query, status, x-amzn-RequestId, ms. Never bodies or headers. */
+  logger?: Logger;
+  /** Aborts all waiting and in-flight requests (daemon shutdown). */
+  signal?: AbortSignal;
+}
+
+export type DeleteResult = 'deleted' | 'not-found';
+
+export class ScimClient {
+  readonly #transport: ScimTransport;
+  readonly #pageSize: number;
+
+  constructor(options: ScimClientOptions) {
+    const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new RangeError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE} (DG/listusers)`);
+    }
+    this.#pageSize = pageSize;
+    this.#transport = new ScimTransport(options);
+  }
+
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  listUsers(filter?: string): AsyncIterable<TargetUser> {
+    return this.#list('/Users', filter, isScimUserResource, fromScimUser);
+  }
+
+  listGroups(filter?: string): AsyncIterable<TargetGroup> {
+    return this.#list('/Groups', filter, isScimGroupResource, fromScimGroup);
+  }
+
+  /** The users in a group, via the `groups.value` filter on ListUsers (DG/listusers). */
+  listGroupMembers(groupId: string): AsyncIterable<TargetUser> {
+    return this.listUsers(eqFilter('groups.value', groupId));
+  }
+
+  /** The groups a user belongs to, via the `members.value` filter on ListGroups (DG/listgroups). */
+  listUserGroups(userId: string): AsyncIterable<TargetGroup> {
+    return this.listGroups(eqFilter('members.value', userId));
+  }
+
+  /**
+   * The pair probe `id eq "G" and members eq "U"` (DG/listgroups). A 404 there means the user does
+   * not exist ("When filter querying with a nonexisting member"), so it is not a member either.
+   */
+  async isMember(groupId: string, userId: string): Promise<boolean> {
+    const filter = andFilter(eqFilter('id', groupId), eqFilter('members', userId));
+    const res = await this.#transport.send('GET', '/Groups', { query: `filter=${encodeURIComponent(filter)}`, accept: [404] });
+    if (res.status === 404) return false;
+    const page = parseListResponse(res.json, isScimGroupResource, '/Groups');
+    return (page.totalResults ?? page.items.length) > 0;
+  }
+
+  getUser(id: string): Promise<TargetUser | null> {
+    return this.#get(`/Users/${encodeURIComponent(id)}`, isScimUserResource, fromScimUser);
+  }
+
+  getGroup(id: string): Promise<TargetGroup | null> {
+    return this.#get(`/Groups/${encodeURIComponent(id)}`, isScimGroupResource, fromScimGroup);
+  }
+
+  findUserByExternalId(externalId: string): Promise<TargetUser | null> {
+    return this.#findFirst('/Users', eqFilter('externalId', externalId), isScimUserResource, fromScimUser);
+  }
+
+  findUserByUserName(userName: string): Promise<TargetUser | null> {
+    return this.#findFirst('/Users', eqFilter('userName', userName), isScimUserResource, fromScimUser);
+  }
+
+  findGroupByExternalId(externalId: string): Promise<TargetGroup | null> {
+    return this.#findFirst('/Groups', eqFilter('externalId', externalId), isScimGroupResource, fromScimGroup);
+  }
+
+  findGroupByDisplayName(displayName: string): Promise<TargetGroup | null> {
+    return this.#findFirst('/Groups', eqFilter('displayName', displayName), isScimGroupResource, fromScimGroup);
+  }
+
+  /** CreateUser (DG/createuser): 201 with the stored user. */
+  async createUser(user: DesiredUser): Promise<TargetUser> {
+    const res = await this.#transport.send('POST', '/Users', { body: toScimUser(user) });
+    return fromScimUser(expectResource(res.json, isScimUserResource, 'POST', '/Users'));
+  }
+
+  /** PatchUser (DG/patchuser): 200 with the full user body. */
+  async patchUser(id: string, operations: readonly PatchOperation[]): Promise<TargetUser> {
+    const path = `/Users/${encodeURIComponent(id)}`;
+    const res = await this.#transport.send('PATCH', path, { body: patchRequest(operations) });
+    return fromScimUser(expectResource(res.json, isScimUserResource, 'PATCH', path));
+  }
+
+  /** DeleteUser (DG/deleteuser): 204, or 404 when it is already gone, which a delete treats as done. */
+  deleteUser(id: string): Promise<DeleteResult> {
+    return this.#delete(`/Users/${encodeURIComponent(id)}`);
+  }
+
+  /** CreateGroup (DG/creategroup): 201 with the group. Members follow by PATCH. */
+  async createGroup(group: { externalId: string; displayName: string }): Promise<TargetGroup> {
+    const res = await this.#transport.send('POST', '/Groups', { body: toScimGroup(group) });
+    return fromScimGroup(expectResource(res.json, isScimGroupResource, 'POST', '/Groups'));
+  }
+
+  /** PatchGroup (DG/patchgroup): 204. At most 100 membership changes per request, checked before sending. */
+  async patchGroup(id: string, operations: readonly PatchOperation[]): Promise<void> {
+    const changes = countMemberChanges(operations);
+    if (changes > MAX_MEMBERS_PER_PATCH) {
+      throw new RangeError(`PatchGroup carries ${changes} membership changes; at most ${MAX_MEMBERS_PER_PATCH} are allowed (DG/patchgroup)`);
+    }
+    await this.#transport.send('PATCH', `/Groups/${encodeURIComponent(id)}`, { body: patchRequest(operations) });
+  }
+
+  /** DeleteGroup (DG/deletegroup): 204, or 404 when it is already gone. */
+  deleteGroup(id: string): Promise<DeleteResult> {
+    return this.#delete(`/Groups/${encodeURIComponent(id)}`);
+  }
+
+  async *#list<W, T>(path: string, filter: string | undefined, isItem: (v: unknown) => v is W, map: (w: W) => T): AsyncGenerator<T> {
+    const fetchPage = async (cursor: string | null) => {
+      const query = listQueryString({ cursor, count: this.#pageSize, ...(filter === undefined ? {} : { filter }) });
+      const res = await this.#transport.send('GET', path, { query });
+      return parseListResponse(res.json, isItem, path);
+    };
+    for await (const item of walkCursorPages(fetchPage, { path, pageSize: this.#pageSize })) yield map(item);
+  }
+
+  async #get<W, T>(path: string, isItem: (v: unknown) => v is W, map: (w: W) => T): Promise<T | null> {
+    const res = await this.#transport.send('GET', path, { accept: [404] });
+    return res.status === 404 ? null : map(expectResource(res.json, isItem, 'GET', path));
+  }
+
+  /**
+   * One non-cursor page is enough: `userName`, user `externalId` and group `displayName` are unique
+   * on AWS (UG/troubleshooting). Group `externalId` is not documented as unique; the first match wins.
+   */
+  async #findFirst<W, T>(path: string, filter: string, isItem: (v: unknown) => v is W, map: (w: W) => T): Promise<T | null> {
+    const res = await this.#transport.send('GET', path, { query: `filter=${encodeURIComponent(filter)}` });
+    const first = parseListResponse(res.json, isItem, path).items[0];
+    return first === undefined ? null : map(first);
+  }
+
+  async #delete(path: string): Promise<DeleteResult> {
+    const res = await this.#transport.send('DELETE', path, { accept: [404] });
+    return res.status === 404 ? 'not-found' : 'deleted';
+  }
+}
+
+function expectResource<W>(json: unknown, isItem: (v: unknown) => v is W, method: HttpMethod, path: string): W {
+  if (isItem(json)) return json;
+  throw new ScimProtocolError('malformed-response', method, path, 'the response body is not the expected resource');
+}

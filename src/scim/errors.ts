@@ -1,0 +1,211 @@
+import { SyncError } from '../errors.js';
+import { scrub } from '../log/logger.js';
+import { parseRetryAfter } from './retry-after.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** What a SCIM error body (RFC 7644 §3.12, or the AWS variant) told us, every field optional. */
+export interface ParsedErrorBody {
+  status?: number;
+  scimType?: string;
+  detail?: string;
+  exceptionRequestId?: string;
+}
+
+/**
+ * Reads an error body leniently. AWS sends `schema` and/or `schemas`, `status` as a string, plus
+ * `exceptionRequestId` and `timeStamp` (aws-scim.md, "Error body"); RFC 7644 §3.12 allows `scimType`,
+ * and some servers send `status` as a number. Unknown keys are ignored, and a body that is not JSON
+ * at all (an HTML page from a proxy or load balancer) yields an empty result instead of an exception.
+ */
+export function parseScimErrorBody(text: string): ParsedErrorBody {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return {};
+  const body = json as Record<string, unknown>;
+  const out: ParsedErrorBody = {};
+  const status = typeof body.status === 'string' ? Number.parseInt(body.status, 10) : body.status;
+  if (typeof status === 'number' && Number.isInteger(status)) out.status = status;
+  if (typeof body.scimType === 'string') out.scimType = body.scimType;
+  if (typeof body.detail === 'string') out.detail = body.detail;
+  if (typeof body.exceptionRequestId === 'string') out.exceptionRequestId = body.exceptionRequestId;
+  return out;
+}
+
+export interface ScimErrorInit {
+  method: HttpMethod;
+  /** Resource path below the base URL, without the query string: filters can carry names and emails. */
+  path: string;
+  status: number;
+  scimType?: string;
+  detail?: string;
+  requestId?: string;
+  retryAfterMs?: number;
+}
+
+/** The endpoint answered with a non-success status. */
+export class ScimError extends SyncError {
+  readonly status: number;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly scimType?: string;
+  readonly detail?: string;
+  /** `x-amzn-RequestId`, or the body's `exceptionRequestId`. AWS Support needs it to trace the call. */
+  readonly requestId?: string;
+  readonly retryAfterMs?: number;
+
+  constructor(init: ScimErrorInit) {
+    super(init.status === 401 || init.status === 403 ? 'CREDENTIALS_INVALID' : 'SCIM_ERROR', describe(init));
+    this.status = init.status;
+    this.method = init.method;
+    this.path = init.path;
+    if (init.scimType !== undefined) this.scimType = init.scimType;
+    if (init.detail !== undefined) this.detail = init.detail;
+    if (init.requestId !== undefined) this.requestId = init.requestId;
+    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+  }
+
+  get isThrottle(): boolean {
+    return this.status === 429;
+  }
+  get isAuth(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+  get isConflict(): boolean {
+    return this.status === 409;
+  }
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+  get isServer(): boolean {
+    return this.status >= 500;
+  }
+  get isValidation(): boolean {
+    return this.status === 400;
+  }
+  /** Throttling and server faults may succeed later; every other status is deterministic. */
+  get retryable(): boolean {
+    return this.isThrottle || this.isServer;
+  }
+}
+
+export interface ErrorResponse {
+  method: HttpMethod;
+  path: string;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  bodyText: string;
+  /** Literal values (the bearer token) that must never appear in a message, even if a server echoes them. */
+  secrets: readonly string[];
+  now?: number;
+}
+
+export function scimErrorFromResponse(res: ErrorResponse): ScimError {
+  const body = parseScimErrorBody(res.bodyText);
+  const init: ScimErrorInit = { method: res.method, path: res.path, status: res.status };
+  if (body.scimType !== undefined) init.scimType = scrub(body.scimType, res.secrets);
+  if (body.detail !== undefined) init.detail = scrub(body.detail, res.secrets);
+  const requestId = headerValue(res.headers, 'x-amzn-requestid') ?? body.exceptionRequestId;
+  if (requestId !== undefined) init.requestId = requestId;
+  const retryAfterMs = parseRetryAfter(headerValue(res.headers, 'retry-after'), res.now);
+  if (retryAfterMs !== undefined) init.retryAfterMs = retryAfterMs;
+  return new ScimError(init);
+}
+
+export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function describe(init: ScimErrorInit): string {
+  const parts = [`SCIM ${init.method} ${init.path} failed with HTTP ${init.status}`];
+  if (init.scimType !== undefined) parts.push(`(${init.scimType})`);
+  let message = parts.join(' ');
+  if (init.detail !== undefined) message += `: ${init.detail}`;
+  const hint = hintFor(init.status);
+  if (hint !== undefined) message += `. ${hint}`;
+  if (init.requestId !== undefined) message += ` [requestId ${init.requestId}]`;
+  return message;
+}
+
+function hintFor(status: number): string | undefined {
+  if (status === 401 || status === 403) {
+    return 'Check the SCIM access token (tokens expire one year after creation) and the tenant id in the base URL';
+  }
+  if (status >= 300 && status < 400) return 'Redirects are not followed, so the token is never sent to another host; check the base URL';
+  if (status === 429) return 'IAM Identity Center is throttling; lower the request rate';
+  return undefined;
+}
+
+/** Codes that mean the connection was never established, so no request byte reached the server. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * The request failed below HTTP: reset, closed socket, timeout, DNS, refused connection.
+ * `maybeCommitted` tells the executor whether a write may have taken effect anyway, in which case it
+ * must re-read the target before deciding to retry (a blind re-POST gives 409, ssosync #77).
+ */
+export class ScimTransportError extends SyncError {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly maybeCommitted: boolean;
+  /** `ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, …, when the cause carried one. */
+  readonly causeCode?: string;
+
+  constructor(method: HttpMethod, path: string, cause: unknown, secrets: readonly string[]) {
+    const causeCode = errorCode(cause);
+    const reason = scrub(cause instanceof Error ? cause.message : String(cause), secrets);
+    super('SCIM_TRANSPORT', `SCIM ${method} ${path} failed before a response arrived (${causeCode ?? 'network error'}): ${reason}`, {
+      cause,
+    });
+    this.method = method;
+    this.path = path;
+    this.maybeCommitted = method !== 'GET' && (causeCode === undefined || !NOT_SENT_CODES.has(causeCode));
+    if (causeCode !== undefined) this.causeCode = causeCode;
+  }
+}
+
+/**
+ * undici wraps socket errors (`UND_ERR_SOCKET` with the errno error as `cause`), and Node's
+ * happy-eyeballs connect reports an AggregateError; the most specific errno code wins.
+ */
+function errorCode(err: unknown, depth = 0): string | undefined {
+  if (typeof err !== 'object' || err === null || depth > 3) return undefined;
+  const { code, cause, errors } = err as { code?: unknown; cause?: unknown; errors?: unknown };
+  const inner = errorCode(cause, depth + 1) ?? (Array.isArray(errors) ? errorCode(errors[0], depth + 1) : undefined);
+  const own = typeof code === 'string' ? code : undefined;
+  if (own === undefined || own === 'UND_ERR_SOCKET') return inner ?? own;
+  return own;
+}
+
+export type ScimProtocolProblem = 'repeated-cursor' | 'incomplete-listing' | 'malformed-response';
+
+/**
+ * The endpoint answered 2xx, but the answer cannot be trusted: a paging walk that would loop or
+ * that may have stopped early, or a body that is not the documented shape. A sync must not plan
+ * from such a read, because a missing user looks like one to create (ssosync #65/#77: 409 loops).
+ */
+export class ScimProtocolError extends SyncError {
+  readonly problem: ScimProtocolProblem;
+  readonly method: HttpMethod;
+  readonly path: string;
+
+  constructor(problem: ScimProtocolProblem, method: HttpMethod, path: string, message: string) {
+    super('SCIM_ERROR', `SCIM ${method} ${path}: ${message}`);
+    this.problem = problem;
+    this.method = method;
+    this.path = path;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Wire ↔ model mapping. Pure functions: no I/O, no logging.
+ * The wire shapes are in ./wire.ts; the AWS dialect they follow is in aws-scim.md.
+ */
+import { asScimId } from '../model/ids.js';
+import type { AwsUserAttributes, DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
+import type { Address, Email, EnterpriseInfo, PhoneNumber } from '../model/user.js';
+import {
+  SCHEMA_ENTERPRISE_USER,
+  SCHEMA_GROUP,
+  SCHEMA_USER,
+  type ScimAddress,
+  type ScimEnterpriseExtension,
+  type ScimGroupResource,
+  type ScimMultiValue,
+  type ScimUserResource,
+} from './wire.js';
+
+export type UserToWrite = DesiredUser | (AwsUserAttributes & { externalId: string });
+
+const USER_STRINGS = ['nickName', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone'] as const;
+const NAME_KEYS = ['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix'] as const;
+const ADDRESS_KEYS = ['type', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'formatted'] as const;
+const ENTERPRISE_KEYS = ['employeeNumber', 'costCenter', 'organization', 'division', 'department'] as const;
+
+/** Body of CreateUser (DG/createuser). `groups` is never sent: AWS rejects it on users. */
+export function toScimUser(user: UserToWrite): ScimUserResource {
+  const enterprise = toScimEnterprise(user.enterprise);
+  const out: ScimUserResource = {
+    schemas: enterprise === undefined ? [SCHEMA_USER] : [SCHEMA_USER, SCHEMA_ENTERPRISE_USER],
+    externalId: user.externalId,
+    userName: user.userName,
+    name: toScimName(user.name),
+    displayName: user.displayName,
+    active: user.active,
+  };
+  copyStrings(user, out, USER_STRINGS);
+  const emails = toScimEmails(user.emails);
+  if (emails.length > 0) out.emails = emails;
+  const phoneNumbers = toScimPhoneNumbers(user.phoneNumbers);
+  if (phoneNumbers.length > 0) out.phoneNumbers = phoneNumbers;
+  const addresses = toScimAddresses(user.addresses);
+  if (addresses.length > 0) out.addresses = addresses;
+  if (enterprise !== undefined) out[SCHEMA_ENTERPRISE_USER] = enterprise;
+  return out;
+}
+
+export function toScimName(name: AwsUserAttributes['name']): ScimUserResource['name'] {
+  const out: ScimUserResource['name'] = { givenName: name.givenName, familyName: name.familyName };
+  copyStrings(name, out, NAME_KEYS);
+  return out;
+}
+
+/** The one email must be `primary` (DG/createuser); IAM Identity Center stores a single value. */
+export function toScimEmails(emails: readonly Email[]): ScimMultiValue[] {
+  return singleValued('emails', emails).map((e) => multiValue(e.value, e.type, true));
+}
+
+export function toScimPhoneNumbers(phones: readonly PhoneNumber[]): ScimMultiValue[] {
+  return singleValued('phoneNumbers', phones).map((p) => multiValue(p.value, p.type, p.primary));
+}
+
+export function toScimAddresses(addresses: readonly Address[]): ScimAddress[] {
+  return singleValued('addresses', addresses).map((a) => {
+    const out: ScimAddress = {};
+    copyStrings(a, out, ADDRESS_KEYS);
+    if (a.primary !== undefined) out.primary = a.primary;
+    return out;
+  });
+}
+
+export function toScimEnterprise(info: EnterpriseInfo): ScimEnterpriseExtension | undefined {
+  const out: ScimEnterpriseExtension = {};
+  copyStrings(info, out, ENTERPRISE_KEYS);
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+/**
+ * A user as read back. Absent `active` means true (RFC 7643 §4.1.1 leaves it to the provider;
+ * AWS users are active unless disabled). Hand-made users may lack `externalId`.
+ */
+export function fromScimUser(resource: ScimUserResource): TargetUser {
+  const name: TargetUser['name'] = {
+    givenName: resource.name?.givenName ?? '',
+    familyName: resource.name?.familyName ?? '',
+  };
+  copyStrings(resource.name ?? {}, name, NAME_KEYS);
+  const out: TargetUser = {
+    id: asScimId(resource.id ?? ''),
+    userName: resource.userName,
+    displayName: resource.displayName ?? '',
+    name,
+    emails: (resource.emails ?? []).map(fromMultiValue),
+    phoneNumbers: (resource.phoneNumbers ?? []).map(fromMultiValue),
+    addresses: (resource.addresses ?? []).map(fromScimAddress),
+    enterprise: fromScimEnterprise(resource[SCHEMA_ENTERPRISE_USER]),
+    active: resource.active ?? true,
+  };
+  if (resource.externalId !== undefined) out.externalId = resource.externalId;
+  copyStrings(resource, out, USER_STRINGS);
+  return out;
+}
+
+/** Body of CreateGroup (DG/creategroup). Members are added afterwards by PATCH, ≤100 at a time. */
+export function toScimGroup(group: { externalId: string; displayName: string }): ScimGroupResource {
+  return { schemas: [SCHEMA_GROUP], externalId: group.externalId, displayName: group.displayName };
+}
+
+/** `members` is ignored: AWS never returns it with content (DG/getgroup, DG/listgroups). */
+export function fromScimGroup(resource: ScimGroupResource): TargetGroup {
+  const out: TargetGroup = { id: asScimId(resource.id ?? ''), displayName: resource.displayName ?? '' };
+  if (resource.externalId !== undefined) out.externalId = resource.externalId;
+  return out;
+}
+
+/** Enough of a User to map it: an `id` and a `userName`. */
+export function isScimUserResource(value: unknown): value is ScimUserResource & { id: string } {
+  if (!isRecord(value)) return false;
+  return typeof value.id === 'string' && value.id !== '' && typeof value.userName === 'string';
+}
+
+/** Enough of a Group to map it: an `id`. */
+export function isScimGroupResource(value: unknown): value is ScimGroupResource & { id: string } {
+  return isRecord(value) && typeof value.id === 'string' && value.id !== '';
+}
+
+function fromMultiValue(v: ScimMultiValue): Email & PhoneNumber {
+  return multiValue(v.value, v.type, v.primary);
+}
+
+function fromScimAddress(a: ScimAddress): Address {
+  const out: Address = {};
+  copyStrings(a, out, ADDRESS_KEYS);
+  if (a.primary !== undefined) out.primary = a.primary;
+  return out;
+}
+
+function fromScimEnterprise(ext: ScimEnterpriseExtension | undefined): EnterpriseInfo {
+  const out: EnterpriseInfo = {};
+  if (ext !== undefined) copyStrings(ext, out, ENTERPRISE_KEYS);
+  return out;
+}
+
+/**
+ * Multi-valued attributes accept one item (DG/createuser, DG/limitations). The constraint engine
+ * guarantees this; a longer list here is a bug, and dropping values silently would lose data.
+ */
+function singleValued<T>(attribute: string, list: readonly T[]): readonly T[] {
+  if (list.length > 1) throw new RangeError(`${attribute}: IAM Identity Center accepts at most one value, got ${list.length}`);
+  return list;
+}
+
+/** Only the sub-attributes AWS stores: `display` is not supported (DG/limitations). */
+function multiValue(value: string, type: string | undefined, primary: boolean | undefined): ScimMultiValue {
+  const out: ScimMultiValue = { value };
+  if (type !== undefined) out.type = type;
+  if (primary !== undefined) out.primary = primary;
+  return out;
+}
+
+/**
+ * Copies the listed string fields that are present and non-empty. AWS rejects `""` (Okta KB in
+ * aws-scim.md, "characters"), and an absent value means the same thing.
+ */
+function copyStrings<K extends string>(
+  from: Partial<Record<K, unknown>>,
+  to: Partial<Record<K, string>>,
+  keys: readonly K[],
+): void {
+  for (const key of keys) {
+    const value = from[key];
+    if (typeof value === 'string' && value !== '') to[key] = value;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
