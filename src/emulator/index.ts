@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultPlan } from './faults.js';
+import { resolveOptions } from './options.js';
+import { TokenBucket } from './rate-limit.js';
+import { RequestRecorder } from './request-log.js';
+import { Emulator } from './running.js';
+import { createRequestHandler, type EmulatorState } from './server.js';
+import { DirectoryStore } from './store.js';
+import type { EmulatorOptions, RunningEmulator } from './types.js';
+
+/**
+ * An in-process emulator of the AWS IAM Identity Center SCIM endpoint, faithful to the behaviour listed in
+ * aws-scim.md ("What an emulator of this endpoint must do"). It writes nothing to stdout or stderr.
+ */
+export type {
+  EmulatorOptions,
+  FaultRule,
+  MutableOptionKey,
+  RateLimitOptions,
+  RequestLogEntry,
+  RetryAfterForm,
+  RunningEmulator,
+} from './types.js';
+export { DEFAULT_OPTIONS, DEFAULT_TENANT_ID } from './options.js';
+
+export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
+  const resolved = resolveOptions(options);
+  const state: EmulatorState = {
+    options: resolved,
+    store: new DirectoryStore(resolved.caseInsensitiveUserName),
+    recorder: new RequestRecorder(),
+    faults: new FaultPlan(),
+    bucket: resolved.rateLimit === null ? null : new TokenBucket(resolved.rateLimit),
+  };
+  const server = createServer(createRequestHandler(state));
+  const port = await listen(server, resolved.host, resolved.port);
+  return new Emulator(state, server, port);
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,0 +1,76 @@
+import { SCHEMA_ENTERPRISE_USER } from '../scim/wire.js';
+import { ScimError, DETAIL_NO_USER, invalid } from './errors.js';
+import { matchTerms, parseFilter, type FilterTerm } from './filter.js';
+import { resultFromArray, type ResultSet } from './result-set.js';
+import type { DirectoryStore, StoredGroup, StoredUser } from './store.js';
+
+/**
+ * Which resources a ListUsers/ListGroups filter selects. Only the attribute combinations the DG lists are
+ * accepted; any other combination is a 400 (DG/listusers, DG/listgroups).
+ */
+
+type Resolver<T> = (values: Map<string, string>, store: DirectoryStore) => ResultSet<T>;
+
+function one<T>(item: T | undefined): ResultSet<T> {
+  return resultFromArray(item === undefined ? [] : [item]);
+}
+
+function get(values: Map<string, string>, name: string): string {
+  return values.get(name.toLowerCase()) ?? '';
+}
+
+/** DG/listusers: `userName`, `externalId`, `groups.value`, `id` (valid, discouraged) and `id` with `manager`. */
+const USER_FILTERS: [readonly string[], Resolver<StoredUser>][] = [
+  [['userName'], (v, s) => one(s.findUserByUserName(get(v, 'userName')))],
+  [['externalId'], (v, s) => one(s.findUserByExternalId(get(v, 'externalId')))],
+  // An unknown group lists no users: only the member filter of ListGroups is documented to answer 404.
+  [['groups.value'], (v, s) => s.usersInGroup(get(v, 'groups.value'))],
+  [['id'], (v, s) => one(s.getUser(get(v, 'id')))],
+  [['id', 'manager'], (v, s) => one(userWithManager(s.getUser(get(v, 'id')), get(v, 'manager')))],
+];
+
+/** DG/listgroups: `displayName`, `externalId`, `members.value`, and `id` with `members` ("id and member"). */
+const GROUP_FILTERS: [readonly string[], Resolver<StoredGroup>][] = [
+  [['displayName'], (v, s) => one(s.findGroupByDisplayName(get(v, 'displayName')))],
+  [['externalId'], (v, s) => resultFromArray(s.findGroupsByExternalId(get(v, 'externalId')))],
+  [['members.value'], (v, s) => s.groupsOfUser(requireUser(s, get(v, 'members.value')))],
+  [['id'], (v, s) => one(s.getGroup(get(v, 'id')))],
+  [['id', 'members'], (v, s) => one(groupWithMember(s, get(v, 'id'), requireUser(s, get(v, 'members'))))],
+];
+
+function userWithManager(user: StoredUser | undefined, managerId: string): StoredUser | undefined {
+  return user?.data[SCHEMA_ENTERPRISE_USER]?.manager?.value === managerId ? user : undefined;
+}
+
+/** DG/listgroups: a member filter naming a user that does not exist is a 404, not an empty list. */
+function requireUser(store: DirectoryStore, userId: string): string {
+  if (!store.getUser(userId)) throw new ScimError(404, 'member filter names an unknown user', DETAIL_NO_USER);
+  return userId;
+}
+
+function groupWithMember(store: DirectoryStore, groupId: string, userId: string): StoredGroup | undefined {
+  return store.isMember(groupId, userId) ? store.getGroup(groupId) : undefined;
+}
+
+function resolve<T>(
+  filter: string | null,
+  store: DirectoryStore,
+  all: () => ResultSet<T>,
+  table: [readonly string[], Resolver<T>][],
+): ResultSet<T> {
+  if (filter === null) return all();
+  const terms: FilterTerm[] = parseFilter(filter);
+  for (const [combination, resolver] of table) {
+    const values = matchTerms(terms, combination);
+    if (values) return resolver(values, store);
+  }
+  throw invalid('filter: unsupported attribute or combination');
+}
+
+export function queryUsers(filter: string | null, store: DirectoryStore): ResultSet<StoredUser> {
+  return resolve(filter, store, () => store.allUsers(), USER_FILTERS);
+}
+
+export function queryGroups(filter: string | null, store: DirectoryStore): ResultSet<StoredGroup> {
+  return resolve(filter, store, () => store.allGroups(), GROUP_FILTERS);
+}
