@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
+import { resolveSecret } from '../config/secret.js';
 import { ConfigError, SyncError } from '../errors.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';
@@ -116,8 +117,10 @@ function print(result: RunResult, json: boolean, out: Out): void {
 
 async function validateConfig(configPath: string, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
   const config = await loadConfig(configPath, env);
-  const deps = await compose(config, env);
-  await deps.close();
+  await resolveSecret(config.target.token, env);
+  for (const source of config.sources) {
+    if (source.type === 'ldap') await resolveSecret(source.bindPassword, env);
+  }
   out.stdout(`config ${configPath} is valid: ${config.sources.length} source(s) [${config.sources.map((s) => `${s.type}:${s.id}`).join(', ')}], target ${new URL(config.target.baseUrl).host}`);
   return EXIT.success;
 }

@@ -2,9 +2,11 @@ import type { Operation, Plan } from '../diff/index.js';
 import type { RunReport } from '../sync/report.js';
 
 const MAX_ROWS = 60;
+/** Rows shown per operation kind in the table; `--json` carries every operation. */
+const ROWS_PER_KIND = 8;
 
 /** A readable plan table for operators reviewing a diff or a blocked sync. */
-export function renderPlan(plan: Plan, limit = MAX_ROWS): string {
+export function renderPlan(plan: Plan, perKind = ROWS_PER_KIND): string {
   const lines: string[] = [];
   lines.push(`Plan ${plan.hash}: ${plan.operations.length} operation(s)`);
   for (const [kind, n] of Object.entries(plan.counts)) if (n > 0) lines.push(`  ${kind.padEnd(15)} ${n}`);
@@ -13,11 +15,16 @@ export function renderPlan(plan: Plan, limit = MAX_ROWS): string {
   lines.push(`Deletion brake: ${b.destructive} destructive change(s), threshold ${b.threshold} (of ${b.managedObjects} managed objects) → ${b.blocked ? 'BLOCKED' : 'ok'}`);
   if (plan.operations.length > 0) {
     lines.push('', `${'OPERATION'.padEnd(15)} ${'TARGET'.padEnd(48)} DETAIL`);
-    for (const op of plan.operations.slice(0, limit)) {
+    const shown = new Map<string, number>();
+    for (const op of plan.operations) {
+      const n = (shown.get(op.kind) ?? 0) + 1;
+      shown.set(op.kind, n);
+      if (n > perKind) continue;
       const [target, detail] = describe(op);
       lines.push(`${op.kind.padEnd(15)} ${target.padEnd(48)} ${detail}`);
     }
-    if (plan.operations.length > limit) lines.push(`… ${plan.operations.length - limit} more (use --json for the whole plan)`);
+    const hidden = plan.operations.length - [...shown.values()].reduce((sum, n) => sum + Math.min(n, perKind), 0);
+    if (hidden > 0) lines.push(`… ${hidden} more (at most ${perKind} per kind shown; use --json for the whole plan)`);
   }
   return lines.join('\n');
 }

@@ -39,7 +39,10 @@ export function normalizeUser(source: User, fallback: NameFallback): NormalizeRe
     if (s.changed && s.reason) findings.push({ object: 'user', externalId: ext, action: 'altered', field, reason: s.reason });
     return s.value;
   };
-  const names = requiredNames(source, text, fallback);
+  const derived = (field: string, from: string): void => {
+    findings.push({ object: 'user', externalId: ext, action: 'altered', field, reason: `missing in the source; derived from ${from} (nameFallback: derive)` });
+  };
+  const names = requiredNames(source, text, fallback, derived);
   if ('missing' in names) return skip(names.missing, `${names.missing} is missing and the name fallback is "${fallback}"`);
 
   const emails = pickSingle(source.emails, 'emails', ext, findings).flatMap((e) => validEmail(e, ext, findings));
@@ -99,6 +102,7 @@ function requiredNames(
   u: User,
   text: TextFn,
   fallback: NameFallback,
+  derived: (field: string, from: string) => void,
 ): { displayName: string; givenName: string; familyName: string } | { missing: string } {
   let givenName = text('name.givenName', u.name.givenName);
   let familyName = text('name.familyName', u.name.familyName);
@@ -109,11 +113,20 @@ function requiredNames(
     if (!familyName) return { missing: 'name.familyName' };
     return { displayName, givenName, familyName };
   }
-  displayName ??= [givenName, familyName].filter(Boolean).join(' ') || sanitizeText(u.userName.split('@')[0]).value;
+  if (!displayName) {
+    displayName = [givenName, familyName].filter(Boolean).join(' ') || sanitizeText(u.userName.split('@')[0]).value;
+    if (displayName) derived('displayName', givenName || familyName ? 'given and family names' : 'userName');
+  }
   if (!displayName) return { missing: 'displayName' };
   const [first, ...rest] = displayName.split(' ');
-  givenName ??= first;
-  familyName ??= rest.length > 0 ? rest.join(' ') : givenName;
+  if (!givenName) {
+    givenName = first;
+    derived('name.givenName', 'displayName');
+  }
+  if (!familyName) {
+    familyName = rest.length > 0 ? rest.join(' ') : givenName;
+    derived('name.familyName', 'displayName');
+  }
   if (!givenName || !familyName) return { missing: 'name.givenName' };
   return { displayName, givenName, familyName };
 }
