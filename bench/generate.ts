@@ -66,10 +66,10 @@ export function inSyncTarget(snap: Snapshot, members: Map<ExternalId, ExternalId
   const groups: TargetGroup[] = snap.groups.map((g) => ({ id: asScimId(`id-${g.externalId}`), externalId: g.externalId, displayName: g.displayName }));
   const memberMap = new Map<string, Set<string>>();
   for (const g of snap.groups) memberMap.set(`id-${g.externalId}`, new Set((members.get(g.externalId) ?? []).map((m) => `id-${m}`)));
-  const parsed = JSON.parse(JSON.stringify({ users, groups, members: [...memberMap].map(([k, v]) => [k, [...v]]) })) as {
-    users: TargetUser[];
-    groups: TargetGroup[];
-    members: [string, string[]][];
+  const viaJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+  return {
+    users: users.map(viaJson),
+    groups: groups.map(viaJson),
+    members: new Map([...memberMap].map(([k, v]) => [k, new Set(viaJson([...v]))])),
   };
-  return { users: parsed.users, groups: parsed.groups, members: new Map(parsed.members.map(([k, v]) => [k, new Set(v)])) };
 }

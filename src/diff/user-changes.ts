@@ -19,8 +19,7 @@ export function userChanges(desired: AwsUserAttributes, current: AwsUserAttribut
   for (const key of SIMPLE) diffValue(changes, key, desired[key], current[key]);
   for (const part of NAME_PARTS) diffValue(changes, `name.${part}`, desired.name[part], current.name[part]);
   for (const key of LISTS) {
-    const want = canonicalList(desired[key]);
-    if (want !== canonicalList(current[key])) {
+    if (!sameList(desired[key], current[key])) {
       changes.push({ path: key, value: desired[key].length > 0 ? desired[key] : null });
     }
   }
@@ -42,7 +41,12 @@ function norm(v: string | undefined): string | undefined {
   return n === '' ? undefined : n;
 }
 
-/** Order-insensitive, key-order-insensitive, NFC-normalised form of a single-valued list. */
+function sameList(a: readonly object[], b: readonly object[]): boolean {
+  if (a.length === 0 && b.length === 0) return true;
+  return canonicalList(a) === canonicalList(b);
+}
+
+/** Key-order-insensitive, NFC-normalised form of a single-valued list. */
 function canonicalList(values: readonly object[]): string {
   return JSON.stringify(
     values.map((v) =>
