@@ -1,0 +1,116 @@
+import { makeExternalId, type ExternalId } from '../../model/ids.js';
+import type { Provenance } from '../../model/provenance.js';
+import type { Email, PhoneNumber, User } from '../../model/user.js';
+import { stripOptionalUid } from './dn.js';
+import { firstString, strings, values, type LdapEntry } from './entry.js';
+import type { LdapReadSpec } from './spec.js';
+import type { DisabledRule } from './vendors.js';
+
+/**
+ * Pure mapping from directory entries to the model. Values are taken as the directory holds them:
+ * IAM Identity Center's limits (single email, required names, forbidden characters) are applied
+ * later by the constraint engine, not here.
+ */
+
+export interface UserRecord {
+  kind: 'user';
+  user: User;
+  dn: string;
+  /** Values of the posix uid attribute, which RFC 2307 `memberUid` refers to. */
+  uids: string[];
+}
+
+export interface GroupRecord {
+  kind: 'group';
+  externalId: ExternalId;
+  displayName: string;
+  dn: string;
+  /** Direct member DNs from DN-valued member attributes, as written (uniqueMember uid suffix removed). */
+  memberDns: string[];
+  /** Direct members named by bare uid (posixGroup). */
+  memberUids: string[];
+  provenance: Provenance;
+}
+
+/** An entry that cannot become a model object; reported, never created (reliability.md B-15). */
+export interface SkippedEntry {
+  kind: 'skipped';
+  dn: string;
+  reason: string;
+}
+
+export function transformUser(entry: LdapEntry, spec: LdapReadSpec): UserRecord | SkippedEntry {
+  const externalId = entryExternalId(entry, spec);
+  if (typeof externalId !== 'string') return externalId;
+  const names = spec.userAttributes;
+  const userName = firstString(entry, names.userName);
+  if (userName === undefined) return skipped(entry, `no ${names.userName} value to use as userName`);
+  const user: User = {
+    externalId,
+    userName,
+    displayName: firstString(entry, names.displayName) ?? firstString(entry, names.commonName),
+    name: { givenName: firstString(entry, names.givenName), familyName: firstString(entry, names.familyName) },
+    title: firstString(entry, names.title),
+    emails: workList(strings(entry, names.email)),
+    phoneNumbers: workList(strings(entry, names.phoneNumber)),
+    addresses: [],
+    enterprise: {
+      employeeNumber: firstString(entry, names.employeeNumber),
+      department: firstString(entry, names.department),
+    },
+    active: !isDisabled(entry, spec.vendor.disabled),
+    provenance: provenance(entry, spec),
+  };
+  return { kind: 'user', user, dn: entry.dn, uids: strings(entry, names.posixUid) };
+}
+
+export function transformGroup(entry: LdapEntry, spec: LdapReadSpec): GroupRecord | SkippedEntry {
+  const externalId = entryExternalId(entry, spec);
+  if (typeof externalId !== 'string') return externalId;
+  const displayName = firstString(entry, spec.groupNameAttribute);
+  if (displayName === undefined) return skipped(entry, `no ${spec.groupNameAttribute} value to use as displayName`);
+  const { dn, dnWithOptionalUid, uid } = spec.vendor.memberAttributes;
+  return {
+    kind: 'group',
+    externalId,
+    displayName,
+    dn: entry.dn,
+    memberDns: [
+      ...dn.flatMap((attribute) => strings(entry, attribute)),
+      ...dnWithOptionalUid.flatMap((attribute) => strings(entry, attribute).map(stripOptionalUid)),
+    ],
+    memberUids: uid.flatMap((attribute) => strings(entry, attribute)),
+    provenance: provenance(entry, spec),
+  };
+}
+
+/** The entry's externalId, or why it has none. */
+export function entryExternalId(entry: LdapEntry, spec: LdapReadSpec): ExternalId | SkippedEntry {
+  const { idAttribute, decodeId } = spec.vendor;
+  const raw = values(entry, idAttribute)[0];
+  if (raw === undefined) return skipped(entry, `no ${idAttribute}`);
+  const id = decodeId(raw);
+  if (id === undefined) return skipped(entry, `malformed ${idAttribute}`);
+  return makeExternalId(spec.sourceId, id);
+}
+
+export function isDisabled(entry: LdapEntry, rule: DisabledRule): boolean {
+  const value = firstString(entry, rule.attribute);
+  if (value === undefined) return false;
+  if (rule.kind === 'present') return true;
+  const flags = Number.parseInt(value, 10);
+  return Number.isInteger(flags) && (flags & rule.mask) !== 0;
+}
+
+/** Directory mail and phone values carry no type; a corporate directory's are work contacts. The first is primary. */
+function workList(list: string[]): (Email & PhoneNumber)[] {
+  return list.map((value, index) => ({ value, type: 'work', primary: index === 0 }));
+}
+
+function provenance(entry: LdapEntry, spec: LdapReadSpec): Provenance {
+  return { sourceKind: 'ldap', sourceId: spec.sourceId, ref: entry.dn };
+}
+
+function skipped(entry: LdapEntry, reason: string): SkippedEntry {
+  return { kind: 'skipped', dn: entry.dn, reason };
+}
