@@ -42,7 +42,7 @@ export function generateSnapshot(size: DirectorySize, sourceId = 'bench'): Snaps
       provenance: { sourceKind: 'file', sourceId, ref: `g${g}` },
     });
   }
-  return { sourceId, sourceKind: 'file', users, groups, readAt: new Date(0).toISOString(), unresolvedMembers: [] };
+  return { sourceId, sourceKind: 'file', users, groups, readAt: new Date(0).toISOString(), unresolvedMembers: [], skipped: [] };
 }
 
 /**

@@ -42,6 +42,9 @@ export function buildDesiredState(
       findings.push(...r.findings);
       if (r.user) normalized.push(r.user);
     }
+    for (const s of snap.skipped) {
+      findings.push({ object: s.object, externalId: `${snap.sourceId}: ${s.ref}`, action: 'skipped', reason: s.reason });
+    }
     for (const m of snap.unresolvedMembers) {
       findings.push({ object: 'membership', externalId: m.group, action: 'skipped', field: 'members', reason: `${m.member}: ${m.reason}` });
     }

@@ -179,4 +179,10 @@ describe('planChanges', () => {
     const p = plan(snapshot([user('j', { displayName: nfd })]), { users: [owned('j', { displayName: 'Jos\u00e9' })] });
     expect(p.operations).toEqual([]);
   });
+
+  it('reports source entries the source could not turn into objects', () => {
+    const snap = { ...snapshot([user('a')]), skipped: [{ object: 'user' as const, ref: 'uid=ghost,ou=people', reason: 'no entryUUID' }] };
+    const p = plan(snap);
+    expect(p.findings).toContainEqual(expect.objectContaining({ object: 'user', action: 'skipped', reason: 'no entryUUID', externalId: `${SOURCE_ID}: uid=ghost,ou=people` }));
+  });
 });

@@ -14,6 +14,14 @@ export interface Snapshot {
   readAt: string;
   /** Member references the source could not resolve to an object in scope (kept for the report). */
   unresolvedMembers: UnresolvedMember[];
+  /** Entries the source matched but could not turn into objects (no immutable id, no name); kept for the report. */
+  skipped: SkippedSourceEntry[];
+}
+
+export interface SkippedSourceEntry {
+  object: 'user' | 'group';
+  ref: string;
+  reason: string;
 }
 
 export interface UnresolvedMember {

@@ -42,6 +42,7 @@ export function toSnapshot(file: DirectoryFile, config: FileSourceConfig, readAt
     groups,
     readAt,
     unresolvedMembers,
+    skipped: [],
   };
 }
 

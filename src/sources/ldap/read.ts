@@ -44,6 +44,10 @@ export async function readLdapSnapshot(
     groups: resolvedGroups,
     readAt,
     unresolvedMembers,
+    skipped: [
+      ...users.skipped.map((s) => ({ object: 'user' as const, ref: s.dn, reason: s.reason })),
+      ...groups.skipped.map((s) => ({ object: 'group' as const, ref: s.dn, reason: s.reason })),
+    ],
   };
   return { snapshot, skipped };
 }
