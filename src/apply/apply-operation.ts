@@ -1,5 +1,5 @@
 import type { AttributeChange, Operation } from '../diff/plan.js';
-import { asScimId } from '../model/ids.js';
+import { asScimId, type ScimId } from '../model/ids.js';
 import { ScimError } from '../scim/errors.js';
 import type { PatchOperation } from '../scim/wire.js';
 import { applyMemberChange } from './members.js';
@@ -20,7 +20,7 @@ export type { ApplyContext } from './port.js';
 export async function applyOperation(op: Operation, ctx: ApplyContext, ambiguous: boolean): Promise<string | undefined> {
   switch (op.kind) {
     case 'createUser':
-      return createUser(op.user.externalId, ctx, ambiguous, () => ctx.scim.createUser(op.user));
+      return createOwned('user', op.user.externalId, ctx, ambiguous, () => ctx.scim.createUser(op.user));
     case 'patchUser':
     case 'adoptUser':
       await patchUser(ctx, op.target.id, toPatchOps(op.changes));
@@ -32,7 +32,7 @@ export async function applyOperation(op: Operation, ctx: ApplyContext, ambiguous
     case 'deleteUser':
       return (await ctx.scim.deleteUser(op.target.id)) === 'not-found' ? 'already deleted in AWS' : undefined;
     case 'createGroup':
-      return createGroup(op.externalId, op.displayName, ctx, ambiguous);
+      return createOwned('group', op.externalId, ctx, ambiguous, () => ctx.scim.createGroup({ externalId: op.externalId, displayName: op.displayName }));
     case 'adoptGroup':
       await ctx.scim.patchGroup(op.target.id, [{ op: 'replace', value: { id: op.target.id, externalId: op.target.externalId, displayName: op.displayName } }]);
       await ctx.ids.set('group', op.target.externalId, op.target.id);
@@ -49,49 +49,38 @@ export async function applyOperation(op: Operation, ctx: ApplyContext, ambiguous
   }
 }
 
-async function createUser(externalId: string, ctx: ApplyContext, ambiguous: boolean, post: () => Promise<{ id: string }>): Promise<string | undefined> {
+/**
+ * POST a user or group. After an ambiguous earlier attempt the target is searched by externalId
+ * first; a 409 adopts the existing object only if it carries our externalId (reliability.md F-14).
+ */
+async function createOwned(
+  kind: 'user' | 'group',
+  externalId: string,
+  ctx: ApplyContext,
+  ambiguous: boolean,
+  post: () => Promise<{ id: string }>,
+): Promise<string | undefined> {
+  const find = (): Promise<{ id: ScimId } | null> =>
+    kind === 'user' ? ctx.scim.findUserByExternalId(externalId) : ctx.scim.findGroupByExternalId(externalId);
   if (ambiguous) {
-    const existing = await ctx.scim.findUserByExternalId(externalId);
+    const existing = await find();
     if (existing) {
-      await ctx.ids.set('user', externalId, existing.id);
+      await ctx.ids.set(kind, externalId, existing.id);
       return 'found after a lost response; not created twice';
     }
   }
   try {
     const created = await post();
-    await ctx.ids.set('user', externalId, asScimId(created.id));
+    await ctx.ids.set(kind, externalId, asScimId(created.id));
     return undefined;
   } catch (err) {
     if (!(err instanceof ScimError && err.isConflict)) throw err;
-    // 409: adopt the object only if it carries our externalId (reliability.md F-14).
-    const existing = await ctx.scim.findUserByExternalId(externalId);
+    const existing = await find();
     if (!existing) {
-      throw new OperationError('conflict', `user ${externalId}: AWS refused the create as a duplicate (userName or email held by a user that is not ours)`, { cause: err });
+      const holder = kind === 'user' ? 'userName or email held by a user' : 'displayName held by a group';
+      throw new OperationError('conflict', `${kind} ${externalId}: AWS refused the create as a duplicate (${holder} that is not ours)`, { cause: err });
     }
-    await ctx.ids.set('user', externalId, existing.id);
-    return 'already existed with our externalId; adopted';
-  }
-}
-
-async function createGroup(externalId: string, displayName: string, ctx: ApplyContext, ambiguous: boolean): Promise<string | undefined> {
-  if (ambiguous) {
-    const existing = await ctx.scim.findGroupByExternalId(externalId);
-    if (existing) {
-      await ctx.ids.set('group', externalId, existing.id);
-      return 'found after a lost response; not created twice';
-    }
-  }
-  try {
-    const created = await ctx.scim.createGroup({ externalId, displayName });
-    await ctx.ids.set('group', externalId, created.id);
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof ScimError && err.isConflict)) throw err;
-    const existing = await ctx.scim.findGroupByExternalId(externalId);
-    if (!existing) {
-      throw new OperationError('conflict', `group ${externalId}: AWS refused the create as a duplicate (displayName held by a group that is not ours)`, { cause: err });
-    }
-    await ctx.ids.set('group', externalId, existing.id);
+    await ctx.ids.set(kind, externalId, existing.id);
     return 'already existed with our externalId; adopted';
   }
 }

@@ -1,5 +1,5 @@
 import type { Operation, Plan } from '../diff/plan.js';
-import { PHASES } from '../diff/plan.js';
+import { operationExternalId, PHASES } from '../diff/plan.js';
 import type { Logger } from '../log/logger.js';
 import type { RequestLimiter } from '../scim/limiter.js';
 import { applyOperation } from './apply-operation.js';
@@ -82,7 +82,7 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
     try {
       run.attempts += 1;
       const note = await applyOperation(op, deps.ctx, ambiguous);
-      return { index, kind: op.kind, externalId: externalIdOf(op), status: 'applied', attempts, ...(note ? { note } : {}) };
+      return { index, kind: op.kind, externalId: operationExternalId(op), status: 'applied', attempts, ...(note ? { note } : {}) };
     } catch (err) {
       const failure = classifyFailure(err);
       if (failure === 'auth') {
@@ -103,7 +103,7 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
       if (failure === 'permanent' || attempts >= settings.maxAttempts) return failed(op, index, attempts, err);
       ambiguous = true;
       const wait = backoffDelay(attempts, settings.retryBaseMs, settings.retryMaxMs, random);
-      logger.warn({ op: op.kind, externalId: externalIdOf(op), attempt: attempts, waitMs: wait, err }, 'SCIM write failed; retrying after re-reading state');
+      logger.warn({ op: op.kind, externalId: operationExternalId(op), attempt: attempts, waitMs: wait, err }, 'SCIM write failed; retrying after re-reading state');
       await sleep(wait);
     }
   }
@@ -114,26 +114,12 @@ function retryAfterOf(err: unknown): number | undefined {
   return typeof ms === 'number' ? ms : undefined;
 }
 
-export function externalIdOf(op: Operation): string {
-  switch (op.kind) {
-    case 'createUser':
-      return op.user.externalId;
-    case 'createGroup':
-      return op.externalId;
-    case 'addMembers':
-    case 'removeMembers':
-      return op.group.externalId;
-    default:
-      return op.target.externalId;
-  }
-}
-
 function failed(op: Operation, index: number, attempts: number, err: unknown): OperationResult {
-  return { index, kind: op.kind, externalId: externalIdOf(op), status: 'failed', attempts, error: describeError(err) };
+  return { index, kind: op.kind, externalId: operationExternalId(op), status: 'failed', attempts, error: describeError(err) };
 }
 
 function skipped(op: Operation, index: number, note: string): OperationResult {
-  return { index, kind: op.kind, externalId: externalIdOf(op), status: 'skipped', attempts: 0, note };
+  return { index, kind: op.kind, externalId: operationExternalId(op), status: 'skipped', attempts: 0, note };
 }
 
 async function pool<T>(items: readonly T[], concurrency: number, worker: (item: T) => Promise<void>): Promise<void> {

@@ -47,6 +47,21 @@ export const PHASES: readonly (readonly OperationKind[])[] = [
   ['deleteGroup', 'deleteUser'],
 ];
 
+/** The externalId an operation is about: the user or group it creates or changes (for member changes, the group). */
+export function operationExternalId(op: Operation): string {
+  switch (op.kind) {
+    case 'createUser':
+      return op.user.externalId;
+    case 'createGroup':
+      return op.externalId;
+    case 'addMembers':
+    case 'removeMembers':
+      return op.group.externalId;
+    default:
+      return op.target.externalId;
+  }
+}
+
 export const DESTRUCTIVE_KINDS: ReadonlySet<OperationKind> = new Set(['deactivateUser', 'deleteUser', 'deleteGroup', 'removeMembers']);
 
 export interface BrakeEvaluation {

@@ -6,7 +6,7 @@ import { evaluateBrake } from './guards.js';
 import { planHash } from './hash.js';
 import { graceExpired, pendingReason, type CurrentState, type PlanContext, type PlanPolicy } from './plan-context.js';
 import { planGroups } from './plan-groups.js';
-import { PHASES, type Operation, type OperationKind, type Plan } from './plan.js';
+import { operationExternalId, PHASES, type Operation, type OperationKind, type Plan } from './plan.js';
 import { userChanges } from './user-changes.js';
 
 /**
@@ -105,19 +105,8 @@ function retireUser(ctx: PlanContext, t: TargetUser): void {
 function sortOperations(ops: Operation[]): Operation[] {
   const phase = new Map<OperationKind, number>();
   PHASES.forEach((kinds, i) => kinds.forEach((k) => phase.set(k, i)));
-  const key = (op: Operation): string => {
-    switch (op.kind) {
-      case 'createUser':
-        return op.user.externalId;
-      case 'createGroup':
-        return op.externalId;
-      case 'addMembers':
-      case 'removeMembers':
-        return `${op.group.externalId}\u0000${op.members[0]?.externalId ?? ''}`;
-      default:
-        return op.target.externalId;
-    }
-  };
+  const key = (op: Operation): string =>
+    op.kind === 'addMembers' || op.kind === 'removeMembers' ? `${op.group.externalId}\u0000${op.members[0]?.externalId ?? ''}` : operationExternalId(op);
   return ops
     .map((op) => ({ op, p: phase.get(op.kind) ?? 99, k: key(op) }))
     .sort((a, b) => a.p - b.p || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) || a.op.kind.localeCompare(b.op.kind))

@@ -132,7 +132,7 @@ describe('full read', () => {
     await ldapSource(slapd, { logger }).readSnapshot(signal());
     const log = output();
     expect(log).toMatch(/"component":"source","source":\{"kind":"ldap","id":"corp-ldap"\}/);
-    expect(log).toMatch(/"users":126,"groups":6,"unresolvedMembers":4,"ms":\d+/);
+    expect(log).toMatch(/"users":126,"groups":6,"unresolvedMembers":4,"skipped":\d+,"ms":\d+/);
     expect(log).toContain('"vendor":"openldap"');
     for (const secret of [slapd.bindPassword, 'alice@example.test', 'Anders', 'uid=alice']) expect(log).not.toContain(secret);
   });

@@ -6,6 +6,7 @@ import type { SourceConnector } from '../types.js';
 import { fileFormat, type FileSourceConfig } from './config.js';
 import type { DirectoryFile } from './format.js';
 import { DirectoryFileError, parseDirectoryFile, toSnapshot } from './read.js';
+import { logSnapshotRead } from '../read-log.js';
 
 export { fileSourceConfigSchema, type FileSourceConfig } from './config.js';
 
@@ -27,15 +28,7 @@ export function createFileSource(config: FileSourceConfig, deps: FileSourceDeps)
       const started = performance.now();
       const readAt = new Date().toISOString();
       const snapshot = toSnapshot(await load(config, signal), config, readAt);
-      log.info(
-        {
-          users: snapshot.users.length,
-          groups: snapshot.groups.length,
-          unresolvedMembers: snapshot.unresolvedMembers.length,
-          ms: Math.round(performance.now() - started),
-        },
-        'source read complete',
-      );
+      logSnapshotRead(log, snapshot, started);
       return snapshot;
     },
 

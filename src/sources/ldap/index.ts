@@ -12,6 +12,7 @@ import { readLdapSnapshot } from './read.js';
 import { rereadGroup, rereadUser } from './reread.js';
 import { buildReadSpec, type LdapReadSpec } from './spec.js';
 import { detectVendor, LDAP_VENDORS, ROOT_DSE_ATTRIBUTES, type LdapVendor } from './vendors.js';
+import { logSnapshotRead } from '../read-log.js';
 
 export { ldapSourceConfigSchema, type LdapSourceConfig, type LdapSourceConfigInput } from './config.js';
 
@@ -80,15 +81,7 @@ export function createLdapSource(config: LdapSourceConfig, deps: LdapSourceDeps)
       const started = performance.now();
       const { snapshot, skipped } = await session('full read', signal, (d, s) => readLdapSnapshot(d, s, signal));
       if (skipped.length > 0) log.warn({ skipped: skipped.length }, 'entries without an immutable id or a name were skipped');
-      log.info(
-        {
-          users: snapshot.users.length,
-          groups: snapshot.groups.length,
-          unresolvedMembers: snapshot.unresolvedMembers.length,
-          ms: Math.round(performance.now() - started),
-        },
-        'source read complete',
-      );
+      logSnapshotRead(log, snapshot, started);
       return snapshot;
     },
 
