@@ -1,25 +1,13 @@
 import type { ExternalId, ScimId } from './ids.js';
-import type { Address, EnterpriseInfo, Email, PersonName, PhoneNumber } from './user.js';
+import type { PersonName, User } from './user.js';
 
 /**
  * A user in the shape IAM Identity Center stores: single-valued lists, the four required names,
  * no forbidden characters. The constraint engine produces these; the SCIM client reads and writes them.
  */
-export interface AwsUserAttributes {
-  userName: string;
+export interface AwsUserAttributes extends Omit<User, 'externalId' | 'provenance' | 'displayName' | 'name'> {
   displayName: string;
   name: PersonName & { givenName: string; familyName: string };
-  nickName?: string;
-  title?: string;
-  userType?: string;
-  preferredLanguage?: string;
-  locale?: string;
-  timezone?: string;
-  emails: Email[];
-  phoneNumbers: PhoneNumber[];
-  addresses: Address[];
-  enterprise: EnterpriseInfo;
-  active: boolean;
 }
 
 export interface DesiredUser extends AwsUserAttributes {

@@ -2,7 +2,6 @@
  * The SCIM client for the IAM Identity Center endpoint. Methods speak our model types; the wire
  * dialect (aws-scim.md) stays inside src/scim/.
  */
-import type { Dispatcher } from 'undici';
 import type { Logger } from '../log/logger.js';
 import type { DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
 import { ScimProtocolError, type HttpMethod } from './errors.js';
@@ -11,34 +10,15 @@ import type { RequestLimiter } from './limiter.js';
 import { fromScimGroup, fromScimUser, isScimGroupResource, isScimUserResource, toScimGroup, toScimUser } from './map.js';
 import { listQueryString, MAX_PAGE_SIZE, parseListResponse, walkCursorPages } from './paging.js';
 import { countMemberChanges, MAX_MEMBERS_PER_PATCH, patchRequest } from './patch.js';
-import { ScimTransport } from './transport.js';
+import { ScimTransport, type TransportOptions } from './transport.js';
 import type { PatchOperation } from './wire.js';
 
-export interface ScimClientOptions {
-  /** `https://scim.<region>.amazonaws.com/<tenant-id>/scim/v2`; a trailing `/` is tolerated. */
-  baseUrl: string;
-  /** Bearer token. Never logged and never part of an error message. */
-  token: string;
-  /** Injectable (MockAgent in tests). Default: an undici Agent with keep-alive, closed by {@link ScimClient.close}. */
-  dispatcher?: Dispatcher;
-  /** Default `icsync/<version>`; always sent. */
-  userAgent?: string;
-  /** Every request awaits `acquire()`; a 429 calls `pause()`. Default: no rate, pause on 429 only. */
-  limiter?: RequestLimiter;
-  /** Headers and body timeouts. Default 30 000 ms. */
-  requestTimeoutMs?: number;
-  /** Retries of a GET on 429, 5xx and network errors. Default 5. */
-  readRetries?: number;
-  /** Default 500 ms, doubling per attempt with full jitter. */
-  retryBaseDelayMs?: number;
-  /** Default 30 000 ms; also caps how long a GET honours Retry-After. */
-  retryMaxDelayMs?: number;
-  /** `count` for list calls, 1–100. Default 100. */
+/**
+ * Transport settings (base URL, token, dispatcher, limiter, timeouts, read retries, logger, signal;
+ * see ./transport.ts) plus `pageSize`: the `count` for list calls, 1–100, default 100.
+ */
+export interface ScimClientOptions extends TransportOptions {
   pageSize?: number;
-  /** Debug: method, path without query, status, x-amzn-RequestId, ms. Never bodies or headers. */
-  logger?: Logger;
-  /** Aborts all waiting and in-flight requests (daemon shutdown). */
-  signal?: AbortSignal;
 }
 
 export type DeleteResult = 'deleted' | 'not-found';
