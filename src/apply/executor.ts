@@ -32,6 +32,8 @@ export interface ExecutorDeps {
   logger: Logger;
   settings: ExecutorSettings;
   onProgress?: (done: number, total: number) => void;
+  /** SIGTERM: no new operation starts; those in flight finish (their outcome is recorded). */
+  signal?: AbortSignal;
   random?: () => number;
 }
 
@@ -49,7 +51,7 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
   for (const kinds of PHASES) {
     const phase = indexed.filter((x) => kinds.includes(x.op.kind));
     await pool(phase, deps.settings.concurrency, async ({ op, index }) => {
-      results[index] = run.aborted ? skipped(op, index, 'run stopped: credentials rejected') : await runOperation(op, index, deps, run);
+      results[index] = stopReason(run, deps.signal) ? skipped(op, index, stopReason(run, deps.signal)!) : await runOperation(op, index, deps, run);
       run.done += 1;
       deps.onProgress?.(run.done, plan.operations.length);
     });
@@ -77,7 +79,8 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
   let throttles = 0;
   let ambiguous = false;
   for (;;) {
-    if (run.aborted) return skipped(op, index, 'run stopped: credentials rejected');
+    const stop = stopReason(run, deps.signal);
+    if (stop) return skipped(op, index, stop);
     attempts += 1;
     try {
       run.attempts += 1;
@@ -104,9 +107,15 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
       ambiguous = true;
       const wait = backoffDelay(attempts, settings.retryBaseMs, settings.retryMaxMs, random);
       logger.warn({ op: op.kind, externalId: operationExternalId(op), attempt: attempts, waitMs: wait, err }, 'SCIM write failed; retrying after re-reading state');
-      await sleep(wait);
+      await sleep(wait, deps.signal).catch(() => undefined);
     }
   }
+}
+
+function stopReason(run: RunState, signal: AbortSignal | undefined): string | undefined {
+  if (run.aborted) return 'run stopped: credentials rejected';
+  if (signal?.aborted) return 'run interrupted before this operation started';
+  return undefined;
 }
 
 function retryAfterOf(err: unknown): number | undefined {

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { assertSafeEnvironment } from '../config/environment.js';
 import { resolveSecret } from '../config/secret.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { ScimClient } from '../scim/client.js';
@@ -18,6 +19,7 @@ export interface Composed extends RunDeps {
  * Secrets are read here and handed to the logger so any accidental echo is scrubbed.
  */
 export async function compose(config: Config, env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<Composed> {
+  assertSafeEnvironment(env);
   const token = await resolveSecret(config.target.token, env);
   const log = logger ?? createLogger({ level: config.log.level, secrets: [token, ...(await sourceSecrets(config, env))] });
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
+import { assertSafeEnvironment } from '../config/environment.js';
 import { resolveSecret } from '../config/secret.js';
 import { ConfigError, SyncError } from '../errors.js';
 import { EXIT } from '../sync/exit-codes.js';
@@ -86,9 +87,17 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
   const config = await loadConfig(configPath, env);
   const deps = await compose(config, env);
   let lastProgress = 0;
+  const interrupt = new AbortController();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    deps.logger.warn({ signal: sig }, 'stopping: no new operation starts; in-flight ones finish and the state is saved');
+    interrupt.abort(new Error(`received ${sig}`));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   try {
     const result = await runSync(deps, {
       mode,
+      signal: interrupt.signal,
       ...(typeof values.approve === 'string' ? { approve: values.approve } : {}),
       allowEmptySource: values['allow-empty-source'] === true,
       allowShrink: values['allow-shrink'] === true,
@@ -102,6 +111,8 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
     print(result, values.json === true, out);
     return result.report.exitCode;
   } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     await deps.close();
   }
 }
@@ -117,6 +128,7 @@ function print(result: RunResult, json: boolean, out: Out): void {
 
 async function validateConfig(configPath: string, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
   const config = await loadConfig(configPath, env);
+  assertSafeEnvironment(env);
   await resolveSecret(config.target.token, env);
   for (const source of config.sources) {
     if (source.type === 'ldap') await resolveSecret(source.bindPassword, env);

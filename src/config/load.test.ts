@@ -4,12 +4,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { applyEnvOverrides, loadConfig, parseConfig } from './load.js';
+import { assertSafeEnvironment } from './environment.js';
 import { resolveSecret } from './secret.js';
 
 const minimal = {
   sources: [{ type: 'file', id: 'hr', path: 'dir.json' }],
   target: { baseUrl: 'https://scim.us-east-1.amazonaws.com/abc-123/scim/v2', token: { env: 'TOKEN' } },
 };
+
+describe('environment', () => {
+  it('refuses NODE_TLS_REJECT_UNAUTHORIZED=0', () => {
+    expect(() => assertSafeEnvironment({ NODE_TLS_REJECT_UNAUTHORIZED: '0' })).toThrow(ConfigError);
+    expect(() => assertSafeEnvironment({})).not.toThrow();
+  });
+});
 
 describe('configuration', () => {
   it('fills every default from the schema', () => {

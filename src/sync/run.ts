@@ -114,7 +114,14 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   }
 
   const execution = await timed('apply', () =>
-    executePlan(plan, { ctx: { scim: deps.scim, ids: new MemoryIdDirectory() }, limiter: deps.limiter, logger: log, settings: sync, onProgress: options.onProgress }),
+    executePlan(plan, {
+      ctx: { scim: deps.scim, ids: new MemoryIdDirectory() },
+      limiter: deps.limiter,
+      logger: log,
+      settings: sync,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
   );
   const updated = nextState({ state, desired, current: target, isOwned, snapshots: sourcesReport.map((s) => ({ sourceId: s.id, users: s.users, groups: s.groups })), readGroupIds: membersRead, plan, results: execution.results, now: started });
   const status = executionStatus(execution);
@@ -204,6 +211,9 @@ function executionStatus(exec: ExecutionResult): RunStatus {
 function executionMessage(status: RunStatus, exec: ExecutionResult): string {
   const failed = exec.results.filter((r) => r.status === 'failed').length;
   if (status === 'credentials-invalid') return 'AWS rejected the SCIM token (401/403); the run stopped. Rotate the token (IAM Identity Center → Settings → Automatic provisioning).';
-  if (status === 'partial-failure') return `${failed} operation(s) failed; the rest were applied. The next run re-plans from AWS state.`;
+  if (status === 'partial-failure') {
+    const skipped = exec.results.filter((r) => r.status === 'skipped').length;
+    return `${failed} operation(s) failed${skipped > 0 ? ` and ${skipped} were not started (interrupted)` : ''}; the rest were applied. The next run re-plans from AWS state.`;
+  }
   return `${exec.results.length} operation(s) applied`;
 }
