@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { assertSafeEnvironment } from '../config/environment.js';
 import { resolveSecret } from '../config/secret.js';
@@ -6,6 +7,7 @@ import { ScimClient } from '../scim/client.js';
 import { TokenBucketLimiter } from '../scim/limiter.js';
 import { createSource } from '../sources/registry.js';
 import type { SourceConnector } from '../sources/types.js';
+import { FileSourceStateStore } from '../state/file-source-state.js';
 import { FileStateStore } from '../state/file-store.js';
 import type { RunDeps } from '../sync/run.js';
 
@@ -31,7 +33,8 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
     logger: log.child({ component: 'scim' }),
     ...(config.target.userAgent ? { userAgent: config.target.userAgent } : {}),
   });
-  const sources: SourceConnector[] = config.sources.map((s) => createSource(s, { logger: log, env }));
+  const stateDir = dirname(config.state.path);
+  const sources: SourceConnector[] = config.sources.map((s) => createSource(s, { logger: log, env, state: new FileSourceStateStore(stateDir, s.id) }));
   return {
     config,
     sources,

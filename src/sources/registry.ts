@@ -2,11 +2,13 @@ import type { SourceConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { createFileSource } from './file/index.js';
 import { createLdapSource } from './ldap/index.js';
-import type { SourceConnector } from './types.js';
+import type { SourceConnector, SourceStateStore } from './types.js';
 
 export interface SourceDeps {
   logger: Logger;
   env?: NodeJS.ProcessEnv;
+  /** This source's durable state (delta links, watermarks). */
+  state: SourceStateStore;
 }
 
 /** Source kind → factory. The composition root is the only place that knows every kind. */

@@ -24,3 +24,14 @@ export interface SupportsReread {
 export function supportsReread(s: SourceConnector): s is SourceConnector & SupportsReread {
   return 'rereadUser' in s && 'rereadGroup' in s;
 }
+
+/**
+ * Durable per-source memory between runs (delta links, watermarks, the snapshot they apply to),
+ * namespaced by source id by the caller. A source saves only after a complete read, so a crash
+ * between read and save merely repeats work.
+ */
+export interface SourceStateStore {
+  load<T>(key: string): Promise<T | undefined>;
+  save<T>(key: string, value: T): Promise<void>;
+  delete(key: string): Promise<void>;
+}
