@@ -30,22 +30,28 @@ export class ScriptedSource implements SourceConnector {
   async close(): Promise<void> {}
 }
 
-export interface Harness {
+export interface Harness<S extends SourceConnector = ScriptedSource> {
   emulator: RunningEmulator;
-  source: ScriptedSource;
+  source: S;
   run(mode: 'diff' | 'sync', options?: Partial<RunOptions>): Promise<RunResult>;
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  first: Snapshot,
-  options: { emulator?: Partial<EmulatorOptions>; sync?: Record<string, unknown>; now?: () => number } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  emulator?: Partial<EmulatorOptions>;
+  sync?: Record<string, unknown>;
+  now?: () => number;
+}
+
+/** The emulator, a real SCIM client and state store, and `source`: a scripted snapshot or any real source connector. */
+export async function startHarness(first: Snapshot, options?: HarnessOptions): Promise<Harness>;
+export async function startHarness<S extends SourceConnector>(source: S, options?: HarnessOptions): Promise<Harness<S>>;
+export async function startHarness(first: Snapshot | SourceConnector, options: HarnessOptions = {}): Promise<Harness<SourceConnector>> {
   const emulator = await startEmulator({ tokens: ['test-token'], ...options.emulator });
   const dir = await mkdtemp(join(tmpdir(), 'icsync-test-'));
-  const source = new ScriptedSource(first);
+  const source = 'readSnapshot' in first ? first : new ScriptedSource(first);
   const config = parseConfig({
-    sources: [{ type: 'file', id: SOURCE_ID, path: '/unused.json' }],
+    sources: [{ type: 'file', id: source.id, path: '/unused.json' }],
     target: { baseUrl: emulator.baseUrl, token: { env: 'UNUSED' }, allowLocalEmulator: true },
     sync: { rateLimit: { requestsPerSecond: 500, burst: 50 }, concurrency: 4, retryBaseMs: 20, retryMaxMs: 200, ...options.sync },
     state: { path: join(dir, 'state.json') },
