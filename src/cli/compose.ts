@@ -1,31 +1,67 @@
 import { dirname } from 'node:path';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import { assertSafeEnvironment } from '../config/environment.js';
 import { resolveSecret } from '../config/secret.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { checkRedis, createRedis } from '../queue/connection.js';
+import type { OperationJob } from '../queue/jobs.js';
+import { stateKey } from '../queue/keys.js';
+import { queueExecutor } from '../queue/producer.js';
 import { ScimClient } from '../scim/client.js';
 import { TokenBucketLimiter } from '../scim/limiter.js';
 import { createSource } from '../sources/registry.js';
-import type { SourceConnector } from '../sources/types.js';
+import type { SourceConnector, SourceStateStore } from '../sources/types.js';
 import { FileSourceStateStore } from '../state/file-source-state.js';
 import { FileStateStore } from '../state/file-store.js';
+import { RedisSourceStateStore, RedisStateStore } from '../state/redis-store.js';
+import type { StateStore } from '../state/store.js';
 import type { RunDeps } from '../sync/run.js';
 
 export interface Composed extends RunDeps {
   limiter: TokenBucketLimiter;
+  scim: ScimClient;
+  /** Present when the queue or the Redis state store is configured. */
+  redis?: Redis;
   close(): Promise<void>;
 }
 
 /**
- * The composition root: config → secrets → logger → sources → SCIM client → state store.
- * Secrets are read here and handed to the logger so any accidental echo is scrubbed.
+ * The composition root: config → secrets → logger → Redis (if used) → sources → SCIM client →
+ * state store → executor. Secrets are read here and handed to the logger so any accidental echo
+ * is scrubbed.
  */
 export async function compose(config: Config, env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<Composed> {
   assertSafeEnvironment(env);
   const token = await resolveSecret(config.target.token, env);
-  const log = logger ?? createLogger({ level: config.log.level, secrets: [token, ...(await sourceSecrets(config, env))] });
+  const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
+  const secrets = [token, ...(redisPassword ? [redisPassword] : []), ...(await sourceSecrets(config, env))];
+  const log = logger ?? createLogger({ level: config.log.level, secrets });
+  const redis = config.queue.enabled || config.state.kind === 'redis' ? createRedis(config.redis, redisPassword, 'producer') : undefined;
+  if (redis) await checkRedisOrClose(redis, config);
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
-  const scim = new ScimClient({
+  const scim = createScimClient(config, token, limiter, log);
+  const sources: SourceConnector[] = config.sources.map((s) => createSource(s, { logger: log, env, state: sourceState(config, redis, s.id) }));
+  const queue = config.queue.enabled ? new Queue<OperationJob>(config.queue.name, { connection: redis!, prefix: config.redis.keyPrefix }) : undefined;
+  return {
+    config,
+    sources,
+    scim,
+    limiter,
+    state: syncState(config, redis),
+    logger: log,
+    ...(redis ? { redis } : {}),
+    ...(queue ? { executor: queueExecutor({ queue, redis: redis!, prefix: config.redis.keyPrefix, settings: config.queue, sync: config.sync }) } : {}),
+    async close() {
+      await Promise.allSettled([...sources.map((s) => s.close()), scim.close(), queue?.close()]);
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+export function createScimClient(config: Config, token: string, limiter: TokenBucketLimiter, log: Logger): ScimClient {
+  return new ScimClient({
     baseUrl: config.target.baseUrl,
     token,
     limiter,
@@ -33,32 +69,30 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
     logger: log.child({ component: 'scim' }),
     ...(config.target.userAgent ? { userAgent: config.target.userAgent } : {}),
   });
-  const stateDir = dirname(config.state.path);
-  const sources: SourceConnector[] = config.sources.map((s) => createSource(s, { logger: log, env, state: new FileSourceStateStore(stateDir, s.id) }));
-  return {
-    config,
-    sources,
-    scim,
-    limiter,
-    state: new FileStateStore(config.state.path),
-    logger: log,
-    async close() {
-      await Promise.allSettled([...sources.map((s) => s.close()), scim.close()]);
-    },
-  };
 }
 
-/** Source secrets to scrub from logs (resolved again by each source; failures surface there). */
-async function sourceSecrets(config: Config, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const out: string[] = [];
-  for (const s of config.sources) {
-    if (s.type === 'ldap') {
-      try {
-        out.push(await resolveSecret(s.bindPassword, env));
-      } catch {
-        continue;
-      }
-    }
+async function checkRedisOrClose(redis: Redis, config: Config): Promise<void> {
+  try {
+    await checkRedis(redis, config.redis);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
   }
-  return out;
+}
+
+function syncState(config: Config, redis: Redis | undefined): StateStore {
+  return config.state.kind === 'redis' ? new RedisStateStore(redis!, stateKey(config.redis.keyPrefix, 'sync')) : new FileStateStore(config.state.path);
+}
+
+function sourceState(config: Config, redis: Redis | undefined, sourceId: string): SourceStateStore {
+  return config.state.kind === 'redis'
+    ? new RedisSourceStateStore(redis!, stateKey(config.redis.keyPrefix, `source:${sourceId}`))
+    : new FileSourceStateStore(dirname(config.state.path), sourceId);
+}
+
+/** Source secrets to scrub from logs (resolved again by each source, where a failure is reported). */
+export async function sourceSecrets(config: Config, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const refs = config.sources.flatMap((s) => (s.type === 'ldap' ? [s.bindPassword] : []));
+  const values = await Promise.allSettled(refs.map((ref) => resolveSecret(ref, env)));
+  return values.flatMap((v) => (v.status === 'fulfilled' ? [v.value] : []));
 }

@@ -8,6 +8,9 @@ import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';
 import { compose } from './compose.js';
 import { runEmulatorCommand } from './emulator-command.js';
+import { runWorkerCommand } from './worker-command.js';
+import { RedisUnavailableError } from '../queue/connection.js';
+import { acquireRunLock } from '../queue/run-lock.js';
 import { renderPlan, renderReport } from './render.js';
 
 export const USAGE = `Usage: icsync <command> [options]
@@ -16,24 +19,28 @@ Commands:
   diff              dry run: read sources and AWS, print the plan; sends no write
   sync              read, plan and apply (blocked plans need --approve <hash>)
   validate-config   check the configuration file and the secrets it names
+  worker            apply queued plan operations (queue mode) until SIGTERM
   emulator          run the local AWS IAM Identity Center SCIM emulator
 
 Options:
   --config <path>        configuration file (default: $ICSYNC_CONFIG or config/icsync.yaml)
   --json                 print machine-readable JSON on stdout
   --approve <hash>       sync: apply a plan held by the deletion brake, only if its hash matches
+  --queue                sync: apply through the BullMQ queue and \`icsync worker\` processes
   --allow-empty-source   accept a source that returned no users
   --allow-shrink         accept a source that shrank more than sync.maxSourceShrinkPercent
   --report <path>        sync/diff: also write the JSON run report to this file
   --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080)
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
-4 partial failure, 5 credentials invalid, 6 config invalid, 7 source failed or refused, 1 internal error.`;
+4 partial failure, 5 credentials invalid, 6 config invalid, 7 source failed or refused,
+8 Redis unavailable or unsafe, 1 internal error. A sync that finds another run holding the lock exits 0.`;
 
 const OPTIONS = {
   config: { type: 'string' },
   json: { type: 'boolean', default: false },
   approve: { type: 'string' },
+  queue: { type: 'boolean', default: false },
   'allow-empty-source': { type: 'boolean', default: false },
   'allow-shrink': { type: 'boolean', default: false },
   report: { type: 'string' },
@@ -67,6 +74,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         return await runCommand(command, configPath, values, env, out);
       case 'validate-config':
         return await validateConfig(configPath, env, out);
+      case 'worker':
+        return await runWorkerCommand(await loadConfig(configPath, env), env);
       case 'emulator':
         return await runEmulatorCommand({ port: values.port, host: values.host }, env, out);
       default:
@@ -78,14 +87,25 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       out.stderr(err.message);
       return EXIT.configInvalid;
     }
+    if (err instanceof RedisUnavailableError) {
+      out.stderr(err.message);
+      return EXIT.redisUnavailable;
+    }
     out.stderr(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`);
     return EXIT.internal;
   }
 }
 
 async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Record<string, unknown>, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
-  const config = await loadConfig(configPath, env);
+  const loaded = await loadConfig(configPath, env);
+  const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
   const deps = await compose(config, env);
+  const lock = mode === 'sync' && deps.redis ? await acquireRunLock(deps.redis, config.redis.keyPrefix, 'sync', config.queue.runLockTtlMs) : undefined;
+  if (lock === null) {
+    await deps.close();
+    out.stdout('locked: another icsync sync holds the run lock; nothing to do');
+    return EXIT.locked;
+  }
   let lastProgress = 0;
   const interrupt = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -113,6 +133,7 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
+    await lock?.release().catch(() => undefined);
     await deps.close();
   }
 }

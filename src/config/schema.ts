@@ -60,8 +60,29 @@ const syncSchema = z.strictObject({
 });
 
 const stateSchema = z.strictObject({
-  kind: z.literal('file').default('file'),
+  kind: z.enum(['file', 'redis']).default('file').describe('redis keeps state beside the queue, for workers on several machines'),
   path: z.string().min(1).default('.icsync-state/state.json'),
+});
+
+const redisSchema = z.strictObject({
+  url: z
+    .string()
+    .regex(/^rediss?:\/\/[^@/]+(\/\d+)?\/?$/, 'redis://host:port[/db] or rediss://…, without credentials (use password)')
+    .default('redis://127.0.0.1:6379'),
+  password: secretRefSchema.optional(),
+  username: z.string().min(1).optional(),
+  keyPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('icsync'),
+  allowUnverifiedEviction: bool(false).describe('run when CONFIG GET maxmemory-policy is not permitted (managed Redis); keys may be evicted'),
+});
+
+const queueSchema = z.strictObject({
+  enabled: bool(false).describe('apply plans through BullMQ workers (`icsync worker`) instead of in this process'),
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('icsync-scim'),
+  runLockTtlMs: int(5_000, 3_600_000, 60_000).describe('a crashed producer blocks new runs at most this long'),
+  stalledIntervalMs: int(1_000, 600_000, 30_000),
+  lockDurationMs: int(1_000, 600_000, 30_000),
+  pollIntervalMs: int(10, 10_000, 250),
+  keepFailedJobs: int(0, 1_000_000, 1000),
 });
 
 const logSchema = z.strictObject({
@@ -76,6 +97,8 @@ export const configSchema = z
     target: targetSchema,
     sync: syncSchema.prefault({}),
     state: stateSchema.prefault({}),
+    redis: redisSchema.prefault({}),
+    queue: queueSchema.prefault({}),
     log: logSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
@@ -92,3 +115,5 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
 export type SyncSettings = Config['sync'];
+export type RedisSettings = Config['redis'];
+export type QueueSettings = Config['queue'];

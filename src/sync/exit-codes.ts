@@ -19,6 +19,8 @@ export const EXIT = {
   configInvalid: 6,
   /** A source could not be read completely, or its result was refused (empty, shrank); nothing was planned. */
   sourceFailed: 7,
+  /** Redis (queue or state store) is unreachable, or its eviction policy could lose jobs. */
+  redisUnavailable: 8,
   /** Another run holds the run lock (queue mode). */
   locked: 0,
 } as const;

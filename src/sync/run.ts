@@ -33,6 +33,25 @@ export interface RunDeps {
   limiter: RequestLimiter;
   state: StateStore;
   logger: Logger;
+  executor?: PlanExecutor;
+}
+
+/** Applies a plan: in this process by default, or through the queue (`icsync sync --queue`). */
+export type PlanExecutor = (
+  plan: Plan,
+  context: { runId: string; logger: Logger; onProgress?: (done: number, total: number) => void; signal?: AbortSignal },
+) => Promise<ExecutionResult>;
+
+export function inProcessExecutor(deps: Pick<RunDeps, 'scim' | 'limiter' | 'config'>): PlanExecutor {
+  return (plan, context) =>
+    executePlan(plan, {
+      ctx: { scim: deps.scim, ids: new MemoryIdDirectory() },
+      limiter: deps.limiter,
+      logger: context.logger,
+      settings: deps.config.sync,
+      ...(context.onProgress ? { onProgress: context.onProgress } : {}),
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
 }
 
 export interface RunResult {
@@ -113,12 +132,11 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     return { plan, report: finish(status, plan.operations.length > 0 ? `${plan.operations.length} operations pending` : 'AWS matches the sources', common) };
   }
 
+  const apply = deps.executor ?? inProcessExecutor(deps);
   const execution = await timed('apply', () =>
-    executePlan(plan, {
-      ctx: { scim: deps.scim, ids: new MemoryIdDirectory() },
-      limiter: deps.limiter,
+    apply(plan, {
+      runId: base.runId,
       logger: log,
-      settings: sync,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     }),

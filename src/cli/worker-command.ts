@@ -1,0 +1,43 @@
+import type { Config } from '../config/schema.js';
+import { assertSafeEnvironment } from '../config/environment.js';
+import { resolveSecret } from '../config/secret.js';
+import { createLogger } from '../log/logger.js';
+import { checkRedis, createRedis } from '../queue/connection.js';
+import { startSyncWorker } from '../queue/worker.js';
+import { TokenBucketLimiter } from '../scim/limiter.js';
+import { EXIT } from '../sync/exit-codes.js';
+import { createScimClient, sourceSecrets } from './compose.js';
+
+/**
+ * `icsync worker`: takes plan operations from the queue until SIGTERM/SIGINT, then stops taking
+ * jobs, lets the ones in flight finish (`worker.close()`), and exits 0 (BullMQ graceful shutdown).
+ */
+export async function runWorkerCommand(config: Config, env: NodeJS.ProcessEnv, stopSignal?: AbortSignal): Promise<number> {
+  assertSafeEnvironment(env);
+  const token = await resolveSecret(config.target.token, env);
+  const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
+  const log = createLogger({ level: config.log.level, secrets: [token, ...(redisPassword ? [redisPassword] : []), ...(await sourceSecrets(config, env))] });
+  const redis = createRedis(config.redis, redisPassword, 'worker');
+  try {
+    await checkRedis(redis, config.redis);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
+  const scim = createScimClient(config, token, limiter, log);
+  const running = startSyncWorker({ scim, redis, prefix: config.redis.keyPrefix, queue: config.queue, sync: config.sync, logger: log.child({ component: 'worker' }) });
+  log.info({ queue: config.queue.name, concurrency: config.sync.concurrency, requestsPerSecond: config.sync.rateLimit.requestsPerSecond }, 'worker started');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    stopSignal?.addEventListener('abort', stop, { once: true });
+  });
+  log.info('worker stopping: finishing jobs in flight');
+  await running.close();
+  await scim.close();
+  await redis.quit().catch(() => redis.disconnect());
+  log.info('worker stopped');
+  return EXIT.success;
+}

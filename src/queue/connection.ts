@@ -1,0 +1,57 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisSettings } from '../config/schema.js';
+import { SyncError } from '../errors.js';
+
+export class RedisUnavailableError extends SyncError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STATE_STORE', message, options);
+  }
+}
+
+/**
+ * Two connection profiles (BullMQ "going to production"): workers wait out Redis outages
+ * (`maxRetriesPerRequest: null`), producers fail fast (`enableOfflineQueue: false`) so a run never
+ * starts against a Redis that is down.
+ */
+export function createRedis(settings: RedisSettings, password: string | undefined, role: 'producer' | 'worker'): Redis {
+  const url = new URL(settings.url);
+  const options: RedisOptions = {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    db: Number(url.pathname.replace('/', '') || 0),
+    ...(settings.username ? { username: settings.username } : {}),
+    ...(password ? { password } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: { servername: url.hostname } } : {}),
+    connectionName: `icsync-${role}`,
+    maxRetriesPerRequest: role === 'worker' ? null : 1,
+    enableOfflineQueue: role === 'worker',
+    lazyConnect: role === 'producer',
+    retryStrategy: (times) => Math.min(1000 * 2 ** Math.min(times, 5), 20_000),
+  };
+  return new Redis(options);
+}
+
+/**
+ * Startup checks: Redis answers, and it will not evict BullMQ's keys. `noeviction` is the only
+ * safe policy (BullMQ guide; reliability.md §1.6): locks and job hashes evicted under memory
+ * pressure lose jobs silently. Managed Redis often forbids CONFIG; then only an explicit override runs.
+ */
+export async function checkRedis(redis: Redis, settings: RedisSettings): Promise<void> {
+  try {
+    if (redis.status === 'wait') await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new RedisUnavailableError(`redis: ${new URL(settings.url).host} is not reachable (${(err as Error).message})`, { cause: err });
+  }
+  let policy: string | undefined;
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    policy = reply[1];
+  } catch (err) {
+    if (settings.allowUnverifiedEviction) return;
+    throw new RedisUnavailableError('redis: cannot read maxmemory-policy (CONFIG GET refused); if this managed Redis is set to noeviction, set redis.allowUnverifiedEviction: true', { cause: err });
+  }
+  if (policy !== 'noeviction' && !settings.allowUnverifiedEviction) {
+    throw new RedisUnavailableError(`redis: maxmemory-policy is "${policy ?? 'unknown'}"; BullMQ needs "noeviction" or jobs and locks can be evicted (set redis.allowUnverifiedEviction: true to run anyway)`);
+  }
+}

@@ -1,0 +1,111 @@
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { applyOperation } from '../apply/apply-operation.js';
+import { backoffDelay } from '../apply/backoff.js';
+import { classifyFailure, describeError, type OperationResult } from '../apply/outcome.js';
+import type { ScimPort } from '../apply/port.js';
+import type { QueueSettings, SyncSettings } from '../config/schema.js';
+import { operationExternalId } from '../diff/plan.js';
+import type { Logger } from '../log/logger.js';
+import type { OperationJob } from './jobs.js';
+import { RunStore } from './run-store.js';
+
+/** How long the whole queue pauses on a 429 without Retry-After (AWS does not document the header). */
+export const DEFAULT_THROTTLE_PAUSE_MS = 1000;
+
+export interface WorkerDeps {
+  scim: ScimPort;
+  redis: Redis;
+  prefix: string;
+  queue: QueueSettings;
+  sync: SyncSettings;
+  logger: Logger;
+}
+
+/**
+ * `icsync worker`: applies plan operations from the queue with the same `applyOperation` as the
+ * in-process executor. One global rate limit across all workers (BullMQ limiter); a SCIM 429 pauses
+ * the whole queue and retries without using an attempt (RateLimitError); deterministic 4xx fail at
+ * once (UnrecoverableError); 5xx/network use bounded jittered backoff; 401/403 trip the run's breaker
+ * so the remaining jobs are skipped, not failed one by one (reliability.md §4.4, F-06).
+ */
+export function startSyncWorker(deps: WorkerDeps): { worker: Worker<OperationJob>; close(): Promise<void> } {
+  const connection = deps.redis;
+  const rateQueue = new Queue<OperationJob>(deps.queue.name, { connection, prefix: deps.prefix });
+  const worker = new Worker<OperationJob>(deps.queue.name, (job) => processJob(job, deps, rateQueue), {
+    connection,
+    prefix: deps.prefix,
+    concurrency: deps.sync.concurrency,
+    limiter: limiterFor(deps.sync.rateLimit.requestsPerSecond),
+    stalledInterval: deps.queue.stalledIntervalMs,
+    lockDuration: deps.queue.lockDurationMs,
+    maxStalledCount: 1,
+    settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, deps.sync.retryBaseMs, deps.sync.retryMaxMs) },
+  });
+  worker.on('error', (err) => deps.logger.error({ err }, 'queue worker error'));
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      await rateQueue.close();
+    },
+  };
+}
+
+/**
+ * BullMQ's limiter admits `max` jobs per `duration`; a window of about 200 ms keeps the rate smooth
+ * instead of a burst at the start of every second.
+ */
+export function limiterFor(requestsPerSecond: number): { max: number; duration: number } {
+  const max = Math.max(1, Math.round(requestsPerSecond / 5));
+  return { max, duration: Math.round((1000 * max) / requestsPerSecond) };
+}
+
+async function processJob(job: Job<OperationJob>, deps: WorkerDeps, rateQueue: Queue<OperationJob>): Promise<string> {
+  const { runId, index, op } = job.data;
+  const store = new RunStore(deps.redis, deps.prefix, runId);
+  const base = { index, kind: op.kind, externalId: operationExternalId(op) };
+  if (await store.breakerTripped()) {
+    await store.record({ ...base, status: 'skipped', attempts: 0, note: 'run stopped: credentials rejected' });
+    return 'skipped';
+  }
+  // An earlier attempt failed or its worker died mid-call: it may have committed, so re-read first.
+  const ambiguous = job.attemptsMade > 0 || job.stalledCounter > 0;
+  try {
+    const note = await applyOperation(op, { scim: deps.scim, ids: store }, ambiguous);
+    await store.record({ ...base, status: 'applied', attempts: job.attemptsMade + 1, ...(note ? { note } : {}) });
+    return note ?? 'applied';
+  } catch (err) {
+    return handleFailure(err, job, deps, rateQueue, store, base);
+  }
+}
+
+async function handleFailure(
+  err: unknown,
+  job: Job<OperationJob>,
+  deps: WorkerDeps,
+  rateQueue: Queue<OperationJob>,
+  store: RunStore,
+  base: Pick<OperationResult, 'index' | 'kind' | 'externalId'>,
+): Promise<never> {
+  const failed = (): OperationResult => ({ ...base, status: 'failed', attempts: job.attemptsMade + 1, error: describeError(err) });
+  switch (classifyFailure(err)) {
+    case 'throttle': {
+      const wait = (err as { retryAfterMs?: number }).retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS;
+      await rateQueue.rateLimit(wait);
+      throw Worker.RateLimitError();
+    }
+    case 'auth':
+      await store.tripBreaker('credentials rejected');
+      await store.record(failed());
+      deps.logger.error({ err, runId: job.data.runId }, 'AWS rejected the SCIM credentials; the run is stopped');
+      throw new UnrecoverableError(describeError(err).message);
+    case 'permanent':
+      await store.record(failed());
+      throw new UnrecoverableError(describeError(err).message);
+    case 'retryable':
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await store.record(failed());
+      throw err;
+  }
+}
+
