@@ -38,7 +38,7 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
   const secrets = [token, ...(redisPassword ? [redisPassword] : []), ...(await sourceSecrets(config, env))];
   const log = logger ?? createLogger({ level: config.log.level, secrets });
-  const redis = config.queue.enabled || config.state.kind === 'redis' ? createRedis(config.redis, redisPassword, 'producer') : undefined;
+  const redis = config.queue.enabled || config.state.kind === 'redis' ? createRedis(config.redis, redisPassword, 'producer', log) : undefined;
   if (redis) await checkRedisOrClose(redis, config);
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
   const scim = createScimClient(config, token, limiter, log);

@@ -17,7 +17,7 @@ export async function runWorkerCommand(config: Config, env: NodeJS.ProcessEnv, s
   const token = await resolveSecret(config.target.token, env);
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
   const log = createLogger({ level: config.log.level, secrets: [token, ...(redisPassword ? [redisPassword] : []), ...(await sourceSecrets(config, env))] });
-  const redis = createRedis(config.redis, redisPassword, 'worker');
+  const redis = createRedis(config.redis, redisPassword, 'worker', log);
   try {
     await checkRedis(redis, config.redis);
   } catch (err) {

@@ -1,6 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisSettings } from '../config/schema.js';
 import { SyncError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
 
 export class RedisUnavailableError extends SyncError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -13,7 +14,7 @@ export class RedisUnavailableError extends SyncError {
  * (`maxRetriesPerRequest: null`), producers fail fast (`enableOfflineQueue: false`) so a run never
  * starts against a Redis that is down.
  */
-export function createRedis(settings: RedisSettings, password: string | undefined, role: 'producer' | 'worker'): Redis {
+export function createRedis(settings: RedisSettings, password: string | undefined, role: 'producer' | 'worker', logger?: Logger): Redis {
   const url = new URL(settings.url);
   const options: RedisOptions = {
     host: url.hostname,
@@ -28,7 +29,11 @@ export function createRedis(settings: RedisSettings, password: string | undefine
     lazyConnect: role === 'producer',
     retryStrategy: (times) => Math.min(1000 * 2 ** Math.min(times, 5), 20_000),
   };
-  return new Redis(options);
+  const redis = new Redis(options);
+  // Without a listener ioredis prints every reconnect failure to the console. The failure reaches
+  // the caller through the command that needed the connection; here it is only logged.
+  redis.on('error', (err: Error) => logger?.debug({ err: { message: err.message }, role }, 'redis connection error'));
+  return redis;
 }
 
 /**

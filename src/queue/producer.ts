@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { ExecutionResult } from '../apply/executor.js';
 import type { OperationResult } from '../apply/outcome.js';
 import type { QueueSettings, SyncSettings } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
 import { operationExternalId, PHASES, type Operation, type Plan } from '../diff/plan.js';
 import type { PlanExecutor } from '../sync/run.js';
 import { jobId, jobOptions, type OperationJob } from './jobs.js';
@@ -18,6 +19,8 @@ export interface QueueExecutorDeps {
 
 /** How often the producer checks on jobs that have no result yet (stalled twice, lost with Redis data). */
 const RECONCILE_EVERY_MS = 5000;
+/** How long the producer waits out an unreachable Redis before failing the run. */
+const REDIS_OUTAGE_LIMIT_MS = 5 * 60_000;
 
 /**
  * Applies a plan through the queue. Phases keep SCIM's order (users and groups exist before a
@@ -42,7 +45,7 @@ export function queueExecutor(deps: QueueExecutorDeps): PlanExecutor {
           opts: jobOptions(context.runId, index, deps.sync.maxAttempts, deps.settings.keepFailedJobs),
         })),
       );
-      await waitForPhase(deps, store, context.runId, phase.map((p) => p.index), (n) => context.onProgress?.(done + n, plan.operations.length));
+      await waitForPhase(deps, store, context.runId, phase.map((p) => p.index), (n) => context.onProgress?.(done + n, plan.operations.length), context.logger);
       done += phase.length;
     }
     const results = await collectResults(store, plan, context.signal?.aborted === true);
@@ -57,15 +60,27 @@ export function queueExecutor(deps: QueueExecutorDeps): PlanExecutor {
   };
 }
 
-async function waitForPhase(deps: QueueExecutorDeps, store: RunStore, runId: string, indices: number[], progress: (n: number) => void): Promise<void> {
+/**
+ * Polls until every job of the phase has a result. A Redis outage (restart, failover) is waited
+ * out up to REDIS_OUTAGE_LIMIT_MS: workers reconnect on their own and the jobs are still there.
+ */
+async function waitForPhase(deps: QueueExecutorDeps, store: RunStore, runId: string, indices: number[], progress: (n: number) => void, logger: Logger): Promise<void> {
   let lastReconcile = performance.now();
+  let outageSince: number | undefined;
   for (;;) {
-    const missing = await store.missing(indices);
-    progress(indices.length - missing.length);
-    if (missing.length === 0) return;
-    if (performance.now() - lastReconcile >= RECONCILE_EVERY_MS) {
-      await reconcile(deps.queue, store, runId, missing);
-      lastReconcile = performance.now();
+    try {
+      const missing = await store.missing(indices);
+      outageSince = undefined;
+      progress(indices.length - missing.length);
+      if (missing.length === 0) return;
+      if (performance.now() - lastReconcile >= RECONCILE_EVERY_MS) {
+        await reconcile(deps.queue, store, runId, missing);
+        lastReconcile = performance.now();
+      }
+    } catch (err) {
+      outageSince ??= performance.now();
+      if (performance.now() - outageSince > REDIS_OUTAGE_LIMIT_MS) throw err;
+      logger.warn({ err }, 'Redis unavailable while waiting for the run; retrying');
     }
     await new Promise((r) => setTimeout(r, deps.settings.pollIntervalMs));
   }

@@ -91,7 +91,8 @@ async function handleFailure(
   const failed = (): OperationResult => ({ ...base, status: 'failed', attempts: job.attemptsMade + 1, error: describeError(err) });
   switch (classifyFailure(err)) {
     case 'throttle': {
-      const wait = (err as { retryAfterMs?: number }).retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS;
+      // BullMQ stores the pause as a Redis PX expiry, which must be ≥ 1 ms (Retry-After: 0 is legal).
+      const wait = Math.max(1, (err as { retryAfterMs?: number }).retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS);
       await rateQueue.rateLimit(wait);
       throw Worker.RateLimitError();
     }
