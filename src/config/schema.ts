@@ -82,6 +82,7 @@ const queueSchema = z.strictObject({
   stalledIntervalMs: int(1_000, 600_000, 30_000),
   lockDurationMs: int(1_000, 600_000, 30_000),
   pollIntervalMs: int(10, 10_000, 250),
+  reconcileIntervalMs: int(50, 600_000, 5_000).describe('how often the producer looks for jobs that ended without a result (stalled twice, lost)'),
   keepFailedJobs: int(0, 1_000_000, 1000),
 });
 

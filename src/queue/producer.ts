@@ -17,8 +17,6 @@ export interface QueueExecutorDeps {
   sync: SyncSettings;
 }
 
-/** How often the producer checks on jobs that have no result yet (stalled twice, lost with Redis data). */
-const RECONCILE_EVERY_MS = 5000;
 /** How long the producer waits out an unreachable Redis before failing the run. */
 const REDIS_OUTAGE_LIMIT_MS = 5 * 60_000;
 
@@ -73,7 +71,7 @@ async function waitForPhase(deps: QueueExecutorDeps, store: RunStore, runId: str
       outageSince = undefined;
       progress(indices.length - missing.length);
       if (missing.length === 0) return;
-      if (performance.now() - lastReconcile >= RECONCILE_EVERY_MS) {
+      if (performance.now() - lastReconcile >= deps.settings.reconcileIntervalMs) {
         await reconcile(deps.queue, store, runId, missing);
         lastReconcile = performance.now();
       }

@@ -56,7 +56,7 @@ export async function startQueueHarness(first: Snapshot, options: QueueHarnessOp
     sync: { rateLimit: { requestsPerSecond: 200, burst: 20 }, concurrency: 4, retryBaseMs: 20, retryMaxMs: 200, ...options.sync },
     state: { path: join(dir, 'state.json') },
     redis: { url: redisUrl, keyPrefix: prefix },
-    queue: { enabled: true, stalledIntervalMs: 1000, lockDurationMs: 2000, pollIntervalMs: 50, ...options.queue },
+    queue: { enabled: true, stalledIntervalMs: 1000, lockDurationMs: 2000, pollIntervalMs: 50, reconcileIntervalMs: 200, ...options.queue },
   });
   const source = new ScriptedSource(first);
   const producerRedis = createRedis(config.redis, undefined, 'producer');

@@ -3,7 +3,8 @@
  * workers share the rate limit, 429s pause the queue, killed workers and restarted Redis recover,
  * the run lock admits one run, and no credential reaches Redis (reliability.md §1.6, F8, S-06).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +20,17 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${String(i).pad
 const dir = (n: number) => snapshot(ids(n).map((id) => user(id)), [group('all', ids(n))]);
 
 let h: QueueHarness | undefined;
+
+/** `icsync worker` as a separate process, configured like the harness. */
+async function spawnWorker(harness: QueueHarness): Promise<ChildProcess> {
+  const configPath = join(await mkdtemp(join(tmpdir(), 'icsync-worker-')), 'worker.yaml');
+  await writeFile(configPath, JSON.stringify({ ...harness.config, target: { ...harness.config.target, token: { env: 'SCIM_TOKEN' } } }));
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'worker', '--config', configPath], {
+    cwd: ROOT,
+    env: { ...process.env, SCIM_TOKEN: TOKEN, ICSYNC__LOG__LEVEL: 'silent' },
+    stdio: 'ignore',
+  });
+}
 afterEach(async () => {
   await h?.close();
   h = undefined;
@@ -63,13 +75,7 @@ describe('queue mode', () => {
 
   it('recovers the jobs of a worker killed mid-run without creating anyone twice', async () => {
     h = await startQueueHarness(dir(30), { sync: { rateLimit: { requestsPerSecond: 10, burst: 1 }, concurrency: 4 } });
-    const configPath = join(await mkdtemp(join(tmpdir(), 'icsync-worker-')), 'worker.yaml');
-    await writeFile(configPath, JSON.stringify({ ...h.config, target: { ...h.config.target, token: { env: 'SCIM_TOKEN' } } }));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'worker', '--config', configPath], {
-      cwd: ROOT,
-      env: { ...process.env, SCIM_TOKEN: TOKEN, ICSYNC__LOG__LEVEL: 'silent' },
-      stdio: 'ignore',
-    });
+    const child = await spawnWorker(h);
     const running = h.run();
     while (h.emulator.writes().length < 5) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
@@ -79,6 +85,36 @@ describe('queue mode', () => {
     const users = h.emulator.users();
     expect(users).toHaveLength(30);
     expect(new Set(users.map((u) => u.externalId)).size).toBe(30);
+  });
+
+  it('stops a worker gracefully on SIGTERM: exit 0, in-flight jobs finish, another worker completes the run', async () => {
+    h = await startQueueHarness(dir(30), { sync: { rateLimit: { requestsPerSecond: 10, burst: 1 }, concurrency: 2 } });
+    const child = await spawnWorker(h);
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    const running = h.run();
+    while (h.emulator.writes().length < 5) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await h.startWorker();
+    const r = await running;
+    expect(r.report.status).toBe('success');
+    expect(new Set(h.emulator.users().map((u) => u.externalId)).size).toBe(30);
+  });
+
+  it('reports jobs that ended without a result (stalled more than allowed) instead of waiting forever', async () => {
+    h = await startQueueHarness(dir(2));
+    const connection = createRedis(h.config.redis, undefined, 'worker');
+    const rogue = new Worker(h.config.queue.name, async () => {
+      throw new UnrecoverableError('job stalled more than allowable limit');
+    }, { connection, prefix: h.config.redis.keyPrefix });
+    try {
+      const r = await h.run();
+      expect(r.report.status).toBe('partial-failure');
+      expect(r.report.applied?.failures[0]?.error?.message).toMatch(/stalled more than allowable limit/);
+    } finally {
+      await rogue.close();
+      connection.disconnect();
+    }
   });
 
   it('converges when Redis restarts mid-run', async () => {
