@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
  *   plan (first)   50,000 users / 10,000 groups / 500,000 memberships, empty AWS → plan   (target ≤ 2 s, ≤ 512 MiB)
  *   plan (steady)  the same directory with 1 % churn against an in-sync AWS → plan
  *   sync           5,000 users / 500 groups into the emulator at BENCH_RATE req/s (default 50; target ≥ 95 %)
+ *   queue          the same through BullMQ with two workers, at each rate in BENCH_QUEUE_RATES (default "10,25";
+ *                  about 10 and 4 minutes); set BENCH_QUEUE_RATES="" to skip
  */
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 const node = (args: string[]): string => execFileSync(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
@@ -14,5 +16,9 @@ const results = [
   { name: 'plan (first sync)', ...JSON.parse(node([here('./plan.ts'), 'first'])) },
   { name: 'plan (steady state)', ...JSON.parse(node([here('./plan.ts'), 'steady'])) },
   { name: 'sync into emulator', ...JSON.parse(node([here('./sync.ts'), process.env.BENCH_RATE ?? '50'])) },
+  ...(process.env.BENCH_QUEUE_RATES ?? '10,25')
+    .split(',')
+    .filter(Boolean)
+    .map((rate) => ({ name: `queue sync at ${rate} req/s`, ...JSON.parse(node([here('./queue.ts'), rate])) })),
 ];
 for (const r of results) console.log(JSON.stringify(r));
