@@ -67,4 +67,11 @@ describe('configuration', () => {
     expect(await resolveSecret({ env: 'X' }, { X: 'from-env' })).toBe('from-env');
     await expect(resolveSecret({ env: 'MISSING' }, {})).rejects.toThrow(/MISSING is not set/);
   });
+
+  it('accepts the documented examples', async () => {
+    const root = join(import.meta.dirname, '../../config');
+    for (const file of ['example.yaml', 'emulator.yaml']) {
+      await expect(loadConfig(join(root, file), {})).resolves.toBeDefined();
+    }
+  });
 });
