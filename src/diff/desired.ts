@@ -11,6 +11,11 @@ import { sanitizeText } from './sanitize.js';
 export interface DesiredOptions {
   nameFallback: NameFallback;
   maxNestingDepth: number;
+  /**
+   * Targeted runs re-read a group without its users: members absent from the snapshot are kept
+   * (AWS knows them) instead of dropped. Full runs drop them, since every user is in the snapshot.
+   */
+  keepUnlistedMembers?: boolean;
 }
 
 /**
@@ -69,6 +74,7 @@ function buildGroups(
 ): DesiredGroup[] {
   const groups: DesiredGroup[] = [];
   const allKept = keptUsers.size === inScope.size;
+  const skipped = new Set([...inScope].filter((id) => !keptUsers.has(id)));
   for (const snap of snapshots) {
     const flat = flattenGroups(snap.groups, options.maxNestingDepth);
     findings.push(...flat.findings);
@@ -83,7 +89,7 @@ function buildGroups(
         findings.push({ object: 'group', externalId: g.externalId, action: 'altered', field: 'displayName', reason: name.reason });
       }
       const all = flat.members.get(g.externalId) ?? [];
-      const members = allKept ? all : all.filter((m: ExternalId) => keptUsers.has(m));
+      const members = allKept ? all : all.filter((m: ExternalId) => (options.keepUnlistedMembers ? !skipped.has(m) : keptUsers.has(m)));
       groups.push({ externalId: g.externalId, displayName: name.value, members });
     }
   }

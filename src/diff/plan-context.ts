@@ -15,6 +15,11 @@ export interface PlanPolicy {
   /** externalId → ISO time it was first seen out of scope (kept by the state store). */
   outOfScopeSince: Readonly<Record<string, string>>;
   brake: BrakePolicy;
+  /**
+   * Targeted (webhook) runs: only these externalIds may be retired, and members missing from AWS
+   * are left to the full sync. Undefined for a full run, where every owned object is in play.
+   */
+  scope?: ReadonlySet<string>;
 }
 
 export interface CurrentState {
@@ -35,6 +40,10 @@ export interface PlanContext {
   usersById: Map<string, TargetUser>;
   ops: Operation[];
   findings: Finding[];
+}
+
+export function inRetireScope(ctx: PlanContext, externalId: string): boolean {
+  return ctx.policy.scope === undefined || ctx.policy.scope.has(externalId);
 }
 
 export function graceExpired(policy: PlanPolicy, externalId: string): boolean {

@@ -2,7 +2,7 @@ import type { DesiredGroup, TargetGroup } from '../model/aws.js';
 import { foldKey } from './collisions.js';
 import { AWS_MANAGED_GROUP_PREFIX, isReservedName, MAX_MEMBER_CHANGES_PER_PATCH } from './constraints.js';
 import type { ObjectRef } from './plan.js';
-import { graceExpired, pendingReason, type PlanContext } from './plan-context.js';
+import { graceExpired, inRetireScope, pendingReason, type PlanContext } from './plan-context.js';
 
 /**
  * Groups are matched by externalId; a new displayName is a rename on the same AWS id, never a
@@ -22,7 +22,7 @@ export function planGroups(ctx: PlanContext): void {
     if (ref) planMembers(ctx, d, ref, ref.id ? ctx.current.members.get(ref.id) : new Set());
   }
   for (const t of owned.values()) {
-    if (ctx.desired.inScope.has(t.externalId!)) continue;
+    if (ctx.desired.inScope.has(t.externalId!) || !inRetireScope(ctx, t.externalId!)) continue;
     if (graceExpired(ctx.policy, t.externalId!)) {
       ctx.ops.push({ kind: 'deleteGroup', target: { externalId: t.externalId!, id: t.id }, displayName: t.displayName });
     } else {
@@ -73,6 +73,10 @@ function planMembers(ctx: PlanContext, d: DesiredGroup, group: ObjectRef, curren
   for (const ext of d.members) {
     const id = ctx.userIds.get(ext);
     if (id) wanted.add(id);
+    else if (ctx.policy.scope && !ctx.desired.users.some((u) => u.externalId === ext)) {
+      ctx.findings.push({ object: 'membership', externalId: d.externalId, action: 'skipped', field: 'members', reason: `${ext} is not in AWS yet; the next full sync creates and adds it` });
+      continue;
+    }
     if (!id || !current.has(id)) adds.push(id ? { externalId: ext, id } : { externalId: ext });
   }
   const removes: ObjectRef[] = [];

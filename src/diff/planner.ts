@@ -4,7 +4,7 @@ import type { DesiredState } from './desired.js';
 import { compareFindings } from './findings.js';
 import { evaluateBrake } from './guards.js';
 import { planHash } from './hash.js';
-import { graceExpired, pendingReason, type CurrentState, type PlanContext, type PlanPolicy } from './plan-context.js';
+import { graceExpired, inRetireScope, pendingReason, type CurrentState, type PlanContext, type PlanPolicy } from './plan-context.js';
 import { planGroups } from './plan-groups.js';
 import { operationExternalId, PHASES, type Operation, type OperationKind, type Plan } from './plan.js';
 import { userChanges } from './user-changes.js';
@@ -24,6 +24,7 @@ export function planChanges(desired: DesiredState, current: CurrentState, policy
     ops: [],
     findings: [...desired.findings],
   };
+  for (const u of current.users) if (ctx.isOwned(u.externalId)) ctx.userIds.set(u.externalId!, u.id);
   planUsers(ctx);
   planGroups(ctx);
   const operations = sortOperations(ctx.ops);
@@ -53,7 +54,7 @@ function planUsers(ctx: PlanContext): void {
     else createOrAdoptUser(ctx, d, byKey);
   }
   for (const t of owned.values()) {
-    if (!ctx.desired.inScope.has(t.externalId!)) retireUser(ctx, t);
+    if (!ctx.desired.inScope.has(t.externalId!) && inRetireScope(ctx, t.externalId!)) retireUser(ctx, t);
   }
 }
 

@@ -6,7 +6,7 @@ import type { RunStatus } from './exit-codes.js';
 /** The JSON run report: what was read, planned, applied, skipped and why. No secrets, no attributes beyond ids. */
 export interface RunReport {
   runId: string;
-  mode: 'diff' | 'sync';
+  mode: 'diff' | 'sync' | 'targeted';
   status: RunStatus;
   exitCode: number;
   message: string;

@@ -10,6 +10,9 @@ import { TokenBucketLimiter } from '../../src/scim/limiter.js';
 import type { SourceConnector } from '../../src/sources/types.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import { runSync, type RunOptions, type RunResult } from '../../src/sync/run.js';
+import { runTargeted } from '../../src/sync/targeted.js';
+import type { Group } from '../../src/model/group.js';
+import type { User } from '../../src/model/user.js';
 import { SOURCE_ID } from './builders.js';
 
 /** A source whose next read is whatever the test sets: a snapshot, or an error to throw. */
@@ -28,12 +31,24 @@ export class ScriptedSource implements SourceConnector {
   }
 
   async close(): Promise<void> {}
+
+  /** Re-reads answer from the current `next` snapshot, like a source answering for one object. */
+  async rereadUser(id: string): Promise<User | null> {
+    if (this.next instanceof Error) throw this.next;
+    return structuredClone(this.next.users.find((u) => u.externalId === `${this.id}:${id}`) ?? null);
+  }
+
+  async rereadGroup(id: string): Promise<Group | null> {
+    if (this.next instanceof Error) throw this.next;
+    return structuredClone(this.next.groups.find((g) => g.externalId === `${this.id}:${id}`) ?? null);
+  }
 }
 
 export interface Harness<S extends SourceConnector = ScriptedSource> {
   emulator: RunningEmulator;
   source: S;
   run(mode: 'diff' | 'sync', options?: Partial<RunOptions>): Promise<RunResult>;
+  targeted(hints: { kind: 'user' | 'group'; id: string }[]): ReturnType<typeof runTargeted>;
   close(): Promise<void>;
 }
 
@@ -63,6 +78,11 @@ export async function startHarness(first: Snapshot | SourceConnector, options: H
     emulator,
     source,
     run: (mode, runOptions = {}) => runSync(deps, { mode, ...(options.now ? { now: options.now } : {}), ...runOptions }),
+    targeted: (hints) =>
+      runTargeted(
+        deps,
+        hints.map((h) => ({ ...h, sourceId: source.id, origin: 'okta' as const, receivedAt: new Date().toISOString() })),
+      ),
     async close() {
       await scim.close();
       await emulator.close();
