@@ -10,7 +10,7 @@ import { TokenBucketLimiter } from '../../src/scim/limiter.js';
 import type { SourceConnector } from '../../src/sources/types.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import { runSync, type RunOptions, type RunResult } from '../../src/sync/run.js';
-import { runTargeted } from '../../src/sync/targeted.js';
+import { runTargeted, type TargetedDeps } from '../../src/sync/targeted.js';
 import type { Group } from '../../src/model/group.js';
 import type { User } from '../../src/model/user.js';
 import { SOURCE_ID } from './builders.js';
@@ -49,6 +49,7 @@ export interface Harness<S extends SourceConnector = ScriptedSource> {
   source: S;
   run(mode: 'diff' | 'sync', options?: Partial<RunOptions>): Promise<RunResult>;
   targeted(hints: { kind: 'user' | 'group'; id: string }[]): ReturnType<typeof runTargeted>;
+  deps: TargetedDeps;
   close(): Promise<void>;
 }
 
@@ -78,6 +79,7 @@ export async function startHarness(first: Snapshot | SourceConnector, options: H
     emulator,
     source,
     run: (mode, runOptions = {}) => runSync(deps, { mode, ...(options.now ? { now: options.now } : {}), ...runOptions }),
+    deps,
     targeted: (hints) =>
       runTargeted(
         deps,

@@ -1,0 +1,76 @@
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log/logger.js';
+import { acquireRunLock } from '../queue/run-lock.js';
+import { runTargeted, type TargetedDeps } from '../sync/targeted.js';
+import { hintKey, type HintSink, type ReReadHint } from './hints.js';
+
+/**
+ * Hints wait this long before they are processed; more hints for the same object within the
+ * window collapse into the pending one (BullMQ debounce deduplication: ttl = delay, extend,
+ * replace). Once the re-read starts, the key has expired, so a change arriving during the re-read
+ * queues a new one instead of being lost.
+ */
+export const HINT_DEBOUNCE_MS = 2000;
+/** While a full sync holds the run lock, a hint waits and tries again after this long. */
+const LOCKED_RETRY_MS = 5000;
+
+/** The webhook receiver's HintSink: one BullMQ job per object, coalesced. Rejects when Redis does. */
+export class QueueHintSink implements HintSink {
+  constructor(private readonly queue: Queue<ReReadHint>) {}
+
+  async enqueue(hints: readonly ReReadHint[]): Promise<void> {
+    await this.queue.addBulk(
+      hints.map((hint) => ({
+        name: hint.kind,
+        data: hint,
+        opts: {
+          delay: HINT_DEBOUNCE_MS,
+          deduplication: { id: hintKey(hint), ttl: HINT_DEBOUNCE_MS, extend: true, replace: true },
+          attempts: 8,
+          backoff: { type: 'exponential', delay: 2000 },
+          removeOnComplete: true,
+          removeOnFail: { count: 1000 },
+        },
+      })),
+    );
+  }
+}
+
+export interface HintWorkerDeps {
+  targeted: TargetedDeps;
+  redis: Redis;
+  prefix: string;
+  queueName: string;
+  runLockTtlMs: number;
+  logger: Logger;
+}
+
+/**
+ * Processes hints one at a time under the same run lock as the full sync, so webhook-triggered
+ * writes never interleave with a scheduled run (reliability.md F-15).
+ */
+export function startHintWorker(deps: HintWorkerDeps): Worker<ReReadHint> {
+  const worker = new Worker<ReReadHint>(deps.queueName, (job, token) => processHint(job, token, deps), {
+    connection: deps.redis,
+    prefix: deps.prefix,
+    concurrency: 1,
+  });
+  worker.on('error', (err) => deps.logger.error({ err }, 'hint worker error'));
+  return worker;
+}
+
+async function processHint(job: Job<ReReadHint>, token: string | undefined, deps: HintWorkerDeps): Promise<string> {
+  const lock = await acquireRunLock(deps.redis, deps.prefix, 'sync', deps.runLockTtlMs);
+  if (!lock) {
+    await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, token);
+    throw new DelayedError();
+  }
+  try {
+    const { report } = await runTargeted(deps.targeted, [job.data]);
+    deps.logger.info({ hint: { kind: job.data.kind, sourceId: job.data.sourceId }, status: report.status, operations: report.plan?.operations ?? 0 }, 'hint processed');
+    return report.status;
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, type Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/log/logger.js';
+import { QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';
+import type { ReReadHint } from '../../src/webhook/hints.js';
+import { ext, group, snapshot, user } from '../helpers/builders.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+describe('hint queue', () => {
+  it('coalesces repeated hints for one object into one re-read that PATCHes once', async () => {
+    const h: Harness = await startHarness(snapshot([user('a'), user('b')], [group('g', ['a', 'b'])]));
+    cleanup.push(() => h.close());
+    await h.run('sync');
+    h.emulator.resetLog();
+    const prefix = `icsync-hints-${randomUUID().slice(0, 8)}`;
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
+    const queue = new Queue<ReReadHint>('hints', { connection: redis, prefix });
+    cleanup.push(async () => {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      redis.disconnect();
+    });
+    const next = snapshot([user('a', { userName: 'a.new@example.com' }), user('b')], [group('g', ['a', 'b'])]);
+    h.source.next = next;
+    const sink = new QueueHintSink(queue);
+    const hint: ReReadHint = { sourceId: h.source.id, kind: 'user', id: 'a', origin: 'okta', receivedAt: new Date().toISOString() };
+    for (let i = 0; i < 10; i += 1) await sink.enqueue([hint]);
+    expect(await queue.count()).toBe(1);
+    const worker: Worker<ReReadHint> = startHintWorker({ targeted: h.deps, redis, prefix, queueName: 'hints', runLockTtlMs: 10_000, logger: silentLogger() });
+    cleanup.push(() => worker.close());
+    const done = new Promise<void>((resolve) => worker.once('completed', () => resolve()));
+    await done;
+    expect(h.emulator.writes().map((w) => w.method)).toEqual(['PATCH']);
+    expect(h.emulator.users().find((u) => u.externalId === ext('a'))?.userName).toBe('a.new@example.com');
+  });
+});
