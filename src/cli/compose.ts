@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import { assertSafeEnvironment } from '../config/environment.js';
-import { resolveSecret } from '../config/secret.js';
+import { findSecretRefs, resolveSecret } from '../config/secret.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { checkRedis, createRedis } from '../queue/connection.js';
 import type { OperationJob } from '../queue/jobs.js';
@@ -92,7 +92,7 @@ function sourceState(config: Config, redis: Redis | undefined, sourceId: string)
 
 /** Source secrets to scrub from logs (resolved again by each source, where a failure is reported). */
 export async function sourceSecrets(config: Config, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const refs = config.sources.flatMap((s) => (s.type === 'ldap' ? [s.bindPassword] : []));
+  const refs = findSecretRefs(config.sources);
   const values = await Promise.allSettled(refs.map((ref) => resolveSecret(ref, env)));
   return values.flatMap((v) => (v.status === 'fulfilled' ? [v.value] : []));
 }

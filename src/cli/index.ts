@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import { assertSafeEnvironment } from '../config/environment.js';
-import { resolveSecret } from '../config/secret.js';
+import { findSecretRefs, resolveSecret } from '../config/secret.js';
 import { ConfigError, SyncError } from '../errors.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';
@@ -151,9 +151,7 @@ async function validateConfig(configPath: string, env: NodeJS.ProcessEnv, out: O
   const config = await loadConfig(configPath, env);
   assertSafeEnvironment(env);
   await resolveSecret(config.target.token, env);
-  for (const source of config.sources) {
-    if (source.type === 'ldap') await resolveSecret(source.bindPassword, env);
-  }
+  for (const ref of findSecretRefs(config.sources)) await resolveSecret(ref, env);
   out.stdout(`config ${configPath} is valid: ${config.sources.length} source(s) [${config.sources.map((s) => `${s.type}:${s.id}`).join(', ')}], target ${new URL(config.target.baseUrl).host}`);
   return EXIT.success;
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { applyEnvOverrides, loadConfig, parseConfig } from './load.js';
 import { assertSafeEnvironment } from './environment.js';
-import { resolveSecret } from './secret.js';
+import { findSecretRefs, resolveSecret } from './secret.js';
 
 const minimal = {
   sources: [{ type: 'file', id: 'hr', path: 'dir.json' }],
@@ -58,6 +58,11 @@ describe('configuration', () => {
     expect(c.sync.adopt).toBe(false);
     expect(c.sync.rateLimit.requestsPerSecond).toBe(2.5);
     expect(() => applyEnvOverrides({}, { ICSYNC____PROTO__: 'x' })).toThrow(ConfigError);
+  });
+
+  it('finds every secret reference in a config subtree', () => {
+    const refs = findSecretRefs([{ type: 'ldap', bindPassword: { env: 'A' } }, { credential: { clientSecret: { file: '/s' } }, path: 'x.json' }]);
+    expect(refs).toEqual([{ env: 'A' }, { file: '/s' }]);
   });
 
   it('resolves secrets from env or file, with a clear error when absent', async () => {

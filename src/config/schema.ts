@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entraSourceConfigSchema } from '../sources/entra/config.js';
 import { fileSourceConfigSchema } from '../sources/file/config.js';
 import { ldapSourceConfigSchema } from '../sources/ldap/config.js';
 import { secretRefSchema } from './secret.js';
@@ -90,7 +91,7 @@ const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export const sourceConfigSchema = z.discriminatedUnion('type', [fileSourceConfigSchema, ldapSourceConfigSchema]);
+export const sourceConfigSchema = z.discriminatedUnion('type', [fileSourceConfigSchema, ldapSourceConfigSchema, entraSourceConfigSchema]);
 
 export const configSchema = z
   .strictObject({

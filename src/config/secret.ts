@@ -28,3 +28,12 @@ export async function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv = pro
     throw new ConfigError(`secret: cannot read file ${ref.file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
 }
+
+/** Every secret reference inside a config subtree (a source's bind password, client secret, key …). */
+export function findSecretRefs(value: unknown): SecretRef[] {
+  if (value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap(findSecretRefs);
+  const parsed = secretRefSchema.safeParse(value);
+  if (parsed.success) return [parsed.data];
+  return Object.values(value).flatMap(findSecretRefs);
+}

@@ -1,5 +1,6 @@
 import type { SourceConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
+import { createEntraSource } from './entra/index.js';
 import { createFileSource } from './file/index.js';
 import { createLdapSource } from './ldap/index.js';
 import type { SourceConnector, SourceStateStore } from './types.js';
@@ -13,6 +14,7 @@ export interface SourceDeps {
 
 /** Source kind → factory. The composition root is the only place that knows every kind. */
 const FACTORIES: { [K in SourceConfig['type']]: (config: Extract<SourceConfig, { type: K }>, deps: SourceDeps) => SourceConnector } = {
+  entra: (config, deps) => createEntraSource(config, deps),
   file: (config, deps) => createFileSource(config, deps),
   ldap: (config, deps) => createLdapSource(config, deps),
 };

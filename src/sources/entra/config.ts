@@ -70,7 +70,7 @@ export const entraSourceConfigSchema = z
     /** Application (client) id of the app registration. */
     clientId: z.string().regex(GUID_PATTERN, 'the application (client) id, a GUID'),
     credential: credentialSchema,
-    /** Token authority. Sovereign clouds: https://login.microsoftonline.us (US Gov), https://login.partner.microsoftonline.cn (China). */
+    /** Token authority. Sovereign clouds: https://login.microsoftonline.us (US Gov), https://login.chinacloudapi.cn (China), as @azure/identity AzureAuthorityHosts. */
     authorityHost: httpsUrl.default('https://login.microsoftonline.com'),
     /**
      * Skips MSAL's instance discovery call to login.microsoftonline.com; only for an authority that is

@@ -22,7 +22,7 @@ export class GraphRequestError extends Error {
 const EXPIRED_DELTA_CODES = new Set(['syncStateNotFound', 'resyncRequired', 'syncStateInvalid']);
 
 /** A delta token that expired (410 Gone, or one of the resync codes): start a full enumeration (reliability.md F-07/F-11). */
-export function isExpiredDeltaToken(err: unknown): boolean {
+export function isExpiredDeltaToken(err: unknown): err is GraphRequestError {
   if (!(err instanceof GraphRequestError)) return false;
   return err.status === 410 || (err.graphCode !== undefined && EXPIRED_DELTA_CODES.has(err.graphCode));
 }

@@ -65,7 +65,8 @@ export const ODATA_GROUP = '#microsoft.graph.group';
 /** `GET /servicePrincipals/{id}/appRoleAssignedTo` item (learn.microsoft.com/graph/api/serviceprincipal-list-approleassignedto). */
 export interface AppRoleAssignment {
   principalId: string;
-  principalType: 'User' | 'Group' | 'ServicePrincipal' | string;
+  /** `User`, `Group` or `ServicePrincipal`. */
+  principalType: string;
   principalDisplayName?: string | null;
 }
 
@@ -74,7 +75,7 @@ export interface AppRoleAssignment {
  * gone for good (learn.microsoft.com/graph/delta-query-overview).
  */
 export interface RemovedAnnotation {
-  '@removed'?: { reason?: 'changed' | 'deleted' | string };
+  '@removed'?: { reason?: string };
 }
 
 /** A groups/delta item: `members@delta` lists direct member changes, removals carrying `@removed`. */

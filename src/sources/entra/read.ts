@@ -1,0 +1,32 @@
+import type { EntraGraph } from './client.js';
+import { mapLimit } from './concurrency.js';
+import type { RawDirectory, ScopedGroup } from './assemble.js';
+import { readScopeGroups, readScopedUsers, readUserMembers, type NamedGroup, type ScopeConfig } from './scope.js';
+import { USER_SELECT } from './wire.js';
+
+/**
+ * One complete read: every page of the users in scope, then every page of every scope group's
+ * transitive members. Nothing is returned until the last page of the last collection was read;
+ * any failure propagates and the caller plans nothing (reliability.md F-07).
+ */
+export async function readEntraDirectory(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<RawDirectory> {
+  const users = await readScopedUsers(graph, config, USER_SELECT, signal);
+  const groups = await readGroupMembers(graph, await readScopeGroups(graph, config, signal), config.concurrency, signal);
+  return { users, groups };
+}
+
+/**
+ * The user ids under each group, nesting flattened server-side by `transitiveMembers`, so a group
+ * nested anywhere below counts once and cycles cannot loop (sources.md §1.3).
+ */
+export async function readGroupMembers(
+  graph: EntraGraph,
+  groups: readonly NamedGroup[],
+  concurrency: number,
+  signal: AbortSignal,
+): Promise<ScopedGroup[]> {
+  return mapLimit(groups, concurrency, async (group) => {
+    const members = await readUserMembers(graph, group.id, 'transitiveMembers', ['id'], signal);
+    return { id: group.id, displayName: group.displayName, memberIds: [...new Set(members.map((m) => m.id))] };
+  });
+}
