@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { entraSourceConfigSchema } from '../sources/entra/config.js';
 import { fileSourceConfigSchema } from '../sources/file/config.js';
 import { ldapSourceConfigSchema } from '../sources/ldap/config.js';
+import { oktaSourceConfigSchema } from '../sources/okta/config.js';
 import { secretRefSchema } from './secret.js';
 
 /** YAML gives booleans and numbers; environment overrides give strings. Both are accepted. */
@@ -91,7 +92,7 @@ const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export const sourceConfigSchema = z.discriminatedUnion('type', [fileSourceConfigSchema, ldapSourceConfigSchema, entraSourceConfigSchema]);
+export const sourceConfigSchema = z.discriminatedUnion('type', [fileSourceConfigSchema, ldapSourceConfigSchema, entraSourceConfigSchema, oktaSourceConfigSchema]);
 
 export const configSchema = z
   .strictObject({

@@ -3,6 +3,7 @@ import type { Logger } from '../log/logger.js';
 import { createEntraSource } from './entra/index.js';
 import { createFileSource } from './file/index.js';
 import { createLdapSource } from './ldap/index.js';
+import { createOktaSource } from './okta/index.js';
 import type { SourceConnector, SourceStateStore } from './types.js';
 
 export interface SourceDeps {
@@ -17,6 +18,7 @@ const FACTORIES: { [K in SourceConfig['type']]: (config: Extract<SourceConfig, {
   entra: (config, deps) => createEntraSource(config, deps),
   file: (config, deps) => createFileSource(config, deps),
   ldap: (config, deps) => createLdapSource(config, deps),
+  okta: (config, deps) => createOktaSource(config, deps),
 };
 
 export function createSource(config: SourceConfig, deps: SourceDeps): SourceConnector {
