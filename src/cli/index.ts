@@ -100,14 +100,20 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
   const loaded = await loadConfig(configPath, env);
   const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
   const deps = await compose(config, env);
-  const lock = mode === 'sync' && deps.redis ? await acquireRunLock(deps.redis, config.redis.keyPrefix, 'sync', config.queue.runLockTtlMs) : undefined;
+  const interrupt = new AbortController();
+  const lock =
+    mode === 'sync' && deps.redis
+      ? await acquireRunLock(deps.redis, config.redis.keyPrefix, 'sync', config.queue.runLockTtlMs, () => {
+          deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
+          interrupt.abort(new Error('run lock lost'));
+        })
+      : undefined;
   if (lock === null) {
     await deps.close();
     out.stdout('locked: another icsync sync holds the run lock; nothing to do');
     return EXIT.locked;
   }
   let lastProgress = 0;
-  const interrupt = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
     deps.logger.warn({ signal: sig }, 'stopping: no new operation starts; in-flight ones finish and the state is saved');
     interrupt.abort(new Error(`received ${sig}`));
