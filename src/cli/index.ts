@@ -9,6 +9,7 @@ import { runSync, type RunResult } from '../sync/run.js';
 import { compose } from './compose.js';
 import { runEmulatorCommand } from './emulator-command.js';
 import { runWorkerCommand } from './worker-command.js';
+import { runEnsureSubscriptions, runServe } from './serve-wiring.js';
 import { RedisUnavailableError } from '../queue/connection.js';
 import { acquireRunLock } from '../queue/run-lock.js';
 import { renderPlan, renderReport } from './render.js';
@@ -20,6 +21,8 @@ Commands:
   sync              read, plan and apply (blocked plans need --approve <hash>)
   validate-config   check the configuration file and the secrets it names
   worker            apply queued plan operations (queue mode) until SIGTERM
+  serve             receive Graph change notifications and Okta event hooks; re-read and sync
+  subscriptions ensure   create or renew the Graph change-notification subscriptions
   emulator          run the local AWS IAM Identity Center SCIM emulator
 
 Options:
@@ -74,6 +77,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         return await runCommand(command, configPath, values, env, out);
       case 'validate-config':
         return await validateConfig(configPath, env, out);
+      case 'serve':
+        return await runServe(await loadConfig(configPath, env), env);
+      case 'subscriptions':
+        if (positionals[1] !== 'ensure') {
+          out.stderr(`usage: icsync subscriptions ensure [--config <path>]`);
+          return EXIT.configInvalid;
+        }
+        return await runEnsureSubscriptions(await loadConfig(configPath, env), env, out.stdout);
       case 'worker':
         return await runWorkerCommand(await loadConfig(configPath, env), env);
       case 'emulator':

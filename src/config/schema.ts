@@ -3,6 +3,7 @@ import { entraSourceConfigSchema } from '../sources/entra/config.js';
 import { fileSourceConfigSchema } from '../sources/file/config.js';
 import { ldapSourceConfigSchema } from '../sources/ldap/config.js';
 import { oktaSourceConfigSchema } from '../sources/okta/config.js';
+import { webhookConfigSchema } from '../webhook/config.js';
 import { secretRefSchema } from './secret.js';
 
 /** YAML gives booleans and numbers; environment overrides give strings. Both are accepted. */
@@ -103,6 +104,7 @@ export const configSchema = z
     redis: redisSchema.prefault({}),
     queue: queueSchema.prefault({}),
     log: logSchema.prefault({}),
+    serve: webhookConfigSchema.optional().describe('the webhook receiver (icsync serve); see docs/webhooks.md'),
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();

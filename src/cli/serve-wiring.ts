@@ -1,0 +1,62 @@
+import { Queue } from 'bullmq';
+import type { Config } from '../config/schema.js';
+import { resolveSecret } from '../config/secret.js';
+import { ConfigError } from '../errors.js';
+import { checkRedis, createRedis } from '../queue/connection.js';
+import { QueueHintSink, startHintWorker } from '../webhook/hint-queue.js';
+import type { ReReadHint } from '../webhook/hints.js';
+import { compose } from './compose.js';
+import { runServeCommand, runSubscriptionsEnsure } from './serve-command.js';
+
+/**
+ * `icsync serve`: the webhook receiver plus the hint processor in one process. Hints go to a
+ * BullMQ queue on Redis (so a receiver restart loses nothing), and are processed one at a time
+ * under the sync run lock through targeted runs: the same planner, brake and executor as a sync.
+ */
+export async function runServe(config: Config, env: NodeJS.ProcessEnv): Promise<number> {
+  const serve = requireServe(config);
+  const deps = await compose(config, env);
+  const password = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
+  const producer = createRedis(config.redis, password, 'producer', deps.logger);
+  const workerRedis = createRedis(config.redis, password, 'worker', deps.logger);
+  try {
+    await checkRedis(producer, config.redis);
+    const hints = new Queue<ReReadHint>(`${config.queue.name}-hints`, { connection: producer, prefix: config.redis.keyPrefix });
+    const worker = startHintWorker({
+      targeted: deps,
+      redis: workerRedis,
+      prefix: config.redis.keyPrefix,
+      queueName: `${config.queue.name}-hints`,
+      runLockTtlMs: config.queue.runLockTtlMs,
+      logger: deps.logger.child({ component: 'hints' }),
+    });
+    try {
+      return await runServeCommand(config, serve, env, undefined, {
+        sink: new QueueHintSink(hints),
+        readiness: async () => (await producer.ping().catch(() => '')) === 'PONG',
+        lastFullSync: async () => {
+          const at = (await deps.state.load()).lastSuccessfulSyncAt;
+          return at ? Date.parse(at) / 1000 : undefined;
+        },
+        logger: deps.logger,
+      });
+    } finally {
+      await worker.close();
+      await hints.close();
+    }
+  } finally {
+    producer.disconnect();
+    workerRedis.disconnect();
+    await deps.close();
+  }
+}
+
+/** `icsync subscriptions ensure`: create or renew the Graph change-notification subscriptions now. */
+export async function runEnsureSubscriptions(config: Config, env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+  return runSubscriptionsEnsure(config, requireServe(config), env, out);
+}
+
+function requireServe(config: Config): NonNullable<Config['serve']> {
+  if (!config.serve) throw new ConfigError('config: the serve section is missing; see docs/webhooks.md');
+  return config.serve;
+}

@@ -1,0 +1,158 @@
+/**
+ * A small Prometheus text-format registry (exposition format 0.0.4), enough for the webhook
+ * receiver's counters, one latency histogram and a gauge read at scrape time. Label values come
+ * from our own enums (origin, reason), never from a request.
+ */
+
+type Labels = Readonly<Record<string, string>>;
+
+const key = (labels: Labels): string => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+
+function formatLabels(labels: Labels, extra: Labels = {}): string {
+  const all = { ...labels, ...extra };
+  const parts = Object.entries(all).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+}
+
+const header = (name: string, help: string, type: string): string => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`;
+
+export class Counter {
+  private readonly values = new Map<string, { labels: Labels; value: number }>();
+
+  constructor(
+    readonly name: string,
+    private readonly help: string,
+  ) {}
+
+  inc(labels: Labels = {}, by = 1): void {
+    if (by <= 0) return;
+    const k = key(labels);
+    const entry = this.values.get(k) ?? { labels, value: 0 };
+    entry.value += by;
+    this.values.set(k, entry);
+  }
+
+  get(labels: Labels = {}): number {
+    return this.values.get(key(labels))?.value ?? 0;
+  }
+
+  render(): string {
+    const lines = [...this.values.values()].map(({ labels, value }) => `${this.name}${formatLabels(labels)} ${value}`);
+    return header(this.name, this.help, 'counter') + lines.map((l) => `${l}\n`).join('');
+  }
+}
+
+/** Observations this recent are kept for `quantile()`; the exposition itself is the aggregatable histogram. */
+const QUANTILE_WINDOW = 10_000;
+
+export class Histogram {
+  private readonly series = new Map<string, { labels: Labels; buckets: number[]; sum: number; count: number }>();
+  private readonly recent: number[] = [];
+  private next = 0;
+  private largest = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly help: string,
+    private readonly bounds: readonly number[],
+  ) {}
+
+  observe(labels: Labels, value: number): void {
+    const k = key(labels);
+    const s = this.series.get(k) ?? { labels, buckets: this.bounds.map(() => 0), sum: 0, count: 0 };
+    this.bounds.forEach((bound, i) => {
+      if (value <= bound) s.buckets[i]! += 1;
+    });
+    s.sum += value;
+    s.count += 1;
+    this.series.set(k, s);
+    this.largest = Math.max(this.largest, value);
+    if (this.recent.length < QUANTILE_WINDOW) this.recent.push(value);
+    else this.recent[this.next] = value;
+    this.next = (this.next + 1) % QUANTILE_WINDOW;
+  }
+
+  /** Nearest-rank quantile over the most recent observations (all labels), for tests and the shutdown log. */
+  quantile(q: number): number {
+    if (this.recent.length === 0) return 0;
+    const sorted = [...this.recent].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  }
+
+  max(): number {
+    return this.largest;
+  }
+
+  count(): number {
+    return [...this.series.values()].reduce((n, s) => n + s.count, 0);
+  }
+
+  render(): string {
+    let out = header(this.name, this.help, 'histogram');
+    for (const s of this.series.values()) {
+      this.bounds.forEach((bound, i) => {
+        out += `${this.name}_bucket${formatLabels(s.labels, { le: String(bound) })} ${s.buckets[i]}\n`;
+      });
+      out += `${this.name}_bucket${formatLabels(s.labels, { le: '+Inf' })} ${s.count}\n`;
+      out += `${this.name}_sum${formatLabels(s.labels)} ${s.sum}\n${this.name}_count${formatLabels(s.labels)} ${s.count}\n`;
+    }
+    return out;
+  }
+}
+
+export type Origin = 'graph' | 'okta';
+
+/** Why a request or an item in it was refused; a closed set, so it is safe as a label. */
+export type RejectReason =
+  | 'unauthorized'
+  | 'forged-client-state'
+  | 'unknown-tenant'
+  | 'body-too-large'
+  | 'unsupported-media-type'
+  | 'malformed'
+  | 'bad-validation-token'
+  | 'bad-challenge'
+  | 'method-not-allowed'
+  | 'sink-unavailable';
+
+/** Seconds since the epoch of the last successful full sync, or undefined when unknown. */
+export type LastFullSync = () => number | undefined | Promise<number | undefined>;
+
+export interface WebhookMetrics {
+  /** Notifications (Graph items, Okta events) received in authenticated requests. */
+  received: Counter;
+  rejected: Counter;
+  enqueued: Counter;
+  deduplicated: Counter;
+  /** Authentic items that name nothing to re-read (unknown Okta event types, lifecycle events, odd resources). */
+  ignored: Counter;
+  fullSyncRequested: Counter;
+  ackSeconds: Histogram;
+  render(): Promise<string>;
+}
+
+/** Bucket bounds around Graph's 2.9 s "slow" line and our 500 ms target (reliability.md L7). */
+const ACK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.9, 5];
+
+export function createWebhookMetrics(lastFullSync: LastFullSync = () => undefined): WebhookMetrics {
+  const m = {
+    received: new Counter('icsync_webhook_notifications_received_total', 'Notifications and events received in authenticated requests'),
+    rejected: new Counter('icsync_webhook_rejected_total', 'Requests or items refused, by reason'),
+    enqueued: new Counter('icsync_webhook_hints_enqueued_total', 'Re-read hints handed to the queue'),
+    deduplicated: new Counter('icsync_webhook_deduplicated_total', 'Hints dropped as replays, or as duplicates within one request'),
+    ignored: new Counter('icsync_webhook_ignored_total', 'Authentic items that name nothing to re-read'),
+    fullSyncRequested: new Counter('icsync_webhook_full_sync_requested_total', 'Full syncs asked for by lifecycle events'),
+    ackSeconds: new Histogram('icsync_webhook_ack_seconds', 'Time from request start to response on the webhook routes', ACK_BUCKETS),
+  };
+  return {
+    ...m,
+    async render() {
+      const last = await Promise.resolve()
+        .then(lastFullSync)
+        .catch(() => undefined);
+      const gaugeName = 'icsync_last_successful_full_sync_timestamp_seconds';
+      const gauge = header(gaugeName, 'Unix time of the last successful full sync (the backstop for missed webhooks)', 'gauge') + (last === undefined ? '' : `${gaugeName} ${last}\n`);
+      return [...Object.values(m).map((metric) => metric.render()), gauge].join('');
+    },
+  };
+}
