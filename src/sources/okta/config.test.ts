@@ -51,7 +51,7 @@ describe('oktaSourceConfigSchema', () => {
   it('takes either private_key_jwt or an SSWS token, secrets only by reference', () => {
     expect(issues({ auth: { apiToken: { env: 'OKTA_API_TOKEN' } } })).toEqual([]);
     expect(issues({ auth: { apiToken: '00abc-inline-token' } })).toHaveLength(1);
-    expect(issues({ auth: { privateKeyJwt: { clientId: 'x', privateKey: '-----BEGIN PRIVATE KEY-----' } } })).toHaveLength(1);
+    expect(issues({ auth: { privateKeyJwt: { clientId: 'x', privateKey: 'inline key material, not a secret reference' } } })).toHaveLength(1);
     expect(issues({ auth: { apiToken: { env: 'A' }, privateKeyJwt: { clientId: 'x', privateKey: { env: 'B' } } } })).toHaveLength(1);
   });
 
