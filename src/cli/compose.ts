@@ -44,6 +44,7 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
   const scim = createScimClient(config, token, limiter, log);
   const sources: SourceConnector[] = config.sources.map((s) => createSource(s, { logger: log, env, state: sourceState(config, redis, s.id) }));
   const queue = config.queue.enabled ? new Queue<OperationJob>(config.queue.name, { connection: redis!, prefix: config.redis.keyPrefix }) : undefined;
+  queue?.on('error', (err) => log.warn({ err: { message: err.message } }, 'queue: Redis error'));
   return {
     config,
     sources,

@@ -22,6 +22,7 @@ export async function runServe(config: Config, env: NodeJS.ProcessEnv): Promise<
   try {
     await checkRedis(producer, config.redis);
     const hints = new Queue<ReReadHint>(`${config.queue.name}-hints`, { connection: producer, prefix: config.redis.keyPrefix });
+    hints.on('error', (err) => deps.logger.warn({ err: { message: err.message } }, 'hint queue: Redis error'));
     const worker = startHintWorker({
       targeted: deps,
       redis: workerRedis,

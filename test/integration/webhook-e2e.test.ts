@@ -68,4 +68,35 @@ describe('webhook → targeted sync', () => {
     expect(h.emulator.writes().map((w) => `${w.method} ${w.path}`)).toEqual([`PATCH /Users/${aws.id}`]);
     expect(h.emulator.users().find((u) => u.id === aws.id)?.userName).toBe('a.renamed@example.com');
   });
+
+  it('answers 503 (so Okta retries) when Redis is down and the hint cannot be persisted', async () => {
+    const dead = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    dead.on('error', () => undefined);
+    const queue = new Queue<ReReadHint>('hints', { connection: dead, prefix: 'icsync-dead' });
+    queue.on('error', () => undefined);
+    const server = createWebhookServer({
+      config: webhookConfig({ okta: { sourceId: SOURCE_ID, secret: { env: 'UNUSED' } } }),
+      sink: new QueueHintSink(queue),
+      dedupe: new MemoryDedupe(),
+      metrics: createWebhookMetrics(),
+      logger: silentLogger(),
+      readiness: async () => false,
+      okta: { sourceId: SOURCE_ID, secret: OKTA_SECRET, header: 'authorization' },
+    });
+    const { port } = await server.listen();
+    cleanup.push(async () => {
+      await server.close(100);
+      await queue.close().catch(() => undefined);
+      dead.disconnect();
+    });
+    const started = Date.now();
+    const res = await fetch(`http://127.0.0.1:${port}/webhooks/okta`, {
+      method: 'POST',
+      headers: { authorization: OKTA_SECRET, 'content-type': 'application/json' },
+      body: oktaBody([oktaEvent('user.account.update_profile', [{ id: 'a', type: 'User' }])]),
+    });
+    expect(res.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
+  });
 });
