@@ -1,4 +1,3 @@
-import { MAX_MEMBER_CHANGES_PER_PATCH } from '../diff/constraints.js';
 import type { ObjectRef, Operation } from '../diff/plan.js';
 import type { ScimId } from '../model/ids.js';
 import { ScimError } from '../scim/errors.js';
@@ -23,7 +22,6 @@ export async function applyMemberChange(op: MemberOp, ctx: ApplyContext, ambiguo
     if (id) members.push(id);
     else missing.push(m.externalId);
   }
-  if (members.length > MAX_MEMBER_CHANGES_PER_PATCH) throw new Error(`a member PATCH carries ${members.length} > ${MAX_MEMBER_CHANGES_PER_PATCH} members`);
   const wantMember = op.kind === 'addMembers';
   const pending = ambiguous ? await stillPending(ctx, groupId, members, wantMember) : members;
   if (pending.length > 0) await patchWithConfirmation(ctx, groupId, pending, wantMember);

@@ -36,8 +36,7 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
   assertSafeEnvironment(env);
   const token = await resolveSecret(config.target.token, env);
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
-  const secrets = [token, ...(redisPassword ? [redisPassword] : []), ...(await sourceSecrets(config, env))];
-  const log = logger ?? createLogger({ level: config.log.level, secrets });
+  const log = logger ?? createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
   const redis = config.queue.enabled || config.state.kind === 'redis' ? createRedis(config.redis, redisPassword, 'producer', log) : undefined;
   if (redis) await checkRedisOrClose(redis, config);
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
@@ -91,9 +90,12 @@ function sourceState(config: Config, redis: Redis | undefined, sourceId: string)
     : new FileSourceStateStore(dirname(config.state.path), sourceId);
 }
 
-/** Source secrets to scrub from logs (resolved again by each source, where a failure is reported). */
-export async function sourceSecrets(config: Config, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const refs = findSecretRefs(config.sources);
-  const values = await Promise.allSettled(refs.map((ref) => resolveSecret(ref, env)));
+/**
+ * Every secret the configuration names (SCIM token, Redis password, source credentials, webhook
+ * secrets), resolved so the logger can scrub their values wherever they would appear. A secret that
+ * cannot be read is reported by whoever needs it, not here.
+ */
+export async function configSecrets(config: Config, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const values = await Promise.allSettled(findSecretRefs(config).map((ref) => resolveSecret(ref, env)));
   return values.flatMap((v) => (v.status === 'fulfilled' ? [v.value] : []));
 }

@@ -14,7 +14,7 @@ import { GraphSubscriptionManager, type EnsureOutcome, type GraphSubscriptionPor
 import type { HintSink } from '../webhook/hints.js';
 import { createWebhookMetrics, type LastFullSync } from '../webhook/metrics.js';
 import { createWebhookServer } from '../webhook/server.js';
-import { sourceSecrets } from './compose.js';
+import { configSecrets } from './compose.js';
 
 export interface ServeDeps {
   /** Where hints go (the BullMQ sink from webhook/hint-queue.ts). */
@@ -44,8 +44,7 @@ const OKTA_SECRET_MIN_LENGTH = 16;
 export async function runServeCommand(config: Config, serve: WebhookConfig, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, deps: ServeDeps): Promise<number> {
   assertSafeEnvironment(env);
   const secrets = await resolveServeSecrets(config, serve, env);
-  // The Entra credential lives in this process too (subscription upkeep), so its secret is scrubbed as well.
-  const log = deps.logger ?? createLogger({ level: config.log.level, secrets: [...secrets.all, ...(await sourceSecrets(config, env))] });
+  const log = deps.logger ?? createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
   const manager = serve.graph?.enabled ? await subscriptionManager(config, serve.graph, secrets.clientState!, env, log, deps.subscriptionPort) : undefined;
   const redis = deps.dedupe === undefined ? createRedis(config.redis, secrets.redisPassword, 'producer', log) : undefined;
   redis?.connect().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'redis not reachable yet; /readyz reports not ready'));
@@ -87,7 +86,7 @@ export async function runSubscriptionsEnsure(config: Config, serve: WebhookConfi
   assertSafeEnvironment(env);
   if (serve.graph === undefined) throw new ConfigError('subscriptions ensure: serve.graph is not configured');
   const clientState = await resolveClientState(serve.graph, env);
-  const log = deps.logger ?? createLogger({ level: config.log.level, secrets: [clientState, ...(await sourceSecrets(config, env))] });
+  const log = deps.logger ?? createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
   const manager = await subscriptionManager(config, serve.graph, clientState, env, log, deps.subscriptionPort);
   const outcomes = await manager.ensureSubscriptions();
   for (const line of outcomes.map(describe)) out(line);
@@ -103,7 +102,6 @@ interface ServeSecrets {
   clientState?: string;
   oktaSecret?: string;
   redisPassword?: string;
-  all: string[];
 }
 
 async function resolveServeSecrets(config: Config, serve: WebhookConfig, env: NodeJS.ProcessEnv): Promise<ServeSecrets> {
@@ -115,8 +113,7 @@ async function resolveServeSecrets(config: Config, serve: WebhookConfig, env: No
   if (serve.graph?.enabled) requireSource(config, serve.graph.sourceId, 'entra', 'serve.graph.sourceId');
   if (serve.okta?.enabled) requireSource(config, serve.okta.sourceId, 'okta', 'serve.okta.sourceId');
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
-  const all = [clientState, oktaSecret, redisPassword].filter((s): s is string => s !== undefined);
-  return { ...(clientState ? { clientState } : {}), ...(oktaSecret ? { oktaSecret } : {}), ...(redisPassword ? { redisPassword } : {}), all };
+  return { ...(clientState ? { clientState } : {}), ...(oktaSecret ? { oktaSecret } : {}), ...(redisPassword ? { redisPassword } : {}) };
 }
 
 async function resolveClientState(graph: GraphWebhookConfig, env: NodeJS.ProcessEnv): Promise<string> {

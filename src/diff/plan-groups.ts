@@ -70,10 +70,11 @@ function planMembers(ctx: PlanContext, d: DesiredGroup, group: ObjectRef, curren
   if (!current) throw new Error(`planner: membership of group ${group.id} was not read`);
   const wanted = new Set<string>();
   const adds: ObjectRef[] = [];
+  const toCreate = ctx.policy.scope ? new Set(ctx.desired.users.map((u) => u.externalId)) : undefined;
   for (const ext of d.members) {
     const id = ctx.userIds.get(ext);
     if (id) wanted.add(id);
-    else if (ctx.policy.scope && !ctx.desired.users.some((u) => u.externalId === ext)) {
+    else if (toCreate && !toCreate.has(ext)) {
       ctx.findings.push({ object: 'membership', externalId: d.externalId, action: 'skipped', field: 'members', reason: `${ext} is not in AWS yet; the next full sync creates and adds it` });
       continue;
     }

@@ -7,11 +7,9 @@ import type { ScimPort } from '../apply/port.js';
 import type { QueueSettings, SyncSettings } from '../config/schema.js';
 import { operationExternalId } from '../diff/plan.js';
 import type { Logger } from '../log/logger.js';
+import { DEFAULT_THROTTLE_PAUSE_MS } from '../scim/transport.js';
 import type { OperationJob } from './jobs.js';
 import { RunStore } from './run-store.js';
-
-/** How long the whole queue pauses on a 429 without Retry-After (AWS does not document the header). */
-export const DEFAULT_THROTTLE_PAUSE_MS = 1000;
 
 export interface WorkerDeps {
   scim: ScimPort;

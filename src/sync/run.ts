@@ -13,6 +13,7 @@ import type { StateStore, SyncState } from '../state/store.js';
 import { exitCodeFor, type RunStatus } from './exit-codes.js';
 import { planMembershipReads, readMemberships, readTargetObjects, type TargetObjects, type TargetReader } from './read-target.js';
 import { planSummary, summarizeExecution, type RunReport } from './report.js';
+import { planPolicy } from './policy.js';
 import { nextState } from './state-update.js';
 
 export interface RunOptions {
@@ -59,7 +60,6 @@ export interface RunResult {
   plan?: Plan;
 }
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /** One run: read every source completely → read AWS → plan → brake → apply (sync only) → report. */
@@ -104,10 +104,9 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
 
   const prefixes = deps.sources.map((s) => ownershipPrefix(s.id));
   const isOwned = (ext: string | undefined): boolean => ext !== undefined && prefixes.some((p) => ext.startsWith(p));
-  const sync = deps.config.sync;
   let planned: Planned;
   try {
-    planned = await readTargetAndPlan(deps, snapshots, state, { isOwned, prefixes, now: started, timed });
+    planned = await readTargetAndPlan(deps, snapshots, state, { isOwned, now: started, timed });
   } catch (err) {
     if (err instanceof SyncError && err.code === 'CREDENTIALS_INVALID') {
       log.error({ err }, 'AWS rejected the SCIM credentials while reading');
@@ -158,7 +157,6 @@ interface Planned {
 
 interface PlanEnv {
   isOwned: (ext: string | undefined) => boolean;
-  prefixes: string[];
   now: number;
   timed: <T>(name: string, fn: () => Promise<T> | T) => Promise<T>;
 }
@@ -179,14 +177,7 @@ async function readTargetAndPlan(deps: RunDeps, snapshots: Snapshot[], state: Sy
     members.set(group.id, new Set(d.members.flatMap((ext) => userIds.get(ext) ?? [])));
   }
   const plan = await env.timed('plan', () =>
-    planChanges(desired, { ...target, members }, {
-      managedPrefixes: env.prefixes,
-      adopt: sync.adopt,
-      deleteGracePeriodMs: sync.deleteGracePeriodDays * DAY_MS,
-      now: env.now,
-      outOfScopeSince: state.outOfScopeSince,
-      brake: sync.brake,
-    }),
+    planChanges(desired, { ...target, members }, planPolicy(sync, deps.sources, env.now, state.outOfScopeSince)),
   );
   return {
     plan,

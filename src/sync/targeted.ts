@@ -10,6 +10,7 @@ import type { User } from '../model/user.js';
 import { supportsReread, type SourceConnector } from '../sources/types.js';
 import type { ReReadHint } from '../webhook/hints.js';
 import { exitCodeFor } from './exit-codes.js';
+import { planPolicy } from './policy.js';
 import type { TargetReader } from './read-target.js';
 import { planSummary, summarizeExecution, type RunReport } from './report.js';
 import { inProcessExecutor, type RunDeps } from './run.js';
@@ -23,8 +24,6 @@ export interface TargetedScim extends ScimPort, TargetReader {
 export interface TargetedDeps extends Omit<RunDeps, 'scim'> {
   scim: TargetedScim;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * A webhook-triggered run: re-read the hinted objects from their sources (the hint is never data),
@@ -42,16 +41,7 @@ export async function runTargeted(deps: TargetedDeps, hints: readonly ReReadHint
   const current = await readTargets(deps.scim, snapshots, scope);
   const desired = buildDesiredState(snapshots, current, { nameFallback: deps.config.sync.nameFallback, maxNestingDepth: deps.config.sync.maxNestingDepth, keepUnlistedMembers: true });
   desired.findings.push(...findings);
-  const prefixes = deps.sources.map((s) => `${s.id}:`);
-  const plan = planChanges(desired, current, {
-    managedPrefixes: prefixes,
-    adopt: deps.config.sync.adopt,
-    deleteGracePeriodMs: deps.config.sync.deleteGracePeriodDays * DAY_MS,
-    now: started,
-    outOfScopeSince: (await deps.state.load()).outOfScopeSince,
-    brake: deps.config.sync.brake,
-    scope,
-  });
+  const plan = planChanges(desired, current, planPolicy(deps.config.sync, deps.sources, started, (await deps.state.load()).outOfScopeSince, scope));
   const base = { runId, mode: 'targeted' as const, startedAt: new Date(started).toISOString(), timingsMs: {}, sources: [], target: { users: current.users.length, groups: current.groups.length, membershipsRead: current.members.size, membershipsAssumed: 0 }, plan: planSummary(plan), findings: plan.findings };
   if (plan.brake.blocked) {
     log.warn({ brake: plan.brake, hints: hints.length }, 'deletion brake held a webhook-triggered plan; the full sync will report it');

@@ -1,0 +1,25 @@
+import type { SyncSettings } from '../config/schema.js';
+import type { PlanPolicy } from '../diff/index.js';
+import { ownershipPrefix } from '../model/ids.js';
+import type { SourceConnector } from '../sources/types.js';
+
+const DAY_MS = 86_400_000;
+
+/** The planner policy a run derives from the configuration: the same for full and targeted runs. */
+export function planPolicy(
+  sync: SyncSettings,
+  sources: readonly Pick<SourceConnector, 'id'>[],
+  now: number,
+  outOfScopeSince: Readonly<Record<string, string>>,
+  scope?: ReadonlySet<string>,
+): PlanPolicy {
+  return {
+    managedPrefixes: sources.map((s) => ownershipPrefix(s.id)),
+    adopt: sync.adopt,
+    deleteGracePeriodMs: sync.deleteGracePeriodDays * DAY_MS,
+    now,
+    outOfScopeSince,
+    brake: sync.brake,
+    ...(scope ? { scope } : {}),
+  };
+}
