@@ -11,6 +11,7 @@ import { runEmulatorCommand } from './emulator-command.js';
 import { runWorkerCommand } from './worker-command.js';
 import { runEnsureSubscriptions, runServe } from './serve-wiring.js';
 import { RedisUnavailableError } from '../queue/connection.js';
+import { ScimError, ScimProtocolError, ScimTransportError } from '../scim/errors.js';
 import { acquireRunLock } from '../queue/run-lock.js';
 import { renderPlan, renderReport } from './render.js';
 
@@ -37,7 +38,7 @@ Options:
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
 4 partial failure, 5 credentials invalid, 6 config invalid, 7 source failed or refused,
-8 Redis unavailable or unsafe, 1 internal error. A sync that finds another run holding the lock exits 0.`;
+8 Redis unavailable or unsafe, 9 AWS SCIM endpoint unavailable, 1 internal error. A sync that finds another run holding the lock exits 0.`;
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -102,9 +103,21 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       out.stderr(err.message);
       return EXIT.redisUnavailable;
     }
+    if (targetUnavailable(err)) {
+      out.stderr(`icsync: AWS SCIM endpoint unavailable, nothing was applied; the next run retries: ${(err as Error).message}`);
+      return EXIT.targetUnavailable;
+    }
     out.stderr(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`);
     return EXIT.internal;
   }
+}
+
+/**
+ * Reading AWS failed below HTTP (DNS, TLS, reset), kept answering 5xx, or answered nonsense. Reads
+ * come before any write, so the run stopped before the plan was applied.
+ */
+function targetUnavailable(err: unknown): boolean {
+  return err instanceof ScimTransportError || err instanceof ScimProtocolError || (err instanceof ScimError && err.isServer);
 }
 
 async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Record<string, unknown>, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
