@@ -3,6 +3,7 @@ import { operationExternalId, PHASES } from '../diff/plan.js';
 import type { Logger } from '../log/logger.js';
 import type { RequestLimiter } from '../scim/limiter.js';
 import { applyOperation } from './apply-operation.js';
+import { auditEntry } from './audit.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { classifyFailure, describeError, type OperationResult } from './outcome.js';
 import type { ApplyContext } from './port.js';
@@ -14,6 +15,8 @@ export interface ExecutorSettings {
   retryMaxMs: number;
   /** A run throttled (429) for longer than this in total stops retrying; 429 alone never fails an operation before that. */
   maxThrottleWaitMs: number;
+  /** Audit lines name the changed fields but replace their values (PII) with a mask. */
+  maskAuditValues?: boolean;
 }
 
 export interface ExecutionResult {
@@ -85,6 +88,7 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
     try {
       run.attempts += 1;
       const note = await applyOperation(op, deps.ctx, ambiguous);
+      logger.info({ audit: await auditEntry(op, deps.ctx.ids, settings.maskAuditValues ?? false), ...(note ? { note } : {}) }, 'audit: SCIM write applied');
       return { index, kind: op.kind, externalId: operationExternalId(op), status: 'applied', attempts, ...(note ? { note } : {}) };
     } catch (err) {
       const failure = classifyFailure(err);

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import { assertSafeEnvironment } from '../config/environment.js';
 import { findSecretRefs, resolveSecret } from '../config/secret.js';
+import { tokenExpiryNotice } from '../config/token-expiry.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { checkRedis, createRedis } from '../queue/connection.js';
 import type { OperationJob } from '../queue/jobs.js';
@@ -37,6 +38,7 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
   const token = await resolveSecret(config.target.token, env);
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
   const log = logger ?? createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
+  warnTokenExpiry(config, log);
   const redis = config.queue.enabled || config.state.kind === 'redis' ? createRedis(config.redis, redisPassword, 'producer', log) : undefined;
   if (redis) await checkRedisOrClose(redis, config);
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
@@ -58,6 +60,12 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** Every command that talks to AWS says so when the SCIM token is about to expire, or has. */
+export function warnTokenExpiry(config: Config, log: Logger, now: number = Date.now()): void {
+  const notice = tokenExpiryNotice(config.target.tokenExpiresAt, config.target.tokenExpiryWarningDays, now);
+  if (notice) log[notice.level]({ tokenExpiresAt: notice.expiresAt, daysLeft: notice.daysLeft }, notice.message);
 }
 
 export function createScimClient(config: Config, token: string, limiter: TokenBucketLimiter, log: Logger): ScimClient {

@@ -6,7 +6,7 @@ import { checkRedis, createRedis } from '../queue/connection.js';
 import { startSyncWorker } from '../queue/worker.js';
 import { TokenBucketLimiter } from '../scim/limiter.js';
 import { EXIT } from '../sync/exit-codes.js';
-import { configSecrets, createScimClient } from './compose.js';
+import { configSecrets, createScimClient, warnTokenExpiry } from './compose.js';
 
 /**
  * `icsync worker`: takes plan operations from the queue until SIGTERM/SIGINT, then stops taking
@@ -17,6 +17,7 @@ export async function runWorkerCommand(config: Config, env: NodeJS.ProcessEnv, s
   const token = await resolveSecret(config.target.token, env);
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
   const log = createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
+  warnTokenExpiry(config, log);
   const redis = createRedis(config.redis, redisPassword, 'worker', log);
   try {
     await checkRedis(redis, config.redis);
