@@ -4,6 +4,7 @@
  * port, a graceful stop that finishes the request in flight, and canary secrets absent from the logs.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runServeCommand, runSubscriptionsEnsure } from '../../src/cli/serve-command.js';
@@ -30,12 +31,22 @@ function config(): Config {
   });
 }
 
-function serveConfig(graph: Record<string, unknown> = {}) {
+function serveConfig(graph: Record<string, unknown> = {}, port = 0) {
   return webhookConfigSchema.parse({
-    port: 0,
+    port,
     host: '127.0.0.1',
     graph: { sourceId: ENTRA_SOURCE, clientState: { env: 'GRAPH_CLIENT_STATE' }, subscriptions: { notificationUrl: 'https://hooks.example.com/webhooks/graph' }, ...graph },
     okta: { sourceId: OKTA_SOURCE, secret: { env: 'OKTA_HOOK_SECRET' } },
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
   });
 }
 
@@ -80,6 +91,18 @@ describe('icsync serve', () => {
     expect(logs).toContain('serve stopped');
     expect(logs).not.toContain(CLIENT_STATE);
     expect(logs).not.toContain(OKTA_SECRET);
+  });
+
+  it('opens its port with no listening callback injected, as the CLI wiring runs it', async () => {
+    const portNumber = await freePort();
+    const stop = new AbortController();
+    const exit = runServeCommand(config(), serveConfig({}, portNumber), ENV, stop.signal, { sink: new MemorySink(), subscriptionPort: new FakeGraphPort(), logger: captureLogger().logger });
+    try {
+      await vi.waitFor(async () => expect((await fetch(`http://127.0.0.1:${portNumber}/healthz`)).status).toBe(200), { timeout: 5000, interval: 50 });
+    } finally {
+      stop.abort();
+    }
+    expect(await exit).toBe(0);
   });
 
   it('refuses a clientState outside Graph’s 32–128 characters and a sourceId that names no Entra source', async () => {
