@@ -22,7 +22,7 @@ export const EXIT = {
   /** Redis (queue or state store) is unreachable, or its eviction policy could lose jobs. */
   redisUnavailable: 8,
   /** The AWS SCIM endpoint could not be read (DNS, TLS, connection, 5xx after retries); nothing was applied. */
-  targetUnavailable: 10,
+  targetUnavailable: 11,
   /** Another run holds the run lock (queue mode). */
   locked: 0,
 } as const;

@@ -168,7 +168,7 @@ describe('SCIM token expiry (https://docs.aws.amazon.com/singlesignon/latest/use
 });
 
 describe('the SCIM host fails TLS verification', () => {
-  it('sends no request, applies nothing, and exits with the documented code 10 without the token in any output', async () => {
+  it('sends no request, applies nothing, and exits with the documented code 11 without the token in any output', async () => {
     const { key, cert } = testTls();
     let requests = 0;
     const server = createServer({ key, cert }, (_req, res) => {
@@ -181,7 +181,7 @@ describe('the SCIM host fails TLS verification', () => {
       const s = await setup(`https://localhost:${port}/scim/v2/`, people(2));
       const statePath = join(s.pod.stateDir, 'state.json');
       const done = await run(['sync', '--config', s.pod.configPath], { PATH: process.env.PATH ?? '' });
-      expect(done.code).toBe(10);
+      expect(done.code).toBe(11);
       expect(done.stderr).toMatch(/AWS SCIM endpoint unavailable, nothing was applied/);
       expect(done.stderr).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/);
       expect(requests).toBe(0);
