@@ -82,6 +82,23 @@ describe('icsync serve', () => {
     expect(logs).not.toContain(OKTA_SECRET);
   });
 
+  it('opens its port when no caller asks to be told about it (as `icsync serve` is wired)', async () => {
+    const { logger, text } = captureLogger();
+    const stop = new AbortController();
+    const exit = runServeCommand(config(), serveConfig({ enabled: false }), ENV, stop.signal, { sink: new MemorySink(), dedupe: new MemoryDedupe(), logger });
+    const listening = await vi.waitFor(
+      () => {
+        const line = text().split('\n').find((l) => l.includes('webhook server listening'));
+        if (line === undefined) throw new Error('not listening yet');
+        return JSON.parse(line) as { port: number };
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect((await fetch(`http://127.0.0.1:${listening.port}/healthz`)).status).toBe(200);
+    stop.abort();
+    expect(await exit).toBe(0);
+  });
+
   it('refuses a clientState outside Graph’s 32–128 characters and a sourceId that names no Entra source', async () => {
     const deps = { sink: new MemorySink(), dedupe: new MemoryDedupe(), subscriptionPort: new FakeGraphPort() };
     await expect(runServeCommand(config(), serveConfig(), { ...ENV, GRAPH_CLIENT_STATE: 'short' }, undefined, deps)).rejects.toThrow(ConfigError);
