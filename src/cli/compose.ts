@@ -11,6 +11,7 @@ import { stateKey } from '../queue/keys.js';
 import { queueExecutor } from '../queue/producer.js';
 import { ScimClient } from '../scim/client.js';
 import { TokenBucketLimiter } from '../scim/limiter.js';
+import { ThrottlePolicy } from '../scim/throttle.js';
 import { createSource } from '../sources/registry.js';
 import type { SourceConnector, SourceStateStore } from '../sources/types.js';
 import { FileSourceStateStore } from '../state/file-source-state.js';
@@ -21,6 +22,7 @@ import type { RunDeps } from '../sync/run.js';
 
 export interface Composed extends RunDeps {
   limiter: TokenBucketLimiter;
+  throttle: ThrottlePolicy;
   scim: ScimClient;
   /** Present when the queue or the Redis state store is configured. */
   redis?: Redis;
@@ -40,7 +42,8 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
   const redis = config.queue.enabled || config.state.kind === 'redis' ? createRedis(config.redis, redisPassword, 'producer', log) : undefined;
   if (redis) await checkRedisOrClose(redis, config);
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
-  const scim = createScimClient(config, token, limiter, log);
+  const throttle = new ThrottlePolicy(limiter, { maxWaitMs: config.sync.maxThrottleWaitMs, baseMs: config.sync.retryBaseMs, capMs: config.sync.retryMaxMs });
+  const scim = createScimClient(config, token, limiter, log, throttle);
   const sources: SourceConnector[] = config.sources.map((s) => createSource(s, { logger: log, env, state: sourceState(config, redis, s.id) }));
   const queue = config.queue.enabled ? new Queue<OperationJob>(config.queue.name, { connection: redis!, prefix: config.redis.keyPrefix }) : undefined;
   queue?.on('error', (err) => log.warn({ err: { message: err.message } }, 'queue: Redis error'));
@@ -49,6 +52,7 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
     sources,
     scim,
     limiter,
+    throttle,
     state: syncState(config, redis),
     logger: log,
     ...(redis ? { redis } : {}),
@@ -60,11 +64,12 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
   };
 }
 
-export function createScimClient(config: Config, token: string, limiter: TokenBucketLimiter, log: Logger): ScimClient {
+export function createScimClient(config: Config, token: string, limiter: TokenBucketLimiter, log: Logger, throttle?: ThrottlePolicy): ScimClient {
   return new ScimClient({
     baseUrl: config.target.baseUrl,
     token,
     limiter,
+    ...(throttle ? { throttle } : {}),
     requestTimeoutMs: config.target.requestTimeoutMs,
     logger: log.child({ component: 'scim' }),
     ...(config.target.userAgent ? { userAgent: config.target.userAgent } : {}),

@@ -37,7 +37,8 @@ Options:
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
 4 partial failure, 5 credentials invalid, 6 config invalid, 7 source failed or refused,
-8 Redis unavailable or unsafe, 1 internal error. A sync that finds another run holding the lock exits 0.`;
+8 Redis unavailable or unsafe, 9 throttled past sync.maxThrottleWaitMs, 10 locked by another sync,
+1 internal error.`;
 
 const OPTIONS = {
   config: { type: 'string' },

@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { applyOperation } from '../apply/apply-operation.js';
-import { backoffDelay } from '../apply/backoff.js';
+import { backoffDelay } from '../scim/backoff.js';
 import { classifyFailure, describeError, type OperationResult } from '../apply/outcome.js';
 import type { ScimPort } from '../apply/port.js';
 import type { QueueSettings, SyncSettings } from '../config/schema.js';
