@@ -11,7 +11,7 @@ import { runEmulatorCommand } from './emulator-command.js';
 import { runWorkerCommand } from './worker-command.js';
 import { runEnsureSubscriptions, runServe } from './serve-wiring.js';
 import { RedisUnavailableError } from '../queue/connection.js';
-import { acquireRunLock } from '../queue/run-lock.js';
+import { acquireSyncLock } from './run-lock.js';
 import { renderPlan, renderReport } from './render.js';
 
 export const USAGE = `Usage: icsync <command> [options]
@@ -114,15 +114,20 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
   const deps = await compose(config, env);
   const interrupt = new AbortController();
   const lock =
-    mode === 'sync' && deps.redis
-      ? await acquireRunLock(deps.redis, config.redis.keyPrefix, 'sync', config.queue.runLockTtlMs, () => {
-          deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
-          interrupt.abort(new Error('run lock lost'));
+    mode === 'sync'
+      ? await acquireSyncLock({
+          config,
+          ...(deps.redis ? { redis: deps.redis } : {}),
+          logger: deps.logger,
+          onLost: () => {
+            deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
+            interrupt.abort(new Error('run lock lost'));
+          },
         })
       : undefined;
   if (lock === null) {
     await deps.close();
-    out.stdout('locked: another icsync sync holds the run lock; nothing to do');
+    out.stderr(`locked: another icsync sync held the run lock for longer than sync.lockWaitMs (${config.sync.lockWaitMs} ms); nothing was applied`);
     return EXIT.locked;
   }
   let lastProgress = 0;

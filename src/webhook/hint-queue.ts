@@ -1,6 +1,7 @@
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.js';
+import { syncWaitingKey } from '../queue/keys.js';
 import { acquireRunLock } from '../queue/run-lock.js';
 import { runTargeted, type TargetedDeps } from '../sync/targeted.js';
 import { hintKey, type HintSink, type ReReadHint } from './hints.js';
@@ -12,8 +13,13 @@ import { hintKey, type HintSink, type ReReadHint } from './hints.js';
  * queues a new one instead of being lost.
  */
 export const HINT_DEBOUNCE_MS = 2000;
-/** While a full sync holds the run lock, a hint waits and tries again after this long. */
+/** While a full sync holds or waits for the run lock, a hint waits and tries again after this long. */
 const LOCKED_RETRY_MS = 5000;
+/**
+ * One hint run holds the run lock at most this long: a re-read stuck in a source's retries is
+ * abandoned (and the job retried later) rather than keep the scheduled full sync waiting.
+ */
+export const HINT_LOCK_HOLD_MS = 120_000;
 
 /** The webhook receiver's HintSink: one BullMQ job per object, coalesced. Rejects when Redis does. */
 export class QueueHintSink implements HintSink {
@@ -43,6 +49,8 @@ export interface HintWorkerDeps {
   prefix: string;
   queueName: string;
   runLockTtlMs: number;
+  /** Bound on one hint run's hold of the run lock; HINT_LOCK_HOLD_MS by default. */
+  lockHoldMs?: number;
   logger: Logger;
 }
 
@@ -61,13 +69,14 @@ export function startHintWorker(deps: HintWorkerDeps): Worker<ReReadHint> {
 }
 
 async function processHint(job: Job<ReReadHint>, token: string | undefined, deps: HintWorkerDeps): Promise<string> {
-  const lock = await acquireRunLock(deps.redis, deps.prefix, 'sync', deps.runLockTtlMs);
+  const fullSyncWaiting = (await deps.redis.exists(syncWaitingKey(deps.prefix))) === 1;
+  const lock = fullSyncWaiting ? null : await acquireRunLock(deps.redis, deps.prefix, 'sync', deps.runLockTtlMs);
   if (!lock) {
     await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, token);
     throw new DelayedError();
   }
   try {
-    const { report } = await runTargeted(deps.targeted, [job.data]);
+    const { report } = await runTargeted(deps.targeted, [job.data], Date.now, AbortSignal.timeout(deps.lockHoldMs ?? HINT_LOCK_HOLD_MS));
     deps.logger.info({ hint: { kind: job.data.kind, sourceId: job.data.sourceId }, status: report.status, operations: report.plan?.operations ?? 0 }, 'hint processed');
     return report.status;
   } finally {
