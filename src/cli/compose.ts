@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import { assertSafeEnvironment } from '../config/environment.js';
 import { findSecretRefs, resolveSecret } from '../config/secret.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { checkRedis, createRedis } from '../queue/connection.js';
+import { checkRedis, createRedis, RedisUnavailableError } from '../queue/connection.js';
 import type { OperationJob } from '../queue/jobs.js';
 import { stateKey } from '../queue/keys.js';
 import { queueExecutor } from '../queue/producer.js';
@@ -34,13 +34,18 @@ export interface Composed extends RunDeps {
  * state store → executor. Secrets are read here and handed to the logger so any accidental echo
  * is scrubbed.
  */
-export async function compose(config: Config, env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<Composed> {
+export interface ComposeOptions {
+  /** `serve` starts listening with Redis down (its /readyz says so); every other command needs Redis first. */
+  tolerateUnreachableRedis?: boolean;
+}
+
+export async function compose(config: Config, env: NodeJS.ProcessEnv = process.env, logger?: Logger, options: ComposeOptions = {}): Promise<Composed> {
   assertSafeEnvironment(env);
   const token = await resolveSecret(config.target.token, env);
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
   const log = logger ?? createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
   const redis = config.queue.enabled || config.state.kind === 'redis' ? createRedis(config.redis, redisPassword, 'producer', log) : undefined;
-  if (redis) await checkRedisOrClose(redis, config);
+  if (redis) await checkRedisOrClose(redis, config, options.tolerateUnreachableRedis ?? false, log);
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
   const throttle = new ThrottlePolicy(limiter, { maxWaitMs: config.sync.maxThrottleWaitMs, baseMs: config.sync.retryBaseMs, capMs: config.sync.retryMaxMs });
   const scim = createScimClient(config, token, limiter, log, throttle);
@@ -76,10 +81,14 @@ export function createScimClient(config: Config, token: string, limiter: TokenBu
   });
 }
 
-async function checkRedisOrClose(redis: Redis, config: Config): Promise<void> {
+async function checkRedisOrClose(redis: Redis, config: Config, tolerateUnreachable: boolean, log: Logger): Promise<void> {
   try {
     await checkRedis(redis, config.redis);
   } catch (err) {
+    if (tolerateUnreachable && err instanceof RedisUnavailableError && err.unreachable) {
+      log.warn({ err: { message: err.message } }, 'redis not reachable yet; starting anyway, not ready until it is');
+      return;
+    }
     redis.disconnect();
     throw err;
   }

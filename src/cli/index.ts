@@ -6,7 +6,8 @@ import { findSecretRefs, resolveSecret } from '../config/secret.js';
 import { ConfigError, SyncError } from '../errors.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';
-import { compose } from './compose.js';
+import { scrub } from '../log/logger.js';
+import { compose, configSecrets } from './compose.js';
 import { runEmulatorCommand } from './emulator-command.js';
 import { runWorkerCommand } from './worker-command.js';
 import { runEnsureSubscriptions, runServe } from './serve-wiring.js';
@@ -103,7 +104,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       out.stderr(err.message);
       return EXIT.redisUnavailable;
     }
-    out.stderr(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`);
+    out.stderr(scrub(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`, []));
     return EXIT.internal;
   }
 }
@@ -112,6 +113,9 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
   const loaded = await loadConfig(configPath, env);
   const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
   const deps = await compose(config, env);
+  const secrets = await configSecrets(config, env);
+  // Reports and printed plans leave the process: no configured secret, no credential-shaped value.
+  const safeOut: Out = { stdout: (s) => out.stdout(scrub(s, secrets)), stderr: (s) => out.stderr(scrub(s, secrets)) };
   const interrupt = new AbortController();
   const lock =
     mode === 'sync'
@@ -150,8 +154,8 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
         deps.logger.info({ done, total }, 'applying plan');
       },
     });
-    if (typeof values.report === 'string') await writeFile(values.report, JSON.stringify(result.report, null, 2), { mode: 0o600 });
-    print(result, values.json === true, out);
+    if (typeof values.report === 'string') await writeFile(values.report, scrub(JSON.stringify(result.report, null, 2), secrets), { mode: 0o600 });
+    print(result, values.json === true, safeOut);
     return result.report.exitCode;
   } finally {
     process.off('SIGTERM', onSignal);

@@ -1,6 +1,6 @@
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../log/logger.js';
+import { scrubError, type Logger } from '../log/logger.js';
 import { syncWaitingKey } from '../queue/keys.js';
 import { acquireRunLock } from '../queue/run-lock.js';
 import { runTargeted, type TargetedDeps } from '../sync/targeted.js';
@@ -52,6 +52,8 @@ export interface HintWorkerDeps {
   /** Bound on one hint run's hold of the run lock; HINT_LOCK_HOLD_MS by default. */
   lockHoldMs?: number;
   logger: Logger;
+  /** Configured secret values, scrubbed from every error before BullMQ stores it in Redis. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -59,12 +61,24 @@ export interface HintWorkerDeps {
  * writes never interleave with a scheduled run (reliability.md F-15).
  */
 export function startHintWorker(deps: HintWorkerDeps): Worker<ReReadHint> {
-  const worker = new Worker<ReReadHint>(deps.queueName, (job, token) => processHint(job, token, deps), {
-    connection: deps.redis,
-    prefix: deps.prefix,
-    concurrency: 1,
+  const secrets = deps.secrets ?? [];
+  const worker = new Worker<ReReadHint>(
+    deps.queueName,
+    async (job, token) => {
+      try {
+        return await processHint(job, token, deps);
+      } catch (err) {
+        if (err instanceof DelayedError) throw err;
+        throw scrubError(err, secrets);
+      }
+    },
+    { connection: deps.redis, prefix: deps.prefix, concurrency: 1 },
+  );
+  worker.on('error', (err) => deps.logger.error({ err: scrubError(err, secrets) }, 'hint worker error'));
+  worker.on('failed', (job, err) => {
+    const hint = job ? { kind: job.data.kind, sourceId: job.data.sourceId, attemptsMade: job.attemptsMade, attempts: job.opts.attempts } : undefined;
+    deps.logger.warn({ hint, err: scrubError(err, secrets) }, 'hint run failed; it is retried with backoff, and the scheduled full sync repairs anything it missed');
   });
-  worker.on('error', (err) => deps.logger.error({ err }, 'hint worker error'));
   return worker;
 }
 
