@@ -151,7 +151,7 @@ function graphOptions(config: Config, graph: GraphWebhookConfig, clientState: st
     sourceId: graph.sourceId,
     clientState,
     tenantId: source.tenantId,
-    ...(manager ? { onLifecycle: (notice) => manager.handleLifecycle(notice) } : {}),
+    ...(manager ? { onLifecycle: (notice) => manager.handleLifecycle(notice), ownsSubscription: (id) => manager.owns(id) } : {}),
     onFullSyncWanted,
   };
 }
