@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 const desired: DesiredUser = {
-  externalId: 'ldap:u1' as ExternalId,
+  externalId: 'ldap/u1' as ExternalId,
   userName: 'u1@example.com',
   displayName: 'User One',
   name: { givenName: 'User', familyName: 'One', middleName: '' },
@@ -93,16 +93,16 @@ describe('ScimClient requests', () => {
 
   it('creates a group and patches its members and name', async () => {
     endpoint = new MockScimEndpoint();
-    endpoint.on('POST', '/Groups', { status: 201, body: { id: 'g1', externalId: 'ldap:g', displayName: 'Ops' } });
+    endpoint.on('POST', '/Groups', { status: 201, body: { id: 'g1', externalId: 'ldap/g', displayName: 'Ops' } });
     endpoint.on('PATCH', '/Groups/g1', { status: 204 });
     const client = endpoint.client();
 
-    expect(await client.createGroup({ externalId: 'ldap:g', displayName: 'Ops' })).toEqual({ id: 'g1', externalId: 'ldap:g', displayName: 'Ops' });
-    await client.patchGroup('g1', [memberPatch('add', ['u1', 'u2']), renameGroupPatch('g1', 'Ops 2')]);
+    expect(await client.createGroup({ externalId: 'ldap/g', displayName: 'Ops' })).toEqual({ id: 'g1', externalId: 'ldap/g', displayName: 'Ops' });
+    await client.patchGroup('g1', [memberPatch('add', ['u1', 'u2']), renameGroupPatch('Ops 2')]);
 
     expect(JSON.parse(endpoint.requests[1]?.body ?? '{}').Operations).toEqual([
       { op: 'add', path: 'members', value: [{ value: 'u1' }, { value: 'u2' }] },
-      { op: 'replace', value: { id: 'g1', displayName: 'Ops 2' } },
+      { op: 'replace', path: 'displayName', value: 'Ops 2' },
     ]);
   });
 
