@@ -20,7 +20,22 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   paging: 'cursor',
   maxPageSize: 100,
   rateLimit: null,
+  consistencyLagMs: 0,
+  pathlessPatch: 'single-attribute',
+  unknownTenant: 'not-found',
+  resourceIds: 'uuid',
+  logBodies: false,
 };
+
+/**
+ * The rate limit `icsync emulator` and the demo apply by default, so they see 429s as a real tenant
+ * does. AWS publishes no SCIM rate (the DG only lists 429 ThrottlingException). The one firm report:
+ * a sync of ~200 users and ~200 groups from a pod in the endpoint's region was throttled after
+ * 10–15 s (https://github.com/awslabs/ssosync/issues/13), while tools pacing themselves far lower
+ * are not reported throttled. 5 requests/s with a burst of 10 is deliberately below anything a
+ * low-latency sequential client reaches, so throttling shows up early; 429s carry `Retry-After: 1`.
+ */
+export const AWS_REPORTED_RATE_LIMIT = { requestsPerSecond: 5, burst: 10, retryAfter: 'seconds' } as const;
 
 export function resolveOptions(partial: Partial<EmulatorOptions>): EmulatorOptions {
   const options: EmulatorOptions = { ...DEFAULT_OPTIONS, ...partial };
@@ -35,6 +50,7 @@ export function resolveOptions(partial: Partial<EmulatorOptions>): EmulatorOptio
   }
   checkMaxPageSize(options.maxPageSize);
   checkRateLimit(options.rateLimit);
+  checkLag(options.consistencyLagMs);
   return options;
 }
 
@@ -42,6 +58,10 @@ export function checkMaxPageSize(value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > 100) {
     throw new Error(`emulator: maxPageSize must be an integer from 1 to 100, got ${value}`);
   }
+}
+
+export function checkLag(value: number): void {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`emulator: consistencyLagMs must be a non-negative integer, got ${value}`);
 }
 
 export function checkRateLimit(rateLimit: EmulatorOptions['rateLimit']): void {
