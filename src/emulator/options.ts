@@ -29,13 +29,15 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
 
 /**
  * The rate limit `icsync emulator` and the demo apply by default, so they see 429s as a real tenant
- * does. AWS publishes no SCIM rate (the DG only lists 429 ThrottlingException). The one firm report:
- * a sync of ~200 users and ~200 groups from a pod in the endpoint's region was throttled after
- * 10–15 s (https://github.com/awslabs/ssosync/issues/13), while tools pacing themselves far lower
- * are not reported throttled. 5 requests/s with a burst of 10 is deliberately below anything a
- * low-latency sequential client reaches, so throttling shows up early; 429s carry `Retry-After: 1`.
+ * does. AWS publishes no SCIM rate: the DG only lists 429 ThrottlingException "Too many requests
+ * exceeded the limits". The firmest public report is a sequential client syncing ~200 users and ~200
+ * groups from the endpoint's own region, throttled after 10–15 s (https://github.com/awslabs/ssosync/issues/13);
+ * such a client reaches several dozen requests per second. 10 requests/s with a burst of 20 stays
+ * below that, and is half the 20 TPS the IAM Identity Center quotas page gives for its other APIs
+ * (https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html), so a client sending faster
+ * than a cautious pace is throttled early. 429s carry `Retry-After: 1` (whether AWS sends the header is undocumented).
  */
-export const AWS_REPORTED_RATE_LIMIT = { requestsPerSecond: 5, burst: 10, retryAfter: 'seconds' } as const;
+export const AWS_REPORTED_RATE_LIMIT = { requestsPerSecond: 10, burst: 20, retryAfter: 'seconds' } as const;
 
 export function resolveOptions(partial: Partial<EmulatorOptions>): EmulatorOptions {
   const options: EmulatorOptions = { ...DEFAULT_OPTIONS, ...partial };
