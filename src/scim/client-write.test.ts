@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DesiredUser } from '../model/aws.js';
 import type { ExternalId } from '../model/ids.js';
+import { UnsendableValueError } from './errors.js';
 import { memberPatch, renameGroupPatch } from './patch.js';
 import { BASE_PATH, BASE_URL, collect, cursorPage, MockScimEndpoint, TOKEN, userResource } from './test-support.js';
 import { SCHEMA_ENTERPRISE_USER, SCHEMA_PATCH_OP, SCHEMA_USER } from './wire.js';
@@ -134,5 +135,14 @@ describe('ScimClient requests', () => {
     endpoint = new MockScimEndpoint();
     expect(() => endpoint.client({ baseUrl: `${BASE_URL}?x=1` })).toThrow(/query/);
     expect(() => endpoint.client({ pageSize: 101 })).toThrow(/pageSize/);
+  });
+
+  it('never sends a value holding a character AWS rejects, externalId included (https://docs.aws.amazon.com/singlesignon/latest/userguide/provision-automatically.html)', async () => {
+    endpoint = new MockScimEndpoint();
+    const client = endpoint.client();
+    await expect(client.createGroup({ externalId: 'ldap:g', displayName: 'Ops' })).rejects.toThrow(/attribute externalId holds a character/);
+    await expect(client.patchUser('u1', [{ op: 'replace', path: 'title', value: 'R&D; Ops' }])).rejects.toThrow(/attribute title holds a character/);
+    await expect(client.patchGroup('g1', [{ op: 'replace', path: 'displayName', value: 'a\tb' }])).rejects.toBeInstanceOf(UnsendableValueError);
+    expect(endpoint.requests).toHaveLength(0);
   });
 });

@@ -197,7 +197,9 @@ export function unsendableAttribute(body: unknown, at = ''): string | undefined 
   const isPatchOperation = typeof body.op === 'string';
   for (const [key, value] of Object.entries(body)) {
     if (key === 'schemas' || (isPatchOperation && (key === 'op' || key === 'path'))) continue;
-    const found = unsendableAttribute(value, join(at, isPatchOperation && key === 'value' && typeof body.path === 'string' ? body.path : key));
+    // A PatchOp value is named by its path (or, path-less, by its own keys), not by its place in Operations.
+    const name = isPatchOperation && key === 'value' ? (typeof body.path === 'string' ? body.path : '') : join(at, key);
+    const found = unsendableAttribute(value, name);
     if (found) return found;
   }
   return undefined;
