@@ -5,7 +5,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { headerValue, ScimError, scimErrorFromResponse, ScimProtocolError, ScimTransportError, type HttpMethod } from './errors.js';
+import { headerValue, isTenantMissingBody, ScimError, scimErrorFromResponse, ScimProtocolError, ScimTransportError, type HttpMethod } from './errors.js';
 import { pauseOnlyLimiter, type RequestLimiter } from './limiter.js';
 import { defaultUserAgent } from './user-agent.js';
 
@@ -120,7 +120,8 @@ export class ScimTransport {
     const ms = Math.round(performance.now() - started);
     this.#logger?.debug({ method, path, status, requestId, ms }, 'SCIM request');
     const ok = status >= 200 && status < 300;
-    if (ok || options.accept?.includes(status)) return { status, json: ok ? parseJsonBody(bodyText, method, path) : undefined };
+    const accepted = options.accept?.includes(status) && !isTenantMissingBody(status, bodyText);
+    if (ok || accepted) return { status, json: ok ? parseJsonBody(bodyText, method, path) : undefined };
     const error = scimErrorFromResponse({ method, path, status, headers, bodyText, secrets: [this.#token] });
     if (error.isThrottle) this.#limiter.pause(error.retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS);
     this.#logger?.warn({ method, path, status, requestId: error.requestId, scimType: error.scimType }, 'SCIM request failed');
