@@ -34,7 +34,7 @@ Options:
   --allow-empty-source   accept a source that returned no users
   --allow-shrink         accept a source that shrank more than sync.maxSourceShrinkPercent
   --report <path>        sync/diff: also write the JSON run report to this file
-  --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080)
+  --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080); \`icsync emulator --help\` lists its switches
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
 4 partial failure, 5 credentials invalid, 6 config invalid, 7 source failed or refused,
@@ -49,8 +49,6 @@ const OPTIONS = {
   'allow-empty-source': { type: 'boolean', default: false },
   'allow-shrink': { type: 'boolean', default: false },
   report: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -58,6 +56,8 @@ type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
 const defaultOut: Out = { stdout: (s) => process.stdout.write(`${s}\n`), stderr: (s) => process.stderr.write(`${s}\n`) };
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out: Out = defaultOut): Promise<number> {
+  // The emulator has its own flags (EMULATOR_USAGE).
+  if (argv[0] === 'emulator') return runEmulatorCommand(argv.slice(1), env, out);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -89,8 +89,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         return await runEnsureSubscriptions(await loadConfig(configPath, env), env, out.stdout);
       case 'worker':
         return await runWorkerCommand(await loadConfig(configPath, env), env);
-      case 'emulator':
-        return await runEmulatorCommand({ port: values.port, host: values.host }, env, out);
       default:
         out.stderr(`unknown command "${command}"\n\n${USAGE}`);
         return EXIT.configInvalid;

@@ -5,7 +5,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { headerValue, ScimError, scimErrorFromResponse, ScimProtocolError, ScimTransportError, type HttpMethod } from './errors.js';
+import { headerValue, isTenantMissingBody, ScimError, scimErrorFromResponse, ScimProtocolError, ScimTransportError, type HttpMethod } from './errors.js';
 import { pauseOnlyLimiter, type RequestLimiter } from './limiter.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { ThrottlePolicy } from './throttle.js';
@@ -141,7 +141,8 @@ export class ScimTransport {
     const ms = Math.round(performance.now() - started);
     this.#logger?.debug({ method, path, status, requestId, ms }, 'SCIM request');
     const ok = status >= 200 && status < 300;
-    if (ok || options.accept?.includes(status)) return { status, json: ok ? parseJsonBody(bodyText, method, path) : undefined };
+    const accepted = options.accept?.includes(status) && !isTenantMissingBody(status, bodyText);
+    if (ok || accepted) return { status, json: ok ? parseJsonBody(bodyText, method, path) : undefined };
     const error = scimErrorFromResponse({ method, path, status, headers, bodyText, secrets: [this.#token] });
     // A throttled read pauses through the throttle policy in send(); a write pauses here at once, and
     // its caller (executor or queue worker) applies the policy before sending it again.

@@ -171,7 +171,7 @@ interface PlanEnv {
 
 async function readTargetAndPlan(deps: RunDeps, snapshots: Snapshot[], state: SyncState, env: PlanEnv): Promise<Planned> {
   const sync = deps.config.sync;
-  const target = await env.timed('readTarget', () => readTargetObjects(deps.scim));
+  const target = await env.timed('readTarget', () => readTargetObjects(deps.scim, deps.sources.map((s) => s.id)));
   const desired = buildDesiredState(snapshots, target, { nameFallback: sync.nameFallback, maxNestingDepth: sync.maxNestingDepth });
   const reads = planMembershipReads(target.groups, new Map(desired.groups.map((g) => [g.externalId, g])), state, {
     isOwned: env.isOwned,

@@ -14,6 +14,7 @@ import { runSync, type RunOptions, type RunResult } from '../../src/sync/run.js'
 import { runTargeted, type TargetedDeps } from '../../src/sync/targeted.js';
 import type { Group } from '../../src/model/group.js';
 import type { User } from '../../src/model/user.js';
+import { makeExternalId } from '../../src/model/ids.js';
 import { SOURCE_ID } from './builders.js';
 
 /** A source whose next read is whatever the test sets: a snapshot, or an error to throw. */
@@ -36,12 +37,12 @@ export class ScriptedSource implements SourceConnector {
   /** Re-reads answer from the current `next` snapshot, like a source answering for one object. */
   async rereadUser(id: string): Promise<User | null> {
     if (this.next instanceof Error) throw this.next;
-    return structuredClone(this.next.users.find((u) => u.externalId === `${this.id}:${id}`) ?? null);
+    return structuredClone(this.next.users.find((u) => u.externalId === makeExternalId(this.id, id)) ?? null);
   }
 
   async rereadGroup(id: string): Promise<Group | null> {
     if (this.next instanceof Error) throw this.next;
-    return structuredClone(this.next.groups.find((g) => g.externalId === `${this.id}:${id}`) ?? null);
+    return structuredClone(this.next.groups.find((g) => g.externalId === makeExternalId(this.id, id)) ?? null);
   }
 }
 
