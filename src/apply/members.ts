@@ -2,7 +2,7 @@ import type { ObjectRef, Operation } from '../diff/plan.js';
 import type { ScimId } from '../model/ids.js';
 import { ScimError } from '../scim/errors.js';
 import { memberPatch } from '../scim/patch.js';
-import { sleep } from './backoff.js';
+import { sleep } from '../scim/backoff.js';
 import { OperationError } from './outcome.js';
 import { READ_AFTER_WRITE_DELAYS_MS, type ApplyContext } from './port.js';
 

@@ -6,12 +6,13 @@ import { findSecretRefs, resolveSecret } from '../config/secret.js';
 import { ConfigError, SyncError } from '../errors.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';
-import { compose } from './compose.js';
+import { scrub } from '../log/logger.js';
+import { compose, configSecrets } from './compose.js';
 import { runEmulatorCommand } from './emulator-command.js';
 import { runWorkerCommand } from './worker-command.js';
 import { runEnsureSubscriptions, runServe } from './serve-wiring.js';
 import { RedisUnavailableError } from '../queue/connection.js';
-import { acquireRunLock } from '../queue/run-lock.js';
+import { acquireSyncLock } from './run-lock.js';
 import { renderPlan, renderReport } from './render.js';
 
 export const USAGE = `Usage: icsync <command> [options]
@@ -37,7 +38,8 @@ Options:
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
 4 partial failure, 5 credentials invalid, 6 config invalid, 7 source failed or refused,
-8 Redis unavailable or unsafe, 1 internal error. A sync that finds another run holding the lock exits 0.`;
+8 Redis unavailable or unsafe, 9 throttled past sync.maxThrottleWaitMs, 10 locked by another sync,
+1 internal error.`;
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -100,7 +102,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       out.stderr(err.message);
       return EXIT.redisUnavailable;
     }
-    out.stderr(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`);
+    out.stderr(scrub(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`, []));
     return EXIT.internal;
   }
 }
@@ -109,17 +111,25 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
   const loaded = await loadConfig(configPath, env);
   const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
   const deps = await compose(config, env);
+  const secrets = await configSecrets(config, env);
+  // Reports and printed plans leave the process: no configured secret, no credential-shaped value.
+  const safeOut: Out = { stdout: (s) => out.stdout(scrub(s, secrets)), stderr: (s) => out.stderr(scrub(s, secrets)) };
   const interrupt = new AbortController();
   const lock =
-    mode === 'sync' && deps.redis
-      ? await acquireRunLock(deps.redis, config.redis.keyPrefix, 'sync', config.queue.runLockTtlMs, () => {
-          deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
-          interrupt.abort(new Error('run lock lost'));
+    mode === 'sync'
+      ? await acquireSyncLock({
+          config,
+          ...(deps.redis ? { redis: deps.redis } : {}),
+          logger: deps.logger,
+          onLost: () => {
+            deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
+            interrupt.abort(new Error('run lock lost'));
+          },
         })
       : undefined;
   if (lock === null) {
     await deps.close();
-    out.stdout('locked: another icsync sync holds the run lock; nothing to do');
+    out.stderr(`locked: another icsync sync held the run lock for longer than sync.lockWaitMs (${config.sync.lockWaitMs} ms); nothing was applied`);
     return EXIT.locked;
   }
   let lastProgress = 0;
@@ -142,8 +152,8 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
         deps.logger.info({ done, total }, 'applying plan');
       },
     });
-    if (typeof values.report === 'string') await writeFile(values.report, JSON.stringify(result.report, null, 2), { mode: 0o600 });
-    print(result, values.json === true, out);
+    if (typeof values.report === 'string') await writeFile(values.report, scrub(JSON.stringify(result.report, null, 2), secrets), { mode: 0o600 });
+    print(result, values.json === true, safeOut);
     return result.report.exitCode;
   } finally {
     process.off('SIGTERM', onSignal);

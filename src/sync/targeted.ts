@@ -32,12 +32,17 @@ export interface TargetedDeps extends Omit<RunDeps, 'scim'> {
  * membership comes from the re-read group, and members AWS does not know yet are left to the full
  * sync. Nested groups are left to the full sync too, since one re-read cannot flatten them.
  */
-export async function runTargeted(deps: TargetedDeps, hints: readonly ReReadHint[], now: () => number = Date.now): Promise<{ report: RunReport; plan: Plan }> {
+export async function runTargeted(
+  deps: TargetedDeps,
+  hints: readonly ReReadHint[],
+  now: () => number = Date.now,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<{ report: RunReport; plan: Plan }> {
   const started = now();
   const runId = randomUUID();
   const log = deps.logger.child({ component: 'targeted-run', runId });
   const findings: Finding[] = [];
-  const { snapshots, scope } = await rereadAll(deps.sources, hints, findings);
+  const { snapshots, scope } = await rereadAll(deps.sources, hints, findings, signal);
   const current = await readTargets(deps.scim, snapshots, scope, deps.sources.map((s) => s.id));
   const desired = buildDesiredState(snapshots, current, { nameFallback: deps.config.sync.nameFallback, maxNestingDepth: deps.config.sync.maxNestingDepth, keepUnlistedMembers: true });
   desired.findings.push(...findings);
@@ -49,12 +54,12 @@ export async function runTargeted(deps: TargetedDeps, hints: readonly ReReadHint
   }
   const execution = await (deps.executor ?? inProcessExecutor(deps))(plan, { runId, logger: log });
   const applied = summarizeExecution(execution);
-  const status = execution.aborted ? 'credentials-invalid' : applied.failed + applied.skipped > 0 ? 'partial-failure' : 'success';
+  const status = execution.aborted === 'throttled' ? 'throttled' : execution.aborted ? 'credentials-invalid' : applied.failed + applied.skipped > 0 ? 'partial-failure' : 'success';
   log.info({ hints: hints.length, operations: plan.operations.length, status }, 'webhook-triggered run complete');
   return { plan, report: { ...base, status, exitCode: exitCodeFor(status), message: `${plan.operations.length} operation(s) for ${hints.length} hint(s)`, finishedAt: new Date(now()).toISOString(), applied } };
 }
 
-async function rereadAll(sources: readonly SourceConnector[], hints: readonly ReReadHint[], findings: Finding[]): Promise<{ snapshots: Snapshot[]; scope: Set<string> }> {
+async function rereadAll(sources: readonly SourceConnector[], hints: readonly ReReadHint[], findings: Finding[], signal: AbortSignal): Promise<{ snapshots: Snapshot[]; scope: Set<string> }> {
   const scope = new Set<string>();
   const snapshots: Snapshot[] = [];
   for (const source of sources) {
@@ -63,7 +68,6 @@ async function rereadAll(sources: readonly SourceConnector[], hints: readonly Re
     if (!supportsReread(source)) throw new Error(`source ${source.id} cannot re-read single objects`);
     const users: User[] = [];
     const groups: Group[] = [];
-    const signal = new AbortController().signal;
     for (const hint of mine) {
       scope.add(makeExternalId(source.id, hint.id));
       if (hint.kind === 'user') {

@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { ScimClient } from '../../src/scim/client.js';
 import { TokenBucketLimiter } from '../../src/scim/limiter.js';
+import { ThrottlePolicy } from '../../src/scim/throttle.js';
 import type { SourceConnector } from '../../src/sources/types.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import { runSync, type RunOptions, type RunResult } from '../../src/sync/run.js';
@@ -74,8 +75,10 @@ export async function startHarness(first: Snapshot | SourceConnector, options: H
     state: { path: join(dir, 'state.json') },
   });
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
-  const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: 'test-token', limiter, retryBaseDelayMs: 10, retryMaxDelayMs: 200 });
-  const deps = { config, sources: [source], scim, limiter, state: new FileStateStore(config.state.path), logger: silentLogger() };
+  // One 429 policy for reads and writes, as the CLI composes it; short backoff steps keep tests quick.
+  const throttle = new ThrottlePolicy(limiter, { maxWaitMs: config.sync.maxThrottleWaitMs, baseMs: 10, capMs: 200 });
+  const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: 'test-token', limiter, throttle, retryBaseDelayMs: 10, retryMaxDelayMs: 200 });
+  const deps = { config, sources: [source], scim, limiter, throttle, state: new FileStateStore(config.state.path), logger: silentLogger() };
   return {
     emulator,
     source,
