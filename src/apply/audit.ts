@@ -44,6 +44,8 @@ async function describe(op: Operation, ids: IdDirectory): Promise<AuditEntry> {
       return { ...target(op), changes: op.changes.map((c) => ({ field: c.path, to: c.value })) };
     case 'deactivateUser':
       return { ...target(op), changes: [{ field: 'active', from: true, to: false }] };
+    case 'migrateExternalId':
+      return { ...target(op), changes: [{ field: 'externalId', from: op.from, to: op.target.externalId }] };
     case 'adoptGroup':
       return { ...target(op), changes: [{ field: 'externalId', to: op.target.externalId }] };
     case 'renameGroup':

@@ -62,7 +62,7 @@ export async function runServeCommand(config: Config, serve: WebhookConfig, env:
   });
   let renewal: { stop(): void } | undefined;
   try {
-    // Bound first, notified second: an optional call must not decide whether the port opens.
+    // Listen first and unconditionally: the optional callback is only a notification for callers.
     const address = await server.listen();
     deps.onListening?.(address);
     if (manager !== undefined && serve.graph?.subscriptions.manage) renewal = manager.start();
@@ -151,7 +151,7 @@ function graphOptions(config: Config, graph: GraphWebhookConfig, clientState: st
     sourceId: graph.sourceId,
     clientState,
     tenantId: source.tenantId,
-    ...(manager ? { onLifecycle: (notice) => manager.handleLifecycle(notice) } : {}),
+    ...(manager ? { onLifecycle: (notice) => manager.handleLifecycle(notice), ownsSubscription: (id) => manager.owns(id) } : {}),
     onFullSyncWanted,
   };
 }

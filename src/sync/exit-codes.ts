@@ -23,11 +23,13 @@ export const EXIT = {
   redisUnavailable: 8,
   /** The AWS SCIM endpoint could not be read (DNS, TLS, connection, 5xx after retries); nothing was applied. */
   targetUnavailable: 11,
-  /** Another run holds the run lock (queue mode). */
-  locked: 0,
+  /** AWS throttled (429) the run for longer than `sync.maxThrottleWaitMs` in total; it stopped cleanly. */
+  throttled: 9,
+  /** Another run held the run lock for longer than `sync.lockWaitMs`; this run applied nothing. */
+  locked: 10,
 } as const;
 
-export type RunStatus = 'success' | 'changes-pending' | 'blocked' | 'partial-failure' | 'credentials-invalid' | 'source-failed';
+export type RunStatus = 'success' | 'changes-pending' | 'blocked' | 'partial-failure' | 'credentials-invalid' | 'source-failed' | 'throttled';
 
 export function exitCodeFor(status: RunStatus): number {
   switch (status) {
@@ -43,5 +45,7 @@ export function exitCodeFor(status: RunStatus): number {
       return EXIT.credentialsInvalid;
     case 'source-failed':
       return EXIT.sourceFailed;
+    case 'throttled':
+      return EXIT.throttled;
   }
 }
