@@ -27,8 +27,16 @@ const BUCKET_RPS = 20;
 const RSS_LIMIT_MIB = 512;
 
 const snap = tierSnapshot(tier);
-const source: SourceConnector = { id: 'bench', kind: 'file', readSnapshot: async (): Promise<Snapshot> => snap, close: async () => {} };
-const emulator = await startEmulator({ tokens: ['bench-token'], rateLimit: { requestsPerSecond: BUCKET_RPS, burst: BUCKET_RPS, retryAfter: 'seconds' } });
+const source: SourceConnector = {
+  id: 'bench',
+  kind: 'file',
+  readSnapshot: async (): Promise<Snapshot> => snap,
+  close: async () => {},
+};
+const emulator = await startEmulator({
+  tokens: ['bench-token'],
+  rateLimit: { requestsPerSecond: BUCKET_RPS, burst: BUCKET_RPS, retryAfter: 'seconds' },
+});
 const dir = await mkdtemp(join(tmpdir(), 'icsync-bench-'));
 try {
   const config = parseConfig({
@@ -39,7 +47,14 @@ try {
   });
   const limiter = new TokenBucketLimiter({ ratePerSecond: rate, burst: 1 });
   const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: 'bench-token', limiter });
-  const deps = { config, sources: [source], scim, limiter, state: new FileStateStore(config.state.path), logger: silentLogger() };
+  const deps = {
+    config,
+    sources: [source],
+    scim,
+    limiter,
+    state: new FileStateStore(config.state.path),
+    logger: silentLogger(),
+  };
 
   const started = performance.now();
   const first = await runSync(deps, { mode: 'sync' });

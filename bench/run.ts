@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
  *                  about 10 and 4 minutes); set BENCH_QUEUE_RATES="" to skip
  */
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
-const node = (args: string[]): string => execFileSync(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+const node = (args: string[]): string =>
+  execFileSync(process.execPath, ['--import', 'tsx', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 
 const results = [
   { name: 'plan (first sync)', ...JSON.parse(node([here('./plan.ts'), 'first'])) },
@@ -24,7 +28,10 @@ const results = [
     .filter(Boolean)
     .map((spec) => {
       const [tier, rate] = spec.split(':');
-      return { name: `first sync, ${tier} tier at ${rate} req/s`, ...JSON.parse(node([here('./first-sync.ts'), tier!, rate ?? '10'])) };
+      return {
+        name: `first sync, ${tier} tier at ${rate} req/s`,
+        ...JSON.parse(node([here('./first-sync.ts'), tier!, rate ?? '10'])),
+      };
     }),
   ...(process.env.BENCH_QUEUE_RATES ?? '10,25')
     .split(',')

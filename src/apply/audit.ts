@@ -27,7 +27,14 @@ const MASK = '[masked]';
 export async function auditEntry(op: Operation, ids: IdDirectory, maskValues: boolean): Promise<AuditEntry> {
   const entry = await describe(op, ids);
   if (!maskValues) return entry;
-  return { ...entry, changes: entry.changes.map((c) => ({ field: c.field, ...('from' in c ? { from: MASK } : {}), to: c.to === null ? null : MASK })) };
+  return {
+    ...entry,
+    changes: entry.changes.map((c) => ({
+      field: c.field,
+      ...('from' in c ? { from: MASK } : {}),
+      to: c.to === null ? null : MASK,
+    })),
+  };
 }
 
 async function describe(op: Operation, ids: IdDirectory): Promise<AuditEntry> {
@@ -38,7 +45,12 @@ async function describe(op: Operation, ids: IdDirectory): Promise<AuditEntry> {
       return { op: op.kind, targetId: await ids.get('user', externalId), externalId, changes };
     }
     case 'createGroup':
-      return { op: op.kind, targetId: await ids.get('group', op.externalId), externalId: op.externalId, changes: [{ field: 'displayName', to: op.displayName }] };
+      return {
+        op: op.kind,
+        targetId: await ids.get('group', op.externalId),
+        externalId: op.externalId,
+        changes: [{ field: 'displayName', to: op.displayName }],
+      };
     case 'patchUser':
     case 'adoptUser':
       return { ...target(op), changes: op.changes.map((c) => ({ field: c.path, to: c.value })) };
@@ -71,5 +83,9 @@ function target(op: Extract<Operation, { target: unknown }>): Omit<AuditEntry, '
 }
 
 function isEmpty(value: unknown): boolean {
-  return value === undefined || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+  return (
+    value === undefined ||
+    (Array.isArray(value) && value.length === 0) ||
+    (typeof value === 'object' && value !== null && Object.keys(value).length === 0)
+  );
 }

@@ -14,13 +14,27 @@ export interface TokenExpiryNotice {
 
 const DAY_MS = 86_400_000;
 
-export function tokenExpiryNotice(expiresAt: string | undefined, warningDays: number, now: number): TokenExpiryNotice | undefined {
+export function tokenExpiryNotice(
+  expiresAt: string | undefined,
+  warningDays: number,
+  now: number,
+): TokenExpiryNotice | undefined {
   if (expiresAt === undefined) return undefined;
   const at = Date.parse(expiresAt);
   const daysLeft = Math.floor((at - now) / DAY_MS);
   if (at - now > warningDays * DAY_MS) return undefined;
   if (at <= now) {
-    return { level: 'error', expiresAt, daysLeft, message: `the SCIM token expired on ${expiresAt}: generate a new one in IAM Identity Center (Settings → Automatic provisioning) and update the secret` };
+    return {
+      level: 'error',
+      expiresAt,
+      daysLeft,
+      message: `the SCIM token expired on ${expiresAt}: generate a new one in IAM Identity Center (Settings → Automatic provisioning) and update the secret`,
+    };
   }
-  return { level: 'warn', expiresAt, daysLeft, message: `the SCIM token expires on ${expiresAt}, in ${daysLeft} day(s): rotate it now (IAM Identity Center allows two tokens at a time, so the new one can be deployed before the old one is deleted)` };
+  return {
+    level: 'warn',
+    expiresAt,
+    daysLeft,
+    message: `the SCIM token expires on ${expiresAt}, in ${daysLeft} day(s): rotate it now (IAM Identity Center allows two tokens at a time, so the new one can be deployed before the old one is deleted)`,
+  };
 }

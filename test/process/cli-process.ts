@@ -39,7 +39,13 @@ export async function makePod(secrets: Record<string, string>): Promise<Pod> {
     await writeFile(path, value);
     await chmod(path, 0o440);
   }
-  return { dir, configPath: join(dir, 'etc/icsync/config.yaml'), secretsDir, stateDir, secret: (key) => ({ file: join(secretsDir, key) }) };
+  return {
+    dir,
+    configPath: join(dir, 'etc/icsync/config.yaml'),
+    secretsDir,
+    stateDir,
+    secret: (key) => ({ file: join(secretsDir, key) }),
+  };
 }
 
 export async function writeConfig(pod: Pod, config: Record<string, unknown>): Promise<void> {
@@ -97,7 +103,12 @@ export function run(args: string[], env: Record<string, string>): Promise<Exited
  * Polls until `check` returns a value (not undefined) or the bound passes. The bound only turns a
  * hang into a failure; nothing here measures speed.
  */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, boundMs = 20_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  boundMs = 20_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + boundMs;
   for (;;) {
     const value = await check();
@@ -117,7 +128,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** GET a URL; undefined when nothing answers yet (connection refused), for use with waitFor. */
-export async function tryGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string } | undefined> {
+export async function tryGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string } | undefined> {
   try {
     const res = await fetch(url, { headers, signal: AbortSignal.timeout(2000) });
     return { status: res.status, body: await res.text() };

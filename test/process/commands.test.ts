@@ -8,7 +8,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logLines, makePod, podEnv, run, start, waitFor, writeConfig, type IcsyncProcess, type Pod } from './cli-process.js';
+import {
+  logLines,
+  makePod,
+  podEnv,
+  run,
+  start,
+  waitFor,
+  writeConfig,
+  type IcsyncProcess,
+  type Pod,
+} from './cli-process.js';
 import { writeDirectory } from './directory.js';
 
 const TOKEN = 'canary-process-scim-token-4b7e19d2';
@@ -18,7 +28,10 @@ let emulator: IcsyncProcess;
 let baseUrl: string;
 let pod: Pod;
 
-async function scimGet(path: string, token = TOKEN): Promise<{ status: number; json: { totalResults?: number; Resources?: Array<Record<string, unknown>> } }> {
+async function scimGet(
+  path: string,
+  token = TOKEN,
+): Promise<{ status: number; json: { totalResults?: number; Resources?: Array<Record<string, unknown>> } }> {
   const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, json: (await res.json()) as { totalResults?: number } };
 }
@@ -50,7 +63,10 @@ describe('commands as deployed (file state, secrets as mounted files)', () => {
     expect(ok).toMatchObject({ code: 0 });
     expect(ok.stdout).toContain('1 source(s) [file:hr-export]');
     const broken = await makePod({});
-    await writeConfig(broken, { sources: [{ type: 'file', id: 'hr-export', path: '/nonexistent.json' }], target: { baseUrl, token: broken.secret('scim-token'), allowLocalEmulator: true } });
+    await writeConfig(broken, {
+      sources: [{ type: 'file', id: 'hr-export', path: '/nonexistent.json' }],
+      target: { baseUrl, token: broken.secret('scim-token'), allowLocalEmulator: true },
+    });
     const bad = await run(['validate-config', '--config', broken.configPath], podEnv());
     expect(bad.code).toBe(6);
     expect(bad.stderr).toContain(join(broken.secretsDir, 'scim-token'));
@@ -79,7 +95,10 @@ describe('commands as deployed (file state, secrets as mounted files)', () => {
     const rerun = await run(['sync', '--config', pod.configPath, '--json'], podEnv());
     expect(rerun.code).toBe(0);
     expect((JSON.parse(rerun.stdout) as { plan: { operations: unknown[] } }).plan.operations).toEqual([]);
-    const everything = [diff, sync, rerun].map((r) => r.stdout + r.stderr).join('') + (await readFile(reportPath, 'utf8')) + (await readFile(join(pod.stateDir, 'state.json'), 'utf8'));
+    const everything =
+      [diff, sync, rerun].map((r) => r.stdout + r.stderr).join('') +
+      (await readFile(reportPath, 'utf8')) +
+      (await readFile(join(pod.stateDir, 'state.json'), 'utf8'));
     expect(everything).not.toContain(TOKEN);
   });
 

@@ -7,7 +7,17 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { logLines, makePod, podEnv, run, start, waitFor, writeConfig, type IcsyncProcess, type Pod } from './cli-process.js';
+import {
+  logLines,
+  makePod,
+  podEnv,
+  run,
+  start,
+  waitFor,
+  writeConfig,
+  type IcsyncProcess,
+  type Pod,
+} from './cli-process.js';
 import { writeDirectory } from './directory.js';
 import { drainPrefix, REDIS_URL, uniquePrefix } from './redis-keys.js';
 
@@ -42,10 +52,15 @@ afterAll(async () => {
 describe('queue mode as deployed', () => {
   it('sync --queue hands the plan to a running worker, which applies it; the worker stops on SIGTERM with exit 0', async () => {
     worker = start(['worker', '--config', pod.configPath], podEnv());
-    await waitFor('the worker to start', () => (logLines(worker!.stderr).some((l) => l.msg === 'worker started') ? true : undefined));
+    await waitFor('the worker to start', () =>
+      logLines(worker!.stderr).some((l) => l.msg === 'worker started') ? true : undefined,
+    );
     const sync = await run(['sync', '--queue', '--config', pod.configPath, '--json'], podEnv());
     expect(sync.code).toBe(0);
-    const out = JSON.parse(sync.stdout) as { report: { status: string; applied: { failed: number } }; plan: { operations: unknown[] } };
+    const out = JSON.parse(sync.stdout) as {
+      report: { status: string; applied: { failed: number } };
+      plan: { operations: unknown[] };
+    };
     expect(out.report).toMatchObject({ status: 'success', applied: { failed: 0 } });
     expect(emulator.users()).toHaveLength(USERS);
     expect(emulator.groups()).toHaveLength(2);

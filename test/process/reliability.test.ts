@@ -29,12 +29,21 @@ interface Setup {
 interface Report {
   status: string;
   exitCode: number;
-  plan?: { hash: string; counts: Record<string, number>; brake: { destructive: number; threshold: number; blocked: boolean } };
+  plan?: {
+    hash: string;
+    counts: Record<string, number>;
+    brake: { destructive: number; threshold: number; blocked: boolean };
+  };
   applied?: { failed: number; failures: Array<{ kind: string; status: string; error?: { status?: number } }> };
   findings: Array<{ externalId: string; action: string; reason: string }>;
 }
 
-async function setup(baseUrl: string, who: Person[], sync: Record<string, unknown> = {}, target: Record<string, unknown> = {}): Promise<Setup> {
+async function setup(
+  baseUrl: string,
+  who: Person[],
+  sync: Record<string, unknown> = {},
+  target: Record<string, unknown> = {},
+): Promise<Setup> {
   const pod = await makePod({ 'scim-token': TOKEN });
   const etc = join(pod.dir, 'etc/icsync');
   await writeConfig(pod, {
@@ -49,7 +58,10 @@ async function setup(baseUrl: string, who: Person[], sync: Record<string, unknow
     directory: async (next) => void (await writeDirectory(etc, next)),
     sync: async (...args) => {
       const report = join(pod.dir, `report-${(runs += 1)}.json`);
-      const done = await run([args[0] ?? 'sync', '--config', pod.configPath, '--report', report, ...args.slice(1)], podEnv());
+      const done = await run(
+        [args[0] ?? 'sync', '--config', pod.configPath, '--report', report, ...args.slice(1)],
+        podEnv(),
+      );
       return { ...done, report: JSON.parse(await readFile(report, 'utf8')) as Report };
     },
   };
@@ -61,7 +73,8 @@ describe('5xx bursts on writes', () => {
   it('retries each write a bounded number of times, lists the leftovers in the report with exit 4, and the next run converges', async () => {
     emulator = await startEmulator({ tokens: [TOKEN] });
     const s = await setup(emulator.baseUrl, people(10), { concurrency: 1, maxAttempts: 2 });
-    for (const status of [500, 502, 503]) emulator.injectFault({ method: 'POST', path: '/Users', times: 2, kind: 'status', status });
+    for (const status of [500, 502, 503])
+      emulator.injectFault({ method: 'POST', path: '/Users', times: 2, kind: 'status', status });
     const burst = await s.sync();
     expect(burst.code).toBe(4);
     expect(burst.report.status).toBe('partial-failure');
@@ -74,7 +87,9 @@ describe('5xx bursts on writes', () => {
     expect(next.report.plan!.counts.createUser).toBe(3);
     expect(emulator.users()).toHaveLength(10);
     expect(emulator.membersOf(emulator.groups().find((g) => g.displayName === 'Staff')!.id!)).toHaveLength(10);
-    expect((await s.sync()).report.plan!.counts).toSatisfy((c: Record<string, number>) => Object.values(c).every((n) => n === 0));
+    expect((await s.sync()).report.plan!.counts).toSatisfy((c: Record<string, number>) =>
+      Object.values(c).every((n) => n === 0),
+    );
     expect(emulator.requestLog.some((r) => r.method === 'DELETE')).toBe(false);
   });
 });
@@ -102,7 +117,13 @@ describe('deletion brake (https://learn.microsoft.com/en-us/entra/identity/app-p
     expect(emulator.writes()).toHaveLength(writes);
     const approved = await s.sync('sync', '--approve', held.report.plan!.hash);
     expect(approved.code).toBe(0);
-    expect(emulator.users().filter((u) => !u.active).map((u) => u.externalId).sort()).toEqual(['p0', 'p1', 'p2', 'p3'].map(ext));
+    expect(
+      emulator
+        .users()
+        .filter((u) => !u.active)
+        .map((u) => u.externalId)
+        .sort(),
+    ).toEqual(['p0', 'p1', 'p2', 'p3'].map(ext));
   });
 });
 
@@ -116,9 +137,13 @@ describe('a person deleted and re-created in the source (a new immutable id, the
     const first = await s.sync();
     expect(first.code).toBe(0);
     expect(emulator.users().find((u) => u.id === oldId)).toMatchObject({ externalId: ext('p0'), active: false });
-    expect(first.report.findings).toContainEqual(expect.objectContaining({ externalId: ext('p0-recreated'), action: 'conflict' }));
+    expect(first.report.findings).toContainEqual(
+      expect.objectContaining({ externalId: ext('p0-recreated'), action: 'conflict' }),
+    );
     expect(first.report.findings.find((f) => f.externalId === ext('p0-recreated'))!.reason).toContain(ext('p0'));
-    expect(first.report.findings.filter((f) => f.action === 'skipped' && f.reason.startsWith(ext('p0-recreated')))).toHaveLength(2);
+    expect(
+      first.report.findings.filter((f) => f.action === 'skipped' && f.reason.startsWith(ext('p0-recreated'))),
+    ).toHaveLength(2);
     await s.sync();
     await s.sync();
     const recreated = emulator.users().find((u) => u.externalId === ext('p0-recreated'));
@@ -138,15 +163,36 @@ describe('audit trail (https://docs.aws.amazon.com/singlesignon/latest/userguide
     expect(created).toHaveLength(emulator.writes().length);
     expect(created.every((l) => l.runId === created[0]!.runId && typeof l.runId === 'string')).toBe(true);
     const p1 = emulator.users().find((u) => u.externalId === ext('p1'))!;
-    expect(created).toContainEqual(expect.objectContaining({ audit: expect.objectContaining({ op: 'createUser', targetId: p1.id, externalId: ext('p1'), changes: expect.arrayContaining([{ field: 'userName', to: 'person1@example.com' }]) }) }));
+    expect(created).toContainEqual(
+      expect.objectContaining({
+        audit: expect.objectContaining({
+          op: 'createUser',
+          targetId: p1.id,
+          externalId: ext('p1'),
+          changes: expect.arrayContaining([{ field: 'userName', to: 'person1@example.com' }]),
+        }),
+      }),
+    );
     await s.directory(people(3).map((p) => (p.n === 1 ? { id: 'p1', n: 71 } : p)));
     const renamed = audits(await s.sync());
     expect(renamed).toHaveLength(1);
-    expect(renamed[0]!.audit).toMatchObject({ op: 'patchUser', targetId: p1.id, externalId: ext('p1'), changes: expect.arrayContaining([{ field: 'userName', to: 'person71@example.com' }]) });
-    const masked = await setup(emulator.baseUrl, people(3).map((p) => (p.n === 1 ? { id: 'p1', n: 72 } : p)), { maskAuditValues: true });
+    expect(renamed[0]!.audit).toMatchObject({
+      op: 'patchUser',
+      targetId: p1.id,
+      externalId: ext('p1'),
+      changes: expect.arrayContaining([{ field: 'userName', to: 'person71@example.com' }]),
+    });
+    const masked = await setup(
+      emulator.baseUrl,
+      people(3).map((p) => (p.n === 1 ? { id: 'p1', n: 72 } : p)),
+      { maskAuditValues: true },
+    );
     const maskedLines = audits(await masked.sync());
     const patch = maskedLines.find((l) => (l.audit as { op: string }).op === 'patchUser')!;
-    expect(patch.audit).toMatchObject({ targetId: p1.id, changes: expect.arrayContaining([{ field: 'userName', to: '[masked]' }]) });
+    expect(patch.audit).toMatchObject({
+      targetId: p1.id,
+      changes: expect.arrayContaining([{ field: 'userName', to: '[masked]' }]),
+    });
     expect(JSON.stringify(maskedLines)).not.toContain('person72');
   });
 });
@@ -156,7 +202,12 @@ describe('SCIM token expiry (https://docs.aws.amazon.com/singlesignon/latest/use
     emulator = await startEmulator({ tokens: [TOKEN] });
     const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
     const notice = async (expiresAt: string, warningDays?: number) => {
-      const s = await setup(emulator!.baseUrl, people(1), {}, { tokenExpiresAt: expiresAt, ...(warningDays ? { tokenExpiryWarningDays: warningDays } : {}) });
+      const s = await setup(
+        emulator!.baseUrl,
+        people(1),
+        {},
+        { tokenExpiresAt: expiresAt, ...(warningDays ? { tokenExpiryWarningDays: warningDays } : {}) },
+      );
       const r = await s.sync('diff');
       return logLines(r.stderr).find((l) => l.tokenExpiresAt === expiresAt);
     };
@@ -183,7 +234,9 @@ describe('the SCIM host fails TLS verification', () => {
       const done = await run(['sync', '--config', s.pod.configPath], { PATH: process.env.PATH ?? '' });
       expect(done.code).toBe(11);
       expect(done.stderr).toMatch(/AWS SCIM endpoint unavailable, nothing was applied/);
-      expect(done.stderr).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/);
+      expect(done.stderr).toMatch(
+        /UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/,
+      );
       expect(requests).toBe(0);
       await expect(readFile(statePath, 'utf8')).rejects.toThrow();
       expect(done.stdout + done.stderr).not.toContain(TOKEN);

@@ -13,14 +13,21 @@ import { makePod, podEnv, run, writeConfig, type Pod } from './cli-process.js';
 
 const TENANT_ID = '7d4b1e2a-0c3f-4a5b-9c8d-1e2f3a4b5c6d';
 const CLIENT_ID = '3f2e1d0c-9b8a-4765-8432-10fedcba9876';
-const SECRETS = { 'scim-token': 'canary-scope-scim-token-5e0b2d7c', 'entra-client-secret': 'canary-scope-entra-secret-Wd4Np7Qs' };
+const SECRETS = {
+  'scim-token': 'canary-scope-scim-token-5e0b2d7c',
+  'entra-client-secret': 'canary-scope-entra-secret-Wd4Np7Qs',
+};
 const GROUPS = 10;
 const PER_GROUP = 3;
 
 let graph: GraphFake;
 let emulator: RunningEmulator;
 beforeAll(async () => {
-  graph = await GraphFake.start({ tenantId: TENANT_ID, clientId: CLIENT_ID, clientSecret: SECRETS['entra-client-secret'] });
+  graph = await GraphFake.start({
+    tenantId: TENANT_ID,
+    clientId: CLIENT_ID,
+    clientSecret: SECRETS['entra-client-secret'],
+  });
   for (let g = 0; g < GROUPS; g += 1) {
     const members = Array.from({ length: PER_GROUP }, (_, k) => g * PER_GROUP + k + 1);
     for (const n of members) graph.tenant.addUser(person(n));
@@ -67,12 +74,25 @@ describe('a scope change that drops 90 % of the groups', () => {
     expect((await run(['sync', '--config', pod.configPath], podEnv())).code).toBe(7);
     const dry = await run(['diff', '--config', pod.configPath, '--allow-shrink', '--json'], podEnv());
     const held = await run(['sync', '--config', pod.configPath, '--allow-shrink', '--json'], podEnv());
-    const plans = [dry, held].map((r) => JSON.parse(r.stdout) as { report: { exitCode: number; plan: { hash: string; counts: Record<string, number>; brake: { blocked: boolean } } } });
+    const plans = [dry, held].map(
+      (r) =>
+        JSON.parse(r.stdout) as {
+          report: {
+            exitCode: number;
+            plan: { hash: string; counts: Record<string, number>; brake: { blocked: boolean } };
+          };
+        },
+    );
     expect([dry.code, held.code]).toEqual([3, 3]);
-    for (const p of plans) expect(p.report.plan).toMatchObject({ brake: { blocked: true }, counts: { deactivateUser: (GROUPS - 1) * PER_GROUP } });
+    for (const p of plans)
+      expect(p.report.plan).toMatchObject({
+        brake: { blocked: true },
+        counts: { deactivateUser: (GROUPS - 1) * PER_GROUP },
+      });
     expect(plans[1]!.report.plan.hash).toBe(plans[0]!.report.plan.hash);
     expect(emulator.writes()).toHaveLength(writes);
     expect(emulator.users().every((u) => u.active)).toBe(true);
-    for (const value of Object.values(SECRETS)) expect(dry.stdout + dry.stderr + held.stdout + held.stderr).not.toContain(value);
+    for (const value of Object.values(SECRETS))
+      expect(dry.stdout + dry.stderr + held.stdout + held.stderr).not.toContain(value);
   });
 });

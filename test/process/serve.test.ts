@@ -5,7 +5,17 @@
  * GET /healthz answers, GET /readyz follows Redis, and SIGTERM ends the process with exit 0.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freePort, makePod, podEnv, start, tryGet, waitFor, writeConfig, type IcsyncProcess, type Pod } from './cli-process.js';
+import {
+  freePort,
+  makePod,
+  podEnv,
+  start,
+  tryGet,
+  waitFor,
+  writeConfig,
+  type IcsyncProcess,
+  type Pod,
+} from './cli-process.js';
 import { drainPrefix, REDIS_URL, uniquePrefix } from './redis-keys.js';
 
 const SECRETS = {
@@ -22,8 +32,19 @@ afterAll(() => drainPrefix(prefix));
 async function webhookPod(redisUrl: string, port: number): Promise<Pod> {
   const pod = await makePod(SECRETS);
   await writeConfig(pod, {
-    sources: [{ type: 'okta', id: 'corp-okta', orgUrl: 'https://acme.okta.com', auth: { apiToken: pod.secret('okta-api-token') }, scope: { type: 'groups', ids: ['00g1'] } }],
-    target: { baseUrl: 'https://scim.us-east-1.amazonaws.com/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111/scim/v2', token: pod.secret('scim-token') },
+    sources: [
+      {
+        type: 'okta',
+        id: 'corp-okta',
+        orgUrl: 'https://acme.okta.com',
+        auth: { apiToken: pod.secret('okta-api-token') },
+        scope: { type: 'groups', ids: ['00g1'] },
+      },
+    ],
+    target: {
+      baseUrl: 'https://scim.us-east-1.amazonaws.com/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111/scim/v2',
+      token: pod.secret('scim-token'),
+    },
     state: { kind: 'redis' },
     redis: { url: redisUrl, keyPrefix: prefix },
     queue: { enabled: true },
@@ -42,11 +63,16 @@ describe('icsync serve as deployed', () => {
     const pod = await webhookPod(REDIS_URL, port);
     serve = start(['serve', '--config', pod.configPath], podEnv());
     const base = `http://127.0.0.1:${port}`;
-    const health = await waitFor('GET /healthz to answer', () => (serve!.running ? tryGet(`${base}/healthz`) : Promise.reject(new Error(`serve exited: ${serve!.stderr}`))));
+    const health = await waitFor('GET /healthz to answer', () =>
+      serve!.running ? tryGet(`${base}/healthz`) : Promise.reject(new Error(`serve exited: ${serve!.stderr}`)),
+    );
     expect(health.status).toBe(200);
     expect((await tryGet(`${base}/readyz`))?.status).toBe(200);
     // https://developer.okta.com/docs/concepts/event-hooks/#one-time-verification-request
-    const challenge = await tryGet(`${base}/webhooks/okta`, { authorization: SECRETS['okta-event-hook-secret'], 'x-okta-verification-challenge': 'process-test-challenge' });
+    const challenge = await tryGet(`${base}/webhooks/okta`, {
+      authorization: SECRETS['okta-event-hook-secret'],
+      'x-okta-verification-challenge': 'process-test-challenge',
+    });
     expect(challenge).toEqual({ status: 200, body: JSON.stringify({ verification: 'process-test-challenge' }) });
     expect((await tryGet(`${base}/webhooks/okta`, { 'x-okta-verification-challenge': 'x' }))?.status).toBe(401);
     const stopped = await serve.stop();
@@ -59,7 +85,9 @@ describe('icsync serve as deployed', () => {
     const pod = await webhookPod(`redis://127.0.0.1:${await freePort()}`, port);
     serve = start(['serve', '--config', pod.configPath], podEnv());
     const base = `http://127.0.0.1:${port}`;
-    const health = await waitFor('GET /healthz to answer', () => (serve!.running ? tryGet(`${base}/healthz`) : Promise.reject(new Error(`serve exited: ${serve!.stderr}`))));
+    const health = await waitFor('GET /healthz to answer', () =>
+      serve!.running ? tryGet(`${base}/healthz`) : Promise.reject(new Error(`serve exited: ${serve!.stderr}`)),
+    );
     expect(health.status).toBe(200);
     expect((await tryGet(`${base}/readyz`))?.status).toBe(503);
     const stopped = await serve.stop();

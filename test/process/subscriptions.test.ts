@@ -20,14 +20,27 @@ const NOTIFY = 'https://hooks.example.com/webhooks/graph';
 
 let graph: GraphFake;
 beforeAll(async () => {
-  graph = await GraphFake.start({ tenantId: TENANT_ID, clientId: CLIENT_ID, clientSecret: SECRETS['entra-client-secret'] });
+  graph = await GraphFake.start({
+    tenantId: TENANT_ID,
+    clientId: CLIENT_ID,
+    clientSecret: SECRETS['entra-client-secret'],
+  });
   // The fake serves directory reads only; these answers stand in for Graph's subscription API
   // (https://learn.microsoft.com/en-us/graph/api/subscription-post-subscriptions).
   graph.inject((r) => {
     if (r.path !== '/subscriptions') return undefined;
     if (r.method === 'GET') return { status: 200, body: { value: [] } };
     const expirationDateTime = new Date(Date.now() + 28 * 86_400_000).toISOString();
-    return { status: 201, body: { id: randomUUID(), resource: '/users', changeType: 'updated,deleted', notificationUrl: NOTIFY, expirationDateTime } };
+    return {
+      status: 201,
+      body: {
+        id: randomUUID(),
+        resource: '/users',
+        changeType: 'updated,deleted',
+        notificationUrl: NOTIFY,
+        expirationDateTime,
+      },
+    };
   });
 });
 afterAll(() => graph.close());
@@ -48,10 +61,17 @@ describe('icsync subscriptions ensure as deployed', () => {
           graphBaseUrl: graph.graphBaseUrl,
         },
       ],
-      target: { baseUrl: 'https://scim.us-east-1.amazonaws.com/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111/scim/v2', token: pod.secret('scim-token') },
+      target: {
+        baseUrl: 'https://scim.us-east-1.amazonaws.com/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111/scim/v2',
+        token: pod.secret('scim-token'),
+      },
       state: { kind: 'redis' },
       serve: {
-        graph: { sourceId: 'corp-entra', clientState: pod.secret('graph-client-state'), subscriptions: { notificationUrl: NOTIFY, resources: ['users'] } },
+        graph: {
+          sourceId: 'corp-entra',
+          clientState: pod.secret('graph-client-state'),
+          subscriptions: { notificationUrl: NOTIFY, resources: ['users'] },
+        },
       },
     });
     const ensured = await run(['subscriptions', 'ensure', '--config', pod.configPath], podEnv());
