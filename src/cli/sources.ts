@@ -1,9 +1,5 @@
 import type { SourceConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import { createEntraSource } from '../sources/entra/index.js';
-import { createFileSource } from '../sources/file/index.js';
-import { createLdapSource } from '../sources/ldap/index.js';
-import { createOktaSource } from '../sources/okta/index.js';
 import type { SourceConnector, SourceStateStore } from '../sources/types.js';
 
 export interface SourceDeps {
@@ -13,17 +9,23 @@ export interface SourceDeps {
   state: SourceStateStore;
 }
 
-/** Source kind → factory. The composition root is the only place that knows every kind. */
+/**
+ * Source kind → factory, loaded on first use: a source's SDK (Graph, Okta, ldapts) is imported
+ * only when a configured source needs it, and only by commands that read sources.
+ */
 const FACTORIES: {
-  [K in SourceConfig['type']]: (config: Extract<SourceConfig, { type: K }>, deps: SourceDeps) => SourceConnector;
+  [K in SourceConfig['type']]: (
+    config: Extract<SourceConfig, { type: K }>,
+    deps: SourceDeps,
+  ) => Promise<SourceConnector>;
 } = {
-  entra: (config, deps) => createEntraSource(config, deps),
-  file: (config, deps) => createFileSource(config, deps),
-  ldap: (config, deps) => createLdapSource(config, deps),
-  okta: (config, deps) => createOktaSource(config, deps),
+  entra: async (config, deps) => (await import('../sources/entra/index.js')).createEntraSource(config, deps),
+  file: async (config, deps) => (await import('../sources/file/index.js')).createFileSource(config, deps),
+  ldap: async (config, deps) => (await import('../sources/ldap/index.js')).createLdapSource(config, deps),
+  okta: async (config, deps) => (await import('../sources/okta/index.js')).createOktaSource(config, deps),
 };
 
-export function createSource(config: SourceConfig, deps: SourceDeps): SourceConnector {
-  const factory = FACTORIES[config.type] as (c: SourceConfig, d: SourceDeps) => SourceConnector;
+export function createSource(config: SourceConfig, deps: SourceDeps): Promise<SourceConnector> {
+  const factory = FACTORIES[config.type] as (c: SourceConfig, d: SourceDeps) => Promise<SourceConnector>;
   return factory(config, deps);
 }
