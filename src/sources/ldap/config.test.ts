@@ -31,6 +31,7 @@ describe('ldapSourceConfigSchema', () => {
       pageSize: 500,
       timeoutMs: 30_000,
       maxRangeIterations: 1000,
+      includeSystemObjects: false,
     });
   });
 
@@ -80,6 +81,6 @@ describe('buildReadSpec', () => {
     const users = userAttributeList(spec);
     expect(users).toEqual(expect.arrayContaining(['entryUUID', 'uid', 'mail', 'pwdAccountLockedTime']));
     expect(users.filter((a) => a === 'uid')).toHaveLength(1);
-    expect(groupAttributeList(spec)).toEqual(['entryUUID', 'cn', 'member', 'uniqueMember', 'memberUid']);
+    expect(groupAttributeList(spec)).toEqual(['entryUUID', 'cn', 'member', 'uniqueMember', 'memberUid', 'createTimestamp']);
   });
 });

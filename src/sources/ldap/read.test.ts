@@ -56,7 +56,7 @@ describe('readLdapSnapshot (OpenLDAP)', () => {
     await readLdapSnapshot(dir, readSpec(openLdapVendor, { groups: { baseDn: 'ou=groups,dc=example,dc=test', scope: 'one' } }), signal());
     expect(dir.searches.map((s) => [s.baseDn, s.scope, s.filter.toString()])).toEqual([
       ['ou=people,dc=example,dc=test', 'sub', '(objectClass=inetOrgPerson)'],
-      ['ou=groups,dc=example,dc=test', 'one', '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))'],
+      ['ou=groups,dc=example,dc=test', 'one', '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup)(objectClass=group))'],
     ]);
     expect(dir.searches[0]?.attributes).toContain('entryUUID');
   });
@@ -102,7 +102,7 @@ describe('readLdapSnapshot (Active Directory)', () => {
     expect(new Set(group?.memberUsers)).toEqual(new Set(snapshot.users.map((u) => u.externalId)));
     expect(snapshot.unresolvedMembers).toEqual([]);
     expect(dir.reads.map((r) => r.attributes[0])).toEqual(['member;range=1500-*', 'member;range=3000-*', 'member;range=4500-*']);
-    expect(dir.searches[0]?.binaryAttributes).toEqual(['objectGUID']);
+    expect(dir.searches[0]?.binaryAttributes).toEqual(['objectGUID', 'objectSid']);
   });
 
   it('returns no snapshot when a range read fails', async () => {
