@@ -18,6 +18,14 @@ export interface NamedGroup {
 
 export type ScopeConfig = Pick<EntraSourceConfig, 'scope' | 'servicePrincipalId' | 'concurrency'>;
 
+/**
+ * What one read has already fetched and the next step would fetch again: the app's assignments serve
+ * both the user and the group scope, so a read that uses both lists `appRoleAssignedTo` once.
+ */
+export interface ReadMemo {
+  assignments?: Promise<AppRoleAssignment[]>;
+}
+
 /** Resolves configured group references: a GUID is an object id, anything else an exact displayName (case-insensitive, as Graph compares). */
 export function resolveGroupRefs(refs: readonly string[], all: readonly NamedGroup[], setting: string): NamedGroup[] {
   return dedupeById(
@@ -47,10 +55,10 @@ export async function readAllGroups(graph: EntraGraph, signal: AbortSignal): Pro
 }
 
 /** The groups to sync. */
-export async function readScopeGroups(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<NamedGroup[]> {
+export async function readScopeGroups(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal, memo: ReadMemo = {}): Promise<NamedGroup[]> {
   const scope = config.scope.groups;
   if (scope === 'none') return [];
-  if (scope === 'appAssignments') return readAssignedGroups(graph, config, signal);
+  if (scope === 'appAssignments') return readAssignedGroups(graph, config, signal, memo);
   if ('list' in scope) return readConfiguredGroups(graph, config, scope.list, 'scope.groups.list', signal);
   return selectGroups(scope, await readAllGroups(graph, signal));
 }
@@ -64,10 +72,16 @@ export async function isGroupInScope(graph: EntraGraph, config: ScopeConfig, gro
 }
 
 /** The users in scope, with the given properties. */
-export async function readScopedUsers(graph: EntraGraph, config: ScopeConfig, select: readonly string[], signal: AbortSignal): Promise<GraphUser[]> {
+export async function readScopedUsers(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  select: readonly string[],
+  signal: AbortSignal,
+  memo: ReadMemo = {},
+): Promise<GraphUser[]> {
   const scope = config.scope.users;
   if (scope === 'all') return graph.list<GraphUser>('/users', { select }, signal);
-  if (scope === 'appAssignments') return readAssignedUsers(graph, config, select, signal);
+  if (scope === 'appAssignments') return readAssignedUsers(graph, config, select, signal, memo);
   const groups = await readConfiguredGroups(graph, config, scope.memberOf, 'scope.users.memberOf', signal);
   return dedupeById((await mapLimit(groups, config.concurrency, (g) => readUserMembers(graph, g.id, 'transitiveMembers', select, signal))).flat());
 }
@@ -77,8 +91,8 @@ export async function readScopedUsers(graph: EntraGraph, config: ScopeConfig, se
  * group's access to its direct members only (docs/entra.md), so `members`, not `transitiveMembers`.
  * An assignment can outlive its principal for a while; a principal that is gone is not in scope.
  */
-async function readAssignedUsers(graph: EntraGraph, config: ScopeConfig, select: readonly string[], signal: AbortSignal): Promise<GraphUser[]> {
-  const assignments = await readAssignments(graph, config, signal);
+async function readAssignedUsers(graph: EntraGraph, config: ScopeConfig, select: readonly string[], signal: AbortSignal, memo: ReadMemo): Promise<GraphUser[]> {
+  const assignments = await readAssignments(graph, config, signal, memo);
   const direct = await mapLimit(principalIds(assignments, 'User'), config.concurrency, (id) => graph.get<GraphUser>(`/users/${id}`, { select }, signal));
   const viaGroups = await mapLimit(principalIds(assignments, 'Group'), config.concurrency, (id) =>
     readUserMembers(graph, id, 'members', select, signal).catch((err: unknown) => {
@@ -130,16 +144,17 @@ async function readConfiguredGroups(
 }
 
 /** Groups assigned to the app; an assignment can outlive its group for a while, and a group that is gone is not in scope. */
-async function readAssignedGroups(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<NamedGroup[]> {
-  const ids = principalIds(await readAssignments(graph, config, signal), 'Group');
+async function readAssignedGroups(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal, memo: ReadMemo): Promise<NamedGroup[]> {
+  const ids = principalIds(await readAssignments(graph, config, signal, memo), 'Group');
   const groups = await mapLimit(ids, config.concurrency, (id) => graph.get<GraphGroup>(`/groups/${id}`, { select: GROUP_SELECT }, signal));
   return groups.flatMap((g) => (g === null ? [] : [named(g)]));
 }
 
-async function readAssignments(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<AppRoleAssignment[]> {
+async function readAssignments(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal, memo: ReadMemo): Promise<AppRoleAssignment[]> {
   const id = config.servicePrincipalId;
   if (id === undefined) throw new Error('appAssignments scope needs servicePrincipalId');
-  return graph.list<AppRoleAssignment>(`/servicePrincipals/${id}/appRoleAssignedTo`, {}, signal);
+  memo.assignments ??= graph.list<AppRoleAssignment>(`/servicePrincipals/${id}/appRoleAssignedTo`, {}, signal);
+  return memo.assignments;
 }
 
 /** A principal can hold several app roles of one app; each is listed once. */
