@@ -58,7 +58,7 @@ export async function runServeCommand(config: Config, serve: WebhookConfig, env:
     metrics,
     readiness: deps.readiness ?? (redis ? () => redisReady(redis) : async () => true),
     ...(serve.graph?.enabled ? { graph: graphOptions(config, serve.graph, secrets.clientState!, manager, fullSyncWanted) } : {}),
-    ...(serve.okta?.enabled ? { okta: { sourceId: serve.okta.sourceId, secret: secrets.oktaSecret!, header: serve.okta.header } } : {}),
+    ...(serve.okta?.enabled ? { okta: { sourceId: serve.okta.sourceId, secret: secrets.oktaSecret!, header: serve.okta.header, onFullSyncWanted: fullSyncWanted } } : {}),
   });
   let renewal: { stop(): void } | undefined;
   try {

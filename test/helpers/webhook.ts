@@ -65,6 +65,7 @@ export interface ReceiverOptions {
   readiness?: () => Promise<boolean>;
   graph?: Partial<GraphRouteOptions>;
   oktaHeader?: string;
+  onOktaFullSyncWanted?: (reason: string) => void;
   lastFullSync?: () => number | undefined;
 }
 
@@ -92,7 +93,12 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     logger: options.logger ?? silentLogger(),
     readiness: options.readiness ?? (async () => true),
     graph: { sourceId: ENTRA_SOURCE, clientState: CLIENT_STATE, tenantId: TENANT_ID, ...options.graph },
-    okta: { sourceId: OKTA_SOURCE, secret: OKTA_SECRET, header: options.oktaHeader ?? config.okta?.header ?? 'authorization' },
+    okta: {
+      sourceId: OKTA_SOURCE,
+      secret: OKTA_SECRET,
+      header: options.oktaHeader ?? config.okta?.header ?? 'authorization',
+      ...(options.onOktaFullSyncWanted ? { onFullSyncWanted: options.onOktaFullSyncWanted } : {}),
+    },
   });
   const { port } = await server.listen();
   const base = `http://127.0.0.1:${port}`;
