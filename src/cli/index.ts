@@ -6,12 +6,13 @@ import { findSecretRefs, resolveSecret } from '../config/secret.js';
 import { ConfigError, SyncError } from '../errors.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';
-import { compose } from './compose.js';
+import { scrub } from '../log/logger.js';
+import { compose, configSecrets } from './compose.js';
 import { runEmulatorCommand } from './emulator-command.js';
 import { runWorkerCommand } from './worker-command.js';
 import { runEnsureSubscriptions, runServe } from './serve-wiring.js';
 import { RedisUnavailableError } from '../queue/connection.js';
-import { acquireRunLock } from '../queue/run-lock.js';
+import { acquireSyncLock } from './run-lock.js';
 import { renderPlan, renderReport } from './render.js';
 
 export const USAGE = `Usage: icsync <command> [options]
@@ -33,11 +34,12 @@ Options:
   --allow-empty-source   accept a source that returned no users
   --allow-shrink         accept a source that shrank more than sync.maxSourceShrinkPercent
   --report <path>        sync/diff: also write the JSON run report to this file
-  --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080)
+  --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080); \`icsync emulator --help\` lists its switches
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
 4 partial failure, 5 credentials invalid, 6 config invalid, 7 source failed or refused,
-8 Redis unavailable or unsafe, 1 internal error. A sync that finds another run holding the lock exits 0.`;
+8 Redis unavailable or unsafe, 9 throttled past sync.maxThrottleWaitMs, 10 locked by another sync,
+1 internal error.`;
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -47,8 +49,6 @@ const OPTIONS = {
   'allow-empty-source': { type: 'boolean', default: false },
   'allow-shrink': { type: 'boolean', default: false },
   report: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -56,6 +56,8 @@ type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
 const defaultOut: Out = { stdout: (s) => process.stdout.write(`${s}\n`), stderr: (s) => process.stderr.write(`${s}\n`) };
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out: Out = defaultOut): Promise<number> {
+  // The emulator has its own flags (EMULATOR_USAGE).
+  if (argv[0] === 'emulator') return runEmulatorCommand(argv.slice(1), env, out);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -87,8 +89,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         return await runEnsureSubscriptions(await loadConfig(configPath, env), env, out.stdout);
       case 'worker':
         return await runWorkerCommand(await loadConfig(configPath, env), env);
-      case 'emulator':
-        return await runEmulatorCommand({ port: values.port, host: values.host }, env, out);
       default:
         out.stderr(`unknown command "${command}"\n\n${USAGE}`);
         return EXIT.configInvalid;
@@ -102,7 +102,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       out.stderr(err.message);
       return EXIT.redisUnavailable;
     }
-    out.stderr(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`);
+    out.stderr(scrub(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`, []));
     return EXIT.internal;
   }
 }
@@ -111,17 +111,25 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
   const loaded = await loadConfig(configPath, env);
   const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
   const deps = await compose(config, env);
+  const secrets = await configSecrets(config, env);
+  // Reports and printed plans leave the process: no configured secret, no credential-shaped value.
+  const safeOut: Out = { stdout: (s) => out.stdout(scrub(s, secrets)), stderr: (s) => out.stderr(scrub(s, secrets)) };
   const interrupt = new AbortController();
   const lock =
-    mode === 'sync' && deps.redis
-      ? await acquireRunLock(deps.redis, config.redis.keyPrefix, 'sync', config.queue.runLockTtlMs, () => {
-          deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
-          interrupt.abort(new Error('run lock lost'));
+    mode === 'sync'
+      ? await acquireSyncLock({
+          config,
+          ...(deps.redis ? { redis: deps.redis } : {}),
+          logger: deps.logger,
+          onLost: () => {
+            deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
+            interrupt.abort(new Error('run lock lost'));
+          },
         })
       : undefined;
   if (lock === null) {
     await deps.close();
-    out.stdout('locked: another icsync sync holds the run lock; nothing to do');
+    out.stderr(`locked: another icsync sync held the run lock for longer than sync.lockWaitMs (${config.sync.lockWaitMs} ms); nothing was applied`);
     return EXIT.locked;
   }
   let lastProgress = 0;
@@ -144,8 +152,8 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
         deps.logger.info({ done, total }, 'applying plan');
       },
     });
-    if (typeof values.report === 'string') await writeFile(values.report, JSON.stringify(result.report, null, 2), { mode: 0o600 });
-    print(result, values.json === true, out);
+    if (typeof values.report === 'string') await writeFile(values.report, scrub(JSON.stringify(result.report, null, 2), secrets), { mode: 0o600 });
+    print(result, values.json === true, safeOut);
     return result.report.exitCode;
   } finally {
     process.off('SIGTERM', onSignal);

@@ -26,7 +26,7 @@ export async function runWorkerCommand(config: Config, env: NodeJS.ProcessEnv, s
   }
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
   const scim = createScimClient(config, token, limiter, log);
-  const running = startSyncWorker({ scim, redis, prefix: config.redis.keyPrefix, queue: config.queue, sync: config.sync, logger: log.child({ component: 'worker' }) });
+  const running = startSyncWorker({ scim, redis, prefix: config.redis.keyPrefix, queue: config.queue, sync: config.sync, logger: log.child({ component: 'worker' }), secrets: await configSecrets(config, env) });
   log.info({ queue: config.queue.name, concurrency: config.sync.concurrency, requestsPerSecond: config.sync.rateLimit.requestsPerSecond }, 'worker started');
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -46,7 +46,7 @@ describe('transformUser (OpenLDAP)', () => {
       uids: ['carol'],
       system: false,
       user: {
-        externalId: `corp:${UUID}`,
+        externalId: `corp/${UUID}`,
         userName: 'carol',
         displayName: 'Carol Jones',
         name: { givenName: 'Carol', familyName: 'Jones' },
@@ -98,7 +98,7 @@ describe('transformUser (Active Directory)', () => {
     expect(record).toMatchObject({
       kind: 'user',
       user: {
-        externalId: 'corp:03020100-0504-0706-0809-0a0b0c0d0e0f',
+        externalId: 'corp/03020100-0504-0706-0809-0a0b0c0d0e0f',
         userName: 'bob@corp.test',
         enterprise: { department: 'Sales', employeeNumber: 'E7' },
         active: true,
@@ -136,7 +136,7 @@ describe('transformGroup', () => {
     );
     expect(record).toMatchObject({
       kind: 'group',
-      externalId: `corp:${UUID}`,
+      externalId: `corp/${UUID}`,
       displayName: 'ops',
       memberDns: ['uid=a,ou=people,dc=example,dc=test', 'uid=b,ou=people,dc=example,dc=test', 'uid=c,ou=people,dc=example,dc=test'],
       memberUids: ['d', 'e'],
