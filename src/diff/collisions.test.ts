@@ -13,7 +13,9 @@ describe('collision winner (a rule a person would accept)', () => {
     const alice = desired('f-alice', 'alice@x.org', 'alice@x.org');
     const r = resolveUserCollisions([judy, alice], [], new Map([[judy.externalId, '2020-01-01T00:00:00Z']]));
     expect(r.users.map((u) => u.externalId)).toEqual([ext('f-alice')]);
-    expect(r.findings).toEqual([expect.objectContaining({ externalId: ext('0-judy'), field: 'emails', action: 'skipped' })]);
+    expect(r.findings).toEqual([
+      expect.objectContaining({ externalId: ext('0-judy'), field: 'emails', action: 'skipped' }),
+    ]);
   });
 
   it('otherwise lets the object the source created first win, whatever the ids', () => {
@@ -43,9 +45,19 @@ describe('collision winner (a rule a person would accept)', () => {
   });
 
   it('takes creation times from the snapshots when building the desired state', () => {
-    const early = user('z-early', { emails: [{ value: 'shared@x.org', type: 'work', primary: true }], createdAt: '2019-01-01T00:00:00Z' });
-    const late = user('a-late', { emails: [{ value: 'Shared@x.org', type: 'work', primary: true }], createdAt: '2023-01-01T00:00:00Z' });
-    const state = buildDesiredState([snapshot([late, early])], { users: [], groups: [] }, { nameFallback: 'derive', maxNestingDepth: 10 });
+    const early = user('z-early', {
+      emails: [{ value: 'shared@x.org', type: 'work', primary: true }],
+      createdAt: '2019-01-01T00:00:00Z',
+    });
+    const late = user('a-late', {
+      emails: [{ value: 'Shared@x.org', type: 'work', primary: true }],
+      createdAt: '2023-01-01T00:00:00Z',
+    });
+    const state = buildDesiredState(
+      [snapshot([late, early])],
+      { users: [], groups: [] },
+      { nameFallback: 'derive', maxNestingDepth: 10 },
+    );
     expect(state.users.map((u) => u.externalId)).toEqual([ext('z-early')]);
   });
 });

@@ -35,7 +35,8 @@ export function resolveUserCollisions(
     if (email) keys.push(`e:${foldKey(email)}`);
     return keys;
   };
-  const ownsValue = (u: DesiredUser, key: string): boolean => key.startsWith('e:') && `e:${foldKey(u.userName)}` === key;
+  const ownsValue = (u: DesiredUser, key: string): boolean =>
+    key.startsWith('e:') && `e:${foldKey(u.userName)}` === key;
   const rules = { incumbent, createdAt, ownsValue };
   const { kept, findings } = resolve(users, keysOf, rules, 'user', (k) => (k.startsWith('u:') ? 'userName' : 'emails'));
   return { users: kept, findings };
@@ -49,7 +50,13 @@ export function resolveGroupCollisions(
   const incumbent = new Map<string, string>();
   for (const t of current) if (t.externalId) incumbent.set(`g:${foldKey(t.displayName)}`, t.externalId);
   const rules = { incumbent, createdAt, ownsValue: () => false };
-  const { kept, findings } = resolve(groups, (g) => [`g:${foldKey(g.displayName)}`], rules, 'group', () => 'displayName');
+  const { kept, findings } = resolve(
+    groups,
+    (g) => [`g:${foldKey(g.displayName)}`],
+    rules,
+    'group',
+    () => 'displayName',
+  );
   return { groups: kept, findings };
 }
 
@@ -97,14 +104,17 @@ function pickWinner<T extends { externalId: string }>(claimants: T[], key: strin
   if (bound) return bound;
   const owners = claimants.filter((c) => rules.ownsValue(c, key));
   const pool = owners.length > 0 ? owners : claimants;
-  return [...pool].sort((a, b) => compareCreated(rules.createdAt, a.externalId, b.externalId) || compareText(a.externalId, b.externalId))[0]!;
+  return [...pool].sort(
+    (a, b) => compareCreated(rules.createdAt, a.externalId, b.externalId) || compareText(a.externalId, b.externalId),
+  )[0]!;
 }
 
 /** Earlier first; ISO 8601 UTC strings of equal precision compare as text, so times are parsed. */
 function compareCreated(createdAt: CreatedAt, a: string, b: string): number {
   const ta = Date.parse(createdAt.get(a) ?? '');
   const tb = Date.parse(createdAt.get(b) ?? '');
-  if (Number.isNaN(ta) || Number.isNaN(tb)) return Number.isNaN(ta) === Number.isNaN(tb) ? 0 : Number.isNaN(ta) ? 1 : -1;
+  if (Number.isNaN(ta) || Number.isNaN(tb))
+    return Number.isNaN(ta) === Number.isNaN(tb) ? 0 : Number.isNaN(ta) ? 1 : -1;
   return ta - tb;
 }
 

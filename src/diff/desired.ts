@@ -49,14 +49,27 @@ export function buildDesiredState(
     }
     for (const s of snap.skipped) {
       const id = s.externalId === undefined ? {} : { externalId: s.externalId };
-      findings.push({ object: s.object, ...id, source: snap.sourceId, ref: s.ref, action: 'skipped', reason: s.reason });
+      findings.push({
+        object: s.object,
+        ...id,
+        source: snap.sourceId,
+        ref: s.ref,
+        action: 'skipped',
+        reason: s.reason,
+      });
     }
     for (const n of snap.notices ?? []) {
       const { action, ...rest } = n;
       findings.push({ ...rest, source: snap.sourceId, action: action === 'excluded' ? 'skipped' : 'warning' });
     }
     for (const m of snap.unresolvedMembers) {
-      findings.push({ object: 'membership', externalId: m.group, action: 'skipped', field: 'members', reason: `${m.member}: ${m.reason}` });
+      findings.push({
+        object: 'membership',
+        externalId: m.group,
+        action: 'skipped',
+        field: 'members',
+        reason: `${m.member}: ${m.reason}`,
+      });
     }
   }
   const createdAt = creationTimes(snapshots);
@@ -88,19 +101,39 @@ function buildGroups(
       inScope.add(g.externalId);
       const idProblem = externalIdProblem(g.externalId);
       if (idProblem) {
-        findings.push({ object: 'group', externalId: g.externalId, action: 'skipped', field: 'externalId', reason: `${idProblem}; identifiers are never rewritten` });
+        findings.push({
+          object: 'group',
+          externalId: g.externalId,
+          action: 'skipped',
+          field: 'externalId',
+          reason: `${idProblem}; identifiers are never rewritten`,
+        });
         continue;
       }
       const name = sanitizeText(g.displayName);
       if (!name.value || isReservedName(name.value)) {
-        findings.push({ object: 'group', externalId: g.externalId, action: 'skipped', field: 'displayName', reason: name.value ? `"${name.value}" is a name reserved by AWS` : 'displayName is empty' });
+        findings.push({
+          object: 'group',
+          externalId: g.externalId,
+          action: 'skipped',
+          field: 'displayName',
+          reason: name.value ? `"${name.value}" is a name reserved by AWS` : 'displayName is empty',
+        });
         continue;
       }
       if (name.changed && name.reason) {
-        findings.push({ object: 'group', externalId: g.externalId, action: 'altered', field: 'displayName', reason: name.reason });
+        findings.push({
+          object: 'group',
+          externalId: g.externalId,
+          action: 'altered',
+          field: 'displayName',
+          reason: name.reason,
+        });
       }
       const all = flat.members.get(g.externalId) ?? [];
-      const members = allKept ? all : all.filter((m: ExternalId) => (options.keepUnlistedMembers ? !skipped.has(m) : keptUsers.has(m)));
+      const members = allKept
+        ? all
+        : all.filter((m: ExternalId) => (options.keepUnlistedMembers ? !skipped.has(m) : keptUsers.has(m)));
       groups.push({ externalId: g.externalId, displayName: name.value, members });
     }
   }
@@ -111,7 +144,8 @@ function buildGroups(
 function creationTimes(snapshots: readonly Snapshot[]): Map<string, string> {
   const times = new Map<string, string>();
   for (const snap of snapshots) {
-    for (const o of [...snap.users, ...snap.groups]) if (o.createdAt !== undefined) times.set(o.externalId, o.createdAt);
+    for (const o of [...snap.users, ...snap.groups])
+      if (o.createdAt !== undefined) times.set(o.externalId, o.createdAt);
   }
   return times;
 }

@@ -19,9 +19,24 @@ describe('Okta event classification', () => {
 
   it('keeps User and UserGroup targets with Okta ids, keyed by the event uuid', () => {
     const events = [
-      { uuid: 'A1B2-c3', eventType: 'group.user_membership.add', target: [{ id: '00u1', type: 'User' }, { id: '00g1', type: 'UserGroup' }, { id: '0oa1', type: 'AppInstance' }] },
+      {
+        uuid: 'A1B2-c3',
+        eventType: 'group.user_membership.add',
+        target: [
+          { id: '00u1', type: 'User' },
+          { id: '00g1', type: 'UserGroup' },
+          { id: '0oa1', type: 'AppInstance' },
+        ],
+      },
       { uuid: 'x y', eventType: 'user.lifecycle.create', target: [{ id: '00u2', type: 'User' }] },
-      { uuid: 'e3', eventType: 'user.lifecycle.create', target: [{ id: '00u/../x', type: 'User' }, { id: 7, type: 'User' }] },
+      {
+        uuid: 'e3',
+        eventType: 'user.lifecycle.create',
+        target: [
+          { id: '00u/../x', type: 'User' },
+          { id: 7, type: 'User' },
+        ],
+      },
       { uuid: 'e4', eventType: 'user.lifecycle.create', target: 'User' },
       'not an event',
     ];
@@ -30,10 +45,15 @@ describe('Okta event classification', () => {
       { hint: { sourceId: 'corp-okta', kind: 'user', id: '00u1', origin: 'okta' }, dedupeKey: 'okta:a1b2-c3' },
       { hint: { sourceId: 'corp-okta', kind: 'group', id: '00g1', origin: 'okta' }, dedupeKey: 'okta:a1b2-c3' },
     ]);
-    expect(out).toMatchObject({ received: 5, ignored: 4, ignoredTypes: ['user.lifecycle.create', '(none)'], withoutTarget: 0 });
+    expect(out).toMatchObject({
+      received: 5,
+      ignored: 4,
+      ignoredTypes: ['user.lifecycle.create', '(none)'],
+      withoutTarget: 0,
+    });
   });
 
-  it('counts relevant events whose target is null, as in Okta\'s published group.user_membership.add delivery, instead of dropping them', () => {
+  it("counts relevant events whose target is null, as in Okta's published group.user_membership.add delivery, instead of dropping them", () => {
     const events = [
       { uuid: 'n1', eventType: 'group.user_membership.add', target: null },
       { uuid: 'n2', eventType: 'user.lifecycle.create' },

@@ -67,7 +67,13 @@ export function eventItems(body: unknown): unknown[] | undefined {
  * source's current state, so a late or reordered event cannot roll anything back (S-04).
  */
 export function classifyEvents(events: readonly unknown[], sourceId: string): ClassifiedEvents {
-  const out: ClassifiedEvents = { candidates: [], received: events.length, ignored: 0, ignoredTypes: [], withoutTarget: 0 };
+  const out: ClassifiedEvents = {
+    candidates: [],
+    received: events.length,
+    ignored: 0,
+    ignoredTypes: [],
+    withoutTarget: 0,
+  };
   for (const event of events) {
     if (lacksTarget(event)) {
       out.withoutTarget += 1;
@@ -84,7 +90,12 @@ export function classifyEvents(events: readonly unknown[], sourceId: string): Cl
 }
 
 function lacksTarget(event: unknown): boolean {
-  return isRecord(event) && typeof event.eventType === 'string' && isRelevantEventType(event.eventType) && (event.target === null || event.target === undefined);
+  return (
+    isRecord(event) &&
+    typeof event.eventType === 'string' &&
+    isRelevantEventType(event.eventType) &&
+    (event.target === null || event.target === undefined)
+  );
 }
 
 function eventCandidates(event: unknown, sourceId: string): Candidate[] {

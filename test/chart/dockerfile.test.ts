@@ -46,8 +46,12 @@ describe('Dockerfile', () => {
     expect(run(finalStage), 'distroless has no shell to RUN anything').toEqual([]);
     const prod = stages.find((s) => run(s).some((r) => r.includes('--omit=dev')))!;
     const build = stages.find((s) => run(s).some((r) => r.includes('npm run build')))!;
-    const copied = copies(finalStage).map((c) => `${c.from ?? 'context'}:${c.sources.join(',')}`).sort();
-    expect(copied).toEqual([`${build.name}:/app/dist`, `${prod.name}:/app/node_modules`, 'context:package.json'].sort());
+    const copied = copies(finalStage)
+      .map((c) => `${c.from ?? 'context'}:${c.sources.join(',')}`)
+      .sort();
+    expect(copied).toEqual(
+      [`${build.name}:/app/dist`, `${prod.name}:/app/node_modules`, 'context:package.json'].sort(),
+    );
   });
 
   it('runs as a numeric non-root user, and its entrypoint is the package binary', () => {
@@ -95,7 +99,11 @@ describe('.dockerignore', () => {
   });
 
   it('lets in everything the Dockerfile copies from the context', () => {
-    const fromContext = stages.flatMap((s) => copies(s).filter((c) => !c.from).flatMap((c) => c.sources));
+    const fromContext = stages.flatMap((s) =>
+      copies(s)
+        .filter((c) => !c.from)
+        .flatMap((c) => c.sources),
+    );
     expect(fromContext.length).toBeGreaterThan(0);
     for (const source of [...fromContext.filter((p) => p !== 'src'), 'src/cli/main.ts', 'src/config/schema.ts']) {
       expect(dockerignoreExcludes(patterns, source), source).toBe(false);

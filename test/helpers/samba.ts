@@ -48,7 +48,10 @@ export interface SambaDc {
 
 export async function startSambaDc(options: { seedLdif?: () => string } = {}): Promise<SambaDc> {
   for (const tool of [SAMBA, SAMBA_TOOL, LDBMODIFY]) {
-    if (!existsSync(tool)) throw new Error(`${tool} not found: install the Debian packages samba, samba-ad-dc, samba-ad-provision and ldb-tools to run the Active Directory tests`);
+    if (!existsSync(tool))
+      throw new Error(
+        `${tool} not found: install the Debian packages samba, samba-ad-dc, samba-ad-provision and ldb-tools to run the Active Directory tests`,
+      );
   }
   await assertPortsFree();
   const dir = await mkdtemp(join(tmpdir(), 'icsync-samba-'));
@@ -65,8 +68,17 @@ async function startIn(dir: string, seed: (() => string) | undefined): Promise<S
   const bindPassword = strongPassword();
   let started = performance.now();
   await runTool(SAMBA_TOOL, [
-    'domain', 'provision', '--use-rfc2307', `--realm=${REALM}`, '--domain=ICSYNC', '--server-role=dc', '--dns-backend=NONE',
-    '--host-name=dc1', `--domain-sid=${DOMAIN_SID}`, `--targetdir=${dir}`, `--adminpass=${adminPassword}`,
+    'domain',
+    'provision',
+    '--use-rfc2307',
+    `--realm=${REALM}`,
+    '--domain=ICSYNC',
+    '--server-role=dc',
+    '--dns-backend=NONE',
+    '--host-name=dc1',
+    `--domain-sid=${DOMAIN_SID}`,
+    `--targetdir=${dir}`,
+    `--adminpass=${adminPassword}`,
   ]);
   const provisionMs = performance.now() - started;
   started = performance.now();
@@ -169,7 +181,10 @@ async function assertPortsFree(): Promise<void> {
     try {
       await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, HOST, resolve));
     } catch (err) {
-      throw new Error(`${HOST}:${port} is taken: another LDAP server (or a second Samba test) is running; Samba's LDAP ports cannot be changed`, { cause: err });
+      throw new Error(
+        `${HOST}:${port} is taken: another LDAP server (or a second Samba test) is running; Samba's LDAP ports cannot be changed`,
+        { cause: err },
+      );
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
@@ -188,7 +203,8 @@ async function waitUntilServing(url: string, exited: Promise<void>, output: () =
       await client.search('', { scope: 'base', attributes: ['defaultNamingContext'] });
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`samba did not answer on ${url} within 30 s: ${output().trim()}`, { cause: err });
+      if (Date.now() > deadline)
+        throw new Error(`samba did not answer on ${url} within 30 s: ${output().trim()}`, { cause: err });
       await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
       await client.unbind().catch(() => undefined);

@@ -19,12 +19,21 @@ type Attrs = Record<string, string | string[]>;
 
 function add(dn: string, attrs: Attrs): string {
   const lines = [`dn: ${dn}`, 'changetype: add'];
-  for (const [name, value] of Object.entries(attrs)) for (const v of [value].flat()) lines.push(/^[\x20-\x7e]*$/.test(v) ? `${name}: ${v}` : `${name}:: ${Buffer.from(v).toString('base64')}`);
+  for (const [name, value] of Object.entries(attrs))
+    for (const v of [value].flat())
+      lines.push(/^[\x20-\x7e]*$/.test(v) ? `${name}: ${v}` : `${name}:: ${Buffer.from(v).toString('base64')}`);
   return `${lines.join('\n')}\n`;
 }
 
 function modify(dn: string, op: 'add' | 'replace', attribute: string, values: string[]): string {
-  return [`dn: ${dn}`, 'changetype: modify', `${op}: ${attribute}`, ...values.map((v) => `${attribute}: ${v}`), '-', ''].join('\n');
+  return [
+    `dn: ${dn}`,
+    'changetype: modify',
+    `${op}: ${attribute}`,
+    ...values.map((v) => `${attribute}: ${v}`),
+    '-',
+    '',
+  ].join('\n');
 }
 
 const ou = (dn: string, name: string) => add(dn, { objectClass: 'organizationalUnit', ou: name });
@@ -40,7 +49,8 @@ function person(cn: string, attrs: Attrs = {}, upn = true): string {
   });
 }
 
-const group = (cn: string, attrs: Attrs = {}) => add(`CN=${cn},${GROUPS}`, { objectClass: 'group', sAMAccountName: cn, ...attrs });
+const group = (cn: string, attrs: Attrs = {}) =>
+  add(`CN=${cn},${GROUPS}`, { objectClass: 'group', sAMAccountName: cn, ...attrs });
 const user = (cn: string) => `CN=${cn},${STAFF}`;
 const grp = (cn: string) => `CN=${cn},${GROUPS}`;
 
@@ -61,7 +71,16 @@ export function adSeedLdif(): string {
     person('erin', { givenName: 'Erin', sn: 'Primary' }),
     person('frank', { givenName: 'Frank', sn: 'Direct' }),
     person('no-upn', { givenName: 'No', sn: 'Upn', objectGUID: NO_UPN_GUID }, false),
-    ...bulk.map((cn) => add(`CN=${cn},${BULK}`, { objectClass: 'user', sAMAccountName: cn, userPrincipalName: `${cn}@icsync.test`, givenName: 'Bulk', sn: cn, userAccountControl: '544' })),
+    ...bulk.map((cn) =>
+      add(`CN=${cn},${BULK}`, {
+        objectClass: 'user',
+        sAMAccountName: cn,
+        userPrincipalName: `${cn}@icsync.test`,
+        givenName: 'Bulk',
+        sn: cn,
+        userAccountControl: '544',
+      }),
+    ),
     group('all-staff', { member: bulk.map((cn) => `CN=${cn},${BULK}`) }),
     group('eng-primary', { objectSid: `${DOMAIN_SID}-${ENG_PRIMARY_RID}`, member: [user('erin'), user('frank')] }),
     // AD requires membership before the switch, then drops erin from `member`: she is listed nowhere.

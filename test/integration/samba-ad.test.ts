@@ -28,7 +28,9 @@ let dir: string;
 
 beforeAll(async () => {
   dc = await startSambaDc({ seedLdif: adSeedLdif });
-  console.info(`Samba AD DC: provisioned in ${dc.timings.provisionMs} ms, seeded in ${dc.timings.seedMs} ms, serving ${dc.timings.startMs} ms after spawn`);
+  console.info(
+    `Samba AD DC: provisioned in ${dc.timings.provisionMs} ms, seeded in ${dc.timings.seedMs} ms, serving ${dc.timings.startMs} ms after spawn`,
+  );
   emulator = await startEmulator({ tokens: ['samba-token'] });
   dir = await mkdtemp(join(tmpdir(), 'icsync-samba-sync-'));
 }, 180_000);
@@ -39,7 +41,11 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function source(transport: { url: string; startTls?: boolean; allowInsecure?: boolean }, over: Record<string, unknown> = {}, logger = silentLogger()) {
+function source(
+  transport: { url: string; startTls?: boolean; allowInsecure?: boolean },
+  over: Record<string, unknown> = {},
+  logger = silentLogger(),
+) {
   const config = ldapSourceConfigSchema.parse({
     type: 'ldap',
     id: SOURCE,
@@ -94,7 +100,10 @@ const members = (name: string): string[] => {
   const group = emulator.groups().find((g) => g.displayName === name);
   if (group === undefined) throw new Error(`no AWS group ${name}`);
   const byId = new Map(emulator.users().map((u) => [u.id, u.userName]));
-  return emulator.membersOf(group.id!).map((id) => byId.get(id) ?? id).sort();
+  return emulator
+    .membersOf(group.id!)
+    .map((id) => byId.get(id) ?? id)
+    .sort();
 };
 
 describe('Active Directory (Samba AD DC) → IAM Identity Center', () => {
@@ -105,17 +114,23 @@ describe('Active Directory (Samba AD DC) → IAM Identity Center', () => {
     expect(output()).toContain('"vendor":"activedirectory"');
     expect(overStartTls.users.length).toBeGreaterThan(BIG_GROUP_SIZE);
     expect(overLdaps.users.map((u) => u.externalId).sort()).toEqual(overStartTls.users.map((u) => u.externalId).sort());
-    expect(overStartTls.users.find((u) => u.userName === 'judy@icsync.test')?.externalId).toBe(makeExternalId(SOURCE, JUDY_GUID));
+    expect(overStartTls.users.find((u) => u.userName === 'judy@icsync.test')?.externalId).toBe(
+      makeExternalId(SOURCE, JUDY_GUID),
+    );
   });
 
   it('syncs nesting, a cycle, a diamond, 1,600 members, a primary group, built-ins left out, and a fair collision winner', async () => {
     const { report } = await sync();
     expect(report.status).toBe('success');
     const names = emulator.groups().map((g) => g.displayName);
-    for (const builtIn of ['Domain Admins', 'Schema Admins', 'Administrators', 'Domain Users', 'Enterprise Admins']) expect(names).not.toContain(builtIn);
+    for (const builtIn of ['Domain Admins', 'Schema Admins', 'Administrators', 'Domain Users', 'Enterprise Admins'])
+      expect(names).not.toContain(builtIn);
     const userNames = emulator.users().map((u) => u.userName);
-    for (const account of ['Administrator', 'Guest', 'krbtgt', 'administrator@icsync.test']) expect(userNames).not.toContain(account);
-    const excluded = report.findings.filter((f) => f.object === 'group' && f.action === 'skipped' && f.count !== undefined);
+    for (const account of ['Administrator', 'Guest', 'krbtgt', 'administrator@icsync.test'])
+      expect(userNames).not.toContain(account);
+    const excluded = report.findings.filter(
+      (f) => f.object === 'group' && f.action === 'skipped' && f.count !== undefined,
+    );
     expect(excluded).toEqual([expect.objectContaining({ source: SOURCE, count: 36 })]);
 
     expect(members('eng-primary')).toEqual(['erin@icsync.test', 'frank@icsync.test']);
@@ -128,7 +143,9 @@ describe('Active Directory (Samba AD DC) → IAM Identity Center', () => {
     const alice = emulator.users().find((u) => u.userName === 'alice@icsync.test');
     expect(alice?.emails?.[0]?.value).toBe('alice@icsync.test');
     expect(userNames).not.toContain('judy@icsync.test');
-    expect(report.findings).toContainEqual(expect.objectContaining({ externalId: makeExternalId(SOURCE, JUDY_GUID), field: 'emails', action: 'skipped' }));
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ externalId: makeExternalId(SOURCE, JUDY_GUID), field: 'emails', action: 'skipped' }),
+    );
     expect(emulator.users().find((u) => u.userName === 'bob@icsync.test')?.active).toBe(false);
     expect(emulator.users().find((u) => u.userName === 'zoe@icsync.test')?.name?.givenName).toBe('Zoë');
 
@@ -140,7 +157,9 @@ describe('Active Directory (Samba AD DC) → IAM Identity Center', () => {
   it('syncs the built-ins, primary group members included, only when asked to', async () => {
     const snapshot = await source({ url: dc.ldapsUrl }, { includeSystemObjects: true }).readSnapshot(signal());
     const domainUsers = snapshot.groups.find((g) => g.displayName === 'Domain Users');
-    const staff = snapshot.users.filter((u) => u.userName.endsWith('@icsync.test') && u.userName !== 'erin@icsync.test');
+    const staff = snapshot.users.filter(
+      (u) => u.userName.endsWith('@icsync.test') && u.userName !== 'erin@icsync.test',
+    );
     expect(domainUsers?.memberUsers.length).toBeGreaterThanOrEqual(staff.length);
     expect(snapshot.groups.some((g) => g.displayName === 'Domain Admins')).toBe(true);
     expect(snapshot.notices ?? []).toEqual([]);
@@ -151,20 +170,34 @@ describe('Active Directory (Samba AD DC) → IAM Identity Center', () => {
     const insecure = source({ url: dc.url, allowInsecure: true }, {}, logger);
     for (let run = 0; run < 2; run += 1) {
       const snapshot = await insecure.readSnapshot(signal());
-      expect(snapshot.notices).toContainEqual(expect.objectContaining({ object: 'source', action: 'warning', field: 'allowInsecure' }));
+      expect(snapshot.notices).toContainEqual(
+        expect.objectContaining({ object: 'source', action: 'warning', field: 'allowInsecure' }),
+      );
     }
     expect(output().match(/sent in clear over plain ldap/g)).toHaveLength(2);
   });
 
   it('warns when a groups filter matches nothing instead of reading an empty directory silently', async () => {
-    const snapshot = await source({ url: dc.ldapsUrl }, { groups: { baseDn: AD_BASE_DN, filter: '(objectClass=groupOfNames)' } }).readSnapshot(signal());
+    const snapshot = await source(
+      { url: dc.ldapsUrl },
+      { groups: { baseDn: AD_BASE_DN, filter: '(objectClass=groupOfNames)' } },
+    ).readSnapshot(signal());
     expect(snapshot.groups).toEqual([]);
-    expect(snapshot.notices).toContainEqual(expect.objectContaining({ object: 'group', action: 'warning', field: 'groups.filter' }));
+    expect(snapshot.notices).toContainEqual(
+      expect.objectContaining({ object: 'group', action: 'warning', field: 'groups.filter' }),
+    );
   });
 
   it('matches AD-style objectClass=group entries with the OpenLDAP default group filter', async () => {
     // Read as OpenLDAP, AD groups have no entryUUID: they are matched, then reported as skipped rather than unseen.
-    const snapshot = await source({ url: dc.ldapsUrl }, { vendor: 'openldap', users: { baseDn: AD_BASE_DN, filter: '(objectClass=user)' } }).readSnapshot(signal());
-    expect(snapshot.skipped).toContainEqual({ object: 'group', ref: `CN=eng-primary,OU=Groups,${AD_BASE_DN}`, reason: 'no entryUUID' });
+    const snapshot = await source(
+      { url: dc.ldapsUrl },
+      { vendor: 'openldap', users: { baseDn: AD_BASE_DN, filter: '(objectClass=user)' } },
+    ).readSnapshot(signal());
+    expect(snapshot.skipped).toContainEqual({
+      object: 'group',
+      ref: `CN=eng-primary,OU=Groups,${AD_BASE_DN}`,
+      reason: 'no entryUUID',
+    });
   });
 });

@@ -57,7 +57,16 @@ export function assembleSnapshot(raw: RawDirectory, options: TransformOptions, r
       provenance: provenanceOf(options.id, scoped.id),
     });
   }
-  return { sourceId: options.id, sourceKind: 'entra', users, groups, readAt, unresolvedMembers, skipped, notices: noEmailNotices(users, options) };
+  return {
+    sourceId: options.id,
+    sourceKind: 'entra',
+    users,
+    groups,
+    readAt,
+    unresolvedMembers,
+    skipped,
+    notices: noEmailNotices(users, options),
+  };
 }
 
 /** A user Entra gives no address at all (`mail: null`, no proxy or other mails) is created without one: said, not silent. */
@@ -65,7 +74,13 @@ function noEmailNotices(users: readonly User[], options: TransformOptions): Sour
   const hint = options.email === 'mail' ? '; email: mailOrUserPrincipalName uses the userPrincipalName instead' : '';
   return users
     .filter((u) => u.emails.length === 0)
-    .map((u) => ({ object: 'user', action: 'warning', externalId: u.externalId, field: 'emails', reason: `Entra has no email address for this user (mail is null)${hint}` }));
+    .map((u) => ({
+      object: 'user',
+      action: 'warning',
+      externalId: u.externalId,
+      field: 'emails',
+      reason: `Entra has no email address for this user (mail is null)${hint}`,
+    }));
 }
 
 /** A user reached through several scope groups is listed once (first occurrence wins; they are the same object). */

@@ -1,7 +1,14 @@
 import type { EntraGraph } from './client.js';
 import { mapLimit } from './concurrency.js';
 import type { RawDirectory, ScopedGroup } from './assemble.js';
-import { readScopeGroups, readScopedUsers, readUserMembers, type NamedGroup, type ReadMemo, type ScopeConfig } from './scope.js';
+import {
+  readScopeGroups,
+  readScopedUsers,
+  readUserMembers,
+  type NamedGroup,
+  type ReadMemo,
+  type ScopeConfig,
+} from './scope.js';
 import { USER_SELECT } from './wire.js';
 
 /**
@@ -9,10 +16,19 @@ import { USER_SELECT } from './wire.js';
  * transitive members. Nothing is returned until the last page of the last collection was read;
  * any failure propagates and the caller plans nothing (reliability.md F-07).
  */
-export async function readEntraDirectory(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<RawDirectory> {
+export async function readEntraDirectory(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  signal: AbortSignal,
+): Promise<RawDirectory> {
   const memo: ReadMemo = {};
   const users = await readScopedUsers(graph, config, USER_SELECT, signal, memo);
-  const groups = await readGroupMembers(graph, await readScopeGroups(graph, config, signal, memo), config.concurrency, signal);
+  const groups = await readGroupMembers(
+    graph,
+    await readScopeGroups(graph, config, signal, memo),
+    config.concurrency,
+    signal,
+  );
   return { users, groups };
 }
 

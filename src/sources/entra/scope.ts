@@ -3,7 +3,14 @@ import { mapLimit } from './concurrency.js';
 import { GUID_PATTERN, type EntraSourceConfig, type GroupsScope } from './config.js';
 import { dedupeById } from './assemble.js';
 import { isNotFound } from './graph-error.js';
-import { GROUP_SELECT, ODATA_USER, type AppRoleAssignment, type GraphDirectoryObject, type GraphGroup, type GraphUser } from './wire.js';
+import {
+  GROUP_SELECT,
+  ODATA_USER,
+  type AppRoleAssignment,
+  type GraphDirectoryObject,
+  type GraphGroup,
+  type GraphUser,
+} from './wire.js';
 
 /**
  * Which users and groups a read covers (config.ts `scope`). Group names and prefixes are matched
@@ -33,8 +40,10 @@ export function resolveGroupRefs(refs: readonly string[], all: readonly NamedGro
       const matches = GUID_PATTERN.test(ref)
         ? all.filter((g) => g.id.toLowerCase() === ref.toLowerCase())
         : all.filter((g) => g.displayName.toLowerCase() === ref.toLowerCase());
-      if (matches.length === 0) throw new Error(`${setting}: no group ${GUID_PATTERN.test(ref) ? 'has the id' : 'is named'} "${ref}"`);
-      if (matches.length > 1) throw new Error(`${setting}: ${matches.length} groups are named "${ref}"; list the group's object id instead`);
+      if (matches.length === 0)
+        throw new Error(`${setting}: no group ${GUID_PATTERN.test(ref) ? 'has the id' : 'is named'} "${ref}"`);
+      if (matches.length > 1)
+        throw new Error(`${setting}: ${matches.length} groups are named "${ref}"; list the group's object id instead`);
       return matches[0]!;
     }),
   );
@@ -55,7 +64,12 @@ export async function readAllGroups(graph: EntraGraph, signal: AbortSignal): Pro
 }
 
 /** The groups to sync. */
-export async function readScopeGroups(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal, memo: ReadMemo = {}): Promise<NamedGroup[]> {
+export async function readScopeGroups(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  signal: AbortSignal,
+  memo: ReadMemo = {},
+): Promise<NamedGroup[]> {
   const scope = config.scope.groups;
   if (scope === 'none') return [];
   if (scope === 'appAssignments') return readAssignedGroups(graph, config, signal, memo);
@@ -64,7 +78,12 @@ export async function readScopeGroups(graph: EntraGraph, config: ScopeConfig, si
 }
 
 /** Whether one group is in the group scope; a prefix needs no other request, names and assignments read the scope as a full read would. */
-export async function isGroupInScope(graph: EntraGraph, config: ScopeConfig, group: NamedGroup, signal: AbortSignal): Promise<boolean> {
+export async function isGroupInScope(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  group: NamedGroup,
+  signal: AbortSignal,
+): Promise<boolean> {
   const scope = config.scope.groups;
   if (scope === 'none') return false;
   if (scope !== 'appAssignments' && 'displayNamePrefix' in scope) return selectGroups(scope, [group]).length > 0;
@@ -83,7 +102,13 @@ export async function readScopedUsers(
   if (scope === 'all') return graph.list<GraphUser>('/users', { select }, signal);
   if (scope === 'appAssignments') return readAssignedUsers(graph, config, select, signal, memo);
   const groups = await readConfiguredGroups(graph, config, scope.memberOf, 'scope.users.memberOf', signal);
-  return dedupeById((await mapLimit(groups, config.concurrency, (g) => readUserMembers(graph, g.id, 'transitiveMembers', select, signal))).flat());
+  return dedupeById(
+    (
+      await mapLimit(groups, config.concurrency, (g) =>
+        readUserMembers(graph, g.id, 'transitiveMembers', select, signal),
+      )
+    ).flat(),
+  );
 }
 
 /**
@@ -91,9 +116,17 @@ export async function readScopedUsers(
  * group's access to its direct members only (docs/entra.md), so `members`, not `transitiveMembers`.
  * An assignment can outlive its principal for a while; a principal that is gone is not in scope.
  */
-async function readAssignedUsers(graph: EntraGraph, config: ScopeConfig, select: readonly string[], signal: AbortSignal, memo: ReadMemo): Promise<GraphUser[]> {
+async function readAssignedUsers(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  select: readonly string[],
+  signal: AbortSignal,
+  memo: ReadMemo,
+): Promise<GraphUser[]> {
   const assignments = await readAssignments(graph, config, signal, memo);
-  const direct = await mapLimit(principalIds(assignments, 'User'), config.concurrency, (id) => graph.get<GraphUser>(`/users/${id}`, { select }, signal));
+  const direct = await mapLimit(principalIds(assignments, 'User'), config.concurrency, (id) =>
+    graph.get<GraphUser>(`/users/${id}`, { select }, signal),
+  );
   const viaGroups = await mapLimit(principalIds(assignments, 'Group'), config.concurrency, (id) =>
     readUserMembers(graph, id, 'members', select, signal).catch((err: unknown) => {
       if (isNotFound(err)) return [];
@@ -104,7 +137,11 @@ async function readAssignedUsers(graph: EntraGraph, config: ScopeConfig, select:
 }
 
 /** The user ids in scope, or 'all'; used by re-reads to decide whether one object belongs to the source. */
-export async function readScopedUserIds(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<Set<string> | 'all'> {
+export async function readScopedUserIds(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  signal: AbortSignal,
+): Promise<Set<string> | 'all'> {
   if (config.scope.users === 'all') return 'all';
   return new Set((await readScopedUsers(graph, config, ['id'], signal)).map((u) => u.id));
 }
@@ -122,7 +159,11 @@ export async function readUserMembers(
   select: readonly string[],
   signal: AbortSignal,
 ): Promise<GraphUser[]> {
-  const members = await graph.list<GraphDirectoryObject & GraphUser>(`/groups/${groupId}/${relation}`, { select }, signal);
+  const members = await graph.list<GraphDirectoryObject & GraphUser>(
+    `/groups/${groupId}/${relation}`,
+    { select },
+    signal,
+  );
   return members.filter((m) => m['@odata.type'] === ODATA_USER);
 }
 
@@ -134,7 +175,8 @@ async function readConfiguredGroups(
   setting: string,
   signal: AbortSignal,
 ): Promise<NamedGroup[]> {
-  if (!refs.every((ref) => GUID_PATTERN.test(ref))) return resolveGroupRefs(refs, await readAllGroups(graph, signal), setting);
+  if (!refs.every((ref) => GUID_PATTERN.test(ref)))
+    return resolveGroupRefs(refs, await readAllGroups(graph, signal), setting);
   const groups = await mapLimit(refs, config.concurrency, async (ref) => {
     const group = await graph.get<GraphGroup>(`/groups/${ref}`, { select: GROUP_SELECT }, signal);
     if (group === null) throw new Error(`${setting}: no group has the id "${ref}"`);
@@ -144,13 +186,25 @@ async function readConfiguredGroups(
 }
 
 /** Groups assigned to the app; an assignment can outlive its group for a while, and a group that is gone is not in scope. */
-async function readAssignedGroups(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal, memo: ReadMemo): Promise<NamedGroup[]> {
+async function readAssignedGroups(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  signal: AbortSignal,
+  memo: ReadMemo,
+): Promise<NamedGroup[]> {
   const ids = principalIds(await readAssignments(graph, config, signal, memo), 'Group');
-  const groups = await mapLimit(ids, config.concurrency, (id) => graph.get<GraphGroup>(`/groups/${id}`, { select: GROUP_SELECT }, signal));
+  const groups = await mapLimit(ids, config.concurrency, (id) =>
+    graph.get<GraphGroup>(`/groups/${id}`, { select: GROUP_SELECT }, signal),
+  );
   return groups.flatMap((g) => (g === null ? [] : [named(g)]));
 }
 
-async function readAssignments(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal, memo: ReadMemo): Promise<AppRoleAssignment[]> {
+async function readAssignments(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  signal: AbortSignal,
+  memo: ReadMemo,
+): Promise<AppRoleAssignment[]> {
   const id = config.servicePrincipalId;
   if (id === undefined) throw new Error('appAssignments scope needs servicePrincipalId');
   memo.assignments ??= graph.list<AppRoleAssignment>(`/servicePrincipals/${id}/appRoleAssignedTo`, {}, signal);

@@ -1,7 +1,14 @@
 import type { Entry } from 'ldapts';
 import { describe, expect, it } from 'vitest';
 import { FakeDirectory } from '../../../test/helpers/ldapFakeDirectory.js';
-import { AD_GROUPS, AD_PEOPLE, guidBytes, guidOf, openLdapWorld, readSpec } from '../../../test/helpers/ldapFakeWorld.js';
+import {
+  AD_GROUPS,
+  AD_PEOPLE,
+  guidBytes,
+  guidOf,
+  openLdapWorld,
+  readSpec,
+} from '../../../test/helpers/ldapFakeWorld.js';
 import { makeExternalId } from '../../model/ids.js';
 import { parseSid } from './ad-objects.js';
 import { readLdapSnapshot } from './read.js';
@@ -63,7 +70,11 @@ describe('Active Directory primary groups and system objects (https://learn.micr
   });
 
   it('counts a user as a member of the primary group that `member` does not list', async () => {
-    const { snapshot } = await readLdapSnapshot(new FakeDirectory(world()), readSpec(activeDirectoryVendor, {}, { users: AD_PEOPLE, groups: AD_GROUPS }), signal());
+    const { snapshot } = await readLdapSnapshot(
+      new FakeDirectory(world()),
+      readSpec(activeDirectoryVendor, {}, { users: AD_PEOPLE, groups: AD_GROUPS }),
+      signal(),
+    );
     const primary = snapshot.groups.find((g) => g.displayName === 'eng-primary');
     expect(new Set(primary?.memberUsers)).toEqual(new Set([ext(1), ext(2)]));
   });
@@ -83,21 +94,43 @@ describe('Active Directory primary groups and system objects (https://learn.micr
       expect.objectContaining({ object: 'user', action: 'excluded', count: 1 }),
       expect.objectContaining({ object: 'group', action: 'excluded', count: 2 }),
     ]);
-    expect(snapshot.unresolvedMembers).toEqual([expect.objectContaining({ group: ext(103), member: `CN=Administrator,${AD_PEOPLE}`, reason: expect.stringMatching(/includeSystemObjects/) })]);
+    expect(snapshot.unresolvedMembers).toEqual([
+      expect.objectContaining({
+        group: ext(103),
+        member: `CN=Administrator,${AD_PEOPLE}`,
+        reason: expect.stringMatching(/includeSystemObjects/),
+      }),
+    ]);
 
-    const all = await readLdapSnapshot(new FakeDirectory(world()), readSpec(activeDirectoryVendor, { includeSystemObjects: true }, { users: AD_PEOPLE, groups: AD_GROUPS }), signal());
+    const all = await readLdapSnapshot(
+      new FakeDirectory(world()),
+      readSpec(activeDirectoryVendor, { includeSystemObjects: true }, { users: AD_PEOPLE, groups: AD_GROUPS }),
+      signal(),
+    );
     expect(all.snapshot.groups.find((g) => g.displayName === 'Domain Users')?.memberUsers).toEqual([ext(2), ext(3)]);
     expect(all.snapshot.notices).toEqual([]);
   });
 
   it('warns when groups are configured but none were read', async () => {
-    const spec = readSpec(openLdapVendor, { groups: { baseDn: 'ou=groups,dc=example,dc=test', filter: '(objectClass=nothingHere)' } });
+    const spec = readSpec(openLdapVendor, {
+      groups: { baseDn: 'ou=groups,dc=example,dc=test', filter: '(objectClass=nothingHere)' },
+    });
     const { snapshot } = await readLdapSnapshot(new FakeDirectory(openLdapWorld()), spec, signal());
-    expect(snapshot.notices).toEqual([expect.objectContaining({ object: 'group', action: 'warning', field: 'groups.filter' })]);
+    expect(snapshot.notices).toEqual([
+      expect.objectContaining({ object: 'group', action: 'warning', field: 'groups.filter' }),
+    ]);
   });
 
   it('matches AD-style objectClass=group entries with the OpenLDAP default group filter', async () => {
-    const entries = [...openLdapWorld(), { dn: 'cn=ad-style,ou=groups,dc=example,dc=test', objectClass: ['top', 'group'], entryUUID: '00000000-0000-4000-8000-0000000000ad', cn: 'ad-style' }];
+    const entries = [
+      ...openLdapWorld(),
+      {
+        dn: 'cn=ad-style,ou=groups,dc=example,dc=test',
+        objectClass: ['top', 'group'],
+        entryUUID: '00000000-0000-4000-8000-0000000000ad',
+        cn: 'ad-style',
+      },
+    ];
     const { snapshot } = await readLdapSnapshot(new FakeDirectory(entries), readSpec(openLdapVendor), signal());
     expect(snapshot.groups.map((g) => g.displayName)).toContain('ad-style');
   });

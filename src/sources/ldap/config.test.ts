@@ -36,7 +36,9 @@ describe('ldapSourceConfigSchema', () => {
   });
 
   it('refuses plain ldap:// without StartTLS unless allowInsecure is set (reliability.md S-07)', () => {
-    expect(issues({ url: 'ldap://ldap.example.test' })).toEqual([expect.stringMatching(/^url: plain ldap:\/\/ sends the bind password in clear/)]);
+    expect(issues({ url: 'ldap://ldap.example.test' })).toEqual([
+      expect.stringMatching(/^url: plain ldap:\/\/ sends the bind password in clear/),
+    ]);
     expect(issues({ url: 'ldap://ldap.example.test', startTls: true })).toEqual([]);
     expect(issues({ url: 'ldap://127.0.0.1:3890', allowInsecure: true })).toEqual([]);
   });
@@ -81,6 +83,13 @@ describe('buildReadSpec', () => {
     const users = userAttributeList(spec);
     expect(users).toEqual(expect.arrayContaining(['entryUUID', 'uid', 'mail', 'pwdAccountLockedTime']));
     expect(users.filter((a) => a === 'uid')).toHaveLength(1);
-    expect(groupAttributeList(spec)).toEqual(['entryUUID', 'cn', 'member', 'uniqueMember', 'memberUid', 'createTimestamp']);
+    expect(groupAttributeList(spec)).toEqual([
+      'entryUUID',
+      'cn',
+      'member',
+      'uniqueMember',
+      'memberUid',
+      'createTimestamp',
+    ]);
   });
 });

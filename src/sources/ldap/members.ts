@@ -49,7 +49,8 @@ export async function resolveGroup(record: GroupRecord, lookup: MemberLookup): P
 }
 
 export const NOT_IN_SCOPE = 'not a user or group in scope';
-export const SYSTEM_OBJECT_LEFT_OUT = 'built-in or critical system object, left out (includeSystemObjects: true reads it)';
+export const SYSTEM_OBJECT_LEFT_OUT =
+  'built-in or critical system object, left out (includeSystemObjects: true reads it)';
 
 /** Resolves against everything one full read returned. DNs compare in normal form (dn.ts); uids case-insensitively (RFC 4519 uid: caseIgnoreMatch). */
 export function indexLookup(
@@ -59,13 +60,15 @@ export function indexLookup(
   excluded: readonly { dn: string }[] = [],
 ): MemberLookup {
   const byDn = new Map<string, MemberRef>();
-  for (const s of skipped) byDn.set(normalizeDn(s.dn), { kind: 'unresolved', reason: `member entry skipped: ${s.reason}` });
+  for (const s of skipped)
+    byDn.set(normalizeDn(s.dn), { kind: 'unresolved', reason: `member entry skipped: ${s.reason}` });
   for (const e of excluded) byDn.set(normalizeDn(e.dn), { kind: 'unresolved', reason: SYSTEM_OBJECT_LEFT_OUT });
   for (const u of users) byDn.set(normalizeDn(u.dn), { kind: 'user', externalId: u.user.externalId });
   for (const g of groups) byDn.set(normalizeDn(g.dn), { kind: 'group', externalId: g.externalId });
   const byUid = new Map<string, ExternalId[]>();
   for (const u of users) {
-    for (const uid of u.uids) byUid.set(uid.toLowerCase(), [...(byUid.get(uid.toLowerCase()) ?? []), u.user.externalId]);
+    for (const uid of u.uids)
+      byUid.set(uid.toLowerCase(), [...(byUid.get(uid.toLowerCase()) ?? []), u.user.externalId]);
   }
   return {
     byDn: async (dn) => byDn.get(normalizeDn(dn)) ?? { kind: 'unresolved', reason: NOT_IN_SCOPE },

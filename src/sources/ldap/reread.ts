@@ -4,10 +4,23 @@ import type { LdapDirectory } from './client.js';
 import { isInScope } from './dn.js';
 import type { LdapEntry } from './entry.js';
 import { configured, configuredAnd } from './filters.js';
-import { NOT_IN_SCOPE, resolveGroup, uidRef, type MemberLookup, type MemberRef, type ResolvedGroup } from './members.js';
+import {
+  NOT_IN_SCOPE,
+  resolveGroup,
+  uidRef,
+  type MemberLookup,
+  type MemberRef,
+  type ResolvedGroup,
+} from './members.js';
 import { completeRangedAttributes } from './range.js';
 import { searchSpec } from './read.js';
-import { groupAttributeList, memberAttributeList, userAttributeList, type LdapReadSpec, type SearchBase } from './spec.js';
+import {
+  groupAttributeList,
+  memberAttributeList,
+  userAttributeList,
+  type LdapReadSpec,
+  type SearchBase,
+} from './spec.js';
 import { entryExternalId, transformGroup, transformUser } from './transform.js';
 
 /**
@@ -23,7 +36,11 @@ export async function rereadUser(directory: LdapDirectory, spec: LdapReadSpec, i
   return record.kind === 'user' && (spec.includeSystemObjects || !record.system) ? record.user : null;
 }
 
-export async function rereadGroup(directory: LdapDirectory, spec: LdapReadSpec, id: string): Promise<ResolvedGroup | null> {
+export async function rereadGroup(
+  directory: LdapDirectory,
+  spec: LdapReadSpec,
+  id: string,
+): Promise<ResolvedGroup | null> {
   const entry = await findById(directory, spec, spec.groups, groupAttributeList(spec), id);
   if (entry === undefined) return null;
   const complete = await completeRangedAttributes(directory, entry, memberAttributeList(spec), spec.maxRangeIterations);
@@ -36,16 +53,24 @@ export async function rereadGroup(directory: LdapDirectory, spec: LdapReadSpec, 
 }
 
 /** Users whose primary group is the group with `sid`: the full read's `member` gap, closed for one group (ad-objects.ts). */
-async function primaryMembers(directory: LdapDirectory, spec: LdapReadSpec, sid: string | undefined): Promise<ExternalId[]> {
+async function primaryMembers(
+  directory: LdapDirectory,
+  spec: LdapReadSpec,
+  sid: string | undefined,
+): Promise<ExternalId[]> {
   const rule = spec.vendor.primaryGroup;
   const rid = sid?.split('-').pop();
   if (rule === undefined || sid === undefined || rid === undefined) return [];
-  const search = { ...searchSpec(spec.users, userAttributeList(spec), spec), filter: configuredAnd(spec.users.filter, rule.userAttribute, rid) };
+  const search = {
+    ...searchSpec(spec.users, userAttributeList(spec), spec),
+    filter: configuredAnd(spec.users.filter, rule.userAttribute, rid),
+  };
   const ids: ExternalId[] = [];
   for await (const page of directory.searchPages(search)) {
     for (const entry of page) {
       const record = transformUser(entry, spec);
-      if (record.kind === 'user' && record.primaryGroupSid === sid && (spec.includeSystemObjects || !record.system)) ids.push(record.user.externalId);
+      if (record.kind === 'user' && record.primaryGroupSid === sid && (spec.includeSystemObjects || !record.system))
+        ids.push(record.user.externalId);
     }
   }
   return ids;
@@ -60,10 +85,14 @@ async function findById(
 ): Promise<LdapEntry | undefined> {
   const assertion = spec.vendor.encodeId(id);
   if (assertion === undefined) return undefined;
-  const search = { ...searchSpec(base, attributes, spec), filter: configuredAnd(base.filter, spec.vendor.idAttribute, assertion) };
+  const search = {
+    ...searchSpec(base, attributes, spec),
+    filter: configuredAnd(base.filter, spec.vendor.idAttribute, assertion),
+  };
   const found: LdapEntry[] = [];
   for await (const page of directory.searchPages(search)) found.push(...page);
-  if (found.length > 1) throw new Error(`${spec.vendor.idAttribute} ${id} matched ${found.length} entries under "${base.baseDn}"`);
+  if (found.length > 1)
+    throw new Error(`${spec.vendor.idAttribute} ${id} matched ${found.length} entries under "${base.baseDn}"`);
   return found[0];
 }
 
@@ -79,12 +108,14 @@ function directoryLookup(directory: LdapDirectory, spec: LdapReadSpec): MemberLo
     });
     if (entry === undefined) return undefined;
     const externalId = entryExternalId(entry, spec);
-    if (typeof externalId !== 'string') return { kind: 'unresolved', reason: `member entry skipped: ${externalId.reason}` };
+    if (typeof externalId !== 'string')
+      return { kind: 'unresolved', reason: `member entry skipped: ${externalId.reason}` };
     return { kind, externalId };
   };
   return {
     byDn: async (dn) =>
-      (await idOf(dn, spec.groups, 'group')) ?? (await idOf(dn, spec.users, 'user')) ?? { kind: 'unresolved', reason: NOT_IN_SCOPE },
+      (await idOf(dn, spec.groups, 'group')) ??
+      (await idOf(dn, spec.users, 'user')) ?? { kind: 'unresolved', reason: NOT_IN_SCOPE },
     byUid: async (uid) => {
       const search = {
         ...searchSpec(spec.users, [spec.vendor.idAttribute], spec),

@@ -42,17 +42,32 @@ export function buildReadSpec(config: LdapSourceConfig, vendor: LdapVendor): Lda
 export function userAttributeList(spec: LdapReadSpec): string[] {
   const { primaryGroup } = spec.vendor;
   const primary = primaryGroup === undefined ? [] : [primaryGroup.userAttribute, primaryGroup.sidAttribute];
-  return unique([spec.vendor.idAttribute, ...Object.values(spec.userAttributes), spec.vendor.disabled.attribute, ...primary, ...commonAttributes(spec)]);
+  return unique([
+    spec.vendor.idAttribute,
+    ...Object.values(spec.userAttributes),
+    spec.vendor.disabled.attribute,
+    ...primary,
+    ...commonAttributes(spec),
+  ]);
 }
 
 export function groupAttributeList(spec: LdapReadSpec): string[] {
   const sid = spec.vendor.primaryGroup === undefined ? [] : [spec.vendor.primaryGroup.sidAttribute];
-  return unique([spec.vendor.idAttribute, spec.groupNameAttribute, ...memberAttributeList(spec), ...sid, ...commonAttributes(spec)]);
+  return unique([
+    spec.vendor.idAttribute,
+    spec.groupNameAttribute,
+    ...memberAttributeList(spec),
+    ...sid,
+    ...commonAttributes(spec),
+  ]);
 }
 
 function commonAttributes(spec: LdapReadSpec): string[] {
   const system = spec.vendor.systemObjects;
-  return [spec.vendor.createdAttribute, ...(system === undefined ? [] : [system.criticalAttribute, system.sidAttribute])];
+  return [
+    spec.vendor.createdAttribute,
+    ...(system === undefined ? [] : [system.criticalAttribute, system.sidAttribute]),
+  ];
 }
 
 export function memberAttributeList(spec: LdapReadSpec): string[] {

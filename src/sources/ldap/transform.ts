@@ -88,7 +88,8 @@ export function transformGroup(entry: LdapEntry, spec: LdapReadSpec): GroupRecor
   const externalId = entryExternalId(entry, spec);
   if (typeof externalId !== 'string') return externalId;
   const displayName = firstString(entry, spec.groupNameAttribute);
-  if (displayName === undefined) return { ...skipped(entry, `no ${spec.groupNameAttribute} value to use as displayName`), externalId };
+  if (displayName === undefined)
+    return { ...skipped(entry, `no ${spec.groupNameAttribute} value to use as displayName`), externalId };
   const { dn, dnWithOptionalUid, uid } = spec.vendor.memberAttributes;
   const sid = spec.vendor.primaryGroup === undefined ? undefined : sidOf(entry, spec.vendor.primaryGroup.sidAttribute);
   return {
@@ -114,7 +115,9 @@ function systemObject(entry: LdapEntry, spec: LdapReadSpec): boolean {
 
 /** `createdAt` from a GeneralizedTime (RFC 4517 §3.3.13: `YYYYMMDDHHMMSS[.fraction](Z|±HHMM)`), when the entry has a valid one. */
 function createdAt(entry: LdapEntry, spec: LdapReadSpec): { createdAt?: string } {
-  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?(Z|[+-]\d{4})$/.exec(firstString(entry, spec.vendor.createdAttribute) ?? '');
+  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?(Z|[+-]\d{4})$/.exec(
+    firstString(entry, spec.vendor.createdAttribute) ?? '',
+  );
   if (match === null) return {};
   const [, y, mo, d, h, mi, sec, fraction = '0', zone = 'Z'] = match;
   const offset = zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3)}`;

@@ -38,12 +38,17 @@ export async function rereadGroup(api: OktaApi, spec: RoundSpec, groupId: string
   return toSnapshot(directory, spec, new Date().toISOString()).groups[0] ?? null;
 }
 
-async function userInScope(api: OktaApi, scope: OktaScope, userId: string): Promise<{ user: OktaUser; appUserName?: unknown } | undefined> {
+async function userInScope(
+  api: OktaApi,
+  scope: OktaScope,
+  userId: string,
+): Promise<{ user: OktaUser; appUserName?: unknown } | undefined> {
   if (scope.type === 'appAssignments') {
     const assignment = await api.getAppUser(scope.appId, userId);
     if (assignment === undefined) return undefined;
     const user = assignment._embedded?.user as OktaUser | undefined;
-    if (user?.id !== userId) throw new Error(`app user ${userId} came without its user in _embedded.user (expand=user)`);
+    if (user?.id !== userId)
+      throw new Error(`app user ${userId} came without its user in _embedded.user (expand=user)`);
     return { user, appUserName: assignment.credentials?.userName };
   }
   // GET /api/v1/users/{id} also accepts a login; only an exact id match is the user the event named.

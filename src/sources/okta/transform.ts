@@ -106,7 +106,11 @@ export function userEntry(okta: OktaUser & { id: string }, spec: TransformSpec):
 export function withAppUserName(entry: UserEntry, appUserName: unknown): UserEntry {
   if (entry.kind !== 'user') return entry;
   const userName = text(appUserName);
-  if (userName === undefined) return { kind: 'skipped', reason: 'no AWS app user credentials.userName to use as userName (attributes.userName: appUserName)' };
+  if (userName === undefined)
+    return {
+      kind: 'skipped',
+      reason: 'no AWS app user credentials.userName to use as userName (attributes.userName: appUserName)',
+    };
   return { kind: 'user', user: { ...entry.user, userName } };
 }
 
@@ -175,14 +179,16 @@ function unresolvedReason(member: UserEntry | undefined): string {
 function emails(primary: string | undefined, second: string | undefined): Email[] {
   const list: Email[] = [];
   if (primary !== undefined) list.push({ value: primary, type: 'work', primary: true });
-  if (second !== undefined && second.toLowerCase() !== primary?.toLowerCase()) list.push({ value: second, type: 'other', primary: list.length === 0 });
+  if (second !== undefined && second.toLowerCase() !== primary?.toLowerCase())
+    list.push({ value: second, type: 'other', primary: list.length === 0 });
   return list;
 }
 
 function phoneNumbers(primaryPhone: string | undefined, mobilePhone: string | undefined): PhoneNumber[] {
   const list: PhoneNumber[] = [];
   if (primaryPhone !== undefined) list.push({ value: primaryPhone, type: 'work', primary: true });
-  if (mobilePhone !== undefined && mobilePhone !== primaryPhone) list.push({ value: mobilePhone, type: 'mobile', primary: list.length === 0 });
+  if (mobilePhone !== undefined && mobilePhone !== primaryPhone)
+    list.push({ value: mobilePhone, type: 'mobile', primary: list.length === 0 });
   return list;
 }
 
@@ -197,7 +203,9 @@ function addresses(profile: { [attribute: string]: unknown }): Address[] {
     country: text(profile.countryCode),
     primary: true,
   };
-  const present = [address.streetAddress, address.locality, address.region, address.postalCode, address.country].some((v) => v !== undefined);
+  const present = [address.streetAddress, address.locality, address.region, address.postalCode, address.country].some(
+    (v) => v !== undefined,
+  );
   return present ? [address] : [];
 }
 
