@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import { assertSafeEnvironment } from '../config/environment.js';
-import { findSecretRefs, resolveSecret } from '../config/secret.js';
+import { findSecretRefs, resolveSecret } from '../secret/secret.js';
 import { ConfigError, SyncError } from '../errors.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';

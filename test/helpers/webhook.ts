@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, silentLogger, type Logger } from '../../src/log/logger.js';
-import { webhookConfigSchema, type WebhookConfig, type WebhookConfigInput } from '../../src/webhook/config.js';
+import { webhookConfigSchema, type WebhookConfig, type WebhookConfigInput } from '../../src/config/webhook.js';
 import { MemoryDedupe, type HintDedupe } from '../../src/webhook/dedupe.js';
 import type { GraphRouteOptions } from '../../src/webhook/graph.js';
-import type { HintSink, ReReadHint } from '../../src/webhook/hints.js';
+import type { HintSink, ReReadHint } from '../../src/model/hints.js';
 import { createWebhookMetrics, type WebhookMetrics } from '../../src/webhook/metrics.js';
 import { createWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
 

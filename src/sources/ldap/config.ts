@@ -1,6 +1,6 @@
 import { FilterParser } from 'ldapts';
 import { z } from 'zod';
-import { secretRefSchema } from '../../config/secret.js';
+import { secretRefSchema } from '../../secret/secret.js';
 import { SOURCE_ID_PATTERN } from '../../model/ids.js';
 
 /** An operator-written filter must parse; a typo should stop startup, not return an empty directory. */

@@ -1,4 +1,4 @@
-import { resolveSecret } from '../../config/secret.js';
+import { resolveSecret } from '../../secret/secret.js';
 import { SourceReadError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { Group } from '../../model/group.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../../config/secret.js';
+import { secretRefSchema } from '../../secret/secret.js';
 import { SOURCE_ID_PATTERN } from '../../model/ids.js';
 
 /**

@@ -1,10 +1,10 @@
 import type { SourceConfig } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
-import { createEntraSource } from './entra/index.js';
-import { createFileSource } from './file/index.js';
-import { createLdapSource } from './ldap/index.js';
-import { createOktaSource } from './okta/index.js';
-import type { SourceConnector, SourceStateStore } from './types.js';
+import { createEntraSource } from '../sources/entra/index.js';
+import { createFileSource } from '../sources/file/index.js';
+import { createLdapSource } from '../sources/ldap/index.js';
+import { createOktaSource } from '../sources/okta/index.js';
+import type { SourceConnector, SourceStateStore } from '../sources/types.js';
 
 export interface SourceDeps {
   logger: Logger;
