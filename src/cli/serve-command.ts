@@ -81,7 +81,14 @@ export async function runServeCommand(
       ? { graph: graphOptions(config, serve.graph, secrets.clientState!, manager, fullSyncWanted) }
       : {}),
     ...(serve.okta?.enabled
-      ? { okta: { sourceId: serve.okta.sourceId, secret: secrets.oktaSecret!, header: serve.okta.header } }
+      ? {
+          okta: {
+            sourceId: serve.okta.sourceId,
+            secret: secrets.oktaSecret!,
+            header: serve.okta.header,
+            onFullSyncWanted: fullSyncWanted,
+          },
+        }
       : {}),
   });
   let renewal: { stop(): void } | undefined;

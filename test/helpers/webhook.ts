@@ -65,6 +65,7 @@ export interface ReceiverOptions {
   readiness?: () => Promise<boolean>;
   graph?: Partial<GraphRouteOptions>;
   oktaHeader?: string;
+  onOktaFullSyncWanted?: (reason: string) => void;
   lastFullSync?: () => number | undefined;
 }
 
@@ -100,6 +101,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       sourceId: OKTA_SOURCE,
       secret: OKTA_SECRET,
       header: options.oktaHeader ?? config.okta?.header ?? 'authorization',
+      ...(options.onOktaFullSyncWanted ? { onFullSyncWanted: options.onOktaFullSyncWanted } : {}),
     },
   });
   const { port } = await server.listen();
