@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../config/secret.js';
+import { secretRefSchema } from '../secret/secret.js';
 import { SOURCE_ID_PATTERN } from '../model/ids.js';
 
 /** YAML gives booleans and numbers; environment overrides give strings. Both are accepted (as in config/schema.ts). */
