@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { makeExternalId } from '../../src/model/ids.js';
 import { testTls } from '../helpers/tls.js';
 import { logLines, makePod, podEnv, run, writeConfig, type Exited, type Pod } from './cli-process.js';
 import { people, writeDirectory, type Person } from './directory.js';
@@ -67,7 +68,8 @@ async function setup(
   };
 }
 
-const ext = (id: string) => `hr-export:${id}`;
+// Our externalId form, built by the product's own helper so the test follows it.
+const ext = (id: string) => makeExternalId('hr-export', id);
 
 describe('5xx bursts on writes', () => {
   it('retries each write a bounded number of times, lists the leftovers in the report with exit 4, and the next run converges', async () => {
