@@ -7,7 +7,6 @@ import { ConfigError, SyncError } from '../errors.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';
 import { compose } from './compose.js';
-import { runEmulatorCommand } from './emulator-command.js';
 import { runWorkerCommand } from './worker-command.js';
 import { runEnsureSubscriptions, runServe } from './serve-wiring.js';
 import { RedisUnavailableError } from '../queue/connection.js';
@@ -88,7 +87,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       case 'worker':
         return await runWorkerCommand(await loadConfig(configPath, env), env);
       case 'emulator':
-        return await runEmulatorCommand({ port: values.port, host: values.host }, env, out);
+        return await runEmulator({ port: values.port, host: values.host }, env, out);
       default:
         out.stderr(`unknown command "${command}"\n\n${USAGE}`);
         return EXIT.configInvalid;
@@ -171,4 +170,20 @@ async function validateConfig(configPath: string, env: NodeJS.ProcessEnv, out: O
   for (const ref of findSecretRefs(config.sources)) await resolveSecret(ref, env);
   out.stdout(`config ${configPath} is valid: ${config.sources.length} source(s) [${config.sources.map((s) => `${s.type}:${s.id}`).join(', ')}], target ${new URL(config.target.baseUrl).host}`);
   return EXIT.success;
+}
+
+/**
+ * The emulator is a development tool that the container image leaves out (Dockerfile, build
+ * stage), so it is loaded only when asked for, and its absence is an answer, not a crash.
+ */
+async function runEmulator(args: { port?: string | undefined; host?: string | undefined }, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
+  let command: typeof import('./emulator-command.js');
+  try {
+    command = await import('./emulator-command.js');
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    out.stderr('the SCIM emulator is not part of this build (the container image leaves it out); run it from a checkout: npm run icsync -- emulator');
+    return EXIT.configInvalid;
+  }
+  return command.runEmulatorCommand(args, env, out);
 }
