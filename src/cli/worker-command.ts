@@ -4,6 +4,7 @@ import { resolveSecret } from '../config/secret.js';
 import { createLogger } from '../log/logger.js';
 import { checkRedis, createRedis } from '../queue/connection.js';
 import { startSyncWorker } from '../queue/worker.js';
+import { startWorkerHealth } from '../ops/worker-health.js';
 import { TokenBucketLimiter } from '../scim/limiter.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { configSecrets, createScimClient } from './compose.js';
@@ -27,7 +28,12 @@ export async function runWorkerCommand(config: Config, env: NodeJS.ProcessEnv, s
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
   const scim = createScimClient(config, token, limiter, log);
   const running = startSyncWorker({ scim, redis, prefix: config.redis.keyPrefix, queue: config.queue, sync: config.sync, logger: log.child({ component: 'worker' }) });
-  log.info({ queue: config.queue.name, concurrency: config.sync.concurrency, requestsPerSecond: config.sync.rateLimit.requestsPerSecond }, 'worker started');
+  const health = config.queue.health ? await startWorkerHealth({ ...config.queue.health, redis, worker: running.worker }).catch(async (err: unknown) => {
+    await running.close();
+    redis.disconnect();
+    throw err;
+  }) : undefined;
+  log.info({ queue: config.queue.name, concurrency: config.sync.concurrency, requestsPerSecond: config.sync.rateLimit.requestsPerSecond, health: health?.address }, 'worker started');
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGTERM', stop);
@@ -36,6 +42,7 @@ export async function runWorkerCommand(config: Config, env: NodeJS.ProcessEnv, s
   });
   log.info('worker stopping: finishing jobs in flight');
   await running.close();
+  await health?.close();
   await scim.close();
   await redis.quit().catch(() => redis.disconnect());
   log.info('worker stopped');

@@ -87,6 +87,15 @@ const queueSchema = z.strictObject({
   pollIntervalMs: int(10, 10_000, 250),
   reconcileIntervalMs: int(50, 600_000, 5_000).describe('how often the producer looks for jobs that ended without a result (stalled twice, lost)'),
   keepFailedJobs: int(0, 1_000_000, 1000),
+  health: z
+    .strictObject({
+      port: int(0, 65_535, 9464),
+      host: z.string().min(1).default('0.0.0.0'),
+      maxRedisOutageMs: int(1_000, 3_600_000, 120_000).describe('/healthz fails once Redis has been unreachable this long'),
+      maxEventLoopStallMs: int(100, 600_000, 10_000).describe('/healthz fails when the event loop was blocked this long'),
+    })
+    .optional()
+    .describe('icsync worker: /healthz, /readyz and Prometheus /metrics on their own port; no listener when absent'),
 });
 
 const logSchema = z.strictObject({
