@@ -12,6 +12,7 @@ import { runEnsureSubscriptions, runServe } from './serve-wiring.js';
 import { RedisUnavailableError } from '../queue/connection.js';
 import { acquireRunLock } from '../queue/run-lock.js';
 import { renderPlan, renderReport } from './render.js';
+import { pushRunMetrics } from '../ops/pushgateway.js';
 
 export const USAGE = `Usage: icsync <command> [options]
 
@@ -144,6 +145,7 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
       },
     });
     if (typeof values.report === 'string') await writeFile(values.report, JSON.stringify(result.report, null, 2), { mode: 0o600 });
+    await pushRunMetrics(result.report, config.metrics, deps.logger);
     print(result, values.json === true, out);
     return result.report.exitCode;
   } finally {

@@ -98,6 +98,18 @@ const queueSchema = z.strictObject({
     .describe('icsync worker: /healthz, /readyz and Prometheus /metrics on their own port; no listener when absent'),
 });
 
+const metricsSchema = z.strictObject({
+  pushgateway: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }).refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'without credentials'),
+      job: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('icsync-sync'),
+      timeoutMs: int(100, 60_000, 5_000),
+    })
+    .optional()
+    .describe('sync: push the run outcome to this Prometheus Pushgateway when the run ends'),
+  scimTokenExpiresAt: z.iso.date().optional().describe('expiry date of the SCIM token (console: Manage access tokens); exported for an alert'),
+});
+
 const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -113,6 +125,7 @@ export const configSchema = z
     redis: redisSchema.prefault({}),
     queue: queueSchema.prefault({}),
     log: logSchema.prefault({}),
+    metrics: metricsSchema.prefault({}),
     serve: webhookConfigSchema.optional().describe('the webhook receiver (icsync serve); see docs/webhooks.md'),
   })
   .superRefine((c, ctx) => {

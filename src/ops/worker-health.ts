@@ -5,7 +5,7 @@ import { createOpsServer, PROMETHEUS_CONTENT_TYPE } from './ops-server.js';
 /** The slice of a BullMQ Worker that health and metrics read. */
 export interface ObservedWorker {
   isRunning(): boolean;
-  on(event: 'completed' | 'failed', listener: (...args: never[]) => void): unknown;
+  on(event: 'completed' | 'failed', listener: () => void): unknown;
 }
 
 export interface WorkerHealthOptions extends LivenessBounds {
