@@ -39,6 +39,11 @@ export function runMetricsText(report: RunReport, settings: RunMetricsSettings):
   return parts.join('');
 }
 
+/** The time of the last success, pushed to its own group so that a failed run leaves it in place. */
+export function successMetricsText(report: RunReport): string {
+  return gauge('icsync_sync_last_success_timestamp_seconds', 'When a run last succeeded', seconds(report.finishedAt));
+}
+
 /**
  * PUTs the run's metrics to the Pushgateway under job=<job> (replacing the previous run's), and on
  * success also the time of the last success under job=<job>/result=success, which a failed run
@@ -50,7 +55,7 @@ export async function pushRunMetrics(report: RunReport, settings: RunMetricsSett
   if (gw === undefined || report.mode !== 'sync') return;
   const base = `${gw.url.replace(/\/+$/, '')}/metrics/job/${encodeURIComponent(gw.job)}`;
   const pushes: [string, string][] = [[base, runMetricsText(report, settings)]];
-  if (report.exitCode === 0) pushes.push([`${base}/result/success`, gauge('icsync_sync_last_success_timestamp_seconds', 'When a run last succeeded', seconds(report.finishedAt))]);
+  if (report.exitCode === 0) pushes.push([`${base}/result/success`, successMetricsText(report)]);
   for (const [url, body] of pushes) {
     try {
       const res = await fetchImpl(url, { method: 'PUT', body, headers: { 'Content-Type': 'text/plain; version=0.0.4' }, signal: AbortSignal.timeout(gw.timeoutMs) });
