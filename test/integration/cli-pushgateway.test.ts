@@ -11,11 +11,13 @@ import { startEmulator } from '../../src/emulator/index.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const TOKEN = 'pushgateway-cli-scim-token-canary';
 
-function icsync(args: string[], env: Record<string, string>): Promise<number | null> {
+function icsync(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', fail);
-    child.on('close', done);
+    child.on('close', (code) => done({ code, stderr }));
   });
 }
 
@@ -39,10 +41,11 @@ describe('icsync sync with metrics.pushgateway', () => {
       const gwUrl = `http://127.0.0.1:${(gw.address() as AddressInfo).port}`;
       await writeFile(
         config,
-        `sources:\n  - { type: file, id: demo-hr, path: ${sample} }\ntarget:\n  baseUrl: ${emulator.baseUrl}\n  token: { env: SCIM_TOKEN }\n  allowLocalEmulator: true\nsync:\n  rateLimit: { requestsPerSecond: 200, burst: 20 }\nstate:\n  path: ${JSON.stringify(join(dir, 'state.json'))}\nmetrics:\n  pushgateway: { url: ${gwUrl}, job: icsync-test }\n  scimTokenExpiresAt: 2027-06-30\n`,
+        `sources:\n  - { type: file, id: demo-hr, path: ${sample} }\ntarget:\n  baseUrl: ${emulator.baseUrl}\n  token: { env: SCIM_TOKEN }\n  allowLocalEmulator: true\nsync:\n  rateLimit: { requestsPerSecond: 200, burst: 20 }\nstate:\n  path: ${JSON.stringify(join(dir, 'state.json'))}\nmetrics:\n  pushgateway: { url: ${gwUrl}, job: icsync-test, timeoutMs: 30000 }\n  scimTokenExpiresAt: 2027-06-30\n`,
       );
-      expect(await icsync(['sync', '--config', config], { SCIM_TOKEN: TOKEN })).toBe(0);
-      expect(bodies.map((b) => b.path)).toEqual(['/metrics/job/icsync-test', '/metrics/job/icsync-test/result/success']);
+      const run = await icsync(['sync', '--config', config], { SCIM_TOKEN: TOKEN });
+      expect(run.code, run.stderr).toBe(0);
+      expect(bodies.map((b) => b.path), run.stderr).toEqual(['/metrics/job/icsync-test', '/metrics/job/icsync-test/result/success']);
       expect(bodies[0]!.body).toContain('icsync_sync_last_run_exit_code 0');
       expect(bodies[0]!.body).toContain('icsync_scim_token_expiry_timestamp_seconds');
       expect(bodies.map((b) => b.body).join('')).not.toContain(TOKEN);
