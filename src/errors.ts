@@ -9,6 +9,8 @@ export type SyncErrorCode =
   | 'SCIM_ERROR'
   | 'SCIM_TRANSPORT'
   | 'CREDENTIALS_INVALID'
+  | 'THROTTLED'
+  | 'LOCKED'
   | 'STATE_STORE';
 
 export class SyncError extends Error {

@@ -1,6 +1,7 @@
-import type { AttributeChange, Operation } from '../diff/plan.js';
+import type { Operation } from '../diff/plan.js';
 import { asScimId, type ScimId } from '../model/ids.js';
 import { ScimError } from '../scim/errors.js';
+import { groupExternalIdPatch, renameGroupPatch, userPatchOperations } from '../scim/patch.js';
 import type { PatchOperation } from '../scim/wire.js';
 import { applyMemberChange } from './members.js';
 import { OperationError } from './outcome.js';
@@ -21,25 +22,27 @@ export async function applyOperation(op: Operation, ctx: ApplyContext, ambiguous
   switch (op.kind) {
     case 'createUser':
       return createOwned('user', op.user.externalId, ctx, ambiguous, () => ctx.scim.createUser(op.user));
+    case 'migrateExternalId':
+      return migrateExternalId(op, ctx);
     case 'patchUser':
     case 'adoptUser':
-      await patchUser(ctx, op.target.id, toPatchOps(op.changes));
+      await patchUser(ctx, op.target.id, userPatchOperations(op.changes));
       if (op.kind === 'adoptUser') await ctx.ids.set('user', op.target.externalId, op.target.id);
       return undefined;
     case 'deactivateUser':
-      // DG/patchuser example sends the boolean as the string "false".
-      return (await patchUser(ctx, op.target.id, [{ op: 'replace', path: 'active', value: 'false' }], true)) ? undefined : 'already deleted in AWS';
+      return (await patchUser(ctx, op.target.id, userPatchOperations([{ path: 'active', value: false }]), true)) ? undefined : 'already deleted in AWS';
     case 'deleteUser':
       return (await ctx.scim.deleteUser(op.target.id)) === 'not-found' ? 'already deleted in AWS' : undefined;
     case 'createGroup':
       return createOwned('group', op.externalId, ctx, ambiguous, () => ctx.scim.createGroup({ externalId: op.externalId, displayName: op.displayName }));
     case 'adoptGroup':
-      await ctx.scim.patchGroup(op.target.id, [{ op: 'replace', value: { id: op.target.id, externalId: op.target.externalId, displayName: op.displayName } }]);
+      // One operation per attribute, each with its path: a path-less replace of two attributes is
+      // refused with 400 (https://github.com/goauthentik/authentik/issues/12321).
+      await ctx.scim.patchGroup(op.target.id, [groupExternalIdPatch(op.target.externalId), renameGroupPatch(op.displayName)]);
       await ctx.ids.set('group', op.target.externalId, op.target.id);
       return undefined;
     case 'renameGroup':
-      // DG/patchgroup: rename is `replace` with an object value and no path.
-      await ctx.scim.patchGroup(op.target.id, [{ op: 'replace', value: { id: op.target.id, displayName: op.displayName } }]);
+      await ctx.scim.patchGroup(op.target.id, [renameGroupPatch(op.displayName)]);
       return undefined;
     case 'deleteGroup':
       return (await ctx.scim.deleteGroup(op.target.id)) === 'not-found' ? 'already deleted in AWS' : undefined;
@@ -97,11 +100,20 @@ async function patchUser(ctx: ApplyContext, id: string, ops: PatchOperation[], g
   }
 }
 
-/** `null` clears an attribute with `remove`; everything else is a `replace` (DG/patchuser). */
-export function toPatchOps(changes: readonly AttributeChange[]): PatchOperation[] {
-  return changes.map((c) => {
-    if (c.value === null) return { op: 'remove', path: c.path };
-    if (c.path === 'active') return { op: 'replace', path: 'active', value: String(c.value) };
-    return { op: 'replace', path: c.path, value: c.value };
-  });
+/**
+ * Moves an object off the legacy `<sourceId>:<id>` externalId by PATCH in place: the AWS id, and so
+ * every permission-set assignment, stays. A user that vanished meanwhile is left to the next run.
+ */
+async function migrateExternalId(op: Extract<Operation, { kind: 'migrateExternalId' }>, ctx: ApplyContext): Promise<string | undefined> {
+  const note = `externalId moved from ${op.from}`;
+  if (op.object === 'user') {
+    return (await patchUser(ctx, op.target.id, userPatchOperations([{ path: 'externalId', value: op.target.externalId }]), true)) ? note : 'already deleted in AWS';
+  }
+  try {
+    await ctx.scim.patchGroup(op.target.id, [groupExternalIdPatch(op.target.externalId)]);
+  } catch (err) {
+    if (err instanceof ScimError && err.isNotFound) return 'already deleted in AWS';
+    throw err;
+  }
+  return note;
 }

@@ -9,7 +9,7 @@ import { executePlan } from './executor.js';
 import { MemoryIdDirectory, type ScimPort } from './port.js';
 
 const user = (id: string): DesiredUser => ({
-  externalId: `src:${id}` as DesiredUser['externalId'],
+  externalId: `src/${id}` as DesiredUser['externalId'],
   userName: `${id}@x.org`,
   displayName: id,
   name: { givenName: id, familyName: id },
@@ -37,7 +37,8 @@ function fakePort(over: Partial<ScimPort> = {}): ScimPort & { calls: string[] } 
     deleteGroup: async () => 'deleted',
     findUserByExternalId: async () => null,
     findGroupByExternalId: async () => null,
-    isMember: async () => false,
+    getGroup: async () => null,
+    listGroupMembers: async function* () {},
     ...over,
   };
   return Object.assign(port, { calls });
@@ -62,7 +63,7 @@ describe('executePlan', () => {
       signal: controller.signal,
       onProgress: () => controller.abort(),
     });
-    expect(scim.calls).toEqual(['createUser src:a']);
+    expect(scim.calls).toEqual(['createUser src/a']);
     expect(result.results.map((r) => r.status)).toEqual(['applied', 'skipped', 'skipped']);
   });
 
@@ -70,7 +71,7 @@ describe('executePlan', () => {
     const conflict = new ScimError({ method: 'POST', path: '/Users', status: 409, detail: 'Refused to create a new, duplicate resource.' });
     const scim = fakePort({
       createUser: async (u) => {
-        if (u.externalId === 'src:a') throw conflict;
+        if (u.externalId === 'src/a') throw conflict;
         return { ...u, id: asScimId('id-b') } as TargetUser;
       },
     });
@@ -83,7 +84,7 @@ describe('executePlan', () => {
 
   it('treats a 404 on delete as done', async () => {
     const scim = fakePort({ deleteUser: async () => 'not-found' });
-    const op: Operation = { kind: 'deleteUser', target: { externalId: 'src:a', id: asScimId('x') }, userName: 'a' };
+    const op: Operation = { kind: 'deleteUser', target: { externalId: 'src/a', id: asScimId('x') }, userName: 'a' };
     const result = await executePlan(planOf([op]), { ctx: { scim, ids: new MemoryIdDirectory() }, limiter: pauseOnlyLimiter(), logger: silentLogger(), settings });
     expect(result.results[0]).toMatchObject({ status: 'applied', note: 'already deleted in AWS' });
   });
@@ -96,7 +97,7 @@ describe('executePlan', () => {
         throw new ScimError({ method: 'PATCH', path: '/Users/x', status: 503 });
       },
     });
-    const op: Operation = { kind: 'patchUser', target: { externalId: 'src:a', id: asScimId('x') }, changes: [{ path: 'title', value: 'CTO' }] };
+    const op: Operation = { kind: 'patchUser', target: { externalId: 'src/a', id: asScimId('x') }, changes: [{ path: 'title', value: 'CTO' }] };
     const result = await executePlan(planOf([op]), { ctx: { scim, ids: new MemoryIdDirectory() }, limiter: pauseOnlyLimiter(), logger: silentLogger(), settings });
     expect(n).toBe(3);
     expect(result.results[0]).toMatchObject({ status: 'failed', attempts: 3, error: { status: 503 } });

@@ -2,8 +2,9 @@ import type { Operation, Plan } from '../diff/plan.js';
 import { operationExternalId, PHASES } from '../diff/plan.js';
 import type { Logger } from '../log/logger.js';
 import type { RequestLimiter } from '../scim/limiter.js';
+import { ThrottledTooLongError, ThrottlePolicy } from '../scim/throttle.js';
 import { applyOperation } from './apply-operation.js';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay, sleep } from '../scim/backoff.js';
 import { classifyFailure, describeError, type OperationResult } from './outcome.js';
 import type { ApplyContext } from './port.js';
 
@@ -18,8 +19,8 @@ export interface ExecutorSettings {
 
 export interface ExecutionResult {
   results: OperationResult[];
-  /** Set when AWS rejected the credentials (401/403): the run stopped at once. */
-  aborted?: 'credentials';
+  /** Set when AWS rejected the credentials (401/403), or throttled the run past its bound: the run stopped. */
+  aborted?: 'credentials' | 'throttled';
   throttledMs: number;
   /** Attempts made across all operations (an attempt may send several requests). */
   attempts: number;
@@ -29,6 +30,8 @@ export interface ExecutionResult {
 export interface ExecutorDeps {
   ctx: ApplyContext;
   limiter: RequestLimiter;
+  /** The run's one 429 policy, shared with the reads; by default one over `limiter` and `settings`. */
+  throttle?: ThrottlePolicy;
   logger: Logger;
   settings: ExecutorSettings;
   onProgress?: (done: number, total: number) => void;
@@ -45,7 +48,16 @@ export interface ExecutorDeps {
  */
 export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<ExecutionResult> {
   const started = performance.now();
-  const run: RunState = { aborted: false, throttledMs: 0, attempts: 0, done: 0 };
+  const throttle =
+    deps.throttle ??
+    new ThrottlePolicy(deps.limiter, {
+      maxWaitMs: deps.settings.maxThrottleWaitMs,
+      baseMs: deps.settings.retryBaseMs,
+      capMs: deps.settings.retryMaxMs,
+      ...(deps.random ? { random: deps.random } : {}),
+    });
+  const throttledBefore = throttle.throttledMs;
+  const run: RunState = { throttle, attempts: 0, done: 0 };
   const results: OperationResult[] = new Array(plan.operations.length);
   const indexed = plan.operations.map((op, index) => ({ op, index }));
   for (const kinds of PHASES) {
@@ -58,16 +70,16 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
   }
   return {
     results,
-    ...(run.aborted ? { aborted: 'credentials' as const } : {}),
-    throttledMs: Math.round(run.throttledMs),
+    ...(run.aborted ? { aborted: run.aborted } : {}),
+    throttledMs: Math.round(throttle.throttledMs - throttledBefore),
     attempts: run.attempts,
     elapsedMs: Math.round(performance.now() - started),
   };
 }
 
 interface RunState {
-  aborted: boolean;
-  throttledMs: number;
+  aborted?: 'credentials' | 'throttled';
+  throttle: ThrottlePolicy;
   attempts: number;
   done: number;
 }
@@ -89,18 +101,22 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
     } catch (err) {
       const failure = classifyFailure(err);
       if (failure === 'auth') {
-        run.aborted = true;
+        run.aborted = 'credentials';
         logger.error({ err, op: op.kind }, 'AWS rejected the SCIM credentials; stopping the run');
         return failed(op, index, attempts, err);
       }
       if (failure === 'throttle') {
         attempts -= 1;
         throttles += 1;
-        const wait = retryAfterOf(err) ?? backoffDelay(throttles, settings.retryBaseMs, settings.retryMaxMs, random);
-        deps.limiter.pause(wait);
-        run.throttledMs += wait;
-        if (run.throttledMs > settings.maxThrottleWaitMs) return failed(op, index, attempts, err);
-        logger.debug({ op: op.kind, waitMs: wait }, 'throttled by AWS (429); all writers paused');
+        try {
+          const waitMs = run.throttle.pauseFor(retryAfterOf(err), throttles);
+          logger.debug({ op: op.kind, waitMs }, 'throttled by AWS (429); all writers paused');
+        } catch (tooLong) {
+          if (!(tooLong instanceof ThrottledTooLongError)) throw tooLong;
+          run.aborted ??= 'throttled';
+          logger.error({ throttledMs: tooLong.throttledMs, op: op.kind }, 'throttled past sync.maxThrottleWaitMs; stopping the run');
+          return failed(op, index, attempts, tooLong);
+        }
         continue;
       }
       if (failure === 'permanent' || attempts >= settings.maxAttempts) return failed(op, index, attempts, err);
@@ -113,7 +129,8 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
 }
 
 function stopReason(run: RunState, signal: AbortSignal | undefined): string | undefined {
-  if (run.aborted) return 'run stopped: credentials rejected';
+  if (run.aborted === 'credentials') return 'run stopped: credentials rejected';
+  if (run.aborted === 'throttled') return 'run stopped: throttled longer than sync.maxThrottleWaitMs';
   if (signal?.aborted) return 'run interrupted before this operation started';
   return undefined;
 }

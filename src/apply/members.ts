@@ -1,16 +1,27 @@
 import type { ObjectRef, Operation } from '../diff/plan.js';
 import type { ScimId } from '../model/ids.js';
 import { ScimError } from '../scim/errors.js';
-import type { ApplyContext } from './port.js';
+import { memberPatch } from '../scim/patch.js';
+import { sleep } from '../scim/backoff.js';
 import { OperationError } from './outcome.js';
+import { READ_AFTER_WRITE_DELAYS_MS, type ApplyContext } from './port.js';
 
 type MemberOp = Extract<Operation, { kind: 'addMembers' | 'removeMembers' }>;
 
+interface Target {
+  op: MemberOp;
+  groupId: string;
+  /** The group or a member was created by this plan (its ref had no AWS id), so AWS may still lag. */
+  fresh: boolean;
+  notes: string[];
+}
+
 /**
  * One membership PATCH (≤100 members, DG/patchgroup). Whether AWS accepts adding a member that is
- * already present, or removing one that is absent, is undocumented (aws-scim.md, "NOT FOUND"), so
- * when the PATCH is refused, or an earlier attempt may have landed, the final state is probed
- * member by member and only what is still missing is sent again.
+ * already present, or removing one that is absent, is undocumented, and a refused PATCH has been
+ * seen changing state anyway (400 that emptied a group, https://github.com/lichti/aws-iam-scim-problem).
+ * So after a refusal, or when an earlier attempt may have landed, the group's membership is re-read
+ * and only what is still missing is sent again; the report says the group was re-read.
  */
 export async function applyMemberChange(op: MemberOp, ctx: ApplyContext, ambiguous: boolean): Promise<string | undefined> {
   const groupId = await resolve(ctx, 'group', op.group);
@@ -22,41 +33,72 @@ export async function applyMemberChange(op: MemberOp, ctx: ApplyContext, ambiguo
     if (id) members.push(id);
     else missing.push(m.externalId);
   }
+  const target: Target = { op, groupId, fresh: !op.group.id || op.members.some((m) => !m.id), notes: [] };
   const wantMember = op.kind === 'addMembers';
-  const pending = ambiguous ? await stillPending(ctx, groupId, members, wantMember) : members;
-  if (pending.length > 0) await patchWithConfirmation(ctx, groupId, pending, wantMember);
-  if (missing.length === 0) return undefined;
-  if (!wantMember) return `${missing.length} member(s) already gone from AWS`;
-  throw new OperationError('dependency', `group ${op.group.externalId}: ${missing.length} member(s) do not exist in AWS (their create failed): ${missing.slice(0, 5).join(', ')}`);
+  const pending = ambiguous ? await stillPending(ctx, target, members, wantMember) : members;
+  if (pending.length > 0) await patchWithConfirmation(ctx, target, pending, wantMember);
+  if (missing.length > 0 && wantMember) {
+    throw new OperationError('dependency', `group ${op.group.externalId}: ${missing.length} member(s) do not exist in AWS (their create failed): ${missing.slice(0, 5).join(', ')}`);
+  }
+  if (missing.length > 0) target.notes.push(`${missing.length} member(s) already gone from AWS`);
+  return target.notes.length > 0 ? target.notes.join('; ') : undefined;
 }
 
-async function patchWithConfirmation(ctx: ApplyContext, groupId: string, members: ScimId[], wantMember: boolean): Promise<void> {
-  const op = wantMember ? 'add' : 'remove';
+async function patchWithConfirmation(ctx: ApplyContext, target: Target, members: ScimId[], wantMember: boolean): Promise<void> {
   try {
-    await ctx.scim.patchGroup(groupId, [{ op, path: 'members', value: members.map((value) => ({ value })) }]);
+    await patchMembers(ctx, target, members, wantMember);
   } catch (err) {
-    if (err instanceof ScimError && err.isNotFound) {
-      throw new OperationError('not-found', `group ${groupId} no longer exists in AWS; the next run re-plans it`, { cause: err });
-    }
     if (!(err instanceof ScimError) || !(err.isValidation || err.isConflict)) throw err;
-    const left = await stillPending(ctx, groupId, members, wantMember);
+    const left = await stillPending(ctx, target, members, wantMember);
+    target.notes.push(`HTTP ${err.status} on the member PATCH; membership re-read, ${left.length} of ${members.length} still pending`);
     if (left.length === 0) return;
     if (left.length === members.length) throw err;
     try {
-      await ctx.scim.patchGroup(groupId, [{ op, path: 'members', value: left.map((value) => ({ value })) }]);
+      await patchMembers(ctx, target, left, wantMember);
     } catch (second) {
-      const stubborn = await stillPending(ctx, groupId, left, wantMember);
-      if (stubborn.length > 0) throw new OperationError('unconfirmed', `group ${groupId}: ${stubborn.length} membership change(s) were refused and could not be confirmed`, { cause: second });
+      const stubborn = await stillPending(ctx, target, left, wantMember);
+      if (stubborn.length > 0) throw new OperationError('unconfirmed', `group ${target.op.group.externalId}: ${stubborn.length} membership change(s) were refused and could not be confirmed`, { cause: second });
     }
   }
 }
 
-async function stillPending(ctx: ApplyContext, groupId: string, members: ScimId[], wantMember: boolean): Promise<ScimId[]> {
-  const pending: ScimId[] = [];
-  for (const id of members) {
-    if ((await ctx.scim.isMember(groupId, id)) !== wantMember) pending.push(id);
+/**
+ * A 404 right after a create is read-after-write lag: retried within READ_AFTER_WRITE_DELAYS_MS. A
+ * 404 that persists, or one for an object that was not just created, is settled by re-reading the
+ * group: gone (the next run re-plans it) or still there (lag outlasted the bound, or a member left).
+ */
+async function patchMembers(ctx: ApplyContext, target: Target, members: ScimId[], wantMember: boolean): Promise<void> {
+  const delays = target.fresh ? (ctx.readAfterWriteDelaysMs ?? READ_AFTER_WRITE_DELAYS_MS) : [];
+  let waited = 0;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await ctx.scim.patchGroup(target.groupId, [memberPatch(wantMember ? 'add' : 'remove', members)]);
+      if (waited > 0) target.notes.push(`AWS answered 404 for ${waited} ms after the create (read-after-write lag); applied on retry`);
+      return;
+    } catch (err) {
+      if (!(err instanceof ScimError && err.isNotFound)) throw err;
+      const delay = delays[attempt];
+      if (delay === undefined) throw await explainNotFound(ctx, target, waited, err);
+      await sleep(delay);
+      waited += delay;
+    }
   }
-  return pending;
+}
+
+async function explainNotFound(ctx: ApplyContext, target: Target, waited: number, cause: ScimError): Promise<OperationError> {
+  const name = `group ${target.op.group.externalId} (${target.groupId})`;
+  if (!(await ctx.scim.getGroup(target.groupId))) {
+    return new OperationError('not-found', `${name} is gone from AWS (re-read after a 404 found no group); the next run re-plans it`, { cause });
+  }
+  const lag = waited > 0 ? `still 404 after ${waited} ms of read-after-write retries; ` : '';
+  return new OperationError('not-found', `${name} exists (re-read after a 404), but ${lag}AWS does not accept the member change: a member user may be gone or AWS still lags; the next run re-plans it`, { cause });
+}
+
+/** Re-reads the group's whole membership (one paged `groups.value` read) and returns what is not there yet. */
+async function stillPending(ctx: ApplyContext, target: Target, members: ScimId[], wantMember: boolean): Promise<ScimId[]> {
+  const current = new Set<string>();
+  for await (const u of ctx.scim.listGroupMembers(target.groupId)) current.add(u.id);
+  return members.filter((id) => current.has(id) !== wantMember);
 }
 
 async function resolve(ctx: ApplyContext, kind: 'user' | 'group', ref: ObjectRef): Promise<ScimId | undefined> {

@@ -1,5 +1,5 @@
 import { SyncError } from '../errors.js';
-import { ScimError, ScimTransportError } from '../scim/errors.js';
+import { ScimError, ScimTransportError, UnsendableValueError } from '../scim/errors.js';
 
 /** How the executor must react to a failed attempt. */
 export type FailureClass = 'throttle' | 'retryable' | 'auth' | 'permanent';
@@ -12,7 +12,7 @@ export function classifyFailure(err: unknown): FailureClass {
     return 'permanent';
   }
   if (err instanceof ScimTransportError) return 'retryable';
-  if (err instanceof OperationError) return 'permanent';
+  if (err instanceof OperationError || err instanceof UnsendableValueError) return 'permanent';
   return 'retryable';
 }
 

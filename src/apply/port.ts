@@ -12,7 +12,8 @@ export interface ScimPort {
   deleteGroup(id: string): Promise<'deleted' | 'not-found'>;
   findUserByExternalId(externalId: string): Promise<TargetUser | null>;
   findGroupByExternalId(externalId: string): Promise<TargetGroup | null>;
-  isMember(groupId: string, userId: string): Promise<boolean>;
+  getGroup(id: string): Promise<TargetGroup | null>;
+  listGroupMembers(groupId: string): AsyncIterable<TargetUser>;
 }
 
 /**
@@ -39,4 +40,14 @@ export class MemoryIdDirectory implements IdDirectory {
 export interface ApplyContext {
   scim: ScimPort;
   ids: IdDirectory;
+  /** Waits between retries of a member PATCH answered 404 right after a create; default READ_AFTER_WRITE_DELAYS_MS. */
+  readAfterWriteDelaysMs?: readonly number[];
 }
+
+/**
+ * AWS can answer 404 to a member PATCH right after CreateGroup (https://github.com/awslabs/ssosync/issues/42);
+ * a public notebook against the endpoint waits 5 s after creating a group
+ * (https://github.com/lichti/aws-iam-scim-problem). Such a 404 is retried after these waits, 10 s in
+ * total, before it counts as a failure.
+ */
+export const READ_AFTER_WRITE_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 3000, 3250];

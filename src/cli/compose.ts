@@ -5,12 +5,13 @@ import type { Config } from '../config/schema.js';
 import { assertSafeEnvironment } from '../config/environment.js';
 import { findSecretRefs, resolveSecret } from '../config/secret.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { checkRedis, createRedis } from '../queue/connection.js';
+import { checkRedis, createRedis, RedisUnavailableError } from '../queue/connection.js';
 import type { OperationJob } from '../queue/jobs.js';
 import { stateKey } from '../queue/keys.js';
 import { queueExecutor } from '../queue/producer.js';
 import { ScimClient } from '../scim/client.js';
 import { TokenBucketLimiter } from '../scim/limiter.js';
+import { ThrottlePolicy } from '../scim/throttle.js';
 import { createSource } from '../sources/registry.js';
 import type { SourceConnector, SourceStateStore } from '../sources/types.js';
 import { FileSourceStateStore } from '../state/file-source-state.js';
@@ -21,6 +22,7 @@ import type { RunDeps } from '../sync/run.js';
 
 export interface Composed extends RunDeps {
   limiter: TokenBucketLimiter;
+  throttle: ThrottlePolicy;
   scim: ScimClient;
   /** Present when the queue or the Redis state store is configured. */
   redis?: Redis;
@@ -32,15 +34,21 @@ export interface Composed extends RunDeps {
  * state store → executor. Secrets are read here and handed to the logger so any accidental echo
  * is scrubbed.
  */
-export async function compose(config: Config, env: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<Composed> {
+export interface ComposeOptions {
+  /** `serve` starts listening with Redis down (its /readyz says so); every other command needs Redis first. */
+  tolerateUnreachableRedis?: boolean;
+}
+
+export async function compose(config: Config, env: NodeJS.ProcessEnv = process.env, logger?: Logger, options: ComposeOptions = {}): Promise<Composed> {
   assertSafeEnvironment(env);
   const token = await resolveSecret(config.target.token, env);
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
   const log = logger ?? createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
   const redis = config.queue.enabled || config.state.kind === 'redis' ? createRedis(config.redis, redisPassword, 'producer', log) : undefined;
-  if (redis) await checkRedisOrClose(redis, config);
+  if (redis) await checkRedisOrClose(redis, config, options.tolerateUnreachableRedis ?? false, log);
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
-  const scim = createScimClient(config, token, limiter, log);
+  const throttle = new ThrottlePolicy(limiter, { maxWaitMs: config.sync.maxThrottleWaitMs, baseMs: config.sync.retryBaseMs, capMs: config.sync.retryMaxMs });
+  const scim = createScimClient(config, token, limiter, log, throttle);
   const sources: SourceConnector[] = config.sources.map((s) => createSource(s, { logger: log, env, state: sourceState(config, redis, s.id) }));
   const queue = config.queue.enabled ? new Queue<OperationJob>(config.queue.name, { connection: redis!, prefix: config.redis.keyPrefix }) : undefined;
   queue?.on('error', (err) => log.warn({ err: { message: err.message } }, 'queue: Redis error'));
@@ -49,6 +57,7 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
     sources,
     scim,
     limiter,
+    throttle,
     state: syncState(config, redis),
     logger: log,
     ...(redis ? { redis } : {}),
@@ -60,21 +69,26 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
   };
 }
 
-export function createScimClient(config: Config, token: string, limiter: TokenBucketLimiter, log: Logger): ScimClient {
+export function createScimClient(config: Config, token: string, limiter: TokenBucketLimiter, log: Logger, throttle?: ThrottlePolicy): ScimClient {
   return new ScimClient({
     baseUrl: config.target.baseUrl,
     token,
     limiter,
+    ...(throttle ? { throttle } : {}),
     requestTimeoutMs: config.target.requestTimeoutMs,
     logger: log.child({ component: 'scim' }),
     ...(config.target.userAgent ? { userAgent: config.target.userAgent } : {}),
   });
 }
 
-async function checkRedisOrClose(redis: Redis, config: Config): Promise<void> {
+async function checkRedisOrClose(redis: Redis, config: Config, tolerateUnreachable: boolean, log: Logger): Promise<void> {
   try {
     await checkRedis(redis, config.redis);
   } catch (err) {
+    if (tolerateUnreachable && err instanceof RedisUnavailableError && err.unreachable) {
+      log.warn({ err: { message: err.message } }, 'redis not reachable yet; starting anyway, not ready until it is');
+      return;
+    }
     redis.disconnect();
     throw err;
   }

@@ -3,28 +3,36 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from './index.js';
-import { startEmulator } from '../emulator/index.js';
+import { AWS_REPORTED_RATE_LIMIT, startEmulator } from '../emulator/index.js';
 
 /**
  * `npm run demo`: a real sync of the bundled sample directory into the local AWS SCIM emulator,
  * through the same CLI an operator runs. It shows the dry-run plan, applies it, then runs again to
  * show that a rerun plans nothing. Exits non-zero if anything in that story does not hold.
+ *
+ * The emulator runs with its strict defaults and the rate limit the real endpoint is reported to
+ * enforce, so the sync meets 429s and must still exit 0. `ICSYNC_DEMO_LAG_MS` adds read-after-write
+ * lag (e.g. 3000): freshly created objects answer 404 that long, and the sync must still converge.
  */
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const SAMPLE = join(ROOT, 'examples', 'sample-directory.json');
 const TOKEN = 'demo-token-not-a-secret';
 
 async function demo(): Promise<number> {
-  const emulator = await startEmulator({ tokens: [TOKEN] });
+  const lagMs = Number(process.env.ICSYNC_DEMO_LAG_MS ?? 0);
+  const emulator = await startEmulator({ tokens: [TOKEN], rateLimit: { ...AWS_REPORTED_RATE_LIMIT }, consistencyLagMs: lagMs });
   const dir = await mkdtemp(join(tmpdir(), 'icsync-demo-'));
   try {
     const admin = emulator.seedUser({ userName: 'Administrator', displayName: 'Administrator', name: { givenName: 'Admin', familyName: 'Istrator' } });
     emulator.seedGroup({ displayName: 'AWSControlTowerAdmins' });
     const configPath = join(dir, 'icsync.yaml');
     await writeFile(configPath, demoConfig(emulator.baseUrl, join(dir, 'state.json')));
-    const env = { ...process.env, ICSYNC_DEMO_SCIM_TOKEN: TOKEN, ICSYNC__LOG__LEVEL: 'warn' };
+    const env = { ...process.env, ICSYNC_DEMO_SCIM_TOKEN: TOKEN, ICSYNC__LOG__LEVEL: 'error' };
 
-    banner(`Emulator at ${emulator.baseUrl}; pre-existing hand-made objects: user "Administrator", group "AWSControlTowerAdmins"`);
+    banner(
+      `Emulator at ${emulator.baseUrl} (tenant id in the path; ${AWS_REPORTED_RATE_LIMIT.requestsPerSecond} req/s like the real endpoint${lagMs > 0 ? `; ${lagMs} ms read-after-write lag` : ''}); ` +
+        'pre-existing hand-made objects: user "Administrator", group "AWSControlTowerAdmins". icsync names what it creates by externalId "demo-hr/<id in the file>".',
+    );
     banner('1. icsync diff  (dry run: prints the plan, sends no write)');
     const diffCode = await main(['diff', '--config', configPath], env);
     const writesAfterDiff = emulator.writes().length;
@@ -33,7 +41,10 @@ async function demo(): Promise<number> {
     banner('2. icsync sync  (applies the plan)');
     const syncCode = await main(['sync', '--config', configPath], env);
     const writesAfterSync = emulator.writes().length;
+    const throttled = emulator.counters().throttled ?? 0;
+    const lagged = emulator.requestLog.filter((e) => e.method === 'PATCH' && e.status === 404).length;
     console.log(`\n→ exit ${syncCode}; writes applied: ${writesAfterSync}; AWS now holds ${emulator.users().length} users and ${emulator.groups().length} groups`);
+    console.log(`  throttled (429) ${throttled} time(s) and retried; member PATCHes answered 404 by read-after-write lag and retried: ${lagged}`);
 
     banner('3. icsync sync again  (nothing changed in the directory, so nothing is written)');
     const rerunCode = await main(['sync', '--config', configPath], env);

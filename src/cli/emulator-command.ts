@@ -1,28 +1,59 @@
-import { startEmulator } from '../emulator/index.js';
+import { parseArgs } from 'node:util';
+import { AWS_REPORTED_RATE_LIMIT, startEmulator, type EmulatorOptions } from '../emulator/index.js';
 import { EXIT } from '../sync/exit-codes.js';
+
+export const EMULATOR_USAGE = `Usage: icsync emulator [options]
+
+Options (defaults are the strictest behaviour captured from the real endpoint):
+  --port <n>, --host <h>          where to listen (default 127.0.0.1:8080)
+  --tenant <id>                   tenant id in the base path /<id>/scim/v2; other tenants get 404 "TENANT does not exist."
+  --rate <req/s>                  token-bucket rate limit, 0 to disable (default ${AWS_REPORTED_RATE_LIMIT.requestsPerSecond}, burst ${AWS_REPORTED_RATE_LIMIT.burst})
+  --consistency-lag-ms <ms>       fresh users/groups answer 404 and are missing from filters this long (default 0)
+  --pathless-patch <mode>         single-attribute (default) | any
+  --unknown-tenant <answer>       not-found (default) | unauthorized
+  --resource-ids <form>           uuid (default) | prefixed
+  --forbidden-characters <chars>  characters refused in every attribute (default "<>;:%" plus tab, CR, LF)
+
+The bearer token comes from ICSYNC_EMULATOR_TOKEN (default "emulator-token").`;
+
+const FLAGS = {
+  help: { type: 'boolean', short: 'h' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  tenant: { type: 'string' },
+  rate: { type: 'string' },
+  'consistency-lag-ms': { type: 'string' },
+  'pathless-patch': { type: 'string' },
+  'unknown-tenant': { type: 'string' },
+  'resource-ids': { type: 'string' },
+  'forbidden-characters': { type: 'string' },
+} as const;
+
+type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
 
 /**
  * `icsync emulator`: the local AWS IAM Identity Center SCIM emulator for demos and manual tests.
- * It binds to loopback by default; the bearer token comes from ICSYNC_EMULATOR_TOKEN.
+ * It binds to loopback by default and throttles like the real endpoint is reported to, so manual
+ * runs see 429s (the figure and its source: AWS_REPORTED_RATE_LIMIT).
  */
-export async function runEmulatorCommand(
-  args: { port?: string | undefined; host?: string | undefined },
-  env: NodeJS.ProcessEnv,
-  out: { stdout: (s: string) => void; stderr: (s: string) => void },
-): Promise<number> {
-  const port = Number(args.port ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    out.stderr(`--port must be a port number, got "${args.port}"`);
+export async function runEmulatorCommand(argv: string[], env: NodeJS.ProcessEnv, out: Out): Promise<number> {
+  let options: Partial<EmulatorOptions>;
+  try {
+    const { values } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false });
+    if (values.help) {
+      out.stdout(EMULATOR_USAGE);
+      return EXIT.success;
+    }
+    options = emulatorOptions(values, env);
+  } catch (err) {
+    out.stderr(`${(err as Error).message}\n\n${EMULATOR_USAGE}`);
     return EXIT.configInvalid;
   }
-  const token = env.ICSYNC_EMULATOR_TOKEN ?? 'emulator-token';
-  const rps = env.ICSYNC_EMULATOR_RATE_LIMIT ? Number(env.ICSYNC_EMULATOR_RATE_LIMIT) : undefined;
-  const emulator = await startEmulator({
-    port,
-    host: args.host ?? '127.0.0.1',
-    tokens: [token],
-    rateLimit: rps ? { requestsPerSecond: rps, burst: Math.max(1, Math.ceil(rps)), retryAfter: 'seconds' } : null,
-  });
+  const emulator = await startEmulator(options).catch((err: Error) => err);
+  if (emulator instanceof Error) {
+    out.stderr(emulator.message);
+    return EXIT.configInvalid;
+  }
   out.stdout(`AWS SCIM emulator listening at ${emulator.baseUrl} (token from ICSYNC_EMULATOR_TOKEN${env.ICSYNC_EMULATOR_TOKEN ? '' : ', default "emulator-token"'})`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -30,4 +61,35 @@ export async function runEmulatorCommand(
   });
   await emulator.close();
   return EXIT.success;
+}
+
+function emulatorOptions(values: Partial<Record<Exclude<keyof typeof FLAGS, 'help'>, string>>, env: NodeJS.ProcessEnv): Partial<EmulatorOptions> {
+  const rate = number(values.rate ?? env.ICSYNC_EMULATOR_RATE_LIMIT, '--rate', AWS_REPORTED_RATE_LIMIT.requestsPerSecond);
+  const options: Partial<EmulatorOptions> = {
+    port: number(values.port, '--port', 8080),
+    host: values.host ?? '127.0.0.1',
+    tokens: [env.ICSYNC_EMULATOR_TOKEN ?? 'emulator-token'],
+    consistencyLagMs: number(values['consistency-lag-ms'], '--consistency-lag-ms', 0),
+    pathlessPatch: choice(values['pathless-patch'], '--pathless-patch', ['single-attribute', 'any'] as const),
+    unknownTenant: choice(values['unknown-tenant'], '--unknown-tenant', ['not-found', 'unauthorized'] as const),
+    resourceIds: choice(values['resource-ids'], '--resource-ids', ['uuid', 'prefixed'] as const),
+    rateLimit: rate === 0 ? null : { ...AWS_REPORTED_RATE_LIMIT, requestsPerSecond: rate, burst: Math.max(1, Math.ceil(rate * 2)) },
+  };
+  if (values.tenant !== undefined) options.tenantId = values.tenant;
+  if (values['forbidden-characters'] !== undefined) options.forbiddenCharacters = values['forbidden-characters'];
+  if (options.port! > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
+  return options;
+}
+
+function number(raw: string | undefined, flag: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+function choice<T extends string>(raw: string | undefined, flag: string, allowed: readonly T[]): T {
+  if (raw === undefined) return allowed[0]!;
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${flag} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
 }

@@ -6,11 +6,13 @@ import { findSecretRefs, resolveSecret } from '../config/secret.js';
 import { ConfigError, SyncError } from '../errors.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';
-import { compose } from './compose.js';
+import { scrub } from '../log/logger.js';
+import { compose, configSecrets } from './compose.js';
+import { runEmulatorCommand } from './emulator-command.js';
 import { runWorkerCommand } from './worker-command.js';
 import { runEnsureSubscriptions, runServe } from './serve-wiring.js';
 import { RedisUnavailableError } from '../queue/connection.js';
-import { acquireRunLock } from '../queue/run-lock.js';
+import { acquireSyncLock } from './run-lock.js';
 import { renderPlan, renderReport } from './render.js';
 import { pushRunMetrics } from '../ops/pushgateway.js';
 
@@ -33,11 +35,12 @@ Options:
   --allow-empty-source   accept a source that returned no users
   --allow-shrink         accept a source that shrank more than sync.maxSourceShrinkPercent
   --report <path>        sync/diff: also write the JSON run report to this file
-  --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080)
+  --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080); \`icsync emulator --help\` lists its switches
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
 4 partial failure, 5 credentials invalid, 6 config invalid, 7 source failed or refused,
-8 Redis unavailable or unsafe, 1 internal error. A sync that finds another run holding the lock exits 0.`;
+8 Redis unavailable or unsafe, 9 throttled past sync.maxThrottleWaitMs, 10 locked by another sync,
+1 internal error.`;
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -47,8 +50,6 @@ const OPTIONS = {
   'allow-empty-source': { type: 'boolean', default: false },
   'allow-shrink': { type: 'boolean', default: false },
   report: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -56,6 +57,8 @@ type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
 const defaultOut: Out = { stdout: (s) => process.stdout.write(`${s}\n`), stderr: (s) => process.stderr.write(`${s}\n`) };
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out: Out = defaultOut): Promise<number> {
+  // The emulator has its own flags (EMULATOR_USAGE).
+  if (argv[0] === 'emulator') return runEmulatorCommand(argv.slice(1), env, out);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -87,8 +90,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         return await runEnsureSubscriptions(await loadConfig(configPath, env), env, out.stdout);
       case 'worker':
         return await runWorkerCommand(await loadConfig(configPath, env), env);
-      case 'emulator':
-        return await runEmulator({ port: values.port, host: values.host }, env, out);
       default:
         out.stderr(`unknown command "${command}"\n\n${USAGE}`);
         return EXIT.configInvalid;
@@ -102,7 +103,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       out.stderr(err.message);
       return EXIT.redisUnavailable;
     }
-    out.stderr(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`);
+    out.stderr(scrub(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`, []));
     return EXIT.internal;
   }
 }
@@ -111,17 +112,25 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
   const loaded = await loadConfig(configPath, env);
   const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
   const deps = await compose(config, env);
+  const secrets = await configSecrets(config, env);
+  // Reports and printed plans leave the process: no configured secret, no credential-shaped value.
+  const safeOut: Out = { stdout: (s) => out.stdout(scrub(s, secrets)), stderr: (s) => out.stderr(scrub(s, secrets)) };
   const interrupt = new AbortController();
   const lock =
-    mode === 'sync' && deps.redis
-      ? await acquireRunLock(deps.redis, config.redis.keyPrefix, 'sync', config.queue.runLockTtlMs, () => {
-          deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
-          interrupt.abort(new Error('run lock lost'));
+    mode === 'sync'
+      ? await acquireSyncLock({
+          config,
+          ...(deps.redis ? { redis: deps.redis } : {}),
+          logger: deps.logger,
+          onLost: () => {
+            deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
+            interrupt.abort(new Error('run lock lost'));
+          },
         })
       : undefined;
   if (lock === null) {
     await deps.close();
-    out.stdout('locked: another icsync sync holds the run lock; nothing to do');
+    out.stderr(`locked: another icsync sync held the run lock for longer than sync.lockWaitMs (${config.sync.lockWaitMs} ms); nothing was applied`);
     return EXIT.locked;
   }
   let lastProgress = 0;
@@ -144,9 +153,9 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
         deps.logger.info({ done, total }, 'applying plan');
       },
     });
-    if (typeof values.report === 'string') await writeFile(values.report, JSON.stringify(result.report, null, 2), { mode: 0o600 });
+    if (typeof values.report === 'string') await writeFile(values.report, scrub(JSON.stringify(result.report, null, 2), secrets), { mode: 0o600 });
     await pushRunMetrics(result.report, config.metrics, deps.logger);
-    print(result, values.json === true, out);
+    print(result, values.json === true, safeOut);
     return result.report.exitCode;
   } finally {
     process.off('SIGTERM', onSignal);
@@ -172,20 +181,4 @@ async function validateConfig(configPath: string, env: NodeJS.ProcessEnv, out: O
   for (const ref of findSecretRefs(config.sources)) await resolveSecret(ref, env);
   out.stdout(`config ${configPath} is valid: ${config.sources.length} source(s) [${config.sources.map((s) => `${s.type}:${s.id}`).join(', ')}], target ${new URL(config.target.baseUrl).host}`);
   return EXIT.success;
-}
-
-/**
- * The emulator is a development tool that the container image leaves out (Dockerfile, build
- * stage), so it is loaded only when asked for, and its absence is an answer, not a crash.
- */
-async function runEmulator(args: { port?: string | undefined; host?: string | undefined }, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
-  let command: typeof import('./emulator-command.js');
-  try {
-    command = await import('./emulator-command.js');
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    out.stderr('the SCIM emulator is not part of this build (the container image leaves it out); run it from a checkout: npm run icsync -- emulator');
-    return EXIT.configInvalid;
-  }
-  return command.runEmulatorCommand(args, env, out);
 }

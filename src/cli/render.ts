@@ -38,6 +38,8 @@ function describe(op: Operation): [string, string] {
       return [`${op.target.externalId} (${op.target.id})`, op.changes.map((c) => (c.value === null ? `clear ${c.path}` : `set ${c.path}`)).join(', ')];
     case 'deactivateUser':
       return [`${op.target.externalId} (${op.target.id})`, `active=false (${op.reason})`];
+    case 'migrateExternalId':
+      return [`${op.target.externalId} (${op.target.id})`, `${op.object} externalId ${op.from} → ${op.target.externalId} (legacy form AWS rejects)`];
     case 'deleteUser':
       return [`${op.target.externalId} (${op.target.id})`, `DELETE userName=${op.userName}`];
     case 'createGroup':

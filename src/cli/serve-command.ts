@@ -62,7 +62,9 @@ export async function runServeCommand(config: Config, serve: WebhookConfig, env:
   });
   let renewal: { stop(): void } | undefined;
   try {
-    deps.onListening?.(await server.listen());
+    // Listen first and unconditionally: the optional callback is only a notification for callers.
+    const address = await server.listen();
+    deps.onListening?.(address);
     if (manager !== undefined && serve.graph?.subscriptions.manage) renewal = manager.start();
     await stopRequested(signal);
     log.info('serve stopping: no new connections; finishing requests in flight');
@@ -149,7 +151,7 @@ function graphOptions(config: Config, graph: GraphWebhookConfig, clientState: st
     sourceId: graph.sourceId,
     clientState,
     tenantId: source.tenantId,
-    ...(manager ? { onLifecycle: (notice) => manager.handleLifecycle(notice) } : {}),
+    ...(manager ? { onLifecycle: (notice) => manager.handleLifecycle(notice), ownsSubscription: (id) => manager.owns(id) } : {}),
     onFullSyncWanted,
   };
 }

@@ -2,10 +2,10 @@ import { Queue } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import { resolveSecret } from '../config/secret.js';
 import { ConfigError } from '../errors.js';
-import { checkRedis, createRedis } from '../queue/connection.js';
+import { checkRedis, createRedis, RedisUnavailableError } from '../queue/connection.js';
 import { QueueHintSink, startHintWorker } from '../webhook/hint-queue.js';
 import type { ReReadHint } from '../webhook/hints.js';
-import { compose } from './compose.js';
+import { compose, configSecrets } from './compose.js';
 import { runServeCommand, runSubscriptionsEnsure } from './serve-command.js';
 
 /**
@@ -15,12 +15,18 @@ import { runServeCommand, runSubscriptionsEnsure } from './serve-command.js';
  */
 export async function runServe(config: Config, env: NodeJS.ProcessEnv): Promise<number> {
   const serve = requireServe(config);
-  const deps = await compose(config, env);
+  const deps = await compose(config, env, undefined, { tolerateUnreachableRedis: true });
   const password = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
   const producer = createRedis(config.redis, password, 'producer', deps.logger);
   const workerRedis = createRedis(config.redis, password, 'worker', deps.logger);
   try {
-    await checkRedis(producer, config.redis);
+    // Listen even while Redis is down: /readyz answers 503 and deliveries get 503 (both senders
+    // retry a 5xx), so the receiver is up the moment Redis is back. An unsafe eviction policy on a
+    // reachable Redis still refuses to start.
+    await checkRedis(producer, config.redis).catch((err: unknown) => {
+      if (!(err instanceof RedisUnavailableError && err.unreachable)) throw err;
+      deps.logger.warn({ err: { message: err.message } }, 'redis not reachable yet; serving with /readyz not ready');
+    });
     const hints = new Queue<ReReadHint>(`${config.queue.name}-hints`, { connection: producer, prefix: config.redis.keyPrefix });
     hints.on('error', (err) => deps.logger.warn({ err: { message: err.message } }, 'hint queue: Redis error'));
     const worker = startHintWorker({
@@ -30,6 +36,7 @@ export async function runServe(config: Config, env: NodeJS.ProcessEnv): Promise<
       queueName: `${config.queue.name}-hints`,
       runLockTtlMs: config.queue.runLockTtlMs,
       logger: deps.logger.child({ component: 'hints' }),
+      secrets: await configSecrets(config, env),
     });
     try {
       return await runServeCommand(config, serve, env, undefined, {

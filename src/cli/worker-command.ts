@@ -27,7 +27,7 @@ export async function runWorkerCommand(config: Config, env: NodeJS.ProcessEnv, s
   }
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
   const scim = createScimClient(config, token, limiter, log);
-  const running = startSyncWorker({ scim, redis, prefix: config.redis.keyPrefix, queue: config.queue, sync: config.sync, logger: log.child({ component: 'worker' }) });
+  const running = startSyncWorker({ scim, redis, prefix: config.redis.keyPrefix, queue: config.queue, sync: config.sync, logger: log.child({ component: 'worker' }), secrets: await configSecrets(config, env) });
   const health = config.queue.health ? await startWorkerHealth({ ...config.queue.health, redis, worker: running.worker }).catch(async (err: unknown) => {
     await running.close();
     redis.disconnect();

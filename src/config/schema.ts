@@ -47,6 +47,7 @@ const syncSchema = z.strictObject({
   retryBaseMs: int(10, 60_000, 1000),
   retryMaxMs: int(100, 600_000, 60_000),
   maxThrottleWaitMs: int(1000, 86_400_000, 3_600_000).describe('give up on a run throttled (429) longer than this in total'),
+  lockWaitMs: int(0, 86_400_000, 600_000).describe('how long a sync waits for another run to release the run lock before it exits 10 (locked)'),
   nameFallback: z.enum(['derive', 'skip']).default('derive'),
   maxNestingDepth: int(1, 100, 10),
   adopt: bool(false).describe('claim existing AWS users/groups without externalId by userName/displayName'),

@@ -17,19 +17,13 @@ export const USERNAME_PATTERN = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
 /** Identity Store service model (SensitiveStringType): names, titles, email values are 1–1024 characters. */
 export const STRING_MAX_LENGTH = 1024;
 
-/** Identity Store service model (ExternalIdIdentifier): 1–256 characters, no whitespace. */
-export const EXTERNAL_ID_MAX_LENGTH = 256;
+export { EXTERNAL_ID_MAX_LENGTH } from '../model/ids.js';
 
 /** IS/API_CreateUser: reserved names for users and groups. Compared case-insensitively to be safe. */
 export const RESERVED_NAMES: readonly string[] = ['administrator', 'awsadministrators'];
 
-/**
- * Vendor-reported (Microsoft's AWS provisioning tutorial, Okta KB), not in AWS docs: AWS rejects
- * `< > ; : %`, tab, LF and CR. Control characters are rejected with the generic 400 (pmcc.net).
- * We treat all of them as forbidden (aws-scim.md, "characters").
- */
-export const FORBIDDEN_CHARACTERS = /[<>;:%\t\r\n\p{Cc}]/u;
-export const FORBIDDEN_CHARACTERS_GLOBAL = /[<>;:%\t\r\n\p{Cc}]/gu;
+/** `< > ; : %`, tab, LF, CR and control characters: one rule for every value sent, defined in the model. */
+export { FORBIDDEN_CHARACTERS, FORBIDDEN_CHARACTERS_GLOBAL } from '../model/aws-characters.js';
 
 /** Control Tower and AWS-managed groups start with this prefix; never touched (ssosync #88). */
 export const AWS_MANAGED_GROUP_PREFIX = 'AWS';

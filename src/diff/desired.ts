@@ -1,5 +1,5 @@
 import type { DesiredGroup, DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
-import type { ExternalId } from '../model/ids.js';
+import { externalIdProblem, type ExternalId } from '../model/ids.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { resolveGroupCollisions, resolveUserCollisions } from './collisions.js';
 import { isReservedName } from './constraints.js';
@@ -80,6 +80,11 @@ function buildGroups(
     findings.push(...flat.findings);
     for (const g of snap.groups) {
       inScope.add(g.externalId);
+      const idProblem = externalIdProblem(g.externalId);
+      if (idProblem) {
+        findings.push({ object: 'group', externalId: g.externalId, action: 'skipped', field: 'externalId', reason: `${idProblem}; identifiers are never rewritten` });
+        continue;
+      }
       const name = sanitizeText(g.displayName);
       if (!name.value || isReservedName(name.value)) {
         findings.push({ object: 'group', externalId: g.externalId, action: 'skipped', field: 'displayName', reason: name.value ? `"${name.value}" is a name reserved by AWS` : 'displayName is empty' });

@@ -1,8 +1,8 @@
 import type { DesiredUser } from '../model/aws.js';
 import type { Address, Email, PhoneNumber, User } from '../model/user.js';
+import { externalIdProblem } from '../model/ids.js';
 import {
   charLength,
-  EXTERNAL_ID_MAX_LENGTH,
   FORBIDDEN_CHARACTERS,
   isReservedName,
   USERNAME_MAX_LENGTH,
@@ -90,9 +90,8 @@ function checkIdentifiers(u: User): { field: string; reason: string } | undefine
   }
   if (!USERNAME_PATTERN.test(userName)) return { field: 'userName', reason: 'userName contains whitespace or an invalid character' };
   if (isReservedName(userName)) return { field: 'userName', reason: `"${userName}" is a name reserved by AWS` };
-  if (charLength(u.externalId) > EXTERNAL_ID_MAX_LENGTH || /\s/.test(u.externalId)) {
-    return { field: 'externalId', reason: `externalId must be 1–${EXTERNAL_ID_MAX_LENGTH} characters without whitespace` };
-  }
+  const externalId = externalIdProblem(u.externalId);
+  if (externalId) return { field: 'externalId', reason: `${externalId}; identifiers are never rewritten` };
   return undefined;
 }
 

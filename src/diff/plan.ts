@@ -21,6 +21,7 @@ export interface AttributeChange {
 
 export type Operation =
   | { kind: 'createUser'; user: DesiredUser }
+  | { kind: 'migrateExternalId'; object: 'user' | 'group'; target: Required<ObjectRef>; from: string }
   | { kind: 'patchUser'; target: Required<ObjectRef>; changes: AttributeChange[] }
   | { kind: 'adoptUser'; target: Required<ObjectRef>; changes: AttributeChange[] }
   | { kind: 'deactivateUser'; target: Required<ObjectRef>; reason: 'left-scope' | 'disabled-in-source' }
@@ -39,7 +40,7 @@ export type OperationKind = Operation['kind'];
  * removals come before deactivation, and deletes come last (a group's members must be resolvable).
  */
 export const PHASES: readonly (readonly OperationKind[])[] = [
-  ['createUser', 'adoptUser', 'patchUser'],
+  ['migrateExternalId', 'createUser', 'adoptUser', 'patchUser'],
   ['createGroup', 'adoptGroup', 'renameGroup'],
   ['addMembers'],
   ['removeMembers'],

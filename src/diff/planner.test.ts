@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ext, group, snapshot, SOURCE_ID, targetGroup, targetUser, user } from '../../test/helpers/builders.js';
 import type { TargetGroup, TargetUser } from '../model/aws.js';
+import { ownershipPrefix } from '../model/ids.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { buildDesiredState } from './desired.js';
 import type { PlanPolicy } from './plan-context.js';
@@ -20,7 +21,7 @@ function plan(
   for (const g of groups) members.set(g.id, new Set(current.members?.[g.id] ?? []));
   const desired = buildDesiredState([snap], { users, groups }, { nameFallback: 'derive', maxNestingDepth: 10 });
   return planChanges(desired, { users, groups, members }, {
-    managedPrefixes: [`${SOURCE_ID}:`],
+    managedPrefixes: [ownershipPrefix(SOURCE_ID)],
     adopt: false,
     deleteGracePeriodMs: 30 * DAY,
     now: NOW,
@@ -132,7 +133,7 @@ describe('planChanges', () => {
 
   it('uses max(5 % of managed objects, 10) as the default threshold', () => {
     const users = Array.from({ length: 400 }, (_, i) => owned(`u${i}`));
-    const p = plan(snapshot(users.slice(0, 379).map((u) => user(u.externalId!.split(':')[1]!))), { users });
+    const p = plan(snapshot(users.slice(0, 379).map((u) => user(u.externalId!.split('/')[1]!))), { users });
     expect(p.brake).toMatchObject({ destructive: 21, threshold: 20, managedObjects: 400, blocked: true });
   });
 

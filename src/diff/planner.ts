@@ -5,6 +5,7 @@ import { compareFindings } from './findings.js';
 import { evaluateBrake } from './guards.js';
 import { planHash } from './hash.js';
 import { graceExpired, inRetireScope, pendingReason, type CurrentState, type PlanContext, type PlanPolicy } from './plan-context.js';
+import { migrationOperations } from './ownership.js';
 import { planGroups } from './plan-groups.js';
 import { operationExternalId, PHASES, type Operation, type OperationKind, type Plan } from './plan.js';
 import { userChanges } from './user-changes.js';
@@ -27,6 +28,8 @@ export function planChanges(desired: DesiredState, current: CurrentState, policy
   for (const u of current.users) if (ctx.isOwned(u.externalId)) ctx.userIds.set(u.externalId!, u.id);
   planUsers(ctx);
   planGroups(ctx);
+  const owned = { users: current.users.filter((u) => ctx.isOwned(u.externalId)), groups: current.groups.filter((g) => ctx.isOwned(g.externalId)) };
+  ctx.ops.push(...migrationOperations(owned, ctx.ops, ctx.findings));
   const operations = sortOperations(ctx.ops);
   const managed = current.users.filter((u) => ctx.isOwned(u.externalId)).length + current.groups.filter((g) => ctx.isOwned(g.externalId)).length;
   return {

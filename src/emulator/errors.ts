@@ -11,6 +11,11 @@ export const DETAIL_INVALID = 'Request is unparsable, syntactically incorrect, o
 export const DETAIL_DUPLICATE = 'Refused to create a new, duplicate resource.';
 /** Captured in mitodl/keycloak-scim#73 for `replace` on `members`. */
 export const DETAIL_REPLACE_MEMBERS = 'Replacing group memberships is not supported.';
+/** The captured answer to a path-less operation touching two attributes (https://github.com/goauthentik/authentik/issues/12321). */
+export const DETAIL_PATHLESS_MULTI =
+  'Current PATCH support allows omitting "path" attribute only for Add and Replace operations modifying a single attribute.';
+/** The captured answer for an unknown tenant id in the base URL (https://github.com/slashdevops/idp-scim-sync/issues/42). */
+export const DETAIL_TENANT_MISSING = 'TENANT does not exist.';
 /** DG/deleteuser, DG/deletegroup error tables. */
 export const DETAIL_NO_USER = 'Specified user does not exist';
 export const DETAIL_NO_GROUP = 'Specified group does not exist';

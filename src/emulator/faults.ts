@@ -1,8 +1,9 @@
 import type { FaultRule } from './types.js';
 
 /**
- * Injected faults for the failure tests of reliability.md §3.2: a 5xx/401/403/429 answer, a response lost
- * after the write committed (F-03), and a connection reset before anything happened.
+ * Injected faults: a 5xx/401/403/429 answer, a response lost after the write committed, a write
+ * committed and then answered with an error status (400 by default), and a connection reset before
+ * anything happened.
  * Rules are checked in the order they were injected; each applies to `times` matching requests.
  */
 export class FaultPlan {
@@ -13,7 +14,8 @@ export class FaultPlan {
     if (rule.kind === 'status' && (rule.status === undefined || rule.status < 400 || rule.status > 599)) {
       throw new Error('emulator: a status fault needs a 4xx or 5xx status');
     }
-    this.rules.push({ rule: { ...rule }, remaining: rule.times });
+    const stored = rule.kind === 'commit-then-status' ? { status: 400, ...rule } : { ...rule };
+    this.rules.push({ rule: stored, remaining: rule.times });
   }
 
   clear(): void {

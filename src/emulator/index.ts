@@ -22,13 +22,13 @@ export type {
   RetryAfterForm,
   RunningEmulator,
 } from './types.js';
-export { DEFAULT_OPTIONS, DEFAULT_TENANT_ID } from './options.js';
+export { AWS_REPORTED_RATE_LIMIT, DEFAULT_OPTIONS, DEFAULT_TENANT_ID } from './options.js';
 
 export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
   const resolved = resolveOptions(options);
   const state: EmulatorState = {
     options: resolved,
-    store: new DirectoryStore(resolved.caseInsensitiveUserName),
+    store: new DirectoryStore(resolved.caseInsensitiveUserName, resolved.resourceIds),
     recorder: new RequestRecorder(),
     faults: new FaultPlan(),
     bucket: resolved.rateLimit === null ? null : new TokenBucket(resolved.rateLimit),

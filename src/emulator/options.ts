@@ -20,7 +20,24 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   paging: 'cursor',
   maxPageSize: 100,
   rateLimit: null,
+  consistencyLagMs: 0,
+  pathlessPatch: 'single-attribute',
+  unknownTenant: 'not-found',
+  resourceIds: 'uuid',
+  logBodies: false,
 };
+
+/**
+ * The rate limit `icsync emulator` and the demo apply by default, so they see 429s as a real tenant
+ * does. AWS publishes no SCIM rate: the DG only lists 429 ThrottlingException "Too many requests
+ * exceeded the limits". The firmest public report is a sequential client syncing ~200 users and ~200
+ * groups from the endpoint's own region, throttled after 10–15 s (https://github.com/awslabs/ssosync/issues/13);
+ * such a client reaches several dozen requests per second. 10 requests/s with a burst of 20 stays
+ * below that, and is half the 20 TPS the IAM Identity Center quotas page gives for its other APIs
+ * (https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html), so a client sending faster
+ * than a cautious pace is throttled early. 429s carry `Retry-After: 1` (whether AWS sends the header is undocumented).
+ */
+export const AWS_REPORTED_RATE_LIMIT = { requestsPerSecond: 10, burst: 20, retryAfter: 'seconds' } as const;
 
 export function resolveOptions(partial: Partial<EmulatorOptions>): EmulatorOptions {
   const options: EmulatorOptions = { ...DEFAULT_OPTIONS, ...partial };
@@ -35,6 +52,7 @@ export function resolveOptions(partial: Partial<EmulatorOptions>): EmulatorOptio
   }
   checkMaxPageSize(options.maxPageSize);
   checkRateLimit(options.rateLimit);
+  checkLag(options.consistencyLagMs);
   return options;
 }
 
@@ -42,6 +60,10 @@ export function checkMaxPageSize(value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > 100) {
     throw new Error(`emulator: maxPageSize must be an integer from 1 to 100, got ${value}`);
   }
+}
+
+export function checkLag(value: number): void {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`emulator: consistencyLagMs must be a non-negative integer, got ${value}`);
 }
 
 export function checkRateLimit(rateLimit: EmulatorOptions['rateLimit']): void {

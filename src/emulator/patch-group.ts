@@ -1,5 +1,6 @@
 import { DETAIL_REPLACE_MEMBERS, ScimError, DETAIL_NO_USER, duplicate, invalid } from './errors.js';
 import type { PatchStep } from './patch-request.js';
+import { isLagging } from './lag.js';
 import { readPatchRequest } from './patch-request.js';
 import type { DirectoryStore, GroupAttributes, StoredGroup } from './store.js';
 import { checkExternalId, isPlainObject, type TextRules } from './text.js';
@@ -12,7 +13,7 @@ import { MAX_MEMBERS_PER_REQUEST, checkGroupName, checkMemberList } from './vali
  * no remove-all. The whole request is checked before anything changes, so a refusal leaves the group as it was.
  */
 
-export type GroupPatchSettings = TextRules & Pick<EmulatorOptions, 'duplicateMemberAdd' | 'absentMemberRemove'>;
+export type GroupPatchSettings = TextRules & Pick<EmulatorOptions, 'duplicateMemberAdd' | 'absentMemberRemove' | 'consistencyLagMs' | 'pathlessPatch'>;
 
 class GroupChange {
   readonly adds = new Set<string>();
@@ -37,7 +38,8 @@ class GroupChange {
 
   add(userId: string): void {
     // Adding a user that does not exist: undocumented; answered like the ListGroups member filter (DG/listgroups).
-    if (!this.store.getUser(userId)) throw new ScimError(404, 'members: unknown user', DETAIL_NO_USER);
+    const user = this.store.getUser(userId);
+    if (!user || isLagging(user, this.settings)) throw new ScimError(404, 'members: unknown user', DETAIL_NO_USER);
     if (this.isMember(userId)) {
       // Unverified in AWS docs (aws-scim.md "NOT FOUND"), hence the switch.
       if (this.settings.duplicateMemberAdd === 'error') throw invalid('members: user is already a member');
@@ -57,7 +59,7 @@ class GroupChange {
 
 export function patchGroup(store: DirectoryStore, group: StoredGroup, body: unknown, settings: GroupPatchSettings): void {
   const change = new GroupChange(store, group, settings);
-  for (const step of readPatchRequest(body)) applyStep(change, step, settings);
+  for (const step of readPatchRequest(body, settings)) applyStep(change, step, settings);
   const { displayName } = change.attributes;
   // DG/patchgroup lists no 409, but a rename onto a taken name cannot succeed: uniqueness (UG/troubleshooting).
   if (displayName !== group.displayName && store.groupConflict(displayName, group.id)) {
@@ -91,7 +93,7 @@ function applyValueObject(change: GroupChange, step: PatchStep, rules: TextRules
 function applyAttribute(change: GroupChange, op: PatchStep['op'], path: string, value: unknown, rules: TextRules): void {
   switch (path.toLowerCase()) {
     case 'members':
-      applyMembers(change, op, value);
+      applyMembers(change, op, value, rules);
       return;
     case 'displayname':
       if (op === 'remove') throw invalid('displayName: required, cannot be removed');
@@ -99,18 +101,18 @@ function applyAttribute(change: GroupChange, op: PatchStep['op'], path: string, 
       return;
     case 'externalid':
       if (op === 'remove') delete change.attributes.externalId;
-      else change.attributes.externalId = checkExternalId(value);
+      else change.attributes.externalId = checkExternalId(value, rules);
       return;
     default:
       throw invalid('PatchGroup: only displayName, members and externalId may change');
   }
 }
 
-function applyMembers(change: GroupChange, op: PatchStep['op'], value: unknown): void {
+function applyMembers(change: GroupChange, op: PatchStep['op'], value: unknown, rules: TextRules): void {
   if (op === 'replace') throw new ScimError(400, 'members: replace is not supported', DETAIL_REPLACE_MEMBERS);
   // DG/patchgroup, DG/limitations: removing all memberships in one request is refused.
   if (op === 'remove' && value === undefined) throw invalid('members: remove-all is not supported');
-  const userIds = checkMemberList(value, 'members');
+  const userIds = checkMemberList(value, 'members', rules);
   if (userIds.length === 0) throw invalid('members: empty value list');
   change.memberEntries += userIds.length;
   if (change.memberEntries > MAX_MEMBERS_PER_REQUEST) {

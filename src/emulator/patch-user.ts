@@ -6,6 +6,7 @@ import { readPatchRequest, type PatchStep } from './patch-request.js';
 import { userDocument } from './render.js';
 import type { DirectoryStore, StoredUser } from './store.js';
 import { isPlainObject, requireObject, type TextRules } from './text.js';
+import type { EmulatorOptions } from './types.js';
 import { validateUser } from './validate-user.js';
 
 /**
@@ -18,9 +19,9 @@ type Doc = Record<string, unknown>;
 /** DG/patchuser: no `remove` on these, and at most one operation on each per request. */
 const GUARDED = new Set(['userName', 'active']);
 
-export function patchUser(store: DirectoryStore, stored: StoredUser, body: unknown, rules: TextRules): StoredUser {
+export function patchUser(store: DirectoryStore, stored: StoredUser, body: unknown, rules: TextRules & Pick<EmulatorOptions, 'pathlessPatch'>): StoredUser {
   const doc = userDocument(stored);
-  applyUserPatch(doc, readPatchRequest(body));
+  applyUserPatch(doc, readPatchRequest(body, rules));
   const user = validateUser(doc, rules, stored.data.userName);
   const conflict = store.userConflict(user, stored.id);
   if (conflict) throw duplicate(`${conflict}: taken by another user`);

@@ -242,11 +242,19 @@ describe('PatchUser (DG/patchuser)', () => {
     expect(removed.body.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User']);
   });
 
-  it('applies a path-less operation whose value is an object of attribute paths', async () => {
+  it('applies a path-less operation that modifies one attribute', async () => {
     const id = await newUser();
-    const reply = await patch(id, { op: 'Replace', value: { displayName: 'New Name', 'name.familyName': 'Lovelace', active: 'False' } });
+    const reply = await patch(id, { op: 'Replace', value: { 'name.familyName': 'Lovelace' } });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ displayName: 'New Name', active: false, name: { familyName: 'Lovelace' } });
+    expect(reply.body).toMatchObject({ name: { familyName: 'Lovelace' } });
+  });
+
+  it('refuses a path-less operation that modifies two attributes with the captured detail (https://github.com/goauthentik/authentik/issues/12321)', async () => {
+    const id = await newUser();
+    const reply = await patch(id, { op: 'Replace', value: { displayName: 'New Name', active: 'False' } });
+    expect(reply.status).toBe(400);
+    expect(reply.body.detail).toBe('Current PATCH support allows omitting "path" attribute only for Add and Replace operations modifying a single attribute.');
+    expect((await call('GET', `/Users/${id}`)).body.displayName).not.toBe('New Name');
   });
 
   it('answers 404 for an unknown user with the DG detail', async () => {

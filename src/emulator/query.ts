@@ -2,14 +2,17 @@ import { SCHEMA_ENTERPRISE_USER } from '../scim/wire.js';
 import { ScimError, DETAIL_NO_USER, invalid } from './errors.js';
 import { matchTerms, parseFilter, type FilterTerm } from './filter.js';
 import { resultFromArray, type ResultSet } from './result-set.js';
+import { isLagging, settledOnly } from './lag.js';
 import type { DirectoryStore, StoredGroup, StoredUser } from './store.js';
+import type { EmulatorOptions } from './types.js';
 
 /**
  * Which resources a ListUsers/ListGroups filter selects. Only the attribute combinations the DG lists are
  * accepted; any other combination is a 400 (DG/listusers, DG/listgroups).
  */
 
-type Resolver<T> = (values: Map<string, string>, store: DirectoryStore) => ResultSet<T>;
+type Lagging = (object: { visibleFrom: number } | undefined) => boolean;
+type Resolver<T> = (values: Map<string, string>, store: DirectoryStore, lagging: Lagging) => ResultSet<T>;
 
 function one<T>(item: T | undefined): ResultSet<T> {
   return resultFromArray(item === undefined ? [] : [item]);
@@ -24,7 +27,7 @@ const USER_FILTERS: [readonly string[], Resolver<StoredUser>][] = [
   [['userName'], (v, s) => one(s.findUserByUserName(get(v, 'userName')))],
   [['externalId'], (v, s) => one(s.findUserByExternalId(get(v, 'externalId')))],
   // An unknown group lists no users: only the member filter of ListGroups is documented to answer 404.
-  [['groups.value'], (v, s) => s.usersInGroup(get(v, 'groups.value'))],
+  [['groups.value'], (v, s, lag) => (lag(s.getGroup(get(v, 'groups.value'))) ? resultFromArray([]) : s.usersInGroup(get(v, 'groups.value')))],
   [['id'], (v, s) => one(s.getUser(get(v, 'id')))],
   [['id', 'manager'], (v, s) => one(userWithManager(s.getUser(get(v, 'id')), get(v, 'manager')))],
 ];
@@ -33,9 +36,9 @@ const USER_FILTERS: [readonly string[], Resolver<StoredUser>][] = [
 const GROUP_FILTERS: [readonly string[], Resolver<StoredGroup>][] = [
   [['displayName'], (v, s) => one(s.findGroupByDisplayName(get(v, 'displayName')))],
   [['externalId'], (v, s) => resultFromArray(s.findGroupsByExternalId(get(v, 'externalId')))],
-  [['members.value'], (v, s) => s.groupsOfUser(requireUser(s, get(v, 'members.value')))],
+  [['members.value'], (v, s, lag) => s.groupsOfUser(requireUser(s, get(v, 'members.value'), lag))],
   [['id'], (v, s) => one(s.getGroup(get(v, 'id')))],
-  [['id', 'members'], (v, s) => one(groupWithMember(s, get(v, 'id'), requireUser(s, get(v, 'members'))))],
+  [['id', 'members'], (v, s, lag) => one(groupWithMember(s, get(v, 'id'), requireUser(s, get(v, 'members'), lag)))],
 ];
 
 function userWithManager(user: StoredUser | undefined, managerId: string): StoredUser | undefined {
@@ -43,8 +46,9 @@ function userWithManager(user: StoredUser | undefined, managerId: string): Store
 }
 
 /** DG/listgroups: a member filter naming a user that does not exist is a 404, not an empty list. */
-function requireUser(store: DirectoryStore, userId: string): string {
-  if (!store.getUser(userId)) throw new ScimError(404, 'member filter names an unknown user', DETAIL_NO_USER);
+function requireUser(store: DirectoryStore, userId: string, lagging: Lagging): string {
+  const user = store.getUser(userId);
+  if (!user || lagging(user)) throw new ScimError(404, 'member filter names an unknown user', DETAIL_NO_USER);
   return userId;
 }
 
@@ -52,25 +56,28 @@ function groupWithMember(store: DirectoryStore, groupId: string, userId: string)
   return store.isMember(groupId, userId) ? store.getGroup(groupId) : undefined;
 }
 
-function resolve<T>(
+function resolve<T extends { visibleFrom: number }>(
   filter: string | null,
   store: DirectoryStore,
   all: () => ResultSet<T>,
   table: [readonly string[], Resolver<T>][],
+  options: Pick<EmulatorOptions, 'consistencyLagMs'>,
 ): ResultSet<T> {
   if (filter === null) return all();
   const terms: FilterTerm[] = parseFilter(filter);
+  const lagging: Lagging = (object) => isLagging(object, options);
   for (const [combination, resolver] of table) {
     const values = matchTerms(terms, combination);
-    if (values) return resolver(values, store);
+    if (values) return settledOnly(resolver(values, store, lagging), options);
   }
   throw invalid('filter: unsupported attribute or combination');
 }
 
-export function queryUsers(filter: string | null, store: DirectoryStore): ResultSet<StoredUser> {
-  return resolve(filter, store, () => store.allUsers(), USER_FILTERS);
+/** Filtered results leave out objects still inside the emulated read-after-write lag (./lag.ts). */
+export function queryUsers(filter: string | null, store: DirectoryStore, options: Pick<EmulatorOptions, 'consistencyLagMs'>): ResultSet<StoredUser> {
+  return resolve(filter, store, () => store.allUsers(), USER_FILTERS, options);
 }
 
-export function queryGroups(filter: string | null, store: DirectoryStore): ResultSet<StoredGroup> {
-  return resolve(filter, store, () => store.allGroups(), GROUP_FILTERS);
+export function queryGroups(filter: string | null, store: DirectoryStore, options: Pick<EmulatorOptions, 'consistencyLagMs'>): ResultSet<StoredGroup> {
+  return resolve(filter, store, () => store.allGroups(), GROUP_FILTERS, options);
 }

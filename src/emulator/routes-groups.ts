@@ -1,4 +1,5 @@
 import { DETAIL_NO_USER, ScimError, duplicate, groupNotFound, invalid } from './errors.js';
+import { isLagging } from './lag.js';
 import { listResponse, readListQuery } from './paging.js';
 import { patchGroup } from './patch-group.js';
 import { queryGroups } from './query.js';
@@ -18,7 +19,7 @@ export function routeGroups(ctx: RouteContext, id: string | undefined): RouteRes
   // DG/supported-apis: there is no PutGroup; groups change only through PATCH.
   if (ctx.method === 'PUT') throw invalid('PUT /Groups/{id}: not supported');
   const stored = ctx.store.getGroup(id);
-  if (!stored) throw groupNotFound();
+  if (!stored || isLagging(stored, ctx.options)) throw groupNotFound();
   switch (ctx.method) {
     case 'GET':
       return { status: 200, body: renderGroup(stored) };
@@ -36,7 +37,7 @@ export function routeGroups(ctx: RouteContext, id: string | undefined): RouteRes
 
 function listGroups(ctx: RouteContext): RouteResult {
   const query = readListQuery(ctx.query);
-  const results = mapResult(queryGroups(query.filter, ctx.store), renderListedGroup);
+  const results = mapResult(queryGroups(query.filter, ctx.store, ctx.options), renderListedGroup);
   return { status: 200, body: listResponse('Groups', query, results, ctx.options) };
 }
 

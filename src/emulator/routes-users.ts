@@ -1,4 +1,5 @@
 import { duplicate, invalid, userNotFound } from './errors.js';
+import { isLagging } from './lag.js';
 import { listResponse, readListQuery } from './paging.js';
 import { patchUser } from './patch-user.js';
 import { queryUsers } from './query.js';
@@ -17,7 +18,7 @@ export function routeUsers(ctx: RouteContext, id: string | undefined): RouteResu
     throw invalid(`${ctx.method} /Users: not supported`);
   }
   const stored = ctx.store.getUser(id);
-  if (!stored) throw userNotFound();
+  if (!stored || isLagging(stored, ctx.options)) throw userNotFound();
   switch (ctx.method) {
     case 'GET':
       return { status: 200, body: renderUser(stored) };
@@ -37,7 +38,7 @@ export function routeUsers(ctx: RouteContext, id: string | undefined): RouteResu
 
 function listUsers(ctx: RouteContext): RouteResult {
   const query = readListQuery(ctx.query);
-  const results = mapResult(queryUsers(query.filter, ctx.store), renderUser);
+  const results = mapResult(queryUsers(query.filter, ctx.store, ctx.options), renderUser);
   return { status: 200, body: listResponse('Users', query, results, ctx.options) };
 }
 

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { ScimGroupResource, ScimUserResource } from '../scim/wire.js';
-import { checkMaxPageSize, checkRateLimit } from './options.js';
+import { checkLag, checkMaxPageSize, checkRateLimit } from './options.js';
 import { TokenBucket } from './rate-limit.js';
 import { renderGroup, renderUser } from './render.js';
 import type { EmulatorState } from './server.js';
@@ -48,12 +48,18 @@ export class Emulator implements RunningEmulator {
     return this.state.store.memberIds(groupId);
   }
 
-  /** Bypasses validation, for hand-made users such as `Administrator` with no externalId; uniqueness still holds. */
+  /**
+   * Bypasses validation, for hand-made users such as `Administrator` with no externalId; uniqueness
+   * still holds. Users created outside SCIM (Control Tower, the console) come back with `"emails": []`
+   * (idp-scim-sync pkg/aws/testdata, https://github.com/slashdevops/idp-scim-sync), so that is the
+   * default. Seeded objects never lag.
+   */
   seedUser(user: Omit<ScimUserResource, 'id' | 'meta'>): ScimUserResource {
     const { schemas: _schemas, ...data } = structuredClone(user);
+    data.emails ??= [];
     const conflict = this.state.store.userConflict(data);
     if (conflict) throw new Error(`emulator: seedUser: ${conflict} is already taken`);
-    return renderUser(this.state.store.insertUser(data));
+    return renderUser(this.state.store.insertUser(data, 0));
   }
 
   seedGroup(group: Omit<ScimGroupResource, 'id' | 'meta' | 'members'>, memberIds: string[] = []): ScimGroupResource {
@@ -61,10 +67,10 @@ export class Emulator implements RunningEmulator {
     if (store.groupConflict(group.displayName)) throw new Error('emulator: seedGroup: displayName is already taken');
     const unknown = memberIds.find((userId) => !store.getUser(userId));
     if (unknown !== undefined) throw new Error(`emulator: seedGroup: no user ${unknown}`);
-    const stored = store.insertGroup({
-      displayName: group.displayName,
-      ...(group.externalId === undefined ? {} : { externalId: group.externalId }),
-    });
+    const stored = store.insertGroup(
+      { displayName: group.displayName, ...(group.externalId === undefined ? {} : { externalId: group.externalId }) },
+      0,
+    );
     for (const userId of memberIds) store.addMember(stored.id, userId);
     return renderGroup(stored);
   }
@@ -80,6 +86,7 @@ export class Emulator implements RunningEmulator {
   setOptions(patch: Partial<Pick<EmulatorOptions, MutableOptionKey>>): void {
     if (patch.maxPageSize !== undefined) checkMaxPageSize(patch.maxPageSize);
     if (patch.rateLimit !== undefined) checkRateLimit(patch.rateLimit);
+    if (patch.consistencyLagMs !== undefined) checkLag(patch.consistencyLagMs);
     this.state.options = { ...this.state.options, ...patch };
     if (patch.rateLimit !== undefined) {
       this.state.bucket = patch.rateLimit === null ? null : new TokenBucket(patch.rateLimit);

@@ -31,10 +31,13 @@ describe('authentication (DG/making-api-requests, UG/rotate-token)', () => {
     expect(missing.status).toBe(401);
   });
 
-  it('answers 401 to a wrong tenant id even with a valid token', async () => {
+  it('answers a wrong tenant id with the captured 404 "TENANT does not exist." (https://github.com/slashdevops/idp-scim-sync/issues/42)', async () => {
     const url = emulator.baseUrl.replace(/\/[^/]+\/scim\/v2$/, '/00000000000-0000-0000-0000-000000000000/scim/v2/Users');
     const reply = await fetch(url, { headers: { authorization: `Bearer ${emulator.token}` } });
-    expect(reply.status).toBe(401);
+    expect(reply.status).toBe(404);
+    const body = (await reply.json()) as { detail?: string };
+    expect(isAwsErrorBody(body, 404)).toBe(true);
+    expect(body.detail).toBe('TENANT does not exist.');
   });
 
   it('refuses more than two tokens at start', async () => {
@@ -170,7 +173,7 @@ describe('faults (reliability.md F-02, F-03, F-06)', () => {
   it('commits the write and then drops the connection (drop-after-commit)', async () => {
     emulator.injectFault({ method: 'POST', path: '/Users', times: 1, kind: 'drop-after-commit' });
     await expect(call('POST', '/Users', userBody('dropped'))).rejects.toThrow();
-    expect(emulator.users().filter((u) => u.externalId === 'test:dropped')).toHaveLength(1);
+    expect(emulator.users().filter((u) => u.externalId === 'test/dropped')).toHaveLength(1);
     expect(emulator.requestLog[0]).toMatchObject({ status: 201, fault: 'drop-after-commit' });
     const retry = await call('POST', '/Users', userBody('dropped'));
     expect(retry.status).toBe(409);
@@ -179,7 +182,7 @@ describe('faults (reliability.md F-02, F-03, F-06)', () => {
   it('resets the connection before doing anything (reset-before-commit)', async () => {
     emulator.injectFault({ method: 'POST', times: 1, kind: 'reset-before-commit' });
     await expect(call('POST', '/Users', userBody('reset'))).rejects.toThrow();
-    expect(emulator.users().some((u) => u.externalId === 'test:reset')).toBe(false);
+    expect(emulator.users().some((u) => u.externalId === 'test/reset')).toBe(false);
     expect((await call('POST', '/Users', userBody('reset'))).status).toBe(201);
   });
 });

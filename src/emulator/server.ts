@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ScimError, defaultDetail, errorBody, invalid } from './errors.js';
+import { DETAIL_TENANT_MISSING, ScimError, defaultDetail, errorBody, invalid } from './errors.js';
 import type { FaultPlan } from './faults.js';
 import { retryAfterHeader, type TokenBucket } from './rate-limit.js';
 import type { RequestRecorder } from './request-log.js';
@@ -71,11 +71,12 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
   if (state.bucket && throttle(state, exchange, state.bucket)) return;
   const result = await answer(state, exchange);
   if (fault?.kind === 'drop-after-commit') {
-    // reliability.md F-03: the write is committed, the response is lost.
+    // The write is committed, the response is lost.
     state.recorder.finish(entry, result.status, routeKey(relativePath), { fault: fault.kind, ...reasonOf(result) });
     req.socket.destroy();
     return;
   }
+  if (fault?.kind === 'commit-then-status') return sendFault(state, exchange, fault);
   send(exchange, result.status, result.body);
   state.recorder.finish(entry, result.status, routeKey(relativePath), reasonOf(result));
 }
@@ -92,6 +93,7 @@ async function answer(state: EmulatorState, exchange: Exchange): Promise<Answer>
     authorize(state.options, exchange);
     const segments = segmentsOf(state.options, exchange.relativePath);
     const body = await readJson(exchange.req);
+    if (state.options.logBodies && body !== undefined) entry.body = body;
     // PingFederate changelog: AWS blocks PATCH without a User-Agent (third-party report).
     if (entry.method === 'PATCH' && state.options.requireUserAgentOnPatch && entry.userAgent === undefined) {
       throw invalid('PATCH without User-Agent');
@@ -108,13 +110,20 @@ async function answer(state: EmulatorState, exchange: Exchange): Promise<Answer>
   }
 }
 
-/** All DG pages: 401 UnauthorizedException for a bad or missing bearer token, or a wrong tenant id. */
+/**
+ * A tenant id that is not this one: the captured 404 "TENANT does not exist."
+ * (https://github.com/slashdevops/idp-scim-sync/issues/42), or with `unknownTenant: 'unauthorized'` the
+ * 401 UnauthorizedException of the DG error tables. Then a bad or missing bearer token: 401.
+ */
 function authorize(options: EmulatorOptions, exchange: Exchange): void {
+  const tenant = /^\/([^/]+)\/scim\/v2(?:\/|$)/.exec(exchange.url.pathname)?.[1];
+  if (tenant !== undefined && exchange.relativePath === undefined) {
+    if (options.unknownTenant === 'not-found') throw new ScimError(404, 'unknown tenant id', DETAIL_TENANT_MISSING);
+    throw new ScimError(401, 'wrong tenant id');
+  }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(exchange.req.headers.authorization ?? '');
   const token = match?.[1];
   if (token === undefined || !options.tokens.includes(token)) throw new ScimError(401, 'bad or missing bearer token');
-  const tenant = /^\/([^/]+)\/scim\/v2(?:\/|$)/.exec(exchange.url.pathname)?.[1];
-  if (tenant !== undefined && exchange.relativePath === undefined) throw new ScimError(401, 'wrong tenant id');
 }
 
 /** A trailing slash is undocumented (aws-scim.md "Connection"); by default it is a 404 like any unknown path. */

@@ -11,6 +11,8 @@ import { resultFromArray, resultFromIterable, type ResultSet } from './result-se
 export interface StoredUser {
   readonly id: string;
   readonly meta: ScimMeta;
+  /** Epoch ms from which the emulated read-after-write lag is measured; 0 for seeded objects. */
+  readonly visibleFrom: number;
   /** The validated attributes, without `id`, `meta` and `schemas`. */
   data: ScimUserResource;
 }
@@ -18,6 +20,7 @@ export interface StoredUser {
 export interface StoredGroup {
   readonly id: string;
   readonly meta: ScimMeta;
+  readonly visibleFrom: number;
   displayName: string;
   externalId?: string;
 }
@@ -27,9 +30,12 @@ export interface GroupAttributes {
   externalId?: string;
 }
 
-/** DG examples and the Identity Store ResourceId: `[0-9a-f]{10}-<uuid>`, 47 characters. */
-export function newResourceId(): string {
-  return `${randomBytes(5).toString('hex')}-${randomUUID()}`;
+/**
+ * Identity Store ResourceId: a bare UUID, as captured from 2024 on (idp-scim-sync pkg/aws/testdata,
+ * https://github.com/slashdevops/idp-scim-sync), or the older `[0-9a-f]{10}-<uuid>` of the DG examples.
+ */
+export function newResourceId(form: 'uuid' | 'prefixed' = 'uuid'): string {
+  return form === 'uuid' ? randomUUID() : `${randomBytes(5).toString('hex')}-${randomUUID()}`;
 }
 
 function newMeta(resourceType: ScimMeta['resourceType']): ScimMeta {
@@ -54,7 +60,10 @@ export class DirectoryStore {
   private userOrder: StoredUser[] | null = null;
   private groupOrder: StoredGroup[] | null = null;
 
-  constructor(private readonly caseInsensitiveUserName: boolean) {}
+  constructor(
+    private readonly caseInsensitiveUserName: boolean,
+    private readonly idForm: 'uuid' | 'prefixed' = 'uuid',
+  ) {}
 
   userNameKey(userName: string): string {
     return this.caseInsensitiveUserName ? userName.toLowerCase() : userName;
@@ -102,8 +111,8 @@ export class DirectoryStore {
     return id !== undefined && id !== selfId;
   }
 
-  insertUser(data: ScimUserResource): StoredUser {
-    const stored: StoredUser = { id: newResourceId(), meta: newMeta('User'), data };
+  insertUser(data: ScimUserResource, visibleFrom = Date.now()): StoredUser {
+    const stored: StoredUser = { id: newResourceId(this.idForm), meta: newMeta('User'), visibleFrom, data };
     this.usersById.set(stored.id, stored);
     this.indexUser(stored);
     this.userOrder = null;
@@ -132,8 +141,8 @@ export class DirectoryStore {
     return true;
   }
 
-  insertGroup(attributes: GroupAttributes): StoredGroup {
-    const stored: StoredGroup = { id: newResourceId(), meta: newMeta('Group'), ...attributes };
+  insertGroup(attributes: GroupAttributes, visibleFrom = Date.now()): StoredGroup {
+    const stored: StoredGroup = { id: newResourceId(this.idForm), meta: newMeta('Group'), visibleFrom, ...attributes };
     this.groupsById.set(stored.id, stored);
     this.membersByGroup.set(stored.id, new Set());
     this.indexGroup(stored);

@@ -36,7 +36,7 @@ export function filterQuery(filter: string): string {
 /** A valid CreateUser body; `overrides` replaces top-level keys (undefined deletes one). */
 export function userBody(n: number | string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const body: Record<string, unknown> = {
-    externalId: `test:${n}`,
+    externalId: `test/${n}`,
     userName: `user${n}@example.com`,
     name: { givenName: 'Given', familyName: `Family${n}` },
     displayName: `User ${n}`,

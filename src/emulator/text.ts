@@ -55,13 +55,15 @@ export function checkText(value: unknown, field: string, rules: TextRules): stri
 }
 
 /**
- * URI-typed attributes (`profileUrl`, `manager.$ref`) necessarily contain `:`, so the vendor-reported
- * forbidden set is not applied to them; length and control characters still are.
+ * URI-typed and id attributes (`profileUrl`, `manager.$ref`, member values): no whitespace. The
+ * forbidden set applies to them as to every attribute (the AWS user guide names no exception), so an
+ * absolute URL with `:` is refused.
  */
-export function checkUri(value: unknown, field: string): string {
+export function checkUri(value: unknown, field: string, rules: TextRules): string {
   const text = requireString(value, field);
   if (codePointLength(text) > MAX_TEXT) throw invalid(`${field}: longer than ${MAX_TEXT}`);
   if (NOT_TEXT.test(text) || WHITESPACE.test(text)) throw invalid(`${field}: whitespace or control character`);
+  if (hasForbidden(text, rules)) throw invalid(`${field}: forbidden character`);
   return text;
 }
 
@@ -74,13 +76,15 @@ export function checkUserName(value: unknown, rules: TextRules): string {
 }
 
 /**
- * Service model ExternalIdIdentifier: 1–256, no whitespace. The vendor-reported set is not applied, since
- * it is reported for synchronized attribute values and our own externalIds are `<source>:<id>`.
+ * Service model ExternalIdIdentifier: 1–256, no whitespace; and the forbidden set like every attribute:
+ * AWS answered 400 to an externalId containing `:` and accepted it once the `:` was removed
+ * (https://github.com/suvera/keycloak-scim2-storage/issues/3).
  */
-export function checkExternalId(value: unknown): string {
+export function checkExternalId(value: unknown, rules: TextRules): string {
   const text = requireString(value, 'externalId');
   if (codePointLength(text) > MAX_EXTERNAL_ID) throw invalid(`externalId: longer than ${MAX_EXTERNAL_ID}`);
   if (NOT_TEXT.test(text) || WHITESPACE.test(text)) throw invalid('externalId: whitespace or control character');
+  if (hasForbidden(text, rules)) throw invalid('externalId: forbidden character');
   return text;
 }
 

@@ -37,10 +37,33 @@ export interface EmulatorOptions {
   maxPageSize: number;
   /** Token bucket over all requests; null disables throttling. */
   rateLimit: RateLimitOptions | null;
+  /**
+   * Read-after-write lag: for this long after its create, a user or group answers 404 to requests on
+   * its id (PATCH included) and is missing from filtered lists. 0 means always consistent. AWS answered
+   * 404 to a member PATCH right after CreateGroup (https://github.com/awslabs/ssosync/issues/42).
+   */
+  consistencyLagMs: number;
+  /**
+   * 'single-attribute': a PATCH operation without `path` may touch one attribute (an `id` naming the
+   * resource aside), else 400 with the captured detail (https://github.com/goauthentik/authentik/issues/12321).
+   * 'any': the RFC 7644 §3.5.2 reading, every attribute of the value object.
+   */
+  pathlessPatch: 'single-attribute' | 'any';
+  /**
+   * A tenant id that is not this one: 'not-found' answers the captured 404 "TENANT does not exist."
+   * (https://github.com/slashdevops/idp-scim-sync/issues/42); 'unauthorized' the 401 the DG error tables list.
+   */
+  unknownTenant: 'not-found' | 'unauthorized';
+  /** 'uuid': bare UUIDs, as captured in 2024–2025; 'prefixed': the older `[0-9a-f]{10}-<uuid>` form. */
+  resourceIds: 'uuid' | 'prefixed';
+  /** Keep each request's parsed JSON body in the request log (tests assert what was sent). */
+  logBodies: boolean;
 }
 
 export type MutableOptionKey =
   | 'rateLimit'
+  | 'consistencyLagMs'
+  | 'pathlessPatch'
   | 'duplicateMemberAdd'
   | 'absentMemberRemove'
   | 'requireUserAgentOnPatch'
@@ -52,7 +75,11 @@ export interface FaultRule {
   path?: RegExp | string;
   /** How many matching requests the rule applies to before it expires. */
   times: number;
-  kind: 'status' | 'drop-after-commit' | 'reset-before-commit';
+  /**
+   * 'commit-then-status': the request is applied, then answered with `status` (default 400) as if it had
+   * been refused: a 400 that still emptied a group was captured (https://github.com/lichti/aws-iam-scim-problem).
+   */
+  kind: 'status' | 'drop-after-commit' | 'reset-before-commit' | 'commit-then-status';
   status?: number;
   retryAfter?: RetryAfterForm;
   retryAfterSeconds?: number;
@@ -74,6 +101,8 @@ export interface RequestLogEntry {
   fault?: string;
   /** Which rule refused the request (4xx/5xx), in words without attribute values. */
   reason?: string;
+  /** The parsed JSON body, only with the `logBodies` option. */
+  body?: unknown;
 }
 
 export interface RunningEmulator {

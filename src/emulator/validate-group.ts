@@ -33,9 +33,9 @@ export function validateGroup(input: unknown, rules: TextRules): ValidGroup {
     if (!Array.isArray(schemas) || schemas.some((s) => s !== SCHEMA_GROUP)) throw invalid('schemas: unknown schema');
   }
   const group: ValidGroup = { displayName: checkGroupName(doc['displayName'], rules), memberIds: [] };
-  if (present(doc['externalId'])) group.externalId = checkExternalId(doc['externalId']);
+  if (present(doc['externalId'])) group.externalId = checkExternalId(doc['externalId'], rules);
   if (present(doc['members'])) {
-    group.memberIds = checkMemberList(doc['members'], 'members');
+    group.memberIds = checkMemberList(doc['members'], 'members', rules);
     if (group.memberIds.length > MAX_MEMBERS_PER_REQUEST) throw invalid(`members: more than ${MAX_MEMBERS_PER_REQUEST}`);
   }
   return group;
@@ -50,16 +50,16 @@ export function checkGroupName(value: unknown, rules: TextRules): string {
 }
 
 /** A list of `{value, type?, $ref?}` member references; returns the user ids in request order. */
-export function checkMemberList(value: unknown, field: string): string[] {
+export function checkMemberList(value: unknown, field: string, rules: TextRules): string[] {
   if (!Array.isArray(value)) throw invalid(`${field}: must be an array`);
-  return value.map((item) => checkMember(item, field));
+  return value.map((item) => checkMember(item, field, rules));
 }
 
-function checkMember(item: unknown, field: string): string {
+function checkMember(item: unknown, field: string, rules: TextRules): string {
   const member = requireObject(item, field);
   rejectUnknownKeys(member, MEMBER_KEYS, field);
   if (present(member['type']) && member['type'] !== 'User') throw invalid(`${field}.type: only User is supported`);
-  if (present(member['$ref'])) checkUri(member['$ref'], `${field}.$ref`);
+  if (present(member['$ref'])) checkUri(member['$ref'], `${field}.$ref`, rules);
   if (!present(member['value'])) throw invalid(`${field}.value: required`);
-  return checkUri(member['value'], `${field}.value`);
+  return checkUri(member['value'], `${field}.value`, rules);
 }

@@ -55,11 +55,11 @@ export function validateUser(input: unknown, rules: TextRules, currentUserName?:
     name: validateName(doc['name'], rules),
     displayName: requiredText(doc, 'displayName', rules),
   };
-  if (present(doc['externalId'])) user.externalId = checkExternalId(doc['externalId']);
+  if (present(doc['externalId'])) user.externalId = checkExternalId(doc['externalId'], rules);
   for (const key of OPTIONAL_TEXT) {
     if (present(doc[key])) user[key] = checkText(doc[key], key, rules);
   }
-  if (present(doc['profileUrl'])) user.profileUrl = checkUri(doc['profileUrl'], 'profileUrl');
+  if (present(doc['profileUrl'])) user.profileUrl = checkUri(doc['profileUrl'], 'profileUrl', rules);
   if (present(doc['active'])) user.active = checkBoolean(doc['active'], 'active');
   assignList(user, 'emails', single(doc['emails'], 'emails', (v) => validateEmail(v, rules)));
   assignList(user, 'phoneNumbers', single(doc['phoneNumbers'], 'phoneNumbers', (v) => validateValue(v, 'phoneNumbers', rules)));
@@ -151,8 +151,8 @@ function validateEnterprise(value: unknown, rules: TextRules): ScimEnterpriseExt
   if (present(doc['manager'])) {
     const manager = requireObject(doc['manager'], 'manager');
     rejectUnknownKeys(manager, new Set(['value', '$ref']), 'manager');
-    if (present(manager['$ref'])) checkUri(manager['$ref'], 'manager.$ref');
-    if (present(manager['value'])) ext.manager = { value: checkUri(manager['value'], 'manager.value') };
+    if (present(manager['$ref'])) checkUri(manager['$ref'], 'manager.$ref', rules);
+    if (present(manager['value'])) ext.manager = { value: checkUri(manager['value'], 'manager.value', rules) };
   }
   return Object.keys(ext).length > 0 ? ext : undefined;
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { createLogger, scrub, scrubError } from './logger.js';
 
 function capture(): { stream: Writable; lines: () => string[] } {
   const chunks: string[] = [];
@@ -30,5 +30,30 @@ describe('createLogger', () => {
     expect(text).not.toContain('Bearer xyz');
     expect(text).not.toContain('s3cr3t');
     expect(text).toContain('[REDACTED]');
+  });
+
+  it('scrubs credential-shaped values an upstream echoed back, whatever secret they carry', () => {
+    const out = capture();
+    const log = createLogger({ destination: out.stream as never });
+    log.error({ err: new Error('500 {"headers":{"Authorization":"SSWS 00abcDEFghiJKLmnop"}}') }, 'upstream said Authorization: Bearer eyJhbGciOi.x.y');
+    const text = out.lines().join('\n');
+    expect(text).not.toContain('00abcDEFghiJKLmnop');
+    expect(text).not.toContain('eyJhbGciOi');
+  });
+});
+
+describe('scrub and scrubError', () => {
+  it('keeps ordinary words and replaces the token after a scheme', () => {
+    expect(scrub('the user Bob Bearer of news', [])).toBe('the user Bob Bearer of news');
+    expect(scrub('token Bearer abcdefghijkl used', [])).toBe('token Bearer [REDACTED] used');
+    expect(scrub('authorization=SSWS abc123456789', [])).toBe('authorization=[REDACTED]');
+  });
+
+  it('scrubs the message and the stack, keeping the error name', () => {
+    const err = new TypeError('failed with secret-value-42');
+    const clean = scrubError(err, ['secret-value-42']);
+    expect(clean.name).toBe('TypeError');
+    expect(clean.message).toBe('failed with [REDACTED]');
+    expect(clean.stack).not.toContain('secret-value-42');
   });
 });

@@ -18,6 +18,8 @@ export interface DesiredUser extends AwsUserAttributes {
 export interface TargetUser extends AwsUserAttributes {
   id: ScimId;
   externalId?: string;
+  /** Set when AWS holds our object under the legacy `<sourceId>:<id>` form; `externalId` is then the current form. */
+  legacyExternalId?: string;
 }
 
 export interface DesiredGroup {
@@ -30,5 +32,7 @@ export interface DesiredGroup {
 export interface TargetGroup {
   id: ScimId;
   externalId?: string;
+  /** As on TargetUser. */
+  legacyExternalId?: string;
   displayName: string;
 }

@@ -17,7 +17,7 @@ function report(overrides: Partial<RunReport> = {}): RunReport {
     timingsMs: {},
     sources: [],
     target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
-    applied: { applied: 7, failed: 1, skipped: 0, byKind: {}, throttledMs: 45_000, failures: [] },
+    applied: { applied: 7, failed: 1, skipped: 0, byKind: {}, throttledMs: 45_000, failures: [], migrated: [], notes: [] },
     findings: [],
     ...overrides,
   };

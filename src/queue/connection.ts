@@ -4,8 +4,12 @@ import { SyncError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 
 export class RedisUnavailableError extends SyncError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** True when Redis did not answer at all (as opposed to answering with an unsafe setting). */
+  readonly unreachable: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; unreachable?: boolean }) {
     super('STATE_STORE', message, options);
+    this.unreachable = options?.unreachable ?? false;
   }
 }
 
@@ -46,7 +50,7 @@ export async function checkRedis(redis: Redis, settings: RedisSettings): Promise
     if (redis.status === 'wait') await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new RedisUnavailableError(`redis: ${new URL(settings.url).host} is not reachable (${(err as Error).message})`, { cause: err });
+    throw new RedisUnavailableError(`redis: ${new URL(settings.url).host} is not reachable (${(err as Error).message})`, { cause: err, unreachable: true });
   }
   let policy: string | undefined;
   try {

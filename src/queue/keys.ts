@@ -3,6 +3,11 @@ export function runKey(prefix: string, runId: string, part: 'ids' | 'results' | 
   return `${prefix}:run:${runId}:${part}`;
 }
 
+/** Set while a full sync waits for the run lock, so webhook hint runs let it go first. */
+export function syncWaitingKey(prefix: string): string {
+  return `${prefix}:sync:waiting`;
+}
+
 export function lockKey(prefix: string, name: string): string {
   return `${prefix}:lock:${name}`;
 }

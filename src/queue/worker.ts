@@ -1,12 +1,12 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { applyOperation } from '../apply/apply-operation.js';
-import { backoffDelay } from '../apply/backoff.js';
+import { backoffDelay } from '../scim/backoff.js';
 import { classifyFailure, describeError, type OperationResult } from '../apply/outcome.js';
 import type { ScimPort } from '../apply/port.js';
 import type { QueueSettings, SyncSettings } from '../config/schema.js';
 import { operationExternalId } from '../diff/plan.js';
-import type { Logger } from '../log/logger.js';
+import { scrub, scrubError, type Logger } from '../log/logger.js';
 import { DEFAULT_THROTTLE_PAUSE_MS } from '../scim/transport.js';
 import type { OperationJob } from './jobs.js';
 import { RunStore } from './run-store.js';
@@ -18,6 +18,8 @@ export interface WorkerDeps {
   queue: QueueSettings;
   sync: SyncSettings;
   logger: Logger;
+  /** Configured secret values, scrubbed from every error and result before it is stored in Redis. */
+  secrets?: readonly string[];
 }
 
 /**
@@ -30,7 +32,8 @@ export interface WorkerDeps {
 export function startSyncWorker(deps: WorkerDeps): { worker: Worker<OperationJob>; close(): Promise<void> } {
   const connection = deps.redis;
   const rateQueue = new Queue<OperationJob>(deps.queue.name, { connection, prefix: deps.prefix });
-  const worker = new Worker<OperationJob>(deps.queue.name, (job) => processJob(job, deps, rateQueue), {
+  const secrets = deps.secrets ?? [];
+  const worker = new Worker<OperationJob>(deps.queue.name, (job) => processJob(job, deps, rateQueue).catch((err: unknown) => Promise.reject(scrubJobError(err, secrets))), {
     connection,
     prefix: deps.prefix,
     concurrency: deps.sync.concurrency,
@@ -40,7 +43,7 @@ export function startSyncWorker(deps: WorkerDeps): { worker: Worker<OperationJob
     maxStalledCount: 1,
     settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, deps.sync.retryBaseMs, deps.sync.retryMaxMs) },
   });
-  worker.on('error', (err) => deps.logger.error({ err }, 'queue worker error'));
+  worker.on('error', (err) => deps.logger.error({ err: scrubError(err, secrets) }, 'queue worker error'));
   return {
     worker,
     async close() {
@@ -86,7 +89,7 @@ async function handleFailure(
   store: RunStore,
   base: Pick<OperationResult, 'index' | 'kind' | 'externalId'>,
 ): Promise<never> {
-  const failed = (): OperationResult => ({ ...base, status: 'failed', attempts: job.attemptsMade + 1, error: describeError(err) });
+  const failed = (): OperationResult => ({ ...base, status: 'failed', attempts: job.attemptsMade + 1, error: scrubbedDescription(err, deps.secrets ?? []) });
   switch (classifyFailure(err)) {
     case 'throttle': {
       // BullMQ stores the pause as a Redis PX expiry, which must be ≥ 1 ms (Retry-After: 0 is legal).
@@ -108,3 +111,19 @@ async function handleFailure(
   }
 }
 
+/**
+ * BullMQ stores a failed attempt's message and stack in Redis in clear text; scrub them. Its control
+ * errors (rate limit, delayed) are recognised by message and class, so they pass untouched.
+ */
+function scrubJobError(err: unknown, secrets: readonly string[]): unknown {
+  if (!(err instanceof Error) || err.message === Worker.RateLimitError().message || err.name === 'DelayedError') return err;
+  if (!(err instanceof UnrecoverableError)) return scrubError(err, secrets);
+  const clean = new UnrecoverableError(scrub(err.message, secrets));
+  clean.stack = scrub(err.stack ?? '', secrets);
+  return clean;
+}
+
+function scrubbedDescription(err: unknown, secrets: readonly string[]): NonNullable<OperationResult['error']> {
+  const described = describeError(err);
+  return { ...described, message: scrub(described.message, secrets), ...(described.detail ? { detail: scrub(described.detail, secrets) } : {}) };
+}

@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 const desired: DesiredUser = {
-  externalId: 'ldap:u1' as ExternalId,
+  externalId: 'ldap/u1' as ExternalId,
   userName: 'u1@example.com',
   displayName: 'User One',
   name: { givenName: 'User', familyName: 'One' },
@@ -32,7 +32,8 @@ describe('ScimClient error mapping', () => {
     [400, 'Request is unparsable, syntactically incorrect, or violates schema.', 'isValidation', 'SCIM_ERROR'],
     [401, 'Unauthorized', 'isAuth', 'CREDENTIALS_INVALID'],
     [403, 'Access denied', 'isAuth', 'CREDENTIALS_INVALID'],
-    [404, 'Specified user does not exist', 'isNotFound', 'SCIM_ERROR'],
+    // POST /Users exists on every tenant: its 404 means a wrong base URL, reported like bad credentials.
+    [404, 'Resource not found', 'isAuth', 'CREDENTIALS_INVALID'],
     [409, 'Refused to create a new, duplicate resource.', 'isConflict', 'SCIM_ERROR'],
     [429, 'Too many requests exceeded the limits', 'isThrottle', 'SCIM_ERROR'],
     [500, 'Internal error', 'isServer', 'SCIM_ERROR'],
@@ -145,8 +146,8 @@ describe('ScimClient transport failures', () => {
 
   it('returns the created user on 201', async () => {
     endpoint = new MockScimEndpoint();
-    endpoint.on('POST', '/Users', { status: 201, body: userResource('new-id', { externalId: 'ldap:u1' }) });
+    endpoint.on('POST', '/Users', { status: 201, body: userResource('new-id', { externalId: 'ldap/u1' }) });
 
-    expect(await endpoint.client().createUser(desired)).toMatchObject({ id: 'new-id', externalId: 'ldap:u1' });
+    expect(await endpoint.client().createUser(desired)).toMatchObject({ id: 'new-id', externalId: 'ldap/u1' });
   });
 });

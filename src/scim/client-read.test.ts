@@ -98,7 +98,7 @@ describe('ScimClient lookups', () => {
     const client = endpoint.client();
 
     expect(await client.getUser('missing')).toBeNull();
-    expect(await client.getUser('u1')).toMatchObject({ id: 'u1', active: true, externalId: 'ldap:u1' });
+    expect(await client.getUser('u1')).toMatchObject({ id: 'u1', active: true, externalId: 'ldap/u1' });
   });
 
   it('returns the first match of an eq filter, or null', async () => {
@@ -108,9 +108,9 @@ describe('ScimClient lookups', () => {
     const client = endpoint.client();
 
     expect(await client.findGroupByDisplayName('Ops "core"')).toEqual({ id: 'g1', displayName: 'Ops "core"' });
-    expect(await client.findUserByExternalId('ldap:nobody')).toBeNull();
+    expect(await client.findUserByExternalId('ldap/nobody')).toBeNull();
     expect(endpoint.query(0)).toBe(`filter=${encodeURIComponent('displayName eq "Ops \\"core\\""')}`);
-    expect(endpoint.query(1)).toBe(`filter=${encodeURIComponent('externalId eq "ldap:nobody"')}`);
+    expect(endpoint.query(1)).toBe(`filter=${encodeURIComponent('externalId eq "ldap/nobody"')}`);
   });
 
   it('probes membership with the id-and-members filter; a 404 means not a member', async () => {

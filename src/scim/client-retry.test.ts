@@ -25,7 +25,7 @@ function spyLimiter(): RequestLimiter & { acquired: number; pauses: number[] } {
 }
 
 const desired: DesiredUser = {
-  externalId: 'ldap:u1' as ExternalId,
+  externalId: 'ldap/u1' as ExternalId,
   userName: 'u1',
   displayName: 'U',
   name: { givenName: 'U', familyName: 'One' },

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DesiredUser } from '../model/aws.js';
 import type { ExternalId } from '../model/ids.js';
+import { UnsendableValueError } from './errors.js';
 import { memberPatch, renameGroupPatch } from './patch.js';
 import { BASE_PATH, BASE_URL, collect, cursorPage, MockScimEndpoint, TOKEN, userResource } from './test-support.js';
 import { SCHEMA_ENTERPRISE_USER, SCHEMA_PATCH_OP, SCHEMA_USER } from './wire.js';
@@ -11,7 +12,7 @@ afterEach(async () => {
 });
 
 const desired: DesiredUser = {
-  externalId: 'ldap:u1' as ExternalId,
+  externalId: 'ldap/u1' as ExternalId,
   userName: 'u1@example.com',
   displayName: 'User One',
   name: { givenName: 'User', familyName: 'One', middleName: '' },
@@ -93,16 +94,16 @@ describe('ScimClient requests', () => {
 
   it('creates a group and patches its members and name', async () => {
     endpoint = new MockScimEndpoint();
-    endpoint.on('POST', '/Groups', { status: 201, body: { id: 'g1', externalId: 'ldap:g', displayName: 'Ops' } });
+    endpoint.on('POST', '/Groups', { status: 201, body: { id: 'g1', externalId: 'ldap/g', displayName: 'Ops' } });
     endpoint.on('PATCH', '/Groups/g1', { status: 204 });
     const client = endpoint.client();
 
-    expect(await client.createGroup({ externalId: 'ldap:g', displayName: 'Ops' })).toEqual({ id: 'g1', externalId: 'ldap:g', displayName: 'Ops' });
-    await client.patchGroup('g1', [memberPatch('add', ['u1', 'u2']), renameGroupPatch('g1', 'Ops 2')]);
+    expect(await client.createGroup({ externalId: 'ldap/g', displayName: 'Ops' })).toEqual({ id: 'g1', externalId: 'ldap/g', displayName: 'Ops' });
+    await client.patchGroup('g1', [memberPatch('add', ['u1', 'u2']), renameGroupPatch('Ops 2')]);
 
     expect(JSON.parse(endpoint.requests[1]?.body ?? '{}').Operations).toEqual([
       { op: 'add', path: 'members', value: [{ value: 'u1' }, { value: 'u2' }] },
-      { op: 'replace', value: { id: 'g1', displayName: 'Ops 2' } },
+      { op: 'replace', path: 'displayName', value: 'Ops 2' },
     ]);
   });
 
@@ -134,5 +135,14 @@ describe('ScimClient requests', () => {
     endpoint = new MockScimEndpoint();
     expect(() => endpoint.client({ baseUrl: `${BASE_URL}?x=1` })).toThrow(/query/);
     expect(() => endpoint.client({ pageSize: 101 })).toThrow(/pageSize/);
+  });
+
+  it('never sends a value holding a character AWS rejects, externalId included (https://docs.aws.amazon.com/singlesignon/latest/userguide/provision-automatically.html)', async () => {
+    endpoint = new MockScimEndpoint();
+    const client = endpoint.client();
+    await expect(client.createGroup({ externalId: 'ldap:g', displayName: 'Ops' })).rejects.toThrow(/attribute externalId holds a character/);
+    await expect(client.patchUser('u1', [{ op: 'replace', path: 'title', value: 'R&D; Ops' }])).rejects.toThrow(/attribute title holds a character/);
+    await expect(client.patchGroup('g1', [{ op: 'replace', path: 'displayName', value: 'a\tb' }])).rejects.toBeInstanceOf(UnsendableValueError);
+    expect(endpoint.requests).toHaveLength(0);
   });
 });

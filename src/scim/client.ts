@@ -4,13 +4,13 @@
  */
 import type { Logger } from '../log/logger.js';
 import type { DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
-import { ScimProtocolError, type HttpMethod } from './errors.js';
+import { ScimError, ScimProtocolError, UnsendableValueError, type HttpMethod } from './errors.js';
 import { andFilter, eqFilter } from './filter.js';
 import type { RequestLimiter } from './limiter.js';
-import { fromScimGroup, fromScimUser, isScimGroupResource, isScimUserResource, toScimGroup, toScimUser } from './map.js';
+import { fromScimGroup, fromScimUser, isScimGroupResource, isScimUserResource, toScimGroup, toScimUser, unsendableAttribute } from './map.js';
 import { listQueryString, MAX_PAGE_SIZE, parseListResponse, walkCursorPages } from './paging.js';
 import { countMemberChanges, MAX_MEMBERS_PER_PATCH, patchRequest } from './patch.js';
-import { ScimTransport, type TransportOptions } from './transport.js';
+import { ScimTransport, type ScimResponse, type SendOptions, type TransportOptions } from './transport.js';
 import type { PatchOperation } from './wire.js';
 
 /**
@@ -64,7 +64,7 @@ export class ScimClient {
    */
   async isMember(groupId: string, userId: string): Promise<boolean> {
     const filter = andFilter(eqFilter('id', groupId), eqFilter('members', userId));
-    const res = await this.#transport.send('GET', '/Groups', { query: `filter=${encodeURIComponent(filter)}`, accept: [404] });
+    const res = await this.#send('GET', '/Groups', { query: `filter=${encodeURIComponent(filter)}`, accept: [404] });
     if (res.status === 404) return false;
     const page = parseListResponse(res.json, isScimGroupResource, '/Groups');
     return (page.totalResults ?? page.items.length) > 0;
@@ -96,14 +96,14 @@ export class ScimClient {
 
   /** CreateUser (DG/createuser): 201 with the stored user. */
   async createUser(user: DesiredUser): Promise<TargetUser> {
-    const res = await this.#transport.send('POST', '/Users', { body: toScimUser(user) });
+    const res = await this.#send('POST', '/Users', { body: toScimUser(user) });
     return fromScimUser(expectResource(res.json, isScimUserResource, 'POST', '/Users'));
   }
 
   /** PatchUser (DG/patchuser): 200 with the full user body. */
   async patchUser(id: string, operations: readonly PatchOperation[]): Promise<TargetUser> {
     const path = `/Users/${encodeURIComponent(id)}`;
-    const res = await this.#transport.send('PATCH', path, { body: patchRequest(operations) });
+    const res = await this.#send('PATCH', path, { body: patchRequest(operations) });
     return fromScimUser(expectResource(res.json, isScimUserResource, 'PATCH', path));
   }
 
@@ -114,7 +114,7 @@ export class ScimClient {
 
   /** CreateGroup (DG/creategroup): 201 with the group. Members follow by PATCH. */
   async createGroup(group: { externalId: string; displayName: string }): Promise<TargetGroup> {
-    const res = await this.#transport.send('POST', '/Groups', { body: toScimGroup(group) });
+    const res = await this.#send('POST', '/Groups', { body: toScimGroup(group) });
     return fromScimGroup(expectResource(res.json, isScimGroupResource, 'POST', '/Groups'));
   }
 
@@ -124,7 +124,7 @@ export class ScimClient {
     if (changes > MAX_MEMBERS_PER_PATCH) {
       throw new RangeError(`PatchGroup carries ${changes} membership changes; at most ${MAX_MEMBERS_PER_PATCH} are allowed (DG/patchgroup)`);
     }
-    await this.#transport.send('PATCH', `/Groups/${encodeURIComponent(id)}`, { body: patchRequest(operations) });
+    await this.#send('PATCH', `/Groups/${encodeURIComponent(id)}`, { body: patchRequest(operations) });
   }
 
   /** DeleteGroup (DG/deletegroup): 204, or 404 when it is already gone. */
@@ -132,17 +132,33 @@ export class ScimClient {
     return this.#delete(`/Groups/${encodeURIComponent(id)}`);
   }
 
+  /**
+   * Every request passes here: a body holding a value AWS rejects is never sent (the one shared
+   * character rule, ../model/aws-characters.ts), and a 404 on a collection itself is reported as a
+   * wrong endpoint (exit 5), since `/Users` and `/Groups` exist on every tenant.
+   */
+  async #send(method: HttpMethod, path: string, options: SendOptions): Promise<ScimResponse> {
+    const unsendable = options.body === undefined ? undefined : unsendableAttribute(options.body);
+    if (unsendable !== undefined) throw new UnsendableValueError(method, path, unsendable);
+    try {
+      return await this.#transport.send(method, path, options);
+    } catch (err) {
+      if (err instanceof ScimError && err.isNotFound && isBasePathRequest(method, path, options.query)) throw err.asEndpointProblem('base-path');
+      throw err;
+    }
+  }
+
   async *#list<W, T>(path: string, filter: string | undefined, isItem: (v: unknown) => v is W, map: (w: W) => T): AsyncGenerator<T> {
     const fetchPage = async (cursor: string | null) => {
       const query = listQueryString({ cursor, count: this.#pageSize, ...(filter === undefined ? {} : { filter }) });
-      const res = await this.#transport.send('GET', path, { query });
+      const res = await this.#send('GET', path, { query });
       return parseListResponse(res.json, isItem, path);
     };
     for await (const item of walkCursorPages(fetchPage, { path, pageSize: this.#pageSize })) yield map(item);
   }
 
   async #get<W, T>(path: string, isItem: (v: unknown) => v is W, map: (w: W) => T): Promise<T | null> {
-    const res = await this.#transport.send('GET', path, { accept: [404] });
+    const res = await this.#send('GET', path, { accept: [404] });
     return res.status === 404 ? null : map(expectResource(res.json, isItem, 'GET', path));
   }
 
@@ -151,15 +167,25 @@ export class ScimClient {
    * on AWS (UG/troubleshooting). Group `externalId` is not documented as unique; the first match wins.
    */
   async #findFirst<W, T>(path: string, filter: string, isItem: (v: unknown) => v is W, map: (w: W) => T): Promise<T | null> {
-    const res = await this.#transport.send('GET', path, { query: `filter=${encodeURIComponent(filter)}` });
+    const res = await this.#send('GET', path, { query: `filter=${encodeURIComponent(filter)}` });
     const first = parseListResponse(res.json, isItem, path).items[0];
     return first === undefined ? null : map(first);
   }
 
   async #delete(path: string): Promise<DeleteResult> {
-    const res = await this.#transport.send('DELETE', path, { accept: [404] });
+    const res = await this.#send('DELETE', path, { accept: [404] });
     return res.status === 404 ? 'not-found' : 'deleted';
   }
+}
+
+/**
+ * A collection read without a filter, or a create: only a wrong base URL can make these 404. A
+ * filtered read may 404 for its own reasons (DG/listgroups: a member filter naming an unknown user).
+ */
+function isBasePathRequest(method: HttpMethod, path: string, query: string | undefined): boolean {
+  if (path !== '/Users' && path !== '/Groups') return false;
+  if (method === 'POST') return true;
+  return method === 'GET' && !(query ?? '').includes('filter=');
 }
 
 function expectResource<W>(json: unknown, isItem: (v: unknown) => v is W, method: HttpMethod, path: string): W {

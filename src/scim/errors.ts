@@ -36,6 +36,27 @@ export function parseScimErrorBody(text: string): ParsedErrorBody {
   return out;
 }
 
+/**
+ * Why a 404 means "wrong endpoint" rather than "no such resource":
+ * - `tenant-missing`: AWS answered `"detail":"TENANT does not exist."` for an unknown tenant id in the
+ *   base URL (https://github.com/slashdevops/idp-scim-sync/issues/42);
+ * - `base-path`: a 404 on a collection itself (`/Users`, `/Groups`), which exists on every tenant.
+ * Both stop the run like rejected credentials (exit 5): nothing later can succeed.
+ */
+export type EndpointProblem = 'tenant-missing' | 'base-path';
+
+/** The captured detail of an unknown tenant; compared case-insensitively, trailing dot optional. */
+const TENANT_MISSING = /^tenant does not exist\.?$/i;
+
+export function isTenantMissing(status: number, detail: string | undefined): boolean {
+  return status === 404 && detail !== undefined && TENANT_MISSING.test(detail.trim());
+}
+
+/** For the transport: a 404 the caller may not swallow as "not found", because it names the tenant. */
+export function isTenantMissingBody(status: number, bodyText: string): boolean {
+  return status === 404 && isTenantMissing(status, parseScimErrorBody(bodyText).detail);
+}
+
 export interface ScimErrorInit {
   method: HttpMethod;
   /** Resource path below the base URL, without the query string: filters can carry names and emails. */
@@ -45,6 +66,7 @@ export interface ScimErrorInit {
   detail?: string;
   requestId?: string;
   retryAfterMs?: number;
+  endpoint?: EndpointProblem;
 }
 
 /** The endpoint answered with a non-success status. */
@@ -57,9 +79,11 @@ export class ScimError extends SyncError {
   /** `x-amzn-RequestId`, or the body's `exceptionRequestId`. AWS Support needs it to trace the call. */
   readonly requestId?: string;
   readonly retryAfterMs?: number;
+  /** Set when the answer says the base URL (tenant id) is wrong, not that a resource is missing. */
+  readonly endpoint?: EndpointProblem;
 
   constructor(init: ScimErrorInit) {
-    super(init.status === 401 || init.status === 403 ? 'CREDENTIALS_INVALID' : 'SCIM_ERROR', describe(init));
+    super(init.status === 401 || init.status === 403 || init.endpoint !== undefined ? 'CREDENTIALS_INVALID' : 'SCIM_ERROR', describe(init));
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
@@ -67,19 +91,31 @@ export class ScimError extends SyncError {
     if (init.detail !== undefined) this.detail = init.detail;
     if (init.requestId !== undefined) this.requestId = init.requestId;
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+    if (init.endpoint !== undefined) this.endpoint = init.endpoint;
+  }
+
+  /** The same answer, recognised by the caller as naming a wrong endpoint. */
+  asEndpointProblem(endpoint: EndpointProblem): ScimError {
+    const init: ScimErrorInit = { method: this.method, path: this.path, status: this.status, endpoint };
+    if (this.scimType !== undefined) init.scimType = this.scimType;
+    if (this.detail !== undefined) init.detail = this.detail;
+    if (this.requestId !== undefined) init.requestId = this.requestId;
+    return new ScimError(init);
   }
 
   get isThrottle(): boolean {
     return this.status === 429;
   }
+  /** Credentials or endpoint: nothing later in the run can succeed, so it stops at once. */
   get isAuth(): boolean {
-    return this.status === 401 || this.status === 403;
+    return this.status === 401 || this.status === 403 || this.endpoint !== undefined;
   }
   get isConflict(): boolean {
     return this.status === 409;
   }
+  /** A missing resource; a 404 that names a wrong tenant or base path is not one. */
   get isNotFound(): boolean {
-    return this.status === 404;
+    return this.status === 404 && this.endpoint === undefined;
   }
   get isServer(): boolean {
     return this.status >= 500;
@@ -113,6 +149,7 @@ export function scimErrorFromResponse(res: ErrorResponse): ScimError {
   if (requestId !== undefined) init.requestId = requestId;
   const retryAfterMs = parseRetryAfter(headerValue(res.headers, 'retry-after'), res.now);
   if (retryAfterMs !== undefined) init.retryAfterMs = retryAfterMs;
+  if (isTenantMissing(res.status, body.detail)) init.endpoint = 'tenant-missing';
   return new ScimError(init);
 }
 
@@ -126,11 +163,15 @@ function describe(init: ScimErrorInit): string {
   if (init.scimType !== undefined) parts.push(`(${init.scimType})`);
   let message = parts.join(' ');
   if (init.detail !== undefined) message += `: ${init.detail}`;
-  const hint = hintFor(init.status);
+  const hint = init.endpoint === undefined ? hintFor(init.status) : ENDPOINT_HINT;
   if (hint !== undefined) message += `. ${hint}`;
   if (init.requestId !== undefined) message += ` [requestId ${init.requestId}]`;
   return message;
 }
+
+const ENDPOINT_HINT =
+  'AWS does not know this SCIM endpoint: check the tenant id in the SCIM endpoint URL (target.baseUrl, https://scim.<region>.amazonaws.com/<tenant id>/scim/v2, ' +
+  'copied from IAM Identity Center → Settings → Automatic provisioning)';
 
 function hintFor(status: number): string | undefined {
   if (status === 401 || status === 403) {
@@ -207,5 +248,22 @@ export class ScimProtocolError extends SyncError {
     this.problem = problem;
     this.method = method;
     this.path = path;
+  }
+}
+
+/**
+ * A request body carried a value AWS rejects (`< > ; : %`, tab, CR, LF, control characters), so it
+ * was not sent. Names the attribute, never the value. Deterministic: no retry can fix it.
+ */
+export class UnsendableValueError extends SyncError {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly attribute: string;
+
+  constructor(method: HttpMethod, path: string, attribute: string) {
+    super('SCIM_ERROR', `SCIM ${method} ${path} not sent: attribute ${attribute} holds a character IAM Identity Center rejects (< > ; : % tab CR LF control)`);
+    this.method = method;
+    this.path = path;
+    this.attribute = attribute;
   }
 }

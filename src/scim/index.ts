@@ -19,7 +19,7 @@ export {
   patchRequest,
   renameGroupPatch,
   userPatchOperations,
-  type UserChanges,
+  type AttributeUpdate,
 } from './patch.js';
 export { MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry-after.js';
 export type { PatchOperation } from './wire.js';

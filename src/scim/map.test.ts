@@ -6,7 +6,7 @@ import { SCHEMA_ENTERPRISE_USER, SCHEMA_GROUP, SCHEMA_USER, type ScimUserResourc
 
 function desired(overrides: Partial<DesiredUser> = {}): DesiredUser {
   return {
-    externalId: 'ldap:1' as ExternalId,
+    externalId: 'ldap/1' as ExternalId,
     userName: 'jane',
     displayName: 'Jane Doe',
     name: { givenName: 'Jane', familyName: 'Doe' },
@@ -23,7 +23,7 @@ describe('toScimUser', () => {
   it('builds the CreateUser body with one primary email and no enterprise block when empty', () => {
     expect(toScimUser(desired())).toEqual({
       schemas: [SCHEMA_USER],
-      externalId: 'ldap:1',
+      externalId: 'ldap/1',
       userName: 'jane',
       name: { givenName: 'Jane', familyName: 'Doe' },
       displayName: 'Jane Doe',
@@ -60,7 +60,7 @@ describe('toScimUser', () => {
 describe('fromScimUser', () => {
   const wire: ScimUserResource = {
     id: 'id-1',
-    externalId: 'ldap:1',
+    externalId: 'ldap/1',
     userName: 'jane',
     name: { givenName: 'Jane', familyName: 'Doe', middleName: 'Q' },
     displayName: 'Jane Doe',
@@ -73,7 +73,7 @@ describe('fromScimUser', () => {
   it('maps the wire user to the model, defaulting active to true', () => {
     expect(fromScimUser(wire)).toEqual({
       id: 'id-1',
-      externalId: 'ldap:1',
+      externalId: 'ldap/1',
       userName: 'jane',
       name: { givenName: 'Jane', familyName: 'Doe', middleName: 'Q' },
       displayName: 'Jane Doe',
@@ -103,7 +103,7 @@ describe('fromScimUser', () => {
 
 describe('groups', () => {
   it('builds the CreateGroup body without members', () => {
-    expect(toScimGroup({ externalId: 'ldap:g', displayName: 'Ops' })).toEqual({ schemas: [SCHEMA_GROUP], externalId: 'ldap:g', displayName: 'Ops' });
+    expect(toScimGroup({ externalId: 'ldap/g', displayName: 'Ops' })).toEqual({ schemas: [SCHEMA_GROUP], externalId: 'ldap/g', displayName: 'Ops' });
   });
 
   it('maps a wire group and ignores the always-empty members', () => {

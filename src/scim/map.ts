@@ -2,6 +2,7 @@
  * Wire ↔ model mapping. Pure functions: no I/O, no logging.
  * The wire shapes are in ./wire.ts; the AWS dialect they follow is in aws-scim.md.
  */
+import { hasForbiddenCharacter } from '../model/aws-characters.js';
 import { asScimId } from '../model/ids.js';
 import type { AwsUserAttributes, DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
 import type { Address, Email, EnterpriseInfo, PhoneNumber } from '../model/user.js';
@@ -175,4 +176,35 @@ function copyStrings<K extends string>(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The first attribute of a request body whose value holds a character AWS rejects, as a dotted
+ * path (`emails.0.value`), or undefined. `schemas` and a PatchOp's `op`/`path` are protocol, not
+ * attribute values, and are not checked (`urn:…` necessarily contains `:`). This is the last
+ * guard before the wire: the constraint engine already removed or refused such values.
+ */
+export function unsendableAttribute(body: unknown, at = ''): string | undefined {
+  if (typeof body === 'string') return hasForbiddenCharacter(body) ? at || '(value)' : undefined;
+  if (Array.isArray(body)) {
+    for (const [i, item] of body.entries()) {
+      const found = unsendableAttribute(item, join(at, String(i)));
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!isRecord(body)) return undefined;
+  const isPatchOperation = typeof body.op === 'string';
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'schemas' || (isPatchOperation && (key === 'op' || key === 'path'))) continue;
+    // A PatchOp value is named by its path (or, path-less, by its own keys), not by its place in Operations.
+    const name = isPatchOperation && key === 'value' ? (typeof body.path === 'string' ? body.path : '') : join(at, key);
+    const found = unsendableAttribute(value, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function join(at: string, key: string): string {
+  return at === '' ? key : `${at}.${key}`;
 }

@@ -22,22 +22,22 @@ describe('memberPatch', () => {
 });
 
 describe('group patches', () => {
-  it('renames with replace, no path and an object value (DG/patchgroup example)', () => {
-    expect(renameGroupPatch('g1', 'New')).toEqual({ op: 'replace', value: { id: 'g1', displayName: 'New' } });
+  it('renames with one replace on the explicit path displayName (https://github.com/goauthentik/authentik/issues/12321)', () => {
+    expect(renameGroupPatch('New')).toEqual({ op: 'replace', path: 'displayName', value: 'New' });
   });
 
   it('sets the externalId', () => {
-    expect(groupExternalIdPatch('ldap:g')).toEqual({ op: 'replace', path: 'externalId', value: 'ldap:g' });
+    expect(groupExternalIdPatch('ldap/g')).toEqual({ op: 'replace', path: 'externalId', value: 'ldap/g' });
   });
 
   it('counts member changes across operations only', () => {
-    expect(countMemberChanges([memberPatch('add', ids(3)), memberPatch('remove', ['x']), renameGroupPatch('g', 'n')])).toBe(4);
+    expect(countMemberChanges([memberPatch('add', ids(3)), memberPatch('remove', ['x']), renameGroupPatch('n')])).toBe(4);
   });
 });
 
 describe('patchRequest', () => {
   it('wraps operations in the PatchOp envelope', () => {
-    expect(patchRequest([renameGroupPatch('g', 'n')])).toEqual({ schemas: [SCHEMA_PATCH_OP], Operations: [renameGroupPatch('g', 'n')] });
+    expect(patchRequest([renameGroupPatch('n')])).toEqual({ schemas: [SCHEMA_PATCH_OP], Operations: [renameGroupPatch('n')] });
   });
 
   it('refuses an empty request', () => {
@@ -46,8 +46,14 @@ describe('patchRequest', () => {
 });
 
 describe('userPatchOperations', () => {
-  it('replaces and removes simple attributes; "" removes', () => {
-    expect(userPatchOperations({ displayName: 'J', title: null, nickName: '' })).toEqual([
+  it('replaces and removes simple attributes, one operation per path; "" removes', () => {
+    expect(
+      userPatchOperations([
+        { path: 'displayName', value: 'J' },
+        { path: 'nickName', value: '' },
+        { path: 'title', value: null },
+      ]),
+    ).toEqual([
       { op: 'replace', path: 'displayName', value: 'J' },
       { op: 'remove', path: 'nickName' },
       { op: 'remove', path: 'title' },
@@ -55,26 +61,28 @@ describe('userPatchOperations', () => {
   });
 
   it('sends active as the DG example does, as a string', () => {
-    expect(userPatchOperations({ active: false })).toEqual([{ op: 'replace', path: 'active', value: 'false' }]);
+    expect(userPatchOperations([{ path: 'active', value: false }])).toEqual([{ op: 'replace', path: 'active', value: 'false' }]);
   });
 
-  it('addresses name and enterprise sub-attributes by path', () => {
-    expect(userPatchOperations({ name: { givenName: 'Jo', middleName: null }, enterprise: { department: 'Ops' } })).toEqual([
+  it('addresses name and enterprise sub-attributes by their own paths', () => {
+    const department = `${SCHEMA_ENTERPRISE_USER}:department`;
+    expect(userPatchOperations([{ path: 'name.givenName', value: 'Jo' }, { path: 'name.middleName', value: null }, { path: department, value: 'Ops' }])).toEqual([
       { op: 'replace', path: 'name.givenName', value: 'Jo' },
       { op: 'remove', path: 'name.middleName' },
-      { op: 'replace', path: `${SCHEMA_ENTERPRISE_USER}:department`, value: 'Ops' },
+      { op: 'replace', path: department, value: 'Ops' },
     ]);
   });
 
-  it('replaces single-valued lists whole, primary email included, and removes an emptied one', () => {
-    expect(userPatchOperations({ emails: [{ value: 'a@example.com' }], phoneNumbers: [] })).toEqual([
+  it('maps single-valued lists to the wire form (primary email) and removes an emptied one', () => {
+    expect(userPatchOperations([{ path: 'emails', value: [{ value: 'a@example.com' }] }, { path: 'phoneNumbers', value: [] }])).toEqual([
       { op: 'replace', path: 'emails', value: [{ value: 'a@example.com', primary: true }] },
       { op: 'remove', path: 'phoneNumbers' },
     ]);
   });
 
-  it('changes userName with replace and leaves untouched attributes out', () => {
-    expect(userPatchOperations({ userName: 'new' })).toEqual([{ op: 'replace', path: 'userName', value: 'new' }]);
-    expect(userPatchOperations({})).toEqual([]);
+  it('refuses an empty request, a repeated path and removing userName or active (DG/patchuser)', () => {
+    expect(() => userPatchOperations([])).toThrow(/no attribute/);
+    expect(() => userPatchOperations([{ path: 'title', value: 'a' }, { path: 'title', value: 'b' }])).toThrow(/repeats/);
+    expect(() => userPatchOperations([{ path: 'active', value: null }])).toThrow(/cannot be removed/);
   });
 });

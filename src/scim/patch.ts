@@ -1,9 +1,8 @@
 /**
  * PatchOp builders (RFC 7644 §3.5.2) in the forms IAM Identity Center documents.
  */
-import type { Address, Email, EnterpriseInfo, PersonName, PhoneNumber } from '../model/user.js';
 import { toScimAddresses, toScimEmails, toScimPhoneNumbers } from './map.js';
-import { SCHEMA_ENTERPRISE_USER, SCHEMA_PATCH_OP, type PatchOperation, type PatchRequest } from './wire.js';
+import { SCHEMA_PATCH_OP, type PatchOperation, type PatchRequest } from './wire.js';
 
 /**
  * DG/patchgroup: at most 100 membership changes per PatchGroup request (also the inline limit of
@@ -39,86 +38,60 @@ export function countMemberChanges(operations: readonly PatchOperation[]): numbe
   return n;
 }
 
-/** The rename form of the DG/patchgroup example: `replace` with no `path` and an object value. */
-export function renameGroupPatch(groupId: string, displayName: string): PatchOperation {
-  return { op: 'replace', value: { id: groupId, displayName } };
+/**
+ * A group rename: `replace` with the explicit path `displayName`, one attribute per operation. The
+ * DG/patchgroup example omits `path` and sends `{"id", "displayName"}`; AWS answers a path-less
+ * operation that touches more than one attribute with 400 "Current PATCH support allows omitting
+ * "path" attribute only for Add and Replace operations modifying a single attribute"
+ * (https://github.com/goauthentik/authentik/issues/12321), while the path form is what the fix for
+ * that issue sends (https://github.com/goauthentik/authentik/pull/18230).
+ */
+export function renameGroupPatch(displayName: string): PatchOperation {
+  return { op: 'replace', path: 'displayName', value: displayName };
 }
 
-/** Sets the `externalId` of a group, e.g. to adopt a group created by hand (DG/patchgroup allows it). */
+/** Sets the `externalId` of a group: adoption and the move off the legacy form (DG/patchgroup allows it). */
 export function groupExternalIdPatch(externalId: string): PatchOperation {
   return { op: 'replace', path: 'externalId', value: externalId };
 }
 
-type Clearable<T> = { [K in keyof T]?: T[K] | null };
+/** One attribute to set, or to clear with `null`, by SCIM path (the planner's AttributeChange). */
+export interface AttributeUpdate {
+  path: string;
+  value: unknown;
+}
+
+/** DG/patchuser: `remove` is not supported on these, and one request may carry one operation on each. */
+const NOT_REMOVABLE: ReadonlySet<string> = new Set(['userName', 'active']);
+const LIST_MAPPERS: Record<string, (values: never[]) => unknown[]> = {
+  emails: toScimEmails,
+  phoneNumbers: toScimPhoneNumbers,
+  addresses: toScimAddresses,
+};
 
 /**
- * Changes to one user. A key that is absent is left alone; `null` removes the attribute; an empty
- * list removes the multi-valued attribute. `userName` and `active` cannot be removed (DG/patchuser).
+ * PatchUser operations, exactly one per attribute and each with an explicit `path` (DG/patchuser
+ * lists which attributes may change). Sub-attributes of `name` and of the enterprise extension have
+ * their own paths (`name.givenName`, `urn:…:enterprise:2.0:User:department`, RFC 7644 §3.10), because
+ * replacing the complex attribute would leave sub-attributes that were not sent unchanged
+ * (RFC 7644 §3.5.2.3) and could not clear them. Multi-valued attributes are replaced whole through
+ * the wire mapping: each holds one value on AWS. `null`, `""` and an empty list remove the attribute
+ * (AWS rejects `""`). An empty request, a repeated path and removing `userName`/`active` are refused.
  */
-export interface UserChanges {
-  userName?: string;
-  active?: boolean;
-  externalId?: string | null;
-  displayName?: string | null;
-  nickName?: string | null;
-  title?: string | null;
-  userType?: string | null;
-  preferredLanguage?: string | null;
-  locale?: string | null;
-  timezone?: string | null;
-  name?: Clearable<PersonName>;
-  emails?: Email[];
-  phoneNumbers?: PhoneNumber[];
-  addresses?: Address[];
-  enterprise?: Clearable<EnterpriseInfo>;
-}
-
-const SIMPLE_ATTRIBUTES = [
-  'externalId',
-  'displayName',
-  'nickName',
-  'title',
-  'userType',
-  'preferredLanguage',
-  'locale',
-  'timezone',
-] as const;
-
-/**
- * PatchUser operations, one per changed attribute (DG/patchuser lists which attributes may change).
- * Sub-attributes of `name` and of the enterprise extension get their own paths (`name.givenName`,
- * `urn:…:enterprise:2.0:User:department`, RFC 7644 §3.10), because replacing the complex attribute
- * would leave sub-attributes that were not sent unchanged (RFC 7644 §3.5.2.3) and could not clear them.
- * Multi-valued attributes are replaced whole: each holds one value on AWS.
- */
-export function userPatchOperations(changes: UserChanges): PatchOperation[] {
-  const ops: PatchOperation[] = [];
-  if (changes.userName !== undefined) ops.push(replace('userName', changes.userName));
-  // The only documented form (DG/patchuser example) carries the boolean as a string: "value": "false".
-  if (changes.active !== undefined) ops.push(replace('active', String(changes.active)));
-  for (const key of SIMPLE_ATTRIBUTES) pushSimple(ops, key, changes[key]);
-  for (const [key, value] of entries(changes.name)) pushSimple(ops, `name.${key}`, value);
-  for (const [key, value] of entries(changes.enterprise)) pushSimple(ops, `${SCHEMA_ENTERPRISE_USER}:${key}`, value);
-  if (changes.emails !== undefined) pushList(ops, 'emails', toScimEmails(changes.emails));
-  if (changes.phoneNumbers !== undefined) pushList(ops, 'phoneNumbers', toScimPhoneNumbers(changes.phoneNumbers));
-  if (changes.addresses !== undefined) pushList(ops, 'addresses', toScimAddresses(changes.addresses));
-  return ops;
-}
-
-function replace(path: string, value: unknown): PatchOperation {
-  return { op: 'replace', path, value };
-}
-
-/** `""` is treated like `null`: AWS rejects empty strings, so the attribute is removed instead. */
-function pushSimple(ops: PatchOperation[], path: string, value: string | null | undefined): void {
-  if (value === undefined) return;
-  ops.push(value === null || value === '' ? { op: 'remove', path } : replace(path, value));
-}
-
-function pushList(ops: PatchOperation[], path: string, values: readonly unknown[]): void {
-  ops.push(values.length === 0 ? { op: 'remove', path } : replace(path, values));
-}
-
-function entries<T extends object>(changes: T | undefined): Array<[string, string | null | undefined]> {
-  return changes === undefined ? [] : (Object.entries(changes) as Array<[string, string | null | undefined]>);
+export function userPatchOperations(updates: readonly AttributeUpdate[]): PatchOperation[] {
+  if (updates.length === 0) throw new RangeError('PatchUser: no attribute to change');
+  const paths = new Set(updates.map((u) => u.path));
+  if (paths.size !== updates.length) throw new RangeError('PatchUser: one operation per attribute; a path repeats');
+  return updates.map(({ path, value }) => {
+    const cleared = value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+    if (cleared) {
+      if (NOT_REMOVABLE.has(path)) throw new RangeError(`PatchUser: ${path} cannot be removed (DG/patchuser)`);
+      return { op: 'remove', path };
+    }
+    // The only documented form (DG/patchuser example) carries the boolean as a string: "value": "false".
+    if (path === 'active') return { op: 'replace', path, value: String(value) };
+    const toWire = LIST_MAPPERS[path];
+    if (toWire && Array.isArray(value)) return { op: 'replace', path, value: toWire(value as never[]) };
+    return { op: 'replace', path, value };
+  });
 }

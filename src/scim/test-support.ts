@@ -99,7 +99,7 @@ export function awsError(status: number, detail: string): Record<string, unknown
 export function userResource(id: string, overrides: Partial<ScimUserResource> = {}): ScimUserResource {
   return {
     id,
-    externalId: `ldap:${id}`,
+    externalId: `ldap/${id}`,
     userName: `${id}@example.com`,
     name: { givenName: 'Given', familyName: 'Family' },
     displayName: `User ${id}`,

@@ -5,8 +5,10 @@
 import { Agent, type Dispatcher } from 'undici';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { headerValue, ScimError, scimErrorFromResponse, ScimProtocolError, ScimTransportError, type HttpMethod } from './errors.js';
+import { headerValue, isTenantMissingBody, ScimError, scimErrorFromResponse, ScimProtocolError, ScimTransportError, type HttpMethod } from './errors.js';
 import { pauseOnlyLimiter, type RequestLimiter } from './limiter.js';
+import { backoffDelay, sleep } from './backoff.js';
+import { ThrottlePolicy } from './throttle.js';
 import { defaultUserAgent } from './user-agent.js';
 
 export interface TransportOptions {
@@ -15,6 +17,8 @@ export interface TransportOptions {
   dispatcher?: Dispatcher;
   userAgent?: string;
   limiter?: RequestLimiter;
+  /** The run's one 429 policy, shared with the writers; by default one over `limiter` with a 1 h bound. */
+  throttle?: ThrottlePolicy;
   requestTimeoutMs?: number;
   readRetries?: number;
   /** First backoff step for read retries; doubles per attempt (undici RetryHandler: 500 ms, factor 2). */
@@ -45,6 +49,8 @@ export const DEFAULT_RETRY_BASE_DELAY_MS = 500;
 export const DEFAULT_RETRY_MAX_DELAY_MS = 30_000;
 /** How long a 429 without `Retry-After` pauses every request (whether AWS sends the header is undocumented). */
 export const DEFAULT_THROTTLE_PAUSE_MS = 1_000;
+/** The default bound on a run's total throttled time, as `sync.maxThrottleWaitMs` defaults to. */
+export const DEFAULT_MAX_THROTTLE_WAIT_MS = 3_600_000;
 
 const SCIM_CONTENT_TYPE = 'application/scim+json';
 
@@ -56,6 +62,7 @@ export class ScimTransport {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #limiter: RequestLimiter;
+  readonly #throttle: ThrottlePolicy;
   readonly #timeoutMs: number;
   readonly #readRetries: number;
   readonly #baseDelayMs: number;
@@ -87,6 +94,9 @@ export class ScimTransport {
     this.#maxDelayMs = options.retryMaxDelayMs ?? DEFAULT_RETRY_MAX_DELAY_MS;
     this.#logger = options.logger;
     this.#signal = options.signal;
+    this.#throttle =
+      options.throttle ??
+      new ThrottlePolicy(this.#limiter, { maxWaitMs: DEFAULT_MAX_THROTTLE_WAIT_MS, baseMs: this.#baseDelayMs, capMs: this.#maxDelayMs });
   }
 
   /** Closes the connection pool if this transport created it; an injected dispatcher is the caller's. */
@@ -95,18 +105,29 @@ export class ScimTransport {
   }
 
   /**
-   * GETs are retried on 429, 5xx and network errors. Writes never are: POST and PATCH are not
-   * idempotent, and the executor retries only after re-reading the target (style.md principle 10).
+   * GETs are sent again after a 429 (under the shared throttle policy, spending no attempt) and
+   * retried a bounded number of times on 5xx and network errors. Writes never are: POST and PATCH
+   * are not idempotent, and the executor retries only after re-reading the target.
    */
   async send(method: HttpMethod, path: string, options: SendOptions = {}): Promise<ScimResponse> {
     if (method !== 'GET') return this.#once(method, path, options);
-    for (let attempt = 0; ; attempt += 1) {
+    let throttles = 0;
+    for (let attempt = 0; ; ) {
       try {
         return await this.#once(method, path, options);
       } catch (err) {
-        if (attempt >= this.#readRetries || !isRetryable(err) || this.#signal?.aborted) throw err;
-        const delayMs = this.#retryDelay(attempt, err);
-        this.#logger?.info({ method, path, attempt: attempt + 1, delayMs }, 'retrying SCIM read');
+        if (this.#signal?.aborted) throw err;
+        if (err instanceof ScimError && err.isThrottle) {
+          throttles += 1;
+          const waitMs = this.#throttle.pauseFor(err.retryAfterMs, throttles);
+          this.#logger?.info({ method, path, throttles, waitMs }, 'SCIM read throttled (429); every request paused');
+          await sleep(waitMs, this.#signal);
+          continue;
+        }
+        if (attempt >= this.#readRetries || !isRetryable(err)) throw err;
+        attempt += 1;
+        const delayMs = this.#retryDelay(attempt - 1);
+        this.#logger?.info({ method, path, attempt, delayMs }, 'retrying SCIM read');
         await sleep(delayMs, this.#signal);
       }
     }
@@ -120,9 +141,12 @@ export class ScimTransport {
     const ms = Math.round(performance.now() - started);
     this.#logger?.debug({ method, path, status, requestId, ms }, 'SCIM request');
     const ok = status >= 200 && status < 300;
-    if (ok || options.accept?.includes(status)) return { status, json: ok ? parseJsonBody(bodyText, method, path) : undefined };
+    const accepted = options.accept?.includes(status) && !isTenantMissingBody(status, bodyText);
+    if (ok || accepted) return { status, json: ok ? parseJsonBody(bodyText, method, path) : undefined };
     const error = scimErrorFromResponse({ method, path, status, headers, bodyText, secrets: [this.#token] });
-    if (error.isThrottle) this.#limiter.pause(error.retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS);
+    // A throttled read pauses through the throttle policy in send(); a write pauses here at once, and
+    // its caller (executor or queue worker) applies the policy before sending it again.
+    if (error.isThrottle && method !== 'GET') this.#limiter.pause(error.retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS);
     this.#logger?.warn({ method, path, status, requestId: error.requestId, scimType: error.scimType }, 'SCIM request failed');
     throw error;
   }
@@ -150,10 +174,9 @@ export class ScimTransport {
     }
   }
 
-  /** Retry-After when the server gave one, else exponential backoff with full jitter; both capped. */
-  #retryDelay(attempt: number, err: unknown): number {
-    if (err instanceof ScimError && err.retryAfterMs !== undefined) return Math.min(err.retryAfterMs, this.#maxDelayMs);
-    return Math.random() * Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** attempt);
+  /** Exponential backoff with full jitter for a 5xx or a lost response. */
+  #retryDelay(attempt: number): number {
+    return backoffDelay(attempt + 1, this.#baseDelayMs, this.#maxDelayMs);
   }
 }
 
@@ -187,20 +210,4 @@ function parseJsonBody(text: string, method: HttpMethod, path: string): unknown 
   } catch {
     throw new ScimProtocolError('malformed-response', method, path, 'the success response is not JSON');
   }
-}
-
-/** Global `setTimeout` on purpose, so tests can drive backoff with fake timers. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

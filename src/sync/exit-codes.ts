@@ -21,11 +21,13 @@ export const EXIT = {
   sourceFailed: 7,
   /** Redis (queue or state store) is unreachable, or its eviction policy could lose jobs. */
   redisUnavailable: 8,
-  /** Another run holds the run lock (queue mode). */
-  locked: 0,
+  /** AWS throttled (429) the run for longer than `sync.maxThrottleWaitMs` in total; it stopped cleanly. */
+  throttled: 9,
+  /** Another run held the run lock for longer than `sync.lockWaitMs`; this run applied nothing. */
+  locked: 10,
 } as const;
 
-export type RunStatus = 'success' | 'changes-pending' | 'blocked' | 'partial-failure' | 'credentials-invalid' | 'source-failed';
+export type RunStatus = 'success' | 'changes-pending' | 'blocked' | 'partial-failure' | 'credentials-invalid' | 'source-failed' | 'throttled';
 
 export function exitCodeFor(status: RunStatus): number {
   switch (status) {
@@ -41,5 +43,7 @@ export function exitCodeFor(status: RunStatus): number {
       return EXIT.credentialsInvalid;
     case 'source-failed':
       return EXIT.sourceFailed;
+    case 'throttled':
+      return EXIT.throttled;
   }
 }

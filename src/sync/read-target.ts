@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { claimLegacyObjects } from '../diff/index.js';
 import type { DesiredGroup, TargetGroup, TargetUser } from '../model/aws.js';
 import type { SyncState } from '../state/store.js';
 
@@ -14,13 +15,16 @@ export interface TargetObjects {
   groups: TargetGroup[];
 }
 
-/** Users and groups by cursor paging over the whole tenant (aws-scim.md, "Paging"). */
-export async function readTargetObjects(reader: TargetReader): Promise<TargetObjects> {
+/**
+ * Users and groups by cursor paging over the whole tenant (DG/listusers, DG/listgroups). Objects an
+ * earlier version created under the legacy `<sourceId>:` externalId are claimed for `sourceIds`.
+ */
+export async function readTargetObjects(reader: TargetReader, sourceIds: readonly string[]): Promise<TargetObjects> {
   const users: TargetUser[] = [];
   for await (const u of reader.listUsers()) users.push(u);
   const groups: TargetGroup[] = [];
   for await (const g of reader.listGroups()) groups.push(g);
-  return { users, groups };
+  return { users: claimLegacyObjects(users, sourceIds), groups: claimLegacyObjects(groups, sourceIds) };
 }
 
 export interface MembershipReadPlan {

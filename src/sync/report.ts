@@ -29,6 +29,10 @@ export interface RunReport {
     byKind: Record<string, { applied: number; failed: number; skipped: number }>;
     throttledMs: number;
     failures: OperationResult[];
+    /** Objects moved off the legacy `<sourceId>:<id>` externalId this run (`note` names the old value). */
+    migrated: OperationResult[];
+    /** Applied operations that needed more than one plain request: read-after-write retries, membership re-reads. */
+    notes: OperationResult[];
   };
   findings: Finding[];
 }
@@ -45,7 +49,17 @@ export function summarizeExecution(exec: ExecutionResult): NonNullable<RunReport
     else if (r.status === 'failed') failed += 1;
     else skipped += 1;
   }
-  return { applied, failed, skipped, byKind, throttledMs: exec.throttledMs, failures: exec.results.filter((r) => r.status !== 'applied') };
+  const done = exec.results.filter((r) => r.status === 'applied');
+  return {
+    applied,
+    failed,
+    skipped,
+    byKind,
+    throttledMs: exec.throttledMs,
+    failures: exec.results.filter((r) => r.status !== 'applied'),
+    migrated: done.filter((r) => r.kind === 'migrateExternalId'),
+    notes: done.filter((r) => r.note !== undefined && r.kind !== 'migrateExternalId'),
+  };
 }
 
 export function planSummary(plan: Plan): NonNullable<RunReport['plan']> {

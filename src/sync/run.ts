@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.js';
 import { ownershipPrefix } from '../model/ids.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { RequestLimiter } from '../scim/limiter.js';
+import { ThrottledTooLongError, type ThrottlePolicy } from '../scim/throttle.js';
 import type { SourceConnector } from '../sources/types.js';
 import type { StateStore, SyncState } from '../state/store.js';
 import { exitCodeFor, type RunStatus } from './exit-codes.js';
@@ -32,6 +33,8 @@ export interface RunDeps {
   sources: readonly SourceConnector[];
   scim: ScimPort & TargetReader;
   limiter: RequestLimiter;
+  /** The run's one 429 policy, shared by the reads (through the SCIM client) and the writers. */
+  throttle?: ThrottlePolicy;
   state: StateStore;
   logger: Logger;
   executor?: PlanExecutor;
@@ -43,11 +46,12 @@ export type PlanExecutor = (
   context: { runId: string; logger: Logger; onProgress?: (done: number, total: number) => void; signal?: AbortSignal },
 ) => Promise<ExecutionResult>;
 
-export function inProcessExecutor(deps: Pick<RunDeps, 'scim' | 'limiter' | 'config'>): PlanExecutor {
+export function inProcessExecutor(deps: Pick<RunDeps, 'scim' | 'limiter' | 'throttle' | 'config'>): PlanExecutor {
   return (plan, context) =>
     executePlan(plan, {
       ctx: { scim: deps.scim, ids: new MemoryIdDirectory() },
       limiter: deps.limiter,
+      ...(deps.throttle ? { throttle: deps.throttle } : {}),
       logger: context.logger,
       settings: deps.config.sync,
       ...(context.onProgress ? { onProgress: context.onProgress } : {}),
@@ -112,6 +116,10 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       log.error({ err }, 'AWS rejected the SCIM credentials while reading');
       return { report: finish('credentials-invalid', err.message, { sources: sourcesReport }) };
     }
+    if (err instanceof ThrottledTooLongError) {
+      log.error({ throttledMs: err.throttledMs }, 'throttled past sync.maxThrottleWaitMs while reading AWS; nothing planned');
+      return { report: finish('throttled', err.message, { sources: sourcesReport }) };
+    }
     throw err;
   }
   const { plan, desired, target, membersRead, targetReport } = planned;
@@ -163,7 +171,7 @@ interface PlanEnv {
 
 async function readTargetAndPlan(deps: RunDeps, snapshots: Snapshot[], state: SyncState, env: PlanEnv): Promise<Planned> {
   const sync = deps.config.sync;
-  const target = await env.timed('readTarget', () => readTargetObjects(deps.scim));
+  const target = await env.timed('readTarget', () => readTargetObjects(deps.scim, deps.sources.map((s) => s.id)));
   const desired = buildDesiredState(snapshots, target, { nameFallback: sync.nameFallback, maxNestingDepth: sync.maxNestingDepth });
   const reads = planMembershipReads(target.groups, new Map(desired.groups.map((g) => [g.externalId, g])), state, {
     isOwned: env.isOwned,
@@ -213,12 +221,14 @@ function guardSourceSizes(snapshots: readonly Snapshot[], state: SyncState, conf
 }
 
 function executionStatus(exec: ExecutionResult): RunStatus {
-  if (exec.aborted) return 'credentials-invalid';
+  if (exec.aborted === 'credentials') return 'credentials-invalid';
+  if (exec.aborted === 'throttled') return 'throttled';
   return exec.results.some((r) => r.status !== 'applied') ? 'partial-failure' : 'success';
 }
 
 function executionMessage(status: RunStatus, exec: ExecutionResult): string {
   const failed = exec.results.filter((r) => r.status === 'failed').length;
+  if (status === 'throttled') return `AWS throttled the run for longer than sync.maxThrottleWaitMs (${exec.throttledMs} ms paused); the operations not yet applied were left for the next run.`;
   if (status === 'credentials-invalid') return 'AWS rejected the SCIM token (401/403); the run stopped. Rotate the token (IAM Identity Center → Settings → Automatic provisioning).';
   if (status === 'partial-failure') {
     const skipped = exec.results.filter((r) => r.status === 'skipped').length;

@@ -41,11 +41,12 @@ export function nextState(input: StateUpdateInput): SyncState {
 }
 
 function nextGroupRecords(input: StateUpdateInput, iso: string): SyncState['groups'] {
-  const failedGroups = new Set(
-    input.results
-      .filter((r) => r.status !== 'applied' && (r.kind === 'addMembers' || r.kind === 'removeMembers' || r.kind === 'createGroup' || r.kind === 'adoptGroup'))
-      .map((r) => r.externalId),
-  );
+  // A member change that needed a retry or a membership re-read (lag, a refused PATCH) leaves the
+  // group unverified too, so the next run reads its whole membership again.
+  const unsure = (r: OperationResult): boolean =>
+    (r.status !== 'applied' && (r.kind === 'addMembers' || r.kind === 'removeMembers' || r.kind === 'createGroup' || r.kind === 'adoptGroup')) ||
+    ((r.kind === 'addMembers' || r.kind === 'removeMembers') && r.note !== undefined);
+  const failedGroups = new Set(input.results.filter(unsure).map((r) => r.externalId));
   const idByExt = new Map<string, string>();
   for (const g of input.current.groups) if (g.externalId) idByExt.set(g.externalId, g.id);
   const groups: SyncState['groups'] = {};

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ScimPort } from '../apply/port.js';
-import { buildDesiredState, planChanges, type Plan } from '../diff/index.js';
+import { buildDesiredState, claimLegacyObjects, planChanges, type Plan } from '../diff/index.js';
 import type { Finding } from '../diff/findings.js';
 import type { TargetGroup, TargetUser } from '../model/aws.js';
 import type { Group } from '../model/group.js';
-import { makeExternalId } from '../model/ids.js';
+import { legacyExternalIdOf, makeExternalId } from '../model/ids.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { User } from '../model/user.js';
 import { supportsReread, type SourceConnector } from '../sources/types.js';
@@ -32,13 +32,18 @@ export interface TargetedDeps extends Omit<RunDeps, 'scim'> {
  * membership comes from the re-read group, and members AWS does not know yet are left to the full
  * sync. Nested groups are left to the full sync too, since one re-read cannot flatten them.
  */
-export async function runTargeted(deps: TargetedDeps, hints: readonly ReReadHint[], now: () => number = Date.now): Promise<{ report: RunReport; plan: Plan }> {
+export async function runTargeted(
+  deps: TargetedDeps,
+  hints: readonly ReReadHint[],
+  now: () => number = Date.now,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<{ report: RunReport; plan: Plan }> {
   const started = now();
   const runId = randomUUID();
   const log = deps.logger.child({ component: 'targeted-run', runId });
   const findings: Finding[] = [];
-  const { snapshots, scope } = await rereadAll(deps.sources, hints, findings);
-  const current = await readTargets(deps.scim, snapshots, scope);
+  const { snapshots, scope } = await rereadAll(deps.sources, hints, findings, signal);
+  const current = await readTargets(deps.scim, snapshots, scope, deps.sources.map((s) => s.id));
   const desired = buildDesiredState(snapshots, current, { nameFallback: deps.config.sync.nameFallback, maxNestingDepth: deps.config.sync.maxNestingDepth, keepUnlistedMembers: true });
   desired.findings.push(...findings);
   const plan = planChanges(desired, current, planPolicy(deps.config.sync, deps.sources, started, (await deps.state.load()).outOfScopeSince, scope));
@@ -49,12 +54,12 @@ export async function runTargeted(deps: TargetedDeps, hints: readonly ReReadHint
   }
   const execution = await (deps.executor ?? inProcessExecutor(deps))(plan, { runId, logger: log });
   const applied = summarizeExecution(execution);
-  const status = execution.aborted ? 'credentials-invalid' : applied.failed + applied.skipped > 0 ? 'partial-failure' : 'success';
+  const status = execution.aborted === 'throttled' ? 'throttled' : execution.aborted ? 'credentials-invalid' : applied.failed + applied.skipped > 0 ? 'partial-failure' : 'success';
   log.info({ hints: hints.length, operations: plan.operations.length, status }, 'webhook-triggered run complete');
   return { plan, report: { ...base, status, exitCode: exitCodeFor(status), message: `${plan.operations.length} operation(s) for ${hints.length} hint(s)`, finishedAt: new Date(now()).toISOString(), applied } };
 }
 
-async function rereadAll(sources: readonly SourceConnector[], hints: readonly ReReadHint[], findings: Finding[]): Promise<{ snapshots: Snapshot[]; scope: Set<string> }> {
+async function rereadAll(sources: readonly SourceConnector[], hints: readonly ReReadHint[], findings: Finding[], signal: AbortSignal): Promise<{ snapshots: Snapshot[]; scope: Set<string> }> {
   const scope = new Set<string>();
   const snapshots: Snapshot[] = [];
   for (const source of sources) {
@@ -63,7 +68,6 @@ async function rereadAll(sources: readonly SourceConnector[], hints: readonly Re
     if (!supportsReread(source)) throw new Error(`source ${source.id} cannot re-read single objects`);
     const users: User[] = [];
     const groups: Group[] = [];
-    const signal = new AbortController().signal;
     for (const hint of mine) {
       scope.add(makeExternalId(source.id, hint.id));
       if (hint.kind === 'user') {
@@ -83,21 +87,28 @@ async function rereadAll(sources: readonly SourceConnector[], hints: readonly Re
 }
 
 /** The AWS side of exactly the hinted objects, their name holders, and the members of hinted groups. */
-async function readTargets(scim: TargetedScim, snapshots: readonly Snapshot[], scope: ReadonlySet<string>): Promise<{ users: TargetUser[]; groups: TargetGroup[]; members: Map<string, Set<string>> }> {
+async function readTargets(
+  scim: TargetedScim,
+  snapshots: readonly Snapshot[],
+  scope: ReadonlySet<string>,
+  sourceIds: readonly string[],
+): Promise<{ users: TargetUser[]; groups: TargetGroup[]; members: Map<string, Set<string>> }> {
   const users = new Map<string, TargetUser>();
   const groups = new Map<string, TargetGroup>();
   const members = new Map<string, Set<string>>();
   const addUser = (u: TargetUser | null): void => void (u && users.set(u.id, u));
   const addGroup = (g: TargetGroup | null): void => void (g && groups.set(g.id, g));
   for (const ext of scope) {
-    addUser(await scim.findUserByExternalId(ext));
-    addGroup(await scim.findGroupByExternalId(ext));
+    for (const form of [ext, legacyExternalIdOf(ext)]) {
+      addUser(await scim.findUserByExternalId(form));
+      addGroup(await scim.findGroupByExternalId(form));
+    }
   }
   for (const snap of snapshots) {
     for (const u of snap.users) addUser(await scim.findUserByUserName(u.userName));
     for (const g of snap.groups) addGroup(await scim.findGroupByDisplayName(g.displayName));
   }
-  for (const g of groups.values()) {
+  for (const g of claimLegacyObjects([...groups.values()], sourceIds)) {
     if (!g.externalId || !scope.has(g.externalId)) continue;
     const ids = new Set<string>();
     for await (const u of scim.listGroupMembers(g.id)) {
@@ -106,10 +117,12 @@ async function readTargets(scim: TargetedScim, snapshots: readonly Snapshot[], s
     }
     members.set(g.id, ids);
   }
-  const known = new Set([...users.values()].flatMap((u) => (u.externalId ? [u.externalId] : [])));
+  const known = new Set(claimLegacyObjects([...users.values()], sourceIds).flatMap((u) => (u.externalId ? [u.externalId] : [])));
   for (const snap of snapshots) {
-    for (const g of snap.groups) for (const m of g.memberUsers) if (!known.has(m)) addUser(await scim.findUserByExternalId(m));
+    for (const g of snap.groups) {
+      for (const m of g.memberUsers) if (!known.has(m)) addUser((await scim.findUserByExternalId(m)) ?? (await scim.findUserByExternalId(legacyExternalIdOf(m))));
+    }
   }
   for (const g of groups.values()) if (!members.has(g.id)) members.set(g.id, new Set());
-  return { users: [...users.values()], groups: [...groups.values()], members };
+  return { users: claimLegacyObjects([...users.values()], sourceIds), groups: claimLegacyObjects([...groups.values()], sourceIds), members };
 }

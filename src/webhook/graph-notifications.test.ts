@@ -15,7 +15,7 @@ describe('classifyBatch', () => {
     ['the resource path', { resource: 'Groups/x', resourceData: { id: ID } }, 'group'],
     ['a leading-slash path', { resource: '/users/x', resourceData: { id: ID } }, 'user'],
   ])('reads the kind from %s', (_name, extra, kind) => {
-    expect(classifyBatch([item(extra)], ctx).candidates).toEqual([{ hint: { sourceId: 'corp-entra', kind, id: ID.toLowerCase(), origin: 'graph' } }]);
+    expect(classifyBatch([item(extra)], ctx).candidates.map((c) => c.hint)).toEqual([{ sourceId: 'corp-entra', kind, id: ID.toLowerCase(), origin: 'graph' }]);
   });
 
   it('ignores items whose type and path disagree, or that name no object id', () => {
@@ -28,6 +28,17 @@ describe('classifyBatch', () => {
 
   it('keys a notification that carries an id for replay protection', () => {
     expect(classifyBatch([item({ id: 'n-1', resource: 'Users/x', resourceData: { id: ID } })], ctx).candidates[0]?.dedupeKey).toBe('graph:n-1');
+  });
+
+  it('keys a notification without an id by subscription, resource, change type and object, so a replay is recognised', () => {
+    const change = { resource: 'Users/x', resourceData: { id: ID } };
+    const [first] = classifyBatch([item(change)], ctx).candidates;
+    const [replay] = classifyBatch([item(change)], ctx).candidates;
+    const [deleted] = classifyBatch([item({ ...change, changeType: 'deleted' })], ctx).candidates;
+    const [otherSubscription] = classifyBatch([item({ ...change, subscriptionId: TENANT })], ctx).candidates;
+    expect(first?.dedupeKey).toBeDefined();
+    expect(replay?.dedupeKey).toBe(first?.dedupeKey);
+    expect(new Set([first?.dedupeKey, deleted?.dedupeKey, otherSubscription?.dedupeKey]).size).toBe(3);
   });
 
   it('accepts a missing tenant (clientState authenticates) and organizationId in place of tenantId', () => {

@@ -48,6 +48,11 @@ type Item = Record<string, unknown>;
 
 const isRecord = (v: unknown): v is Item => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The distinct subscription ids a batch names (lifecycle and change notifications alike). */
+export function subscriptionIdsOf(items: readonly unknown[]): string[] {
+  return [...new Set(items.flatMap((item) => (isRecord(item) && typeof item.subscriptionId === 'string' ? [item.subscriptionId] : [])))];
+}
+
 /** The `value` array of a notification body, or undefined when the body is not one. */
 export function notificationItems(body: unknown): unknown[] | undefined {
   return isRecord(body) && Array.isArray(body.value) ? body.value : undefined;
@@ -104,6 +109,8 @@ function changeCandidate(item: Item, sourceId: string): Candidate | undefined {
   if (kind === undefined) return undefined;
   const candidate: Candidate = { hint: { sourceId, kind, id: id.toLowerCase(), origin: 'graph' } };
   if (typeof item.id === 'string' && NOTIFICATION_ID.test(item.id)) candidate.dedupeKey = `graph:${item.id}`;
+  // Directory-object notifications often carry no `id`; a replay is then recognised by what it names.
+  else candidate.dedupeKey = `graph:${[item.subscriptionId, item.resource, item.changeType, id.toLowerCase()].map((v) => (typeof v === 'string' ? v : '')).join('|')}`;
   return candidate;
 }
 

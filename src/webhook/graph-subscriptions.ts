@@ -78,6 +78,9 @@ export interface SubscriptionManagerOptions {
 export class GraphSubscriptionManager {
   private readonly now: () => number;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Ids of the subscriptions this deployment keeps, as of the last ensure or listing. */
+  private owned = new Set<string>();
+  private listedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: SubscriptionManagerOptions) {
     this.now = options.now ?? Date.now;
@@ -92,6 +95,8 @@ export class GraphSubscriptionManager {
       const existing = await this.options.port.list();
       const outcomes: EnsureOutcome[] = [];
       for (const resource of this.options.settings.resources) outcomes.push(await this.ensureOne(resource, existing));
+      this.owned = new Set(outcomes.map((o) => o.subscriptionId));
+      this.listedAt = this.now();
       return outcomes;
     });
   }
@@ -106,6 +111,27 @@ export class GraphSubscriptionManager {
       if (renewed) return;
     }
     if (notice.lifecycleEvent !== 'missed') await this.ensureSubscriptions();
+  }
+
+  /**
+   * Whether a notification's subscription is one this deployment keeps: a clientState leaked to, or
+   * shared with, another subscription must not make its notifications ours. An id not seen yet is
+   * checked against Graph's list of the app's subscriptions at most once a minute ('unknown' when
+   * Graph could not be asked, so the sender retries).
+   */
+  async owns(subscriptionId: string): Promise<'yes' | 'no' | 'unknown'> {
+    if (this.owned.has(subscriptionId)) return 'yes';
+    if (this.now() - this.listedAt < MINUTE_MS) return 'no';
+    try {
+      const listed = await this.serial(() => this.options.port.list());
+      this.listedAt = this.now();
+      const ours = listed.filter((s) => s.notificationUrl === this.options.settings.notificationUrl).map((s) => s.id);
+      this.owned = new Set([...this.owned, ...ours]);
+    } catch (err) {
+      this.options.logger.warn({ err: { message: (err as Error).message } }, 'could not list Graph subscriptions to check a notification');
+      return 'unknown';
+    }
+    return this.owned.has(subscriptionId) ? 'yes' : 'no';
   }
 
   /** Ensures now and then every `checkIntervalMinutes`; failures are logged and retried on the next tick. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { classifyBatch, notificationItems, type LifecycleNotice } from './graph-notifications.js';
+import { classifyBatch, notificationItems, subscriptionIdsOf, type LifecycleNotice } from './graph-notifications.js';
 import { declaredLength, isJsonRequest, isPlainToken, readBody, reply, SecretMatcher, TEXT } from './http.js';
 import { persistHints } from './ingest.js';
 import type { RejectReason } from './metrics.js';
@@ -11,6 +11,8 @@ export interface GraphRouteOptions {
   clientState: string;
   /** The source's tenant; notifications naming another tenant are refused (S-02). */
   tenantId?: string;
+  /** Whether a subscription id is one this deployment keeps (the subscription manager's `owns`). */
+  ownsSubscription?: (subscriptionId: string) => Promise<'yes' | 'no' | 'unknown'>;
   /** Reauthorizes or recreates subscriptions (the subscription manager); runs after the ack. */
   onLifecycle?: (notice: LifecycleNotice) => Promise<void>;
   /** Asks for a full sync; the scheduled one is the backstop when this is not wired (reliability.md F-12). */
@@ -46,6 +48,12 @@ export function graphRoute(options: GraphRouteOptions, ctx: RouteContext): Route
     if (batch.forged !== undefined) {
       ctx.logger.warn({ origin: ORIGIN, reason: batch.forged, items: items.length, remote: req.socket.remoteAddress }, 'refused a notification batch that failed authentication; nothing enqueued');
       refuse(ctx, res, 403, batch.forged);
+      return;
+    }
+    const ownership = await subscriptionsOwned(options, items);
+    if (ownership !== 'yes') {
+      ctx.logger.warn({ origin: ORIGIN, subscriptionIds: subscriptionIdsOf(items), ownership }, 'refused a notification batch for a subscription this deployment does not keep; nothing enqueued');
+      refuse(ctx, res, ownership === 'no' ? 403 : 503, ownership === 'no' ? 'unknown-subscription' : 'sink-unavailable');
       return;
     }
     ctx.metrics.received.inc({ origin: ORIGIN }, batch.received);
@@ -103,4 +111,16 @@ function handleLifecycle(options: GraphRouteOptions, ctx: RouteContext, notices:
       options.onFullSyncWanted?.(`graph-${notice.lifecycleEvent}`);
     }
   }
+}
+
+/** 'no' if any item names a subscription we do not keep; 'unknown' if that could not be checked. */
+async function subscriptionsOwned(options: GraphRouteOptions, items: readonly unknown[]): Promise<'yes' | 'no' | 'unknown'> {
+  if (options.ownsSubscription === undefined) return 'yes';
+  let result: 'yes' | 'no' | 'unknown' = 'yes';
+  for (const id of subscriptionIdsOf(items)) {
+    const owned = await options.ownsSubscription(id);
+    if (owned === 'no') return 'no';
+    if (owned === 'unknown') result = 'unknown';
+  }
+  return result;
 }

@@ -107,6 +107,7 @@ export type RejectReason =
   | 'unauthorized'
   | 'forged-client-state'
   | 'unknown-tenant'
+  | 'unknown-subscription'
   | 'body-too-large'
   | 'unsupported-media-type'
   | 'malformed'

@@ -7,12 +7,14 @@ import { silentLogger } from '../../src/log/logger.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { ScimClient } from '../../src/scim/client.js';
 import { TokenBucketLimiter } from '../../src/scim/limiter.js';
+import { ThrottlePolicy } from '../../src/scim/throttle.js';
 import type { SourceConnector } from '../../src/sources/types.js';
 import { FileStateStore } from '../../src/state/file-store.js';
 import { runSync, type RunOptions, type RunResult } from '../../src/sync/run.js';
 import { runTargeted, type TargetedDeps } from '../../src/sync/targeted.js';
 import type { Group } from '../../src/model/group.js';
 import type { User } from '../../src/model/user.js';
+import { makeExternalId } from '../../src/model/ids.js';
 import { SOURCE_ID } from './builders.js';
 
 /** A source whose next read is whatever the test sets: a snapshot, or an error to throw. */
@@ -35,12 +37,12 @@ export class ScriptedSource implements SourceConnector {
   /** Re-reads answer from the current `next` snapshot, like a source answering for one object. */
   async rereadUser(id: string): Promise<User | null> {
     if (this.next instanceof Error) throw this.next;
-    return structuredClone(this.next.users.find((u) => u.externalId === `${this.id}:${id}`) ?? null);
+    return structuredClone(this.next.users.find((u) => u.externalId === makeExternalId(this.id, id)) ?? null);
   }
 
   async rereadGroup(id: string): Promise<Group | null> {
     if (this.next instanceof Error) throw this.next;
-    return structuredClone(this.next.groups.find((g) => g.externalId === `${this.id}:${id}`) ?? null);
+    return structuredClone(this.next.groups.find((g) => g.externalId === makeExternalId(this.id, id)) ?? null);
   }
 }
 
@@ -73,8 +75,10 @@ export async function startHarness(first: Snapshot | SourceConnector, options: H
     state: { path: join(dir, 'state.json') },
   });
   const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
-  const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: 'test-token', limiter, retryBaseDelayMs: 10, retryMaxDelayMs: 200 });
-  const deps = { config, sources: [source], scim, limiter, state: new FileStateStore(config.state.path), logger: silentLogger() };
+  // One 429 policy for reads and writes, as the CLI composes it; short backoff steps keep tests quick.
+  const throttle = new ThrottlePolicy(limiter, { maxWaitMs: config.sync.maxThrottleWaitMs, baseMs: 10, capMs: 200 });
+  const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: 'test-token', limiter, throttle, retryBaseDelayMs: 10, retryMaxDelayMs: 200 });
+  const deps = { config, sources: [source], scim, limiter, throttle, state: new FileStateStore(config.state.path), logger: silentLogger() };
   return {
     emulator,
     source,

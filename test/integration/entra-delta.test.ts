@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 const incremental: Partial<EntraSourceConfigInput> = { incremental: true, scope: { groups: { displayNamePrefix: 'AWS-' } } };
-const ext = (id: string) => `corp-entra:${id}`;
+const ext = (id: string) => `corp-entra/${id}`;
 const read = (over: Partial<EntraSourceConfigInput> = {}) => w.source({ ...incremental, ...over }).readSnapshot(signal());
 const userIds = (s: Snapshot) => s.users.map((u) => u.externalId).sort();
 const membersOf = (s: Snapshot, name: string) => [...(s.groups.find((g) => g.displayName === name)?.memberUsers ?? [])].sort();

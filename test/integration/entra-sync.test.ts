@@ -34,9 +34,9 @@ describe('Entra → IAM Identity Center', () => {
     const first = await h.run('sync');
     expect(first.report.status).toBe('success');
     const users = h.emulator.users();
-    expect(users.map((u) => u.externalId).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `corp-entra:${uid(n)}`));
-    expect(users.find((u) => u.externalId === `corp-entra:${uid(5)}`)?.active).toBe(false);
-    expect(users.find((u) => u.externalId === `corp-entra:${uid(1)}`)).toMatchObject({ active: true, userName: 'user1@contoso.example' });
+    expect(users.map((u) => u.externalId).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `corp-entra/${uid(n)}`));
+    expect(users.find((u) => u.externalId === `corp-entra/${uid(5)}`)?.active).toBe(false);
+    expect(users.find((u) => u.externalId === `corp-entra/${uid(1)}`)).toMatchObject({ active: true, userName: 'user1@contoso.example' });
     const engineering = h.emulator.groups().find((g) => g.displayName === 'AWS-Engineering')!;
     expect(h.emulator.membersOf(engineering.id!)).toHaveLength(4);
 
@@ -56,7 +56,7 @@ describe('Entra → IAM Identity Center', () => {
     expect(failed.report.message).toMatch(/HTTP 503/);
     expect(failed.plan).toBeUndefined();
     expect(h.emulator.writes()).toHaveLength(writes);
-    expect(h.emulator.users().every((u) => u.active === (u.externalId !== `corp-entra:${uid(5)}`))).toBe(true);
+    expect(h.emulator.users().every((u) => u.active === (u.externalId !== `corp-entra/${uid(5)}`))).toBe(true);
   });
 
   it('keeps everyone when the delta token expired, and applies real removals from delta', async () => {
@@ -72,7 +72,7 @@ describe('Entra → IAM Identity Center', () => {
     w.fake.tenant.deleteUser(uid(2), 'changed');
     const removal = await h.run('sync');
     expect(removal.report.status).toBe('success');
-    expect(h.emulator.users().find((u) => u.externalId === `corp-entra:${uid(2)}`)?.active).toBe(false);
+    expect(h.emulator.users().find((u) => u.externalId === `corp-entra/${uid(2)}`)?.active).toBe(false);
     const engineering = h.emulator.groups().find((g) => g.displayName === 'AWS-Engineering')!;
     expect(h.emulator.membersOf(engineering.id!)).toHaveLength(3);
   });

@@ -19,7 +19,7 @@ afterEach(async () => {
   await w.close();
 });
 
-const ext = (id: string) => `corp-entra:${id}`;
+const ext = (id: string) => `corp-entra/${id}`;
 const addPeople = (n: number) => {
   for (let i = 1; i <= n; i += 1) w.fake.tenant.addUser(person(i));
 };

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
-import { QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';
+import { syncWaitingKey } from '../../src/queue/keys.js';
+import { HINT_DEBOUNCE_MS, QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';
 import type { ReReadHint } from '../../src/webhook/hints.js';
 import { ext, group, snapshot, user } from '../helpers/builders.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -40,5 +41,31 @@ describe('hint queue', () => {
     await done;
     expect(h.emulator.writes().map((w) => w.method)).toEqual(['PATCH']);
     expect(h.emulator.users().find((u) => u.externalId === ext('a'))?.userName).toBe('a.new@example.com');
+  });
+
+  it('leaves the run lock to a full sync that is waiting for it, and runs the hint once the full sync has gone', async () => {
+    const h: Harness = await startHarness(snapshot([user('a')]));
+    cleanup.push(() => h.close());
+    const prefix = `icsync-hints-${randomUUID().slice(0, 8)}`;
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
+    const queue = new Queue<ReReadHint>('hints', { connection: redis, prefix });
+    cleanup.push(async () => {
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await redis.del(syncWaitingKey(prefix));
+      redis.disconnect();
+    });
+    await redis.set(syncWaitingKey(prefix), '1', 'PX', 60_000);
+    await new QueueHintSink(queue).enqueue([{ sourceId: h.source.id, kind: 'user', id: 'a', origin: 'okta', receivedAt: new Date().toISOString() }]);
+    const worker: Worker<ReReadHint> = startHintWorker({ targeted: h.deps, redis, prefix, queueName: 'hints', runLockTtlMs: 10_000, logger: silentLogger() });
+    cleanup.push(() => worker.close());
+    // Past the debounce the worker picks the hint up, sees the waiting full sync and puts it back.
+    await new Promise((resolve) => setTimeout(resolve, HINT_DEBOUNCE_MS + 1_000));
+    expect(h.emulator.requestLog).toHaveLength(0);
+    expect(await queue.getDelayedCount()).toBe(1);
+    const completed = new Promise<void>((resolve) => worker.once('completed', () => resolve()));
+    await redis.del(syncWaitingKey(prefix));
+    await completed;
+    expect(h.emulator.requestLog.length).toBeGreaterThan(0);
   });
 });

@@ -75,7 +75,7 @@ describe('LDAP → IAM Identity Center', () => {
     expect(first.report.sources[0]).toMatchObject({ id: 'corp-ldap', kind: 'ldap' });
     const users = emulator.users();
     expect(users.length).toBeGreaterThan(BULK_USERS);
-    expect(users.every((u) => u.externalId?.startsWith('corp-ldap:'))).toBe(true);
+    expect(users.every((u) => u.externalId?.startsWith('corp-ldap/'))).toBe(true);
     const everyone = emulator.groups().find((g) => g.displayName === 'everyone')!;
     expect(emulator.membersOf(everyone.id!)).toHaveLength(BULK_USERS);
 

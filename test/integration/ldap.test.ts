@@ -75,7 +75,7 @@ describe('full read', () => {
     const { searchEntries } = await client.search(`uid=alice,${PEOPLE}`, { scope: 'base', attributes: ['entryUUID'] });
     await client.unbind();
     expect(user('alice')).toEqual({
-      externalId: `corp-ldap:${String(searchEntries[0]?.entryUUID)}`,
+      externalId: `corp-ldap/${String(searchEntries[0]?.entryUUID)}`,
       userName: 'alice',
       displayName: 'Alice A.',
       name: { givenName: 'Alice', familyName: 'Anders' },
@@ -251,7 +251,7 @@ describe('LDAP injection (reliability.md S-09)', () => {
   it('a group re-read sends that memberUid as one escaped equality assertion', async () => {
     const watched = await proxy(slapd);
     const reread = await ldapSource(slapd, { config: { url: watched.url } }).rereadGroup(
-      (group('injected')?.externalId ?? '').replace('corp-ldap:', ''),
+      (group('injected')?.externalId ?? '').replace('corp-ldap/', ''),
       signal(),
     );
     expect(reread?.memberUsers).toEqual(ids('bob'));
@@ -281,8 +281,8 @@ describe('LDAP injection (reliability.md S-09)', () => {
   it('re-reads by entryUUID give what the full read gave', async () => {
     const source = ldapSource(slapd);
     const alice = user('alice');
-    expect(await source.rereadUser(alice?.externalId.replace('corp-ldap:', '') ?? '', signal())).toEqual(alice);
+    expect(await source.rereadUser(alice?.externalId.replace('corp-ldap/', '') ?? '', signal())).toEqual(alice);
     const engineering = group('engineering');
-    expect(await source.rereadGroup(engineering?.externalId.replace('corp-ldap:', '') ?? '', signal())).toEqual(engineering);
+    expect(await source.rereadGroup(engineering?.externalId.replace('corp-ldap/', '') ?? '', signal())).toEqual(engineering);
   });
 });

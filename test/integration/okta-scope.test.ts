@@ -39,7 +39,7 @@ afterEach(async () => {
   await fake.close();
 });
 
-const ids = (snapshot: Snapshot): string[] => snapshot.users.map((u) => u.externalId.replace('corp-okta:', '')).sort();
+const ids = (snapshot: Snapshot): string[] => snapshot.users.map((u) => u.externalId.replace('corp-okta/', '')).sort();
 const group = (snapshot: Snapshot, name: string) => snapshot.groups.find((g) => g.displayName === name);
 
 describe('Okta source scope and mapping', () => {
@@ -47,11 +47,11 @@ describe('Okta source scope and mapping', () => {
     const snapshot = await startOktaSource(oktaConfig(fake)).readSnapshot(signal());
     expect(ids(snapshot)).toEqual(['00uBoth', '00uDirect', '00uMember']);
     expect(snapshot.groups.map((g) => g.displayName)).toEqual(['aws-admins']);
-    expect(group(snapshot, 'aws-admins')).toMatchObject({ externalId: 'corp-okta:00gAws', memberUsers: ['corp-okta:00uMember', 'corp-okta:00uBoth'], memberGroups: [] });
+    expect(group(snapshot, 'aws-admins')).toMatchObject({ externalId: 'corp-okta/00gAws', memberUsers: ['corp-okta/00uMember', 'corp-okta/00uBoth'], memberGroups: [] });
     expect(snapshot.unresolvedMembers).toEqual([
-      { group: 'corp-okta:00gAws', member: '00uStaged', reason: 'user status STAGED is excluded (statuses.staged)' },
+      { group: 'corp-okta/00gAws', member: '00uStaged', reason: 'user status STAGED is excluded (statuses.staged)' },
     ]);
-    expect(snapshot.users.find((u) => u.externalId === 'corp-okta:00uDirect')).toMatchObject({
+    expect(snapshot.users.find((u) => u.externalId === 'corp-okta/00uDirect')).toMatchObject({
       userName: '00uDirect@example.com',
       emails: [{ value: '00uDirect@example.com', type: 'work', primary: true }],
       provenance: { sourceKind: 'okta', sourceId: 'corp-okta', ref: '/api/v1/users/00uDirect' },
@@ -70,7 +70,7 @@ describe('Okta source scope and mapping', () => {
   it('maps statuses: still employed → active, SUSPENDED/DEPROVISIONED → inactive, never activated → excluded or inactive', async () => {
     const everyone = ['00gAll'];
     fake.groups.set('00gAll', oktaGroup('00gAll', 'all', STATUSES.map((s) => `00u${s.replace('_', '')}`)));
-    const active = (snapshot: Snapshot) => Object.fromEntries(snapshot.users.map((u) => [u.externalId.replace('corp-okta:00u', ''), u.active]));
+    const active = (snapshot: Snapshot) => Object.fromEntries(snapshot.users.map((u) => [u.externalId.replace('corp-okta/00u', ''), u.active]));
     const excluding = await startOktaSource(oktaConfig(fake, { scope: { type: 'groups', ids: everyone } })).readSnapshot(signal());
     expect(active(excluding)).toEqual({ ACTIVE: true, RECOVERY: true, PASSWORDEXPIRED: true, LOCKEDOUT: true, SUSPENDED: false, DEPROVISIONED: false });
     const keeping = oktaConfig(fake, { scope: { type: 'groups', ids: everyone }, statuses: { staged: 'inactive', provisioned: 'inactive' } });
@@ -81,7 +81,7 @@ describe('Okta source scope and mapping', () => {
     editUser(fake, '00uDirect', { profile: { login: 'direct', email: 'direct@corp.example' } });
     editUser(fake, '00uBoth', { profile: { email: null } });
     const snapshot = await startOktaSource(oktaConfig(fake, { attributes: { userName: 'email', email: 'email' } })).readSnapshot(signal());
-    expect(snapshot.users.find((u) => u.externalId === 'corp-okta:00uDirect')?.userName).toBe('direct@corp.example');
+    expect(snapshot.users.find((u) => u.externalId === 'corp-okta/00uDirect')?.userName).toBe('direct@corp.example');
     expect(snapshot.skipped).toEqual([{ object: 'user', ref: '/api/v1/users/00uBoth', reason: 'no profile.email to use as userName' }]);
   });
 
@@ -101,14 +101,14 @@ describe('Okta source scope and mapping', () => {
     const requests = fake.apiRequests().slice(fullRequests);
     expect(log.lines().filter((l) => l.mode !== undefined).map((l) => l.mode)).toEqual(['full', 'incremental']);
     expect(ids(second)).toEqual(['00uBoth', '00uMember', '00uOutside']);
-    expect(second.users.find((u) => u.externalId === 'corp-okta:00uMember')?.title).toBe('Staff Engineer');
+    expect(second.users.find((u) => u.externalId === 'corp-okta/00uMember')?.title).toBe('Staff Engineer');
     expect(requests.find((r) => r.path === '/api/v1/users')?.query.get('search')).toMatch(/^lastUpdated gt "2025-12-31T23:55:00\.000Z"$/);
     expect(requests.some((r) => r.path === '/api/v1/groups/00gAws/users')).toBe(false);
     expect(requests.find((r) => r.path.endsWith('/users') && r.path.startsWith('/api/v1/apps/'))?.query.has('expand')).toBe(false);
 
     editMembers(fake, '00gAws', ['00uMember']);
     const third = await source.readSnapshot(signal());
-    expect(group(third, 'aws-admins')?.memberUsers).toEqual(['corp-okta:00uMember']);
+    expect(group(third, 'aws-admins')?.memberUsers).toEqual(['corp-okta/00uMember']);
     expect(ids(third)).toEqual(['00uBoth', '00uMember', '00uOutside']);
 
     now += 2 * 3_600_000;
@@ -124,7 +124,7 @@ describe('Okta source scope and mapping', () => {
     fake.fault((r) => r.path === '/api/v1/users', (res) => res.writeHead(503, { 'Content-Type': 'application/json' }).end('{}'));
     await expect(source.readSnapshot(signal())).rejects.toBeInstanceOf(SourceReadError);
     const next = await source.readSnapshot(signal());
-    expect(next.users.find((u) => u.externalId === 'corp-okta:00uBoth')?.active).toBe(false);
+    expect(next.users.find((u) => u.externalId === 'corp-okta/00uBoth')?.active).toBe(false);
   });
 
   it('re-reads one user or group for event hooks, uncached, and null when out of scope or excluded', async () => {
@@ -135,7 +135,7 @@ describe('Okta source scope and mapping', () => {
     expect(await source.rereadUser('00uOutside', signal())).toBeNull();
     expect(await source.rereadUser('00uStaged', signal())).toBeNull();
     expect(await source.rereadUser('00uNobody', signal())).toBeNull();
-    expect(await source.rereadGroup('00gAws', signal())).toMatchObject({ displayName: 'aws-admins', memberUsers: ['corp-okta:00uMember', 'corp-okta:00uBoth'] });
+    expect(await source.rereadGroup('00gAws', signal())).toMatchObject({ displayName: 'aws-admins', memberUsers: ['corp-okta/00uMember', 'corp-okta/00uBoth'] });
     expect(await source.rereadGroup('00gOther', signal())).toBeNull();
 
     const byGroups = startOktaSource(oktaConfig(fake, { scope: { type: 'groups', search: 'profile.name eq "sales"' } }));

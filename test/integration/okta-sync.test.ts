@@ -41,7 +41,7 @@ describe('Okta → IAM Identity Center', () => {
     expect(first.report).toMatchObject({ status: 'success', sources: [{ id: 'corp-okta', kind: 'okta', users: 13, groups: 2 }] });
     const { emulator } = harness;
     expect(emulator.users()).toHaveLength(13);
-    expect(emulator.users().find((u) => u.externalId === 'corp-okta:00uGone')?.active).toBe(false);
+    expect(emulator.users().find((u) => u.externalId === 'corp-okta/00uGone')?.active).toBe(false);
     const admins = emulator.groups().find((g) => g.displayName === 'aws-admins')!;
     expect(emulator.membersOf(admins.id!)).toHaveLength(5);
 
@@ -53,7 +53,7 @@ describe('Okta → IAM Identity Center', () => {
     editUser(fake, '00uP07', { profile: { title: 'Principal Engineer' } });
     const incremental = await harness.run('sync');
     expect(incremental.plan?.operations.map((op) => op.kind)).toEqual(['patchUser']);
-    expect(emulator.users().find((u) => u.externalId === 'corp-okta:00uP07')?.title).toBe('Principal Engineer');
+    expect(emulator.users().find((u) => u.externalId === 'corp-okta/00uP07')?.title).toBe('Principal Engineer');
   });
 
   it('plans nothing from a read whose Link chain breaks: no writes, no deletes (reliability.md F-07)', async () => {

@@ -44,7 +44,7 @@ describe('Okta source transport', () => {
   it('follows Link: rel="next" to the last page of every list', async () => {
     const source = startOktaSource(oktaConfig(fake, { pageSize: 2 }));
     const snapshot = await source.readSnapshot(signal());
-    expect(snapshot.users.map((u) => u.externalId).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `corp-okta:00u${i}`));
+    expect(snapshot.users.map((u) => u.externalId).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `corp-okta/00u${i}`));
     const appPages = fake.apiRequests().filter((r) => r.path === appUsersPath(fake));
     expect(appPages).toHaveLength(4);
     expect(appPages.every((r) => r.query.get('limit') === '2' && r.query.get('expand') === 'user')).toBe(true);

@@ -60,8 +60,12 @@ describe('icsync serve', () => {
 
     await vi.waitFor(() => expect(port.subscriptions.size).toBe(2));
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
-    const graph = await fetch(`${base}${GRAPH_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: [graphChange('user')] }) });
+    const ours = { subscriptionId: [...port.subscriptions.keys()][0]! };
+    const graph = await fetch(`${base}${GRAPH_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: [graphChange('user', undefined, ours)] }) });
     expect(graph.status).toBe(202);
+    // The right clientState on a subscription this deployment does not keep is still refused.
+    const foreign = await fetch(`${base}${GRAPH_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: [graphChange('user')] }) });
+    expect(foreign.status).toBe(403);
     const body = oktaBody([oktaEvent('user.lifecycle.create', [oktaUser(1)])]);
     for (let i = 0; i < 3; i += 1) {
       expect((await fetch(`${base}${OKTA_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: OKTA_SECRET }, body })).status).toBe(200);
@@ -69,7 +73,7 @@ describe('icsync serve', () => {
     expect(sink.keys().map((k) => k.split(':').slice(0, 2).join(':'))).toEqual(['graph:user', 'okta:user']);
 
     sink.delayMs = 300;
-    const inFlight = fetch(`${base}${GRAPH_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: [graphChange('group')] }) });
+    const inFlight = fetch(`${base}${GRAPH_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: [graphChange('group', undefined, ours)] }) });
     await new Promise((resolve) => setTimeout(resolve, 50));
     stop.abort();
     expect((await inFlight).status).toBe(202);
@@ -80,6 +84,23 @@ describe('icsync serve', () => {
     expect(logs).toContain('serve stopped');
     expect(logs).not.toContain(CLIENT_STATE);
     expect(logs).not.toContain(OKTA_SECRET);
+  });
+
+  it('opens its port when no caller asks to be told about it (as `icsync serve` is wired)', async () => {
+    const { logger, text } = captureLogger();
+    const stop = new AbortController();
+    const exit = runServeCommand(config(), serveConfig({ enabled: false }), ENV, stop.signal, { sink: new MemorySink(), dedupe: new MemoryDedupe(), logger });
+    const listening = await vi.waitFor(
+      () => {
+        const line = text().split('\n').find((l) => l.includes('webhook server listening'));
+        if (line === undefined) throw new Error('not listening yet');
+        return JSON.parse(line) as { port: number };
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect((await fetch(`http://127.0.0.1:${listening.port}/healthz`)).status).toBe(200);
+    stop.abort();
+    expect(await exit).toBe(0);
   });
 
   it('refuses a clientState outside Graph’s 32–128 characters and a sourceId that names no Entra source', async () => {

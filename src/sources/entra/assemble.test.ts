@@ -17,20 +17,20 @@ describe('assembleSnapshot', () => {
       options,
       READ_AT,
     );
-    expect(snapshot.users.map((u) => u.externalId)).toEqual(['corp-entra:a', 'corp-entra:b']);
+    expect(snapshot.users.map((u) => u.externalId)).toEqual(['corp-entra/a', 'corp-entra/b']);
     expect(snapshot.groups).toEqual([
       {
-        externalId: 'corp-entra:g',
+        externalId: 'corp-entra/g',
         displayName: 'Engineers',
-        memberUsers: ['corp-entra:a', 'corp-entra:b'],
+        memberUsers: ['corp-entra/a', 'corp-entra/b'],
         memberGroups: [],
         provenance: { sourceKind: 'entra', sourceId: 'corp-entra', ref: 'g' },
       },
     ]);
     expect(snapshot.skipped).toEqual([{ object: 'user', ref: 'guest', reason: GUEST_SKIPPED }]);
     expect(snapshot.unresolvedMembers).toEqual([
-      { group: 'corp-entra:g', member: 'guest', reason: `member skipped: ${GUEST_SKIPPED}` },
-      { group: 'corp-entra:g', member: 'outsider', reason: NOT_IN_SCOPE },
+      { group: 'corp-entra/g', member: 'guest', reason: `member skipped: ${GUEST_SKIPPED}` },
+      { group: 'corp-entra/g', member: 'outsider', reason: NOT_IN_SCOPE },
     ]);
     expect(snapshot).toMatchObject({ sourceId: 'corp-entra', sourceKind: 'entra', readAt: READ_AT });
   });

@@ -36,7 +36,7 @@ function mapped(over: Partial<GraphUser> = {}, opts: Partial<TransformOptions> =
 describe('transformUser', () => {
   it('maps every selected property, keyed by the immutable object id', () => {
     expect(mapped()).toEqual({
-      externalId: `corp-entra:${ID}`,
+      externalId: `corp-entra/${ID}`,
       userName: 'ada@contoso.example',
       displayName: 'Ada Lovelace',
       name: { givenName: 'Ada', familyName: 'Lovelace' },

@@ -6,7 +6,7 @@ import { z } from 'zod';
  *
  * ```yaml
  * users:
- *   - id: "4f1c…"             # immutable id; renames keep it. Becomes externalId "<source id>:<id>"
+ *   - id: "4f1c…"             # immutable id; renames keep it. Becomes externalId "<source id>/<id>"
  *     userName: alice@example.com
  *     displayName: Alice Example          # optional, like everything below
  *     givenName: Alice

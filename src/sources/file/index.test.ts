@@ -54,8 +54,8 @@ describe('createFileSource', () => {
     );
     expect(source).toMatchObject({ id: 'demo', kind: 'file' });
     const snapshot = await source.readSnapshot(new AbortController().signal);
-    expect(snapshot.users.map((u) => u.externalId)).toEqual(['demo:u1']);
-    expect(snapshot.groups[0]?.memberUsers).toEqual(['demo:u1']);
+    expect(snapshot.users.map((u) => u.externalId)).toEqual(['demo/u1']);
+    expect(snapshot.groups[0]?.memberUsers).toEqual(['demo/u1']);
   });
 
   it('fails with SourceReadError when the file is missing', async () => {

@@ -84,7 +84,7 @@ describe('toSnapshot', () => {
   it('maps users with externalId, names, enterprise fields and provenance', () => {
     expect(snapshot).toMatchObject({ sourceId: 'demo', sourceKind: 'file', readAt: READ_AT });
     expect(snapshot.users[0]).toMatchObject({
-      externalId: 'demo:u1',
+      externalId: 'demo/u1',
       userName: 'alice@example.com',
       name: { givenName: 'Alice', familyName: 'Example' },
       emails: [{ value: 'alice@example.com', type: 'work', primary: true }],
@@ -96,10 +96,10 @@ describe('toSnapshot', () => {
   });
 
   it('splits members into users and groups, deduplicated, and reports unknown ids', () => {
-    expect(snapshot.groups[0]).toMatchObject({ externalId: 'demo:eng', memberUsers: ['demo:u1'], memberGroups: ['demo:platform'] });
-    expect(snapshot.groups[1]).toMatchObject({ memberUsers: ['demo:u2'], memberGroups: ['demo:eng'] });
+    expect(snapshot.groups[0]).toMatchObject({ externalId: 'demo/eng', memberUsers: ['demo/u1'], memberGroups: ['demo/platform'] });
+    expect(snapshot.groups[1]).toMatchObject({ memberUsers: ['demo/u2'], memberGroups: ['demo/eng'] });
     expect(snapshot.unresolvedMembers).toEqual([
-      { group: 'demo:eng', member: 'ghost', reason: 'no user or group with this id in the file' },
+      { group: 'demo/eng', member: 'ghost', reason: 'no user or group with this id in the file' },
     ]);
   });
 });

@@ -15,7 +15,7 @@ import { activeDirectoryVendor, openLdapVendor } from './vendors.js';
 
 const NOW = () => new Date('2026-03-01T12:00:00Z');
 const signal = () => new AbortController().signal;
-const ext = (n: number) => `corp:${uuid(n)}`;
+const ext = (n: number) => `corp/${uuid(n)}`;
 
 describe('readLdapSnapshot (OpenLDAP)', () => {
   it('reads every page of users and groups and reports direct members only', async () => {
@@ -94,10 +94,10 @@ describe('readLdapSnapshot (Active Directory)', () => {
     const dir = new FakeDirectory(activeDirectoryWorld(5000), { pageSize: 1000, maxValRange: { limit: 1500, attributes: ['member'] } });
     const { snapshot } = await readLdapSnapshot(dir, spec, signal());
     expect(snapshot.users).toHaveLength(5000);
-    expect(snapshot.users[0]).toMatchObject({ externalId: `corp:${guidOf(0)}`, userName: 'user0@corp.test', active: false });
+    expect(snapshot.users[0]).toMatchObject({ externalId: `corp/${guidOf(0)}`, userName: 'user0@corp.test', active: false });
     expect(snapshot.users[1]?.active).toBe(true);
     const [group] = snapshot.groups;
-    expect(group?.externalId).toBe(`corp:${guidOf(1_000_000)}`);
+    expect(group?.externalId).toBe(`corp/${guidOf(1_000_000)}`);
     expect(group?.memberUsers).toHaveLength(5000);
     expect(new Set(group?.memberUsers)).toEqual(new Set(snapshot.users.map((u) => u.externalId)));
     expect(snapshot.unresolvedMembers).toEqual([]);

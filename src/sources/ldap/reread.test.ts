@@ -14,7 +14,7 @@ import {
 import { rereadGroup, rereadUser } from './reread.js';
 import { activeDirectoryVendor, openLdapVendor } from './vendors.js';
 
-const ext = (n: number) => `corp:${uuid(n)}`;
+const ext = (n: number) => `corp/${uuid(n)}`;
 const openLdap = readSpec(openLdapVendor);
 const activeDirectory = readSpec(activeDirectoryVendor, {}, { users: AD_PEOPLE, groups: AD_GROUPS });
 
@@ -42,7 +42,7 @@ describe('rereadUser', () => {
   it('looks AD users up with the objectGUID bytes in an EqualityFilter (sources.md §3.2)', async () => {
     const dir = new FakeDirectory(activeDirectoryWorld(3));
     const user = await rereadUser(dir, activeDirectory, guidOf(2));
-    expect(user).toMatchObject({ externalId: `corp:${guidOf(2)}`, userName: 'user2@corp.test' });
+    expect(user).toMatchObject({ externalId: `corp/${guidOf(2)}`, userName: 'user2@corp.test' });
     const filter = dir.searches[0]?.filter as AndFilter;
     const assertion = filter.filters[1] as EqualityFilter;
     expect(assertion).toBeInstanceOf(EqualityFilter);

@@ -45,7 +45,7 @@ describe('transformUser (OpenLDAP)', () => {
       dn: 'uid=carol,ou=people,dc=example,dc=test',
       uids: ['carol'],
       user: {
-        externalId: `corp:${UUID}`,
+        externalId: `corp/${UUID}`,
         userName: 'carol',
         displayName: 'Carol Jones',
         name: { givenName: 'Carol', familyName: 'Jones' },
@@ -97,7 +97,7 @@ describe('transformUser (Active Directory)', () => {
     expect(record).toMatchObject({
       kind: 'user',
       user: {
-        externalId: 'corp:03020100-0504-0706-0809-0a0b0c0d0e0f',
+        externalId: 'corp/03020100-0504-0706-0809-0a0b0c0d0e0f',
         userName: 'bob@corp.test',
         enterprise: { department: 'Sales', employeeNumber: 'E7' },
         active: true,
@@ -135,7 +135,7 @@ describe('transformGroup', () => {
     );
     expect(record).toMatchObject({
       kind: 'group',
-      externalId: `corp:${UUID}`,
+      externalId: `corp/${UUID}`,
       displayName: 'ops',
       memberDns: ['uid=a,ou=people,dc=example,dc=test', 'uid=b,ou=people,dc=example,dc=test', 'uid=c,ou=people,dc=example,dc=test'],
       memberUids: ['d', 'e'],

@@ -106,10 +106,10 @@ describe('re-reads', () => {
     const api = world();
     api.users.set('00u5', stubUser('00u5', { status: 'STAGED' }));
     api.appUsers.add('00u5');
-    expect((await rereadUser(api, spec, '00u1'))?.externalId).toBe('corp-okta:00u1');
+    expect((await rereadUser(api, spec, '00u1'))?.externalId).toBe('corp-okta/00u1');
     expect(await rereadUser(api, spec, '00u4')).toBeNull();
     expect(await rereadUser(api, spec, '00u5')).toBeNull();
-    expect(await rereadGroup(api, spec, '00gA')).toMatchObject({ externalId: 'corp-okta:00gA', memberUsers: ['corp-okta:00u2', 'corp-okta:00u3'] });
+    expect(await rereadGroup(api, spec, '00gA')).toMatchObject({ externalId: 'corp-okta/00gA', memberUsers: ['corp-okta/00u2', 'corp-okta/00u3'] });
     api.appGroups.delete('00gB');
     expect(await rereadGroup(api, spec, '00gB')).toBeNull();
     api.calls.length = 0;

@@ -51,7 +51,7 @@ describe('userEntry', () => {
 
   it('maps the Okta base profile, with the Okta id as the immutable part of externalId', () => {
     expect(user(userEntry({ id: '00uAda', status: 'LOCKED_OUT', profile }, spec))).toEqual({
-      externalId: 'corp-okta:00uAda',
+      externalId: 'corp-okta/00uAda',
       userName: 'ada@corp.example',
       displayName: 'Ada Lovelace',
       name: { givenName: 'Ada', familyName: 'Lovelace', middleName: undefined, honorificPrefix: undefined, honorificSuffix: undefined },
@@ -117,9 +117,9 @@ describe('toSnapshot', () => {
     expect(snapshot.users.map((u) => u.userName)).toEqual(['one']);
     expect(snapshot.groups).toEqual([
       {
-        externalId: 'corp-okta:00gA',
+        externalId: 'corp-okta/00gA',
         displayName: 'aws-admins',
-        memberUsers: ['corp-okta:00u1'],
+        memberUsers: ['corp-okta/00u1'],
         memberGroups: [],
         provenance: { sourceKind: 'okta', sourceId: 'corp-okta', ref: '/api/v1/groups/00gA' },
       },
