@@ -42,14 +42,25 @@ export function generateSnapshot(size: DirectorySize, sourceId = 'bench'): Snaps
       provenance: { sourceKind: 'file', sourceId, ref: `g${g}` },
     });
   }
-  return { sourceId, sourceKind: 'file', users, groups, readAt: new Date(0).toISOString(), unresolvedMembers: [], skipped: [] };
+  return {
+    sourceId,
+    sourceKind: 'file',
+    users,
+    groups,
+    readAt: new Date(0).toISOString(),
+    unresolvedMembers: [],
+    skipped: [],
+  };
 }
 
 /**
  * The AWS side of a tenant already in sync with `snap` (as the planner would see it after a sync).
  * Ids go through JSON like the SCIM client's responses do, so they are flat strings as in production.
  */
-export function inSyncTarget(snap: Snapshot, members: Map<ExternalId, ExternalId[]>): { users: TargetUser[]; groups: TargetGroup[]; members: Map<string, Set<string>> } {
+export function inSyncTarget(
+  snap: Snapshot,
+  members: Map<ExternalId, ExternalId[]>,
+): { users: TargetUser[]; groups: TargetGroup[]; members: Map<string, Set<string>> } {
   const users: TargetUser[] = snap.users.map((u) => ({
     id: asScimId(`id-${u.externalId}`),
     externalId: u.externalId,
@@ -63,9 +74,14 @@ export function inSyncTarget(snap: Snapshot, members: Map<ExternalId, ExternalId
     enterprise: { department: u.enterprise.department },
     active: true,
   }));
-  const groups: TargetGroup[] = snap.groups.map((g) => ({ id: asScimId(`id-${g.externalId}`), externalId: g.externalId, displayName: g.displayName }));
+  const groups: TargetGroup[] = snap.groups.map((g) => ({
+    id: asScimId(`id-${g.externalId}`),
+    externalId: g.externalId,
+    displayName: g.displayName,
+  }));
   const memberMap = new Map<string, Set<string>>();
-  for (const g of snap.groups) memberMap.set(`id-${g.externalId}`, new Set((members.get(g.externalId) ?? []).map((m) => `id-${m}`)));
+  for (const g of snap.groups)
+    memberMap.set(`id-${g.externalId}`, new Set((members.get(g.externalId) ?? []).map((m) => `id-${m}`)));
   const viaJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
   return {
     users: users.map(viaJson),

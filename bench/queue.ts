@@ -26,7 +26,12 @@ import { generateSnapshot } from './generate.js';
 const rate = Number(process.argv[2] ?? 25);
 const size = { users: 5_000, groups: 500, memberships: 50_000 };
 const snap = generateSnapshot(size);
-const source: SourceConnector = { id: 'bench', kind: 'file', readSnapshot: async (): Promise<Snapshot> => snap, close: async () => {} };
+const source: SourceConnector = {
+  id: 'bench',
+  kind: 'file',
+  readSnapshot: async (): Promise<Snapshot> => snap,
+  close: async () => {},
+};
 const emulator = await startEmulator({ tokens: ['bench-token'] });
 const dir = await mkdtemp(join(tmpdir(), 'icsync-bench-queue-'));
 const prefix = `icsync-bench-${randomUUID().slice(0, 8)}`;
@@ -43,14 +48,33 @@ await producer.connect();
 const queue = new Queue<OperationJob>(config.queue.name, { connection: producer, prefix });
 const workers = [0, 1].map(() => {
   const redis = createRedis(config.redis, undefined, 'worker');
-  const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: 'bench-token', limiter: new TokenBucketLimiter({ ratePerSecond: rate * 2, burst: 5 }) });
-  return { redis, scim, running: startSyncWorker({ scim, redis, prefix, queue: config.queue, sync: config.sync, logger: silentLogger() }) };
+  const scim = new ScimClient({
+    baseUrl: emulator.baseUrl,
+    token: 'bench-token',
+    limiter: new TokenBucketLimiter({ ratePerSecond: rate * 2, burst: 5 }),
+  });
+  return {
+    redis,
+    scim,
+    running: startSyncWorker({ scim, redis, prefix, queue: config.queue, sync: config.sync, logger: silentLogger() }),
+  };
 });
 const readLimiter = new TokenBucketLimiter({ ratePerSecond: 1000, burst: 100 });
 const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: 'bench-token', limiter: readLimiter });
 try {
   const executor = queueExecutor({ queue, redis: producer, prefix, settings: config.queue, sync: config.sync });
-  const result = await runSync({ config, sources: [source], scim, limiter: readLimiter, state: new FileStateStore(config.state.path), logger: silentLogger(), executor }, { mode: 'sync' });
+  const result = await runSync(
+    {
+      config,
+      sources: [source],
+      scim,
+      limiter: readLimiter,
+      state: new FileStateStore(config.state.path),
+      logger: silentLogger(),
+      executor,
+    },
+    { mode: 'sync' },
+  );
   const writes = emulator.writes();
   const span = (writes.at(-1)!.at - writes[0]!.at) / 1000;
   const achieved = (writes.length - 1) / span;

@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
  *                  about 10 and 4 minutes); set BENCH_QUEUE_RATES="" to skip
  */
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
-const node = (args: string[]): string => execFileSync(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+const node = (args: string[]): string =>
+  execFileSync(process.execPath, ['--import', 'tsx', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 
 const results = [
   { name: 'plan (first sync)', ...JSON.parse(node([here('./plan.ts'), 'first'])) },

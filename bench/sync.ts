@@ -21,7 +21,12 @@ import { generateSnapshot } from './generate.js';
 const rate = Number(process.argv[2] ?? 50);
 const size = { users: 5_000, groups: 500, memberships: 50_000 };
 const snap = generateSnapshot(size);
-const source: SourceConnector = { id: 'bench', kind: 'file', readSnapshot: async (): Promise<Snapshot> => snap, close: async () => {} };
+const source: SourceConnector = {
+  id: 'bench',
+  kind: 'file',
+  readSnapshot: async (): Promise<Snapshot> => snap,
+  close: async () => {},
+};
 
 const emulator = await startEmulator({ tokens: ['bench-token'] });
 const dir = await mkdtemp(join(tmpdir(), 'icsync-bench-'));
@@ -34,7 +39,14 @@ try {
   });
   const limiter = new TokenBucketLimiter({ ratePerSecond: rate, burst: 1 });
   const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: 'bench-token', limiter });
-  const deps = { config, sources: [source], scim, limiter, state: new FileStateStore(config.state.path), logger: silentLogger() };
+  const deps = {
+    config,
+    sources: [source],
+    scim,
+    limiter,
+    state: new FileStateStore(config.state.path),
+    logger: silentLogger(),
+  };
 
   const first = await runSync(deps, { mode: 'sync' });
   const log = emulator.requestLog;
@@ -56,7 +68,12 @@ try {
       writes,
       failed: first.report.applied?.failed,
       status: first.report.status,
-      rerun: { status: rerun.report.status, operations: rerun.plan?.operations.length, writes: rerunRequests.filter((r) => r.method !== 'GET').length, requests: rerunRequests.length },
+      rerun: {
+        status: rerun.report.status,
+        operations: rerun.plan?.operations.length,
+        writes: rerunRequests.filter((r) => r.method !== 'GET').length,
+        requests: rerunRequests.length,
+      },
     }),
   );
 } finally {

@@ -18,7 +18,11 @@ export type { ApplyContext } from './port.js';
  * Resolves with an optional note for the report; throws ScimError / ScimTransportError /
  * OperationError for the caller to classify.
  */
-export async function applyOperation(op: Operation, ctx: ApplyContext, ambiguous: boolean): Promise<string | undefined> {
+export async function applyOperation(
+  op: Operation,
+  ctx: ApplyContext,
+  ambiguous: boolean,
+): Promise<string | undefined> {
   switch (op.kind) {
     case 'createUser':
       return createOwned('user', op.user.externalId, ctx, ambiguous, () => ctx.scim.createUser(op.user));
@@ -30,15 +34,22 @@ export async function applyOperation(op: Operation, ctx: ApplyContext, ambiguous
       if (op.kind === 'adoptUser') await ctx.ids.set('user', op.target.externalId, op.target.id);
       return undefined;
     case 'deactivateUser':
-      return (await patchUser(ctx, op.target.id, userPatchOperations([{ path: 'active', value: false }]), true)) ? undefined : 'already deleted in AWS';
+      return (await patchUser(ctx, op.target.id, userPatchOperations([{ path: 'active', value: false }]), true))
+        ? undefined
+        : 'already deleted in AWS';
     case 'deleteUser':
       return (await ctx.scim.deleteUser(op.target.id)) === 'not-found' ? 'already deleted in AWS' : undefined;
     case 'createGroup':
-      return createOwned('group', op.externalId, ctx, ambiguous, () => ctx.scim.createGroup({ externalId: op.externalId, displayName: op.displayName }));
+      return createOwned('group', op.externalId, ctx, ambiguous, () =>
+        ctx.scim.createGroup({ externalId: op.externalId, displayName: op.displayName }),
+      );
     case 'adoptGroup':
       // One operation per attribute, each with its path: a path-less replace of two attributes is
       // refused with 400 (https://github.com/goauthentik/authentik/issues/12321).
-      await ctx.scim.patchGroup(op.target.id, [groupExternalIdPatch(op.target.externalId), renameGroupPatch(op.displayName)]);
+      await ctx.scim.patchGroup(op.target.id, [
+        groupExternalIdPatch(op.target.externalId),
+        renameGroupPatch(op.displayName),
+      ]);
       await ctx.ids.set('group', op.target.externalId, op.target.id);
       return undefined;
     case 'renameGroup':
@@ -81,7 +92,11 @@ async function createOwned(
     const existing = await find();
     if (!existing) {
       const holder = kind === 'user' ? 'userName or email held by a user' : 'displayName held by a group';
-      throw new OperationError('conflict', `${kind} ${externalId}: AWS refused the create as a duplicate (${holder} that is not ours)`, { cause: err });
+      throw new OperationError(
+        'conflict',
+        `${kind} ${externalId}: AWS refused the create as a duplicate (${holder} that is not ours)`,
+        { cause: err },
+      );
     }
     await ctx.ids.set(kind, externalId, existing.id);
     return 'already existed with our externalId; adopted';
@@ -96,7 +111,9 @@ async function patchUser(ctx: ApplyContext, id: string, ops: PatchOperation[], g
   } catch (err) {
     if (!(err instanceof ScimError && err.isNotFound)) throw err;
     if (goneIsDone) return false;
-    throw new OperationError('not-found', `user ${id} no longer exists in AWS; the next run re-plans it`, { cause: err });
+    throw new OperationError('not-found', `user ${id} no longer exists in AWS; the next run re-plans it`, {
+      cause: err,
+    });
   }
 }
 
@@ -104,10 +121,20 @@ async function patchUser(ctx: ApplyContext, id: string, ops: PatchOperation[], g
  * Moves an object off the legacy `<sourceId>:<id>` externalId by PATCH in place: the AWS id, and so
  * every permission-set assignment, stays. A user that vanished meanwhile is left to the next run.
  */
-async function migrateExternalId(op: Extract<Operation, { kind: 'migrateExternalId' }>, ctx: ApplyContext): Promise<string | undefined> {
+async function migrateExternalId(
+  op: Extract<Operation, { kind: 'migrateExternalId' }>,
+  ctx: ApplyContext,
+): Promise<string | undefined> {
   const note = `externalId moved from ${op.from}`;
   if (op.object === 'user') {
-    return (await patchUser(ctx, op.target.id, userPatchOperations([{ path: 'externalId', value: op.target.externalId }]), true)) ? note : 'already deleted in AWS';
+    return (await patchUser(
+      ctx,
+      op.target.id,
+      userPatchOperations([{ path: 'externalId', value: op.target.externalId }]),
+      true,
+    ))
+      ? note
+      : 'already deleted in AWS';
   }
   try {
     await ctx.scim.patchGroup(op.target.id, [groupExternalIdPatch(op.target.externalId)]);

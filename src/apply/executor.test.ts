@@ -45,7 +45,14 @@ function fakePort(over: Partial<ScimPort> = {}): ScimPort & { calls: string[] } 
 }
 
 function planOf(operations: Operation[]): Plan {
-  return { operations, findings: [], counts: {} as Plan['counts'], membershipChanges: { add: 0, remove: 0 }, brake: { destructive: 0, threshold: 10, managedObjects: 0, blocked: false }, hash: 'h' };
+  return {
+    operations,
+    findings: [],
+    counts: {} as Plan['counts'],
+    membershipChanges: { add: 0, remove: 0 },
+    brake: { destructive: 0, threshold: 10, managedObjects: 0, blocked: false },
+    hash: 'h',
+  };
 }
 
 const settings = { concurrency: 1, maxAttempts: 3, retryBaseMs: 1, retryMaxMs: 5, maxThrottleWaitMs: 60_000 };
@@ -68,15 +75,28 @@ describe('executePlan', () => {
   });
 
   it('fails a create refused as a duplicate of an object that is not ours, and carries on', async () => {
-    const conflict = new ScimError({ method: 'POST', path: '/Users', status: 409, detail: 'Refused to create a new, duplicate resource.' });
+    const conflict = new ScimError({
+      method: 'POST',
+      path: '/Users',
+      status: 409,
+      detail: 'Refused to create a new, duplicate resource.',
+    });
     const scim = fakePort({
       createUser: async (u) => {
         if (u.externalId === 'src/a') throw conflict;
         return { ...u, id: asScimId('id-b') } as TargetUser;
       },
     });
-    const ops: Operation[] = [{ kind: 'createUser', user: user('a') }, { kind: 'createUser', user: user('b') }];
-    const result = await executePlan(planOf(ops), { ctx: { scim, ids: new MemoryIdDirectory() }, limiter: pauseOnlyLimiter(), logger: silentLogger(), settings });
+    const ops: Operation[] = [
+      { kind: 'createUser', user: user('a') },
+      { kind: 'createUser', user: user('b') },
+    ];
+    const result = await executePlan(planOf(ops), {
+      ctx: { scim, ids: new MemoryIdDirectory() },
+      limiter: pauseOnlyLimiter(),
+      logger: silentLogger(),
+      settings,
+    });
     expect(result.results[0]).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'SCIM_ERROR' } });
     expect(result.results[0]!.error!.message).toMatch(/not ours/);
     expect(result.results[1]).toMatchObject({ status: 'applied' });
@@ -85,7 +105,12 @@ describe('executePlan', () => {
   it('treats a 404 on delete as done', async () => {
     const scim = fakePort({ deleteUser: async () => 'not-found' });
     const op: Operation = { kind: 'deleteUser', target: { externalId: 'src/a', id: asScimId('x') }, userName: 'a' };
-    const result = await executePlan(planOf([op]), { ctx: { scim, ids: new MemoryIdDirectory() }, limiter: pauseOnlyLimiter(), logger: silentLogger(), settings });
+    const result = await executePlan(planOf([op]), {
+      ctx: { scim, ids: new MemoryIdDirectory() },
+      limiter: pauseOnlyLimiter(),
+      logger: silentLogger(),
+      settings,
+    });
     expect(result.results[0]).toMatchObject({ status: 'applied', note: 'already deleted in AWS' });
   });
 
@@ -97,8 +122,17 @@ describe('executePlan', () => {
         throw new ScimError({ method: 'PATCH', path: '/Users/x', status: 503 });
       },
     });
-    const op: Operation = { kind: 'patchUser', target: { externalId: 'src/a', id: asScimId('x') }, changes: [{ path: 'title', value: 'CTO' }] };
-    const result = await executePlan(planOf([op]), { ctx: { scim, ids: new MemoryIdDirectory() }, limiter: pauseOnlyLimiter(), logger: silentLogger(), settings });
+    const op: Operation = {
+      kind: 'patchUser',
+      target: { externalId: 'src/a', id: asScimId('x') },
+      changes: [{ path: 'title', value: 'CTO' }],
+    };
+    const result = await executePlan(planOf([op]), {
+      ctx: { scim, ids: new MemoryIdDirectory() },
+      limiter: pauseOnlyLimiter(),
+      logger: silentLogger(),
+      settings,
+    });
     expect(n).toBe(3);
     expect(result.results[0]).toMatchObject({ status: 'failed', attempts: 3, error: { status: 503 } });
   });

@@ -63,7 +63,9 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
   for (const kinds of PHASES) {
     const phase = indexed.filter((x) => kinds.includes(x.op.kind));
     await pool(phase, deps.settings.concurrency, async ({ op, index }) => {
-      results[index] = stopReason(run, deps.signal) ? skipped(op, index, stopReason(run, deps.signal)!) : await runOperation(op, index, deps, run);
+      results[index] = stopReason(run, deps.signal)
+        ? skipped(op, index, stopReason(run, deps.signal)!)
+        : await runOperation(op, index, deps, run);
       run.done += 1;
       deps.onProgress?.(run.done, plan.operations.length);
     });
@@ -97,7 +99,14 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
     try {
       run.attempts += 1;
       const note = await applyOperation(op, deps.ctx, ambiguous);
-      return { index, kind: op.kind, externalId: operationExternalId(op), status: 'applied', attempts, ...(note ? { note } : {}) };
+      return {
+        index,
+        kind: op.kind,
+        externalId: operationExternalId(op),
+        status: 'applied',
+        attempts,
+        ...(note ? { note } : {}),
+      };
     } catch (err) {
       const failure = classifyFailure(err);
       if (failure === 'auth') {
@@ -114,7 +123,10 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
         } catch (tooLong) {
           if (!(tooLong instanceof ThrottledTooLongError)) throw tooLong;
           run.aborted ??= 'throttled';
-          logger.error({ throttledMs: tooLong.throttledMs, op: op.kind }, 'throttled past sync.maxThrottleWaitMs; stopping the run');
+          logger.error(
+            { throttledMs: tooLong.throttledMs, op: op.kind },
+            'throttled past sync.maxThrottleWaitMs; stopping the run',
+          );
           return failed(op, index, attempts, tooLong);
         }
         continue;
@@ -122,7 +134,10 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
       if (failure === 'permanent' || attempts >= settings.maxAttempts) return failed(op, index, attempts, err);
       ambiguous = true;
       const wait = backoffDelay(attempts, settings.retryBaseMs, settings.retryMaxMs, random);
-      logger.warn({ op: op.kind, externalId: operationExternalId(op), attempt: attempts, waitMs: wait, err }, 'SCIM write failed; retrying after re-reading state');
+      logger.warn(
+        { op: op.kind, externalId: operationExternalId(op), attempt: attempts, waitMs: wait, err },
+        'SCIM write failed; retrying after re-reading state',
+      );
       await sleep(wait, deps.signal).catch(() => undefined);
     }
   }
@@ -141,7 +156,14 @@ function retryAfterOf(err: unknown): number | undefined {
 }
 
 function failed(op: Operation, index: number, attempts: number, err: unknown): OperationResult {
-  return { index, kind: op.kind, externalId: operationExternalId(op), status: 'failed', attempts, error: describeError(err) };
+  return {
+    index,
+    kind: op.kind,
+    externalId: operationExternalId(op),
+    status: 'failed',
+    attempts,
+    error: describeError(err),
+  };
 }
 
 function skipped(op: Operation, index: number, note: string): OperationResult {

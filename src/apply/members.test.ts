@@ -6,9 +6,14 @@ import type { PatchOperation } from '../scim/wire.js';
 import { applyMemberChange } from './members.js';
 import { MemoryIdDirectory, type ApplyContext, type ScimPort } from './port.js';
 
-const notFound = (): ScimError => new ScimError({ method: 'PATCH', path: '/Groups/g', status: 404, detail: 'GROUP does not exist.' });
+const notFound = (): ScimError =>
+  new ScimError({ method: 'PATCH', path: '/Groups/g', status: 404, detail: 'GROUP does not exist.' });
 
-function context(patchGroup: (id: string, ops: PatchOperation[]) => Promise<void>, group: TargetGroup | null = null, members: string[] = []): ApplyContext & { patches: number } {
+function context(
+  patchGroup: (id: string, ops: PatchOperation[]) => Promise<void>,
+  group: TargetGroup | null = null,
+  members: string[] = [],
+): ApplyContext & { patches: number } {
   const ctx = {
     patches: 0,
     ids: new MemoryIdDirectory(),
@@ -43,25 +48,37 @@ describe('member PATCH and read-after-write lag (https://github.com/awslabs/ssos
       if (calls < 3) throw notFound();
     });
     await ctx.ids.set('group', 'src/g', asScimId('g'));
-    expect(await applyMemberChange(add(), ctx, false)).toMatch(/AWS answered 404 for 2 ms after the create \(read-after-write lag\); applied on retry/);
+    expect(await applyMemberChange(add(), ctx, false)).toMatch(
+      /AWS answered 404 for 2 ms after the create \(read-after-write lag\); applied on retry/,
+    );
     expect(ctx.patches).toBe(3);
   });
 
   it('gives up after the bound, then re-reads the group to report lag, not "gone"', async () => {
     const ctx = context(async () => Promise.reject(notFound()), { id: asScimId('g'), displayName: 'G' });
     await ctx.ids.set('group', 'src/g', asScimId('g'));
-    await expect(applyMemberChange(add(), ctx, false)).rejects.toThrow(/exists \(re-read after a 404\), but still 404 after 3 ms of read-after-write retries/);
+    await expect(applyMemberChange(add(), ctx, false)).rejects.toThrow(
+      /exists \(re-read after a 404\), but still 404 after 3 ms of read-after-write retries/,
+    );
     expect(ctx.patches).toBe(4);
   });
 
   it('does not wait on a group that existed before the run; a re-read that finds nothing reports it gone', async () => {
     const ctx = context(async () => Promise.reject(notFound()), null);
-    await expect(applyMemberChange(add('g'), ctx, false)).rejects.toThrow(/is gone from AWS \(re-read after a 404 found no group\)/);
+    await expect(applyMemberChange(add('g'), ctx, false)).rejects.toThrow(
+      /is gone from AWS \(re-read after a 404 found no group\)/,
+    );
     expect(ctx.patches).toBe(1);
   });
 
   it('re-reads the membership after a 400 instead of assuming nothing changed (https://github.com/lichti/aws-iam-scim-problem)', async () => {
-    const ctx = context(async () => Promise.reject(new ScimError({ method: 'PATCH', path: '/Groups/g', status: 400 })), null, ['a']);
-    expect(await applyMemberChange(add('g'), ctx, false)).toMatch(/HTTP 400 on the member PATCH; membership re-read, 0 of 1 still pending/);
+    const ctx = context(
+      async () => Promise.reject(new ScimError({ method: 'PATCH', path: '/Groups/g', status: 400 })),
+      null,
+      ['a'],
+    );
+    expect(await applyMemberChange(add('g'), ctx, false)).toMatch(
+      /HTTP 400 on the member PATCH; membership re-read, 0 of 1 still pending/,
+    );
   });
 });

@@ -23,9 +23,14 @@ interface Target {
  * So after a refusal, or when an earlier attempt may have landed, the group's membership is re-read
  * and only what is still missing is sent again; the report says the group was re-read.
  */
-export async function applyMemberChange(op: MemberOp, ctx: ApplyContext, ambiguous: boolean): Promise<string | undefined> {
+export async function applyMemberChange(
+  op: MemberOp,
+  ctx: ApplyContext,
+  ambiguous: boolean,
+): Promise<string | undefined> {
   const groupId = await resolve(ctx, 'group', op.group);
-  if (!groupId) throw new OperationError('dependency', `group ${op.group.externalId} does not exist in AWS (its create failed)`);
+  if (!groupId)
+    throw new OperationError('dependency', `group ${op.group.externalId} does not exist in AWS (its create failed)`);
   const members: ScimId[] = [];
   const missing: string[] = [];
   for (const m of op.members) {
@@ -38,26 +43,41 @@ export async function applyMemberChange(op: MemberOp, ctx: ApplyContext, ambiguo
   const pending = ambiguous ? await stillPending(ctx, target, members, wantMember) : members;
   if (pending.length > 0) await patchWithConfirmation(ctx, target, pending, wantMember);
   if (missing.length > 0 && wantMember) {
-    throw new OperationError('dependency', `group ${op.group.externalId}: ${missing.length} member(s) do not exist in AWS (their create failed): ${missing.slice(0, 5).join(', ')}`);
+    throw new OperationError(
+      'dependency',
+      `group ${op.group.externalId}: ${missing.length} member(s) do not exist in AWS (their create failed): ${missing.slice(0, 5).join(', ')}`,
+    );
   }
   if (missing.length > 0) target.notes.push(`${missing.length} member(s) already gone from AWS`);
   return target.notes.length > 0 ? target.notes.join('; ') : undefined;
 }
 
-async function patchWithConfirmation(ctx: ApplyContext, target: Target, members: ScimId[], wantMember: boolean): Promise<void> {
+async function patchWithConfirmation(
+  ctx: ApplyContext,
+  target: Target,
+  members: ScimId[],
+  wantMember: boolean,
+): Promise<void> {
   try {
     await patchMembers(ctx, target, members, wantMember);
   } catch (err) {
     if (!(err instanceof ScimError) || !(err.isValidation || err.isConflict)) throw err;
     const left = await stillPending(ctx, target, members, wantMember);
-    target.notes.push(`HTTP ${err.status} on the member PATCH; membership re-read, ${left.length} of ${members.length} still pending`);
+    target.notes.push(
+      `HTTP ${err.status} on the member PATCH; membership re-read, ${left.length} of ${members.length} still pending`,
+    );
     if (left.length === 0) return;
     if (left.length === members.length) throw err;
     try {
       await patchMembers(ctx, target, left, wantMember);
     } catch (second) {
       const stubborn = await stillPending(ctx, target, left, wantMember);
-      if (stubborn.length > 0) throw new OperationError('unconfirmed', `group ${target.op.group.externalId}: ${stubborn.length} membership change(s) were refused and could not be confirmed`, { cause: second });
+      if (stubborn.length > 0)
+        throw new OperationError(
+          'unconfirmed',
+          `group ${target.op.group.externalId}: ${stubborn.length} membership change(s) were refused and could not be confirmed`,
+          { cause: second },
+        );
     }
   }
 }
@@ -73,7 +93,10 @@ async function patchMembers(ctx: ApplyContext, target: Target, members: ScimId[]
   for (let attempt = 0; ; attempt += 1) {
     try {
       await ctx.scim.patchGroup(target.groupId, [memberPatch(wantMember ? 'add' : 'remove', members)]);
-      if (waited > 0) target.notes.push(`AWS answered 404 for ${waited} ms after the create (read-after-write lag); applied on retry`);
+      if (waited > 0)
+        target.notes.push(
+          `AWS answered 404 for ${waited} ms after the create (read-after-write lag); applied on retry`,
+        );
       return;
     } catch (err) {
       if (!(err instanceof ScimError && err.isNotFound)) throw err;
@@ -85,17 +108,35 @@ async function patchMembers(ctx: ApplyContext, target: Target, members: ScimId[]
   }
 }
 
-async function explainNotFound(ctx: ApplyContext, target: Target, waited: number, cause: ScimError): Promise<OperationError> {
+async function explainNotFound(
+  ctx: ApplyContext,
+  target: Target,
+  waited: number,
+  cause: ScimError,
+): Promise<OperationError> {
   const name = `group ${target.op.group.externalId} (${target.groupId})`;
   if (!(await ctx.scim.getGroup(target.groupId))) {
-    return new OperationError('not-found', `${name} is gone from AWS (re-read after a 404 found no group); the next run re-plans it`, { cause });
+    return new OperationError(
+      'not-found',
+      `${name} is gone from AWS (re-read after a 404 found no group); the next run re-plans it`,
+      { cause },
+    );
   }
   const lag = waited > 0 ? `still 404 after ${waited} ms of read-after-write retries; ` : '';
-  return new OperationError('not-found', `${name} exists (re-read after a 404), but ${lag}AWS does not accept the member change: a member user may be gone or AWS still lags; the next run re-plans it`, { cause });
+  return new OperationError(
+    'not-found',
+    `${name} exists (re-read after a 404), but ${lag}AWS does not accept the member change: a member user may be gone or AWS still lags; the next run re-plans it`,
+    { cause },
+  );
 }
 
 /** Re-reads the group's whole membership (one paged `groups.value` read) and returns what is not there yet. */
-async function stillPending(ctx: ApplyContext, target: Target, members: ScimId[], wantMember: boolean): Promise<ScimId[]> {
+async function stillPending(
+  ctx: ApplyContext,
+  target: Target,
+  members: ScimId[],
+  wantMember: boolean,
+): Promise<ScimId[]> {
   const current = new Set<string>();
   for await (const u of ctx.scim.listGroupMembers(target.groupId)) current.add(u.id);
   return members.filter((id) => current.has(id) !== wantMember);
@@ -105,7 +146,10 @@ async function resolve(ctx: ApplyContext, kind: 'user' | 'group', ref: ObjectRef
   if (ref.id) return ref.id;
   const known = await ctx.ids.get(kind, ref.externalId);
   if (known) return known;
-  const found = kind === 'user' ? await ctx.scim.findUserByExternalId(ref.externalId) : await ctx.scim.findGroupByExternalId(ref.externalId);
+  const found =
+    kind === 'user'
+      ? await ctx.scim.findUserByExternalId(ref.externalId)
+      : await ctx.scim.findGroupByExternalId(ref.externalId);
   if (!found) return undefined;
   await ctx.ids.set(kind, ref.externalId, found.id);
   return found.id;

@@ -39,18 +39,37 @@ export interface ComposeOptions {
   tolerateUnreachableRedis?: boolean;
 }
 
-export async function compose(config: Config, env: NodeJS.ProcessEnv = process.env, logger?: Logger, options: ComposeOptions = {}): Promise<Composed> {
+export async function compose(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+  logger?: Logger,
+  options: ComposeOptions = {},
+): Promise<Composed> {
   assertSafeEnvironment(env);
   const token = await resolveSecret(config.target.token, env);
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
   const log = logger ?? createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
-  const redis = config.queue.enabled || config.state.kind === 'redis' ? createRedis(config.redis, redisPassword, 'producer', log) : undefined;
+  const redis =
+    config.queue.enabled || config.state.kind === 'redis'
+      ? createRedis(config.redis, redisPassword, 'producer', log)
+      : undefined;
   if (redis) await checkRedisOrClose(redis, config, options.tolerateUnreachableRedis ?? false, log);
-  const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
-  const throttle = new ThrottlePolicy(limiter, { maxWaitMs: config.sync.maxThrottleWaitMs, baseMs: config.sync.retryBaseMs, capMs: config.sync.retryMaxMs });
+  const limiter = new TokenBucketLimiter({
+    ratePerSecond: config.sync.rateLimit.requestsPerSecond,
+    burst: config.sync.rateLimit.burst,
+  });
+  const throttle = new ThrottlePolicy(limiter, {
+    maxWaitMs: config.sync.maxThrottleWaitMs,
+    baseMs: config.sync.retryBaseMs,
+    capMs: config.sync.retryMaxMs,
+  });
   const scim = createScimClient(config, token, limiter, log, throttle);
-  const sources: SourceConnector[] = config.sources.map((s) => createSource(s, { logger: log, env, state: sourceState(config, redis, s.id) }));
-  const queue = config.queue.enabled ? new Queue<OperationJob>(config.queue.name, { connection: redis!, prefix: config.redis.keyPrefix }) : undefined;
+  const sources: SourceConnector[] = config.sources.map((s) =>
+    createSource(s, { logger: log, env, state: sourceState(config, redis, s.id) }),
+  );
+  const queue = config.queue.enabled
+    ? new Queue<OperationJob>(config.queue.name, { connection: redis!, prefix: config.redis.keyPrefix })
+    : undefined;
   queue?.on('error', (err) => log.warn({ err: { message: err.message } }, 'queue: Redis error'));
   return {
     config,
@@ -61,7 +80,17 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
     state: syncState(config, redis),
     logger: log,
     ...(redis ? { redis } : {}),
-    ...(queue ? { executor: queueExecutor({ queue, redis: redis!, prefix: config.redis.keyPrefix, settings: config.queue, sync: config.sync }) } : {}),
+    ...(queue
+      ? {
+          executor: queueExecutor({
+            queue,
+            redis: redis!,
+            prefix: config.redis.keyPrefix,
+            settings: config.queue,
+            sync: config.sync,
+          }),
+        }
+      : {}),
     async close() {
       await Promise.allSettled([...sources.map((s) => s.close()), scim.close(), queue?.close()]);
       if (redis) await redis.quit().catch(() => redis.disconnect());
@@ -69,7 +98,13 @@ export async function compose(config: Config, env: NodeJS.ProcessEnv = process.e
   };
 }
 
-export function createScimClient(config: Config, token: string, limiter: TokenBucketLimiter, log: Logger, throttle?: ThrottlePolicy): ScimClient {
+export function createScimClient(
+  config: Config,
+  token: string,
+  limiter: TokenBucketLimiter,
+  log: Logger,
+  throttle?: ThrottlePolicy,
+): ScimClient {
   return new ScimClient({
     baseUrl: config.target.baseUrl,
     token,
@@ -81,7 +116,12 @@ export function createScimClient(config: Config, token: string, limiter: TokenBu
   });
 }
 
-async function checkRedisOrClose(redis: Redis, config: Config, tolerateUnreachable: boolean, log: Logger): Promise<void> {
+async function checkRedisOrClose(
+  redis: Redis,
+  config: Config,
+  tolerateUnreachable: boolean,
+  log: Logger,
+): Promise<void> {
   try {
     await checkRedis(redis, config.redis);
   } catch (err) {
@@ -95,7 +135,9 @@ async function checkRedisOrClose(redis: Redis, config: Config, tolerateUnreachab
 }
 
 function syncState(config: Config, redis: Redis | undefined): StateStore {
-  return config.state.kind === 'redis' ? new RedisStateStore(redis!, stateKey(config.redis.keyPrefix, 'sync')) : new FileStateStore(config.state.path);
+  return config.state.kind === 'redis'
+    ? new RedisStateStore(redis!, stateKey(config.redis.keyPrefix, 'sync'))
+    : new FileStateStore(config.state.path);
 }
 
 function sourceState(config: Config, redis: Redis | undefined, sourceId: string): SourceStateStore {

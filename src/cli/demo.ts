@@ -20,10 +20,18 @@ const TOKEN = 'demo-token-not-a-secret';
 
 async function demo(): Promise<number> {
   const lagMs = Number(process.env.ICSYNC_DEMO_LAG_MS ?? 0);
-  const emulator = await startEmulator({ tokens: [TOKEN], rateLimit: { ...AWS_REPORTED_RATE_LIMIT }, consistencyLagMs: lagMs });
+  const emulator = await startEmulator({
+    tokens: [TOKEN],
+    rateLimit: { ...AWS_REPORTED_RATE_LIMIT },
+    consistencyLagMs: lagMs,
+  });
   const dir = await mkdtemp(join(tmpdir(), 'icsync-demo-'));
   try {
-    const admin = emulator.seedUser({ userName: 'Administrator', displayName: 'Administrator', name: { givenName: 'Admin', familyName: 'Istrator' } });
+    const admin = emulator.seedUser({
+      userName: 'Administrator',
+      displayName: 'Administrator',
+      name: { givenName: 'Admin', familyName: 'Istrator' },
+    });
     emulator.seedGroup({ displayName: 'AWSControlTowerAdmins' });
     const configPath = join(dir, 'icsync.yaml');
     await writeFile(configPath, demoConfig(emulator.baseUrl, join(dir, 'state.json')));
@@ -43,17 +51,33 @@ async function demo(): Promise<number> {
     const writesAfterSync = emulator.writes().length;
     const throttled = emulator.counters().throttled ?? 0;
     const lagged = emulator.requestLog.filter((e) => e.method === 'PATCH' && e.status === 404).length;
-    console.log(`\n→ exit ${syncCode}; writes applied: ${writesAfterSync}; AWS now holds ${emulator.users().length} users and ${emulator.groups().length} groups`);
-    console.log(`  throttled (429) ${throttled} time(s) and retried; member PATCHes answered 404 by read-after-write lag and retried: ${lagged}`);
+    console.log(
+      `\n→ exit ${syncCode}; writes applied: ${writesAfterSync}; AWS now holds ${emulator.users().length} users and ${emulator.groups().length} groups`,
+    );
+    console.log(
+      `  throttled (429) ${throttled} time(s) and retried; member PATCHes answered 404 by read-after-write lag and retried: ${lagged}`,
+    );
 
     banner('3. icsync sync again  (nothing changed in the directory, so nothing is written)');
     const rerunCode = await main(['sync', '--config', configPath], env);
     const rerunWrites = emulator.writes().length - writesAfterSync;
     const adminAfter = emulator.users().find((u) => u.id === admin.id);
-    console.log(`\n→ exit ${rerunCode}; writes on the rerun: ${rerunWrites}; "Administrator" untouched: ${JSON.stringify(adminAfter) === JSON.stringify(admin)}`);
+    console.log(
+      `\n→ exit ${rerunCode}; writes on the rerun: ${rerunWrites}; "Administrator" untouched: ${JSON.stringify(adminAfter) === JSON.stringify(admin)}`,
+    );
 
-    const ok = diffCode === 2 && writesAfterDiff === 0 && syncCode === 0 && rerunCode === 0 && rerunWrites === 0 && adminAfter !== undefined;
-    banner(ok ? 'Demo complete: diff sent no write, sync applied the plan, the rerun was a no-op.' : 'Demo FAILED: see above.');
+    const ok =
+      diffCode === 2 &&
+      writesAfterDiff === 0 &&
+      syncCode === 0 &&
+      rerunCode === 0 &&
+      rerunWrites === 0 &&
+      adminAfter !== undefined;
+    banner(
+      ok
+        ? 'Demo complete: diff sent no write, sync applied the plan, the rerun was a no-op.'
+        : 'Demo FAILED: see above.',
+    );
     return ok ? 0 : 1;
   } finally {
     await emulator.close();

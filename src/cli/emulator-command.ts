@@ -54,7 +54,9 @@ export async function runEmulatorCommand(argv: string[], env: NodeJS.ProcessEnv,
     out.stderr(emulator.message);
     return EXIT.configInvalid;
   }
-  out.stdout(`AWS SCIM emulator listening at ${emulator.baseUrl} (token from ICSYNC_EMULATOR_TOKEN${env.ICSYNC_EMULATOR_TOKEN ? '' : ', default "emulator-token"'})`);
+  out.stdout(
+    `AWS SCIM emulator listening at ${emulator.baseUrl} (token from ICSYNC_EMULATOR_TOKEN${env.ICSYNC_EMULATOR_TOKEN ? '' : ', default "emulator-token"'})`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -63,8 +65,15 @@ export async function runEmulatorCommand(argv: string[], env: NodeJS.ProcessEnv,
   return EXIT.success;
 }
 
-function emulatorOptions(values: Partial<Record<Exclude<keyof typeof FLAGS, 'help'>, string>>, env: NodeJS.ProcessEnv): Partial<EmulatorOptions> {
-  const rate = number(values.rate ?? env.ICSYNC_EMULATOR_RATE_LIMIT, '--rate', AWS_REPORTED_RATE_LIMIT.requestsPerSecond);
+function emulatorOptions(
+  values: Partial<Record<Exclude<keyof typeof FLAGS, 'help'>, string>>,
+  env: NodeJS.ProcessEnv,
+): Partial<EmulatorOptions> {
+  const rate = number(
+    values.rate ?? env.ICSYNC_EMULATOR_RATE_LIMIT,
+    '--rate',
+    AWS_REPORTED_RATE_LIMIT.requestsPerSecond,
+  );
   const options: Partial<EmulatorOptions> = {
     port: number(values.port, '--port', 8080),
     host: values.host ?? '127.0.0.1',
@@ -73,7 +82,10 @@ function emulatorOptions(values: Partial<Record<Exclude<keyof typeof FLAGS, 'hel
     pathlessPatch: choice(values['pathless-patch'], '--pathless-patch', ['single-attribute', 'any'] as const),
     unknownTenant: choice(values['unknown-tenant'], '--unknown-tenant', ['not-found', 'unauthorized'] as const),
     resourceIds: choice(values['resource-ids'], '--resource-ids', ['uuid', 'prefixed'] as const),
-    rateLimit: rate === 0 ? null : { ...AWS_REPORTED_RATE_LIMIT, requestsPerSecond: rate, burst: Math.max(1, Math.ceil(rate * 2)) },
+    rateLimit:
+      rate === 0
+        ? null
+        : { ...AWS_REPORTED_RATE_LIMIT, requestsPerSecond: rate, burst: Math.max(1, Math.ceil(rate * 2)) },
   };
   if (values.tenant !== undefined) options.tenantId = values.tenant;
   if (values['forbidden-characters'] !== undefined) options.forbiddenCharacters = values['forbidden-characters'];
@@ -90,6 +102,7 @@ function number(raw: string | undefined, flag: string, fallback: number): number
 
 function choice<T extends string>(raw: string | undefined, flag: string, allowed: readonly T[]): T {
   if (raw === undefined) return allowed[0]!;
-  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${flag} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new Error(`${flag} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;
 }

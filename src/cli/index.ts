@@ -54,9 +54,16 @@ const OPTIONS = {
 } as const;
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
-const defaultOut: Out = { stdout: (s) => process.stdout.write(`${s}\n`), stderr: (s) => process.stderr.write(`${s}\n`) };
+const defaultOut: Out = {
+  stdout: (s) => process.stdout.write(`${s}\n`),
+  stderr: (s) => process.stderr.write(`${s}\n`),
+};
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, out: Out = defaultOut): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: Out = defaultOut,
+): Promise<number> {
   // The emulator has its own flags (EMULATOR_USAGE).
   if (argv[0] === 'emulator') return runEmulatorCommand(argv.slice(1), env, out);
   let parsed;
@@ -103,12 +110,23 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       out.stderr(err.message);
       return EXIT.redisUnavailable;
     }
-    out.stderr(scrub(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`, []));
+    out.stderr(
+      scrub(
+        `icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${err instanceof Error ? err.message : String(err)}`,
+        [],
+      ),
+    );
     return EXIT.internal;
   }
 }
 
-async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Record<string, unknown>, env: NodeJS.ProcessEnv, out: Out): Promise<number> {
+async function runCommand(
+  mode: 'diff' | 'sync',
+  configPath: string,
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  out: Out,
+): Promise<number> {
   const loaded = await loadConfig(configPath, env);
   const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
   const deps = await compose(config, env);
@@ -130,12 +148,17 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
       : undefined;
   if (lock === null) {
     await deps.close();
-    out.stderr(`locked: another icsync sync held the run lock for longer than sync.lockWaitMs (${config.sync.lockWaitMs} ms); nothing was applied`);
+    out.stderr(
+      `locked: another icsync sync held the run lock for longer than sync.lockWaitMs (${config.sync.lockWaitMs} ms); nothing was applied`,
+    );
     return EXIT.locked;
   }
   let lastProgress = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
-    deps.logger.warn({ signal: sig }, 'stopping: no new operation starts; in-flight ones finish and the state is saved');
+    deps.logger.warn(
+      { signal: sig },
+      'stopping: no new operation starts; in-flight ones finish and the state is saved',
+    );
     interrupt.abort(new Error(`received ${sig}`));
   };
   process.once('SIGTERM', onSignal);
@@ -153,7 +176,8 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
         deps.logger.info({ done, total }, 'applying plan');
       },
     });
-    if (typeof values.report === 'string') await writeFile(values.report, scrub(JSON.stringify(result.report, null, 2), secrets), { mode: 0o600 });
+    if (typeof values.report === 'string')
+      await writeFile(values.report, scrub(JSON.stringify(result.report, null, 2), secrets), { mode: 0o600 });
     await pushRunMetrics(result.report, config.metrics, deps.logger);
     print(result, values.json === true, safeOut);
     return result.report.exitCode;
@@ -167,7 +191,16 @@ async function runCommand(mode: 'diff' | 'sync', configPath: string, values: Rec
 
 function print(result: RunResult, json: boolean, out: Out): void {
   if (json) {
-    out.stdout(JSON.stringify({ report: result.report, plan: result.plan ? { hash: result.plan.hash, operations: result.plan.operations } : null }, null, 2));
+    out.stdout(
+      JSON.stringify(
+        {
+          report: result.report,
+          plan: result.plan ? { hash: result.plan.hash, operations: result.plan.operations } : null,
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
   if (result.plan) out.stdout(renderPlan(result.plan));
@@ -179,6 +212,8 @@ async function validateConfig(configPath: string, env: NodeJS.ProcessEnv, out: O
   assertSafeEnvironment(env);
   await resolveSecret(config.target.token, env);
   for (const ref of findSecretRefs(config.sources)) await resolveSecret(ref, env);
-  out.stdout(`config ${configPath} is valid: ${config.sources.length} source(s) [${config.sources.map((s) => `${s.type}:${s.id}`).join(', ')}], target ${new URL(config.target.baseUrl).host}`);
+  out.stdout(
+    `config ${configPath} is valid: ${config.sources.length} source(s) [${config.sources.map((s) => `${s.type}:${s.id}`).join(', ')}], target ${new URL(config.target.baseUrl).host}`,
+  );
   return EXIT.success;
 }

@@ -12,7 +12,9 @@ export function renderPlan(plan: Plan, perKind = ROWS_PER_KIND): string {
   for (const [kind, n] of Object.entries(plan.counts)) if (n > 0) lines.push(`  ${kind.padEnd(15)} ${n}`);
   lines.push(`  membership changes: +${plan.membershipChanges.add} / -${plan.membershipChanges.remove}`);
   const b = plan.brake;
-  lines.push(`Deletion brake: ${b.destructive} destructive change(s), threshold ${b.threshold} (of ${b.managedObjects} managed objects) → ${b.blocked ? 'BLOCKED' : 'ok'}`);
+  lines.push(
+    `Deletion brake: ${b.destructive} destructive change(s), threshold ${b.threshold} (of ${b.managedObjects} managed objects) → ${b.blocked ? 'BLOCKED' : 'ok'}`,
+  );
   if (plan.operations.length > 0) {
     lines.push('', `${'OPERATION'.padEnd(15)} ${'TARGET'.padEnd(48)} DETAIL`);
     const shown = new Map<string, number>();
@@ -35,11 +37,17 @@ function describe(op: Operation): [string, string] {
       return [op.user.externalId, `userName=${op.user.userName}${op.user.active ? '' : ' (inactive)'}`];
     case 'patchUser':
     case 'adoptUser':
-      return [`${op.target.externalId} (${op.target.id})`, op.changes.map((c) => (c.value === null ? `clear ${c.path}` : `set ${c.path}`)).join(', ')];
+      return [
+        `${op.target.externalId} (${op.target.id})`,
+        op.changes.map((c) => (c.value === null ? `clear ${c.path}` : `set ${c.path}`)).join(', '),
+      ];
     case 'deactivateUser':
       return [`${op.target.externalId} (${op.target.id})`, `active=false (${op.reason})`];
     case 'migrateExternalId':
-      return [`${op.target.externalId} (${op.target.id})`, `${op.object} externalId ${op.from} → ${op.target.externalId} (legacy form AWS rejects)`];
+      return [
+        `${op.target.externalId} (${op.target.id})`,
+        `${op.object} externalId ${op.from} → ${op.target.externalId} (legacy form AWS rejects)`,
+      ];
     case 'deleteUser':
       return [`${op.target.externalId} (${op.target.id})`, `DELETE userName=${op.userName}`];
     case 'createGroup':
@@ -62,17 +70,26 @@ export function renderReport(report: RunReport, limit = MAX_ROWS): string {
   if (report.findings.length > 0) {
     lines.push(`Findings (${report.findings.length}):`);
     for (const f of report.findings.slice(0, limit)) {
-      lines.push(`  ${f.action.padEnd(14)} ${f.object.padEnd(10)} ${f.externalId} ${f.field ? `[${f.field}] ` : ''}${f.reason}`);
+      lines.push(
+        `  ${f.action.padEnd(14)} ${f.object.padEnd(10)} ${f.externalId} ${f.field ? `[${f.field}] ` : ''}${f.reason}`,
+      );
     }
     if (report.findings.length > limit) lines.push(`  … ${report.findings.length - limit} more (use --json)`);
   }
   if (report.applied) {
     const a = report.applied;
-    lines.push(`Applied ${a.applied}, failed ${a.failed}, skipped ${a.skipped}${a.throttledMs > 0 ? `, throttled ${a.throttledMs} ms` : ''}`);
-    for (const f of a.failures.slice(0, limit)) lines.push(`  ${f.status} ${f.kind} ${f.externalId}: ${f.error?.message ?? f.note ?? ''}`);
+    lines.push(
+      `Applied ${a.applied}, failed ${a.failed}, skipped ${a.skipped}${a.throttledMs > 0 ? `, throttled ${a.throttledMs} ms` : ''}`,
+    );
+    for (const f of a.failures.slice(0, limit))
+      lines.push(`  ${f.status} ${f.kind} ${f.externalId}: ${f.error?.message ?? f.note ?? ''}`);
   }
   const t = report.timingsMs;
-  lines.push(`Timings (ms): ${Object.entries(t).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  lines.push(
+    `Timings (ms): ${Object.entries(t)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   lines.push(`Result: ${report.status} (exit ${report.exitCode}): ${report.message}`);
   return lines.join('\n');
 }

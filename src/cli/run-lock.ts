@@ -59,7 +59,10 @@ export async function acquireSyncLock(deps: SyncLockDeps): Promise<HeldRunLock |
     if (Date.now() - lastLog >= WAIT_LOG_EVERY_MS) {
       lastLog = Date.now();
       const owner = redis ? undefined : await lockOwner(lockFilePath(config));
-      logger.warn({ holder: owner, waitUntil: new Date(deadline).toISOString() }, 'another run holds the run lock; waiting for it');
+      logger.warn(
+        { holder: owner, waitUntil: new Date(deadline).toISOString() },
+        'another run holds the run lock; waiting for it',
+      );
     }
     await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())), deps.signal).catch(() => undefined);
   }

@@ -10,7 +10,11 @@ import type { GraphWebhookConfig, WebhookConfig } from '../webhook/config.js';
 import { RedisDedupe, type HintDedupe } from '../webhook/dedupe.js';
 import type { GraphRouteOptions } from '../webhook/graph.js';
 import { graphPortForEntraSource } from '../webhook/graph-port.js';
-import { GraphSubscriptionManager, type EnsureOutcome, type GraphSubscriptionPort } from '../webhook/graph-subscriptions.js';
+import {
+  GraphSubscriptionManager,
+  type EnsureOutcome,
+  type GraphSubscriptionPort,
+} from '../webhook/graph-subscriptions.js';
 import type { HintSink } from '../webhook/hints.js';
 import { createWebhookMetrics, type LastFullSync } from '../webhook/metrics.js';
 import { createWebhookServer } from '../webhook/server.js';
@@ -41,15 +45,31 @@ const OKTA_SECRET_MIN_LENGTH = 16;
  * re-read hints. On SIGTERM/SIGINT (or `signal`) it stops accepting, lets requests in flight finish,
  * and exits 0. The scheduled full sync stays the correctness backstop (reliability.md lesson 5).
  */
-export async function runServeCommand(config: Config, serve: WebhookConfig, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, deps: ServeDeps): Promise<number> {
+export async function runServeCommand(
+  config: Config,
+  serve: WebhookConfig,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal | undefined,
+  deps: ServeDeps,
+): Promise<number> {
   assertSafeEnvironment(env);
   const secrets = await resolveServeSecrets(config, serve, env);
   const log = deps.logger ?? createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
-  const manager = serve.graph?.enabled ? await subscriptionManager(config, serve.graph, secrets.clientState!, env, log, deps.subscriptionPort) : undefined;
-  const redis = deps.dedupe === undefined ? createRedis(config.redis, secrets.redisPassword, 'producer', log) : undefined;
-  redis?.connect().catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'redis not reachable yet; /readyz reports not ready'));
+  const manager = serve.graph?.enabled
+    ? await subscriptionManager(config, serve.graph, secrets.clientState!, env, log, deps.subscriptionPort)
+    : undefined;
+  const redis =
+    deps.dedupe === undefined ? createRedis(config.redis, secrets.redisPassword, 'producer', log) : undefined;
+  redis
+    ?.connect()
+    .catch((err: unknown) =>
+      log.warn({ err: { message: (err as Error).message } }, 'redis not reachable yet; /readyz reports not ready'),
+    );
   const metrics = createWebhookMetrics(deps.lastFullSync);
-  const fullSyncWanted = deps.onFullSyncWanted ?? ((reason: string) => log.warn({ reason }, 'changes may have been missed; the next scheduled full sync repairs them'));
+  const fullSyncWanted =
+    deps.onFullSyncWanted ??
+    ((reason: string) =>
+      log.warn({ reason }, 'changes may have been missed; the next scheduled full sync repairs them'));
   const server = createWebhookServer({
     config: serve,
     sink: deps.sink,
@@ -57,8 +77,12 @@ export async function runServeCommand(config: Config, serve: WebhookConfig, env:
     logger: log,
     metrics,
     readiness: deps.readiness ?? (redis ? () => redisReady(redis) : async () => true),
-    ...(serve.graph?.enabled ? { graph: graphOptions(config, serve.graph, secrets.clientState!, manager, fullSyncWanted) } : {}),
-    ...(serve.okta?.enabled ? { okta: { sourceId: serve.okta.sourceId, secret: secrets.oktaSecret!, header: serve.okta.header } } : {}),
+    ...(serve.graph?.enabled
+      ? { graph: graphOptions(config, serve.graph, secrets.clientState!, manager, fullSyncWanted) }
+      : {}),
+    ...(serve.okta?.enabled
+      ? { okta: { sourceId: serve.okta.sourceId, secret: secrets.oktaSecret!, header: serve.okta.header } }
+      : {}),
   });
   let renewal: { stop(): void } | undefined;
   try {
@@ -84,7 +108,13 @@ export interface EnsureDeps {
 }
 
 /** `icsync subscriptions ensure`: creates or renews the Graph subscriptions once and prints what it did. */
-export async function runSubscriptionsEnsure(config: Config, serve: WebhookConfig, env: NodeJS.ProcessEnv, out: (line: string) => void, deps: EnsureDeps = {}): Promise<number> {
+export async function runSubscriptionsEnsure(
+  config: Config,
+  serve: WebhookConfig,
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+  deps: EnsureDeps = {},
+): Promise<number> {
   assertSafeEnvironment(env);
   if (serve.graph === undefined) throw new ConfigError('subscriptions ensure: serve.graph is not configured');
   const clientState = await resolveClientState(serve.graph, env);
@@ -106,7 +136,11 @@ interface ServeSecrets {
   redisPassword?: string;
 }
 
-async function resolveServeSecrets(config: Config, serve: WebhookConfig, env: NodeJS.ProcessEnv): Promise<ServeSecrets> {
+async function resolveServeSecrets(
+  config: Config,
+  serve: WebhookConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<ServeSecrets> {
   const clientState = serve.graph?.enabled ? await resolveClientState(serve.graph, env) : undefined;
   const oktaSecret = serve.okta?.enabled ? await resolveSecret(serve.okta.secret, env) : undefined;
   if (oktaSecret !== undefined && oktaSecret.length < OKTA_SECRET_MIN_LENGTH) {
@@ -115,13 +149,19 @@ async function resolveServeSecrets(config: Config, serve: WebhookConfig, env: No
   if (serve.graph?.enabled) requireSource(config, serve.graph.sourceId, 'entra', 'serve.graph.sourceId');
   if (serve.okta?.enabled) requireSource(config, serve.okta.sourceId, 'okta', 'serve.okta.sourceId');
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
-  return { ...(clientState ? { clientState } : {}), ...(oktaSecret ? { oktaSecret } : {}), ...(redisPassword ? { redisPassword } : {}) };
+  return {
+    ...(clientState ? { clientState } : {}),
+    ...(oktaSecret ? { oktaSecret } : {}),
+    ...(redisPassword ? { redisPassword } : {}),
+  };
 }
 
 async function resolveClientState(graph: GraphWebhookConfig, env: NodeJS.ProcessEnv): Promise<string> {
   const value = await resolveSecret(graph.clientState, env);
   if (value.length < CLIENT_STATE_LENGTH.min || value.length > CLIENT_STATE_LENGTH.max) {
-    throw new ConfigError(`serve.graph.clientState: ${CLIENT_STATE_LENGTH.min} to ${CLIENT_STATE_LENGTH.max} characters (Graph's limit); e.g. openssl rand -base64 48`);
+    throw new ConfigError(
+      `serve.graph.clientState: ${CLIENT_STATE_LENGTH.min} to ${CLIENT_STATE_LENGTH.max} characters (Graph's limit); e.g. openssl rand -base64 48`,
+    );
   }
   return value;
 }
@@ -135,7 +175,14 @@ function requireSource<T extends 'entra' | 'okta'>(config: Config, id: string, t
   return source;
 }
 
-async function subscriptionManager(config: Config, graph: GraphWebhookConfig, clientState: string, env: NodeJS.ProcessEnv, log: Logger, port?: GraphSubscriptionPort): Promise<GraphSubscriptionManager> {
+async function subscriptionManager(
+  config: Config,
+  graph: GraphWebhookConfig,
+  clientState: string,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  port?: GraphSubscriptionPort,
+): Promise<GraphSubscriptionManager> {
   const source = requireSource(config, graph.sourceId, 'entra', 'serve.graph.sourceId');
   return new GraphSubscriptionManager({
     port: port ?? (await graphPortForEntraSource(source, env)),
@@ -145,13 +192,21 @@ async function subscriptionManager(config: Config, graph: GraphWebhookConfig, cl
   });
 }
 
-function graphOptions(config: Config, graph: GraphWebhookConfig, clientState: string, manager: GraphSubscriptionManager | undefined, onFullSyncWanted: (reason: string) => void): GraphRouteOptions {
+function graphOptions(
+  config: Config,
+  graph: GraphWebhookConfig,
+  clientState: string,
+  manager: GraphSubscriptionManager | undefined,
+  onFullSyncWanted: (reason: string) => void,
+): GraphRouteOptions {
   const source = requireSource(config, graph.sourceId, 'entra', 'serve.graph.sourceId');
   return {
     sourceId: graph.sourceId,
     clientState,
     tenantId: source.tenantId,
-    ...(manager ? { onLifecycle: (notice) => manager.handleLifecycle(notice), ownsSubscription: (id) => manager.owns(id) } : {}),
+    ...(manager
+      ? { onLifecycle: (notice) => manager.handleLifecycle(notice), ownsSubscription: (id) => manager.owns(id) }
+      : {}),
     onFullSyncWanted,
   };
 }

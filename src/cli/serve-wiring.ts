@@ -27,7 +27,10 @@ export async function runServe(config: Config, env: NodeJS.ProcessEnv): Promise<
       if (!(err instanceof RedisUnavailableError && err.unreachable)) throw err;
       deps.logger.warn({ err: { message: err.message } }, 'redis not reachable yet; serving with /readyz not ready');
     });
-    const hints = new Queue<ReReadHint>(`${config.queue.name}-hints`, { connection: producer, prefix: config.redis.keyPrefix });
+    const hints = new Queue<ReReadHint>(`${config.queue.name}-hints`, {
+      connection: producer,
+      prefix: config.redis.keyPrefix,
+    });
     hints.on('error', (err) => deps.logger.warn({ err: { message: err.message } }, 'hint queue: Redis error'));
     const worker = startHintWorker({
       targeted: deps,
@@ -60,7 +63,11 @@ export async function runServe(config: Config, env: NodeJS.ProcessEnv): Promise<
 }
 
 /** `icsync subscriptions ensure`: create or renew the Graph change-notification subscriptions now. */
-export async function runEnsureSubscriptions(config: Config, env: NodeJS.ProcessEnv, out: (line: string) => void): Promise<number> {
+export async function runEnsureSubscriptions(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void,
+): Promise<number> {
   return runSubscriptionsEnsure(config, requireServe(config), env, out);
 }
 

@@ -13,7 +13,11 @@ import { configSecrets, createScimClient } from './compose.js';
  * `icsync worker`: takes plan operations from the queue until SIGTERM/SIGINT, then stops taking
  * jobs, lets the ones in flight finish (`worker.close()`), and exits 0 (BullMQ graceful shutdown).
  */
-export async function runWorkerCommand(config: Config, env: NodeJS.ProcessEnv, stopSignal?: AbortSignal): Promise<number> {
+export async function runWorkerCommand(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  stopSignal?: AbortSignal,
+): Promise<number> {
   assertSafeEnvironment(env);
   const token = await resolveSecret(config.target.token, env);
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
@@ -25,15 +29,36 @@ export async function runWorkerCommand(config: Config, env: NodeJS.ProcessEnv, s
     redis.disconnect();
     throw err;
   }
-  const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
+  const limiter = new TokenBucketLimiter({
+    ratePerSecond: config.sync.rateLimit.requestsPerSecond,
+    burst: config.sync.rateLimit.burst,
+  });
   const scim = createScimClient(config, token, limiter, log);
-  const running = startSyncWorker({ scim, redis, prefix: config.redis.keyPrefix, queue: config.queue, sync: config.sync, logger: log.child({ component: 'worker' }), secrets: await configSecrets(config, env) });
-  const health = config.queue.health ? await startWorkerHealth({ ...config.queue.health, redis, worker: running.worker }).catch(async (err: unknown) => {
-    await running.close();
-    redis.disconnect();
-    throw err;
-  }) : undefined;
-  log.info({ queue: config.queue.name, concurrency: config.sync.concurrency, requestsPerSecond: config.sync.rateLimit.requestsPerSecond, health: health?.address }, 'worker started');
+  const running = startSyncWorker({
+    scim,
+    redis,
+    prefix: config.redis.keyPrefix,
+    queue: config.queue,
+    sync: config.sync,
+    logger: log.child({ component: 'worker' }),
+    secrets: await configSecrets(config, env),
+  });
+  const health = config.queue.health
+    ? await startWorkerHealth({ ...config.queue.health, redis, worker: running.worker }).catch(async (err: unknown) => {
+        await running.close();
+        redis.disconnect();
+        throw err;
+      })
+    : undefined;
+  log.info(
+    {
+      queue: config.queue.name,
+      concurrency: config.sync.concurrency,
+      requestsPerSecond: config.sync.rateLimit.requestsPerSecond,
+      health: health?.address,
+    },
+    'worker started',
+  );
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGTERM', stop);

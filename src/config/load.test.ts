@@ -22,12 +22,21 @@ describe('environment', () => {
 describe('configuration', () => {
   it('fills every default from the schema', () => {
     const c = parseConfig(minimal);
-    expect(c.sync).toMatchObject({ rateLimit: { requestsPerSecond: 10, burst: 10 }, adopt: false, deleteGracePeriodDays: 30, brake: { percent: 5, minimum: 10 } });
+    expect(c.sync).toMatchObject({
+      rateLimit: { requestsPerSecond: 10, burst: 10 },
+      adopt: false,
+      deleteGracePeriodDays: 30,
+      brake: { percent: 5, minimum: 10 },
+    });
     expect(c.state.path).toBe('.icsync-state/state.json');
   });
 
   it('names the path of every problem', () => {
-    const bad = { ...minimal, sync: { rateLimit: { requestsPerSecond: -1 }, typo: true }, target: { ...minimal.target, baseUrl: 'https://evil.example.com/scim/v2' } };
+    const bad = {
+      ...minimal,
+      sync: { rateLimit: { requestsPerSecond: -1 }, typo: true },
+      target: { ...minimal.target, baseUrl: 'https://evil.example.com/scim/v2' },
+    };
     let message = '';
     try {
       parseConfig(bad);
@@ -47,21 +56,32 @@ describe('configuration', () => {
   it('accepts a loopback emulator only when allowed', () => {
     const local = { ...minimal, target: { ...minimal.target, baseUrl: 'http://127.0.0.1:8080/t/scim/v2' } };
     expect(() => parseConfig(local)).toThrow(/baseUrl/);
-    expect(parseConfig({ ...local, target: { ...local.target, allowLocalEmulator: true } }).target.allowLocalEmulator).toBe(true);
+    expect(
+      parseConfig({ ...local, target: { ...local.target, allowLocalEmulator: true } }).target.allowLocalEmulator,
+    ).toBe(true);
   });
 
   it('applies environment overrides, reading "false" as false', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'icsync-config-'));
     const path = join(dir, 'c.yaml');
-    await writeFile(path, `sources:\n  - { type: file, id: hr, path: dir.json }\ntarget:\n  baseUrl: ${minimal.target.baseUrl}\n  token: { env: TOKEN }\nsync:\n  adopt: true\n`);
-    const c = await loadConfig(path, { ICSYNC__SYNC__ADOPT: 'false', ICSYNC__SYNC__RATE_LIMIT__REQUESTS_PER_SECOND: '2.5' });
+    await writeFile(
+      path,
+      `sources:\n  - { type: file, id: hr, path: dir.json }\ntarget:\n  baseUrl: ${minimal.target.baseUrl}\n  token: { env: TOKEN }\nsync:\n  adopt: true\n`,
+    );
+    const c = await loadConfig(path, {
+      ICSYNC__SYNC__ADOPT: 'false',
+      ICSYNC__SYNC__RATE_LIMIT__REQUESTS_PER_SECOND: '2.5',
+    });
     expect(c.sync.adopt).toBe(false);
     expect(c.sync.rateLimit.requestsPerSecond).toBe(2.5);
     expect(() => applyEnvOverrides({}, { ICSYNC____PROTO__: 'x' })).toThrow(ConfigError);
   });
 
   it('finds every secret reference in a config subtree', () => {
-    const refs = findSecretRefs([{ type: 'ldap', bindPassword: { env: 'A' } }, { credential: { clientSecret: { file: '/s' } }, path: 'x.json' }]);
+    const refs = findSecretRefs([
+      { type: 'ldap', bindPassword: { env: 'A' } },
+      { credential: { clientSecret: { file: '/s' } }, path: 'x.json' },
+    ]);
     expect(refs).toEqual([{ env: 'A' }, { file: '/s' }]);
   });
 

@@ -17,9 +17,15 @@ const LOCAL_URL = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
 
 const targetSchema = z
   .strictObject({
-    baseUrl: z.string().describe('SCIM endpoint from the IAM Identity Center console, e.g. https://scim.us-east-1.amazonaws.com/<tenant>/scim/v2'),
+    baseUrl: z
+      .string()
+      .describe(
+        'SCIM endpoint from the IAM Identity Center console, e.g. https://scim.us-east-1.amazonaws.com/<tenant>/scim/v2',
+      ),
     token: secretRefSchema.describe('SCIM bearer token: { env: NAME } or { file: /path }'),
-    allowLocalEmulator: bool(false).describe('accept an http://127.0.0.1 base URL (the bundled emulator); never in production'),
+    allowLocalEmulator: bool(false).describe(
+      'accept an http://127.0.0.1 base URL (the bundled emulator); never in production',
+    ),
     requestTimeoutMs: int(1000, 300_000, 30_000),
     userAgent: z.string().min(1).optional(),
   })
@@ -46,8 +52,12 @@ const syncSchema = z.strictObject({
   maxAttempts: int(1, 20, 5).describe('attempts per write on 5xx and network errors (429 never consumes one)'),
   retryBaseMs: int(10, 60_000, 1000),
   retryMaxMs: int(100, 600_000, 60_000),
-  maxThrottleWaitMs: int(1000, 86_400_000, 3_600_000).describe('give up on a run throttled (429) longer than this in total'),
-  lockWaitMs: int(0, 86_400_000, 600_000).describe('how long a sync waits for another run to release the run lock before it exits 10 (locked)'),
+  maxThrottleWaitMs: int(1000, 86_400_000, 3_600_000).describe(
+    'give up on a run throttled (429) longer than this in total',
+  ),
+  lockWaitMs: int(0, 86_400_000, 600_000).describe(
+    'how long a sync waits for another run to release the run lock before it exits 10 (locked)',
+  ),
   nameFallback: z.enum(['derive', 'skip']).default('derive'),
   maxNestingDepth: int(1, 100, 10),
   adopt: bool(false).describe('claim existing AWS users/groups without externalId by userName/displayName'),
@@ -56,44 +66,71 @@ const syncSchema = z.strictObject({
     .strictObject({
       percent: num(0, 100, 5),
       minimum: int(0, 1_000_000, 10),
-      absolute: z.coerce.number().int().min(0).optional().describe('fixed threshold that replaces max(percent, minimum)'),
+      absolute: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe('fixed threshold that replaces max(percent, minimum)'),
     })
     .prefault({}),
   maxSourceShrinkPercent: num(0, 100, 20),
-  membershipVerifyIntervalHours: num(0, 24 * 365, 24).describe('re-read every group membership from AWS at least this often'),
+  membershipVerifyIntervalHours: num(0, 24 * 365, 24).describe(
+    're-read every group membership from AWS at least this often',
+  ),
 });
 
 const stateSchema = z.strictObject({
-  kind: z.enum(['file', 'redis']).default('file').describe('redis keeps state beside the queue, for workers on several machines'),
+  kind: z
+    .enum(['file', 'redis'])
+    .default('file')
+    .describe('redis keeps state beside the queue, for workers on several machines'),
   path: z.string().min(1).default('.icsync-state/state.json'),
 });
 
 const redisSchema = z.strictObject({
   url: z
     .string()
-    .regex(/^rediss?:\/\/[^@/]+(\/\d+)?\/?$/, 'redis://host:port[/db] or rediss://…, without credentials (use password)')
+    .regex(
+      /^rediss?:\/\/[^@/]+(\/\d+)?\/?$/,
+      'redis://host:port[/db] or rediss://…, without credentials (use password)',
+    )
     .default('redis://127.0.0.1:6379'),
   password: secretRefSchema.optional(),
   username: z.string().min(1).optional(),
-  keyPrefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('icsync'),
-  allowUnverifiedEviction: bool(false).describe('run when CONFIG GET maxmemory-policy is not permitted (managed Redis); keys may be evicted'),
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .default('icsync'),
+  allowUnverifiedEviction: bool(false).describe(
+    'run when CONFIG GET maxmemory-policy is not permitted (managed Redis); keys may be evicted',
+  ),
 });
 
 const queueSchema = z.strictObject({
   enabled: bool(false).describe('apply plans through BullMQ workers (`icsync worker`) instead of in this process'),
-  name: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('icsync-scim'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/)
+    .default('icsync-scim'),
   runLockTtlMs: int(5_000, 3_600_000, 60_000).describe('a crashed producer blocks new runs at most this long'),
   stalledIntervalMs: int(1_000, 600_000, 30_000),
   lockDurationMs: int(1_000, 600_000, 30_000),
   pollIntervalMs: int(10, 10_000, 250),
-  reconcileIntervalMs: int(50, 600_000, 5_000).describe('how often the producer looks for jobs that ended without a result (stalled twice, lost)'),
+  reconcileIntervalMs: int(50, 600_000, 5_000).describe(
+    'how often the producer looks for jobs that ended without a result (stalled twice, lost)',
+  ),
   keepFailedJobs: int(0, 1_000_000, 1000),
   health: z
     .strictObject({
       port: int(0, 65_535, 9464),
       host: z.string().min(1).default('0.0.0.0'),
-      maxRedisOutageMs: int(1_000, 3_600_000, 120_000).describe('/healthz fails once Redis has been unreachable this long'),
-      maxEventLoopStallMs: int(100, 600_000, 10_000).describe('/healthz fails when the event loop was blocked this long'),
+      maxRedisOutageMs: int(1_000, 3_600_000, 120_000).describe(
+        '/healthz fails once Redis has been unreachable this long',
+      ),
+      maxEventLoopStallMs: int(100, 600_000, 10_000).describe(
+        '/healthz fails when the event loop was blocked this long',
+      ),
     })
     .optional()
     .describe('icsync worker: /healthz, /readyz and Prometheus /metrics on their own port; no listener when absent'),
@@ -103,19 +140,30 @@ const metricsSchema = z.strictObject({
   pushgateway: z
     .strictObject({
       url: z.url({ protocol: /^https?$/ }).refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'without credentials'),
-      job: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/).default('icsync-sync'),
+      job: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,60}$/)
+        .default('icsync-sync'),
       timeoutMs: int(100, 60_000, 5_000),
     })
     .optional()
     .describe('sync: push the run outcome to this Prometheus Pushgateway when the run ends'),
-  scimTokenExpiresAt: z.iso.date().optional().describe('expiry date of the SCIM token (console: Manage access tokens); exported for an alert'),
+  scimTokenExpiresAt: z.iso
+    .date()
+    .optional()
+    .describe('expiry date of the SCIM token (console: Manage access tokens); exported for an alert'),
 });
 
 const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export const sourceConfigSchema = z.discriminatedUnion('type', [fileSourceConfigSchema, ldapSourceConfigSchema, entraSourceConfigSchema, oktaSourceConfigSchema]);
+export const sourceConfigSchema = z.discriminatedUnion('type', [
+  fileSourceConfigSchema,
+  ldapSourceConfigSchema,
+  entraSourceConfigSchema,
+  oktaSourceConfigSchema,
+]);
 
 export const configSchema = z
   .strictObject({
@@ -132,7 +180,8 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.sources.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
+      if (seen.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
       seen.add(s.id);
     });
     if (c.sync.retryMaxMs < c.sync.retryBaseMs) {

@@ -16,7 +16,8 @@ export type SecretRef = z.infer<typeof secretRefSchema>;
 export async function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if ('env' in ref) {
     const value = env[ref.env];
-    if (value === undefined || value === '') throw new ConfigError(`secret: environment variable ${ref.env} is not set`);
+    if (value === undefined || value === '')
+      throw new ConfigError(`secret: environment variable ${ref.env} is not set`);
     return value;
   }
   try {

@@ -10,7 +10,10 @@ import type { Finding } from './findings.js';
  * externalId) wins; otherwise the lexicographically smallest externalId wins. Losers are skipped
  * and reported.
  */
-export function resolveUserCollisions(users: readonly DesiredUser[], current: readonly TargetUser[]): { users: DesiredUser[]; findings: Finding[] } {
+export function resolveUserCollisions(
+  users: readonly DesiredUser[],
+  current: readonly TargetUser[],
+): { users: DesiredUser[]; findings: Finding[] } {
   const incumbent = new Map<string, string>();
   for (const t of current) {
     if (!t.externalId) continue;
@@ -24,14 +27,25 @@ export function resolveUserCollisions(users: readonly DesiredUser[], current: re
     if (email) keys.push(`e:${foldKey(email)}`);
     return keys;
   };
-  const { kept, findings } = resolve(users, keysOf, incumbent, 'user', (k) => (k.startsWith('u:') ? 'userName' : 'emails'));
+  const { kept, findings } = resolve(users, keysOf, incumbent, 'user', (k) =>
+    k.startsWith('u:') ? 'userName' : 'emails',
+  );
   return { users: kept, findings };
 }
 
-export function resolveGroupCollisions(groups: readonly DesiredGroup[], current: readonly TargetGroup[]): { groups: DesiredGroup[]; findings: Finding[] } {
+export function resolveGroupCollisions(
+  groups: readonly DesiredGroup[],
+  current: readonly TargetGroup[],
+): { groups: DesiredGroup[]; findings: Finding[] } {
   const incumbent = new Map<string, string>();
   for (const t of current) if (t.externalId) incumbent.set(`g:${foldKey(t.displayName)}`, t.externalId);
-  const { kept, findings } = resolve(groups, (g) => [`g:${foldKey(g.displayName)}`], incumbent, 'group', () => 'displayName');
+  const { kept, findings } = resolve(
+    groups,
+    (g) => [`g:${foldKey(g.displayName)}`],
+    incumbent,
+    'group',
+    () => 'displayName',
+  );
   return { groups: kept, findings };
 }
 

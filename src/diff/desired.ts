@@ -48,10 +48,21 @@ export function buildDesiredState(
       if (r.user) normalized.push(r.user);
     }
     for (const s of snap.skipped) {
-      findings.push({ object: s.object, externalId: `${snap.sourceId}: ${s.ref}`, action: 'skipped', reason: s.reason });
+      findings.push({
+        object: s.object,
+        externalId: `${snap.sourceId}: ${s.ref}`,
+        action: 'skipped',
+        reason: s.reason,
+      });
     }
     for (const m of snap.unresolvedMembers) {
-      findings.push({ object: 'membership', externalId: m.group, action: 'skipped', field: 'members', reason: `${m.member}: ${m.reason}` });
+      findings.push({
+        object: 'membership',
+        externalId: m.group,
+        action: 'skipped',
+        field: 'members',
+        reason: `${m.member}: ${m.reason}`,
+      });
     }
   }
   const users = resolveUserCollisions(normalized, current.users);
@@ -82,19 +93,39 @@ function buildGroups(
       inScope.add(g.externalId);
       const idProblem = externalIdProblem(g.externalId);
       if (idProblem) {
-        findings.push({ object: 'group', externalId: g.externalId, action: 'skipped', field: 'externalId', reason: `${idProblem}; identifiers are never rewritten` });
+        findings.push({
+          object: 'group',
+          externalId: g.externalId,
+          action: 'skipped',
+          field: 'externalId',
+          reason: `${idProblem}; identifiers are never rewritten`,
+        });
         continue;
       }
       const name = sanitizeText(g.displayName);
       if (!name.value || isReservedName(name.value)) {
-        findings.push({ object: 'group', externalId: g.externalId, action: 'skipped', field: 'displayName', reason: name.value ? `"${name.value}" is a name reserved by AWS` : 'displayName is empty' });
+        findings.push({
+          object: 'group',
+          externalId: g.externalId,
+          action: 'skipped',
+          field: 'displayName',
+          reason: name.value ? `"${name.value}" is a name reserved by AWS` : 'displayName is empty',
+        });
         continue;
       }
       if (name.changed && name.reason) {
-        findings.push({ object: 'group', externalId: g.externalId, action: 'altered', field: 'displayName', reason: name.reason });
+        findings.push({
+          object: 'group',
+          externalId: g.externalId,
+          action: 'altered',
+          field: 'displayName',
+          reason: name.reason,
+        });
       }
       const all = flat.members.get(g.externalId) ?? [];
-      const members = allKept ? all : all.filter((m: ExternalId) => (options.keepUnlistedMembers ? !skipped.has(m) : keptUsers.has(m)));
+      const members = allKept
+        ? all
+        : all.filter((m: ExternalId) => (options.keepUnlistedMembers ? !skipped.has(m) : keptUsers.has(m)));
       groups.push({ externalId: g.externalId, displayName: name.value, members });
     }
   }

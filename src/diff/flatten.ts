@@ -24,10 +24,22 @@ export function flattenGroups(groups: readonly Group[], maxDepth = DEFAULT_MAX_N
     const walk = expand(group, byId, maxDepth);
     members.set(group.externalId, [...walk.users]);
     if (walk.inCycle) {
-      findings.push({ object: 'group', externalId: group.externalId, action: 'warning', field: 'members', reason: 'group is part of a nesting cycle; members are the union of the cycle' });
+      findings.push({
+        object: 'group',
+        externalId: group.externalId,
+        action: 'warning',
+        field: 'members',
+        reason: 'group is part of a nesting cycle; members are the union of the cycle',
+      });
     }
     if (walk.truncated) {
-      findings.push({ object: 'group', externalId: group.externalId, action: 'warning', field: 'members', reason: `nesting deeper than ${maxDepth} levels was not followed` });
+      findings.push({
+        object: 'group',
+        externalId: group.externalId,
+        action: 'warning',
+        field: 'members',
+        reason: `nesting deeper than ${maxDepth} levels was not followed`,
+      });
     }
   }
   return { members, findings };

@@ -23,7 +23,11 @@ export function countDestructive(operations: readonly Operation[]): number {
   return n;
 }
 
-export function evaluateBrake(operations: readonly Operation[], managedObjects: number, policy: BrakePolicy): BrakeEvaluation {
+export function evaluateBrake(
+  operations: readonly Operation[],
+  managedObjects: number,
+  policy: BrakePolicy,
+): BrakeEvaluation {
   const destructive = countDestructive(operations);
   const threshold = policy.absolute ?? Math.max(Math.ceil((policy.percent / 100) * managedObjects), policy.minimum);
   return { destructive, threshold, managedObjects, blocked: destructive > threshold };

@@ -47,7 +47,9 @@ function writeCanonical(value: unknown, out: (s: string) => void): void {
     return;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+  const keys = Object.keys(record)
+    .filter((k) => record[k] !== undefined)
+    .sort();
   out('{');
   keys.forEach((k, i) => {
     out(i > 0 ? `,${JSON.stringify(k)}:` : `${JSON.stringify(k)}:`);

@@ -6,10 +6,21 @@ import { sanitizeText } from './sanitize.js';
 
 describe('normalizeUser (AWS constraint engine)', () => {
   it('keeps the primary email, else the first work email, and marks it primary', () => {
-    const r = normalizeUser(user('a', { emails: [{ value: 'home@x.org', type: 'home' }, { value: 'work@x.org', type: 'work' }] }), 'derive');
+    const r = normalizeUser(
+      user('a', {
+        emails: [
+          { value: 'home@x.org', type: 'home' },
+          { value: 'work@x.org', type: 'work' },
+        ],
+      }),
+      'derive',
+    );
     expect(r.user?.emails).toEqual([{ value: 'work@x.org', type: 'work', primary: true }]);
     expect(r.findings).toContainEqual(expect.objectContaining({ action: 'altered', field: 'emails' }));
-    const p = normalizeUser(user('a', { emails: [{ value: 'one@x.org' }, { value: 'two@x.org', primary: true }] }), 'derive');
+    const p = normalizeUser(
+      user('a', { emails: [{ value: 'one@x.org' }, { value: 'two@x.org', primary: true }] }),
+      'derive',
+    );
     expect(p.user?.emails[0]?.value).toBe('two@x.org');
   });
 
@@ -36,7 +47,10 @@ describe('normalizeUser (AWS constraint engine)', () => {
   it('derives given and family names from displayName, or skips when told to', () => {
     const u = user('a', { name: {}, displayName: 'Ada King Lovelace' });
     expect(normalizeUser(u, 'derive').user?.name).toMatchObject({ givenName: 'Ada', familyName: 'King Lovelace' });
-    expect(normalizeUser(user('a', { name: {}, displayName: 'Cher' }), 'derive').user?.name).toMatchObject({ givenName: 'Cher', familyName: 'Cher' });
+    expect(normalizeUser(user('a', { name: {}, displayName: 'Cher' }), 'derive').user?.name).toMatchObject({
+      givenName: 'Cher',
+      familyName: 'Cher',
+    });
     const skipped = normalizeUser(u, 'skip');
     expect(skipped.user).toBeUndefined();
     expect(skipped.findings[0]).toMatchObject({ action: 'skipped', field: 'name.givenName' });
@@ -61,7 +75,9 @@ describe('resolveUserCollisions', () => {
     const second = resolveUserCollisions([b, a], []);
     expect(first.users.map((u) => u.externalId)).toEqual([ext('a')]);
     expect(second.users.map((u) => u.externalId)).toEqual([ext('a')]);
-    expect(first.findings).toEqual([expect.objectContaining({ externalId: ext('b'), action: 'skipped', field: 'userName' })]);
+    expect(first.findings).toEqual([
+      expect.objectContaining({ externalId: ext('b'), action: 'skipped', field: 'userName' }),
+    ]);
   });
 
   it('lets the user already bound in AWS keep the contested name', () => {

@@ -36,14 +36,22 @@ export function normalizeUser(source: User, fallback: NameFallback): NormalizeRe
 
   const text = (field: string, value: string | undefined): string | undefined => {
     const s = sanitizeText(value);
-    if (s.changed && s.reason) findings.push({ object: 'user', externalId: ext, action: 'altered', field, reason: s.reason });
+    if (s.changed && s.reason)
+      findings.push({ object: 'user', externalId: ext, action: 'altered', field, reason: s.reason });
     return s.value;
   };
   const derived = (field: string, from: string): void => {
-    findings.push({ object: 'user', externalId: ext, action: 'altered', field, reason: `missing in the source; derived from ${from} (nameFallback: derive)` });
+    findings.push({
+      object: 'user',
+      externalId: ext,
+      action: 'altered',
+      field,
+      reason: `missing in the source; derived from ${from} (nameFallback: derive)`,
+    });
   };
   const names = requiredNames(source, text, fallback, derived);
-  if ('missing' in names) return skip(names.missing, `${names.missing} is missing and the name fallback is "${fallback}"`);
+  if ('missing' in names)
+    return skip(names.missing, `${names.missing} is missing and the name fallback is "${fallback}"`);
 
   const emails = pickSingle(source.emails, 'emails', ext, findings).flatMap((e) => validEmail(e, ext, findings));
   const user: DesiredUser = {
@@ -86,9 +94,14 @@ function checkIdentifiers(u: User): { field: string; reason: string } | undefine
     return { field: 'userName', reason: `userName is longer than ${USERNAME_MAX_LENGTH} characters` };
   }
   if (FORBIDDEN_CHARACTERS.test(userName)) {
-    return { field: 'userName', reason: 'userName contains a character AWS rejects (< > ; : % tab CR LF control); identifiers are never rewritten' };
+    return {
+      field: 'userName',
+      reason:
+        'userName contains a character AWS rejects (< > ; : % tab CR LF control); identifiers are never rewritten',
+    };
   }
-  if (!USERNAME_PATTERN.test(userName)) return { field: 'userName', reason: 'userName contains whitespace or an invalid character' };
+  if (!USERNAME_PATTERN.test(userName))
+    return { field: 'userName', reason: 'userName contains whitespace or an invalid character' };
   if (isReservedName(userName)) return { field: 'userName', reason: `"${userName}" is a name reserved by AWS` };
   const externalId = externalIdProblem(u.externalId);
   if (externalId) return { field: 'externalId', reason: `${externalId}; identifiers are never rewritten` };
@@ -143,7 +156,13 @@ export function pickSingle<T extends { primary?: boolean; type?: string }>(
   if (values.length === 0) return [];
   const chosen = values.find((v) => v.primary) ?? values.find((v) => v.type === 'work') ?? values[0]!;
   if (values.length > 1) {
-    findings.push({ object: 'user', externalId: ext, action: 'altered', field, reason: `kept 1 of ${values.length} values (AWS stores one)` });
+    findings.push({
+      object: 'user',
+      externalId: ext,
+      action: 'altered',
+      field,
+      reason: `kept 1 of ${values.length} values (AWS stores one)`,
+    });
   }
   return [chosen];
 }
@@ -151,7 +170,13 @@ export function pickSingle<T extends { primary?: boolean; type?: string }>(
 function validEmail(e: Email, ext: string, findings: Finding[]): Email[] {
   const value = nfc(e.value);
   if (!value || FORBIDDEN_CHARACTERS.test(value) || /\s/.test(value) || charLength(value) > 1024) {
-    findings.push({ object: 'user', externalId: ext, action: 'altered', field: 'emails', reason: 'email dropped: empty, too long or contains a character AWS rejects' });
+    findings.push({
+      object: 'user',
+      externalId: ext,
+      action: 'altered',
+      field: 'emails',
+      reason: 'email dropped: empty, too long or contains a character AWS rejects',
+    });
     return [];
   }
   return [{ ...e, value }];

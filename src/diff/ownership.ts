@@ -36,16 +36,29 @@ export function migrationOperations(
   ops: readonly Operation[],
   findings: Finding[],
 ): Operation[] {
-  const deleted = new Set(ops.flatMap((op) => (op.kind === 'deleteUser' || op.kind === 'deleteGroup' ? [op.target.id] : [])));
+  const deleted = new Set(
+    ops.flatMap((op) => (op.kind === 'deleteUser' || op.kind === 'deleteGroup' ? [op.target.id] : [])),
+  );
   const out: Operation[] = [];
   const visit = (object: 'user' | 'group', o: Owned): void => {
     if (o.legacyExternalId === undefined || o.externalId === undefined || deleted.has(o.id)) return;
     const problem = externalIdProblem(o.externalId);
     if (problem) {
-      findings.push({ object, externalId: o.legacyExternalId, action: 'warning', field: 'externalId', reason: `kept on the legacy form: ${problem}` });
+      findings.push({
+        object,
+        externalId: o.legacyExternalId,
+        action: 'warning',
+        field: 'externalId',
+        reason: `kept on the legacy form: ${problem}`,
+      });
       return;
     }
-    out.push({ kind: 'migrateExternalId', object, target: { externalId: o.externalId, id: o.id }, from: o.legacyExternalId });
+    out.push({
+      kind: 'migrateExternalId',
+      object,
+      target: { externalId: o.externalId, id: o.id },
+      from: o.legacyExternalId,
+    });
   };
   for (const u of objects.users) visit('user', u);
   for (const g of objects.groups) visit('group', g);

@@ -58,4 +58,3 @@ export function pendingReason(policy: PlanPolicy, externalId: string): string {
   const days = Math.max(0, (start + policy.deleteGracePeriodMs - policy.now) / 86_400_000);
   return `out of scope since ${new Date(start).toISOString()}; deleted after the grace period (${days.toFixed(1)} days left)`;
 }
-

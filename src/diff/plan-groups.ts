@@ -24,9 +24,18 @@ export function planGroups(ctx: PlanContext): void {
   for (const t of owned.values()) {
     if (ctx.desired.inScope.has(t.externalId!) || !inRetireScope(ctx, t.externalId!)) continue;
     if (graceExpired(ctx.policy, t.externalId!)) {
-      ctx.ops.push({ kind: 'deleteGroup', target: { externalId: t.externalId!, id: t.id }, displayName: t.displayName });
+      ctx.ops.push({
+        kind: 'deleteGroup',
+        target: { externalId: t.externalId!, id: t.id },
+        displayName: t.displayName,
+      });
     } else {
-      ctx.findings.push({ object: 'group', externalId: t.externalId!, action: 'pending-delete', reason: pendingReason(ctx.policy, t.externalId!) });
+      ctx.findings.push({
+        object: 'group',
+        externalId: t.externalId!,
+        action: 'pending-delete',
+        reason: pendingReason(ctx.policy, t.externalId!),
+      });
     }
   }
 }
@@ -46,7 +55,11 @@ function createOrAdoptGroup(ctx: PlanContext, d: DesiredGroup, holder: TargetGro
   }
   const protectedName = holder.displayName.startsWith(AWS_MANAGED_GROUP_PREFIX) || isReservedName(holder.displayName);
   if (!holder.externalId && ctx.policy.adopt && !protectedName) {
-    ctx.ops.push({ kind: 'adoptGroup', target: { externalId: d.externalId, id: holder.id }, displayName: d.displayName });
+    ctx.ops.push({
+      kind: 'adoptGroup',
+      target: { externalId: d.externalId, id: holder.id },
+      displayName: d.displayName,
+    });
     return { externalId: d.externalId, id: holder.id };
   }
   const reason = protectedName
@@ -66,7 +79,12 @@ function createOrAdoptGroup(ctx: PlanContext, d: DesiredGroup, holder: TargetGro
  * Members that are not ours (hand-added users) and in-scope users skipped for invalid data are
  * never removed.
  */
-function planMembers(ctx: PlanContext, d: DesiredGroup, group: ObjectRef, current: ReadonlySet<string> | undefined): void {
+function planMembers(
+  ctx: PlanContext,
+  d: DesiredGroup,
+  group: ObjectRef,
+  current: ReadonlySet<string> | undefined,
+): void {
   if (!current) throw new Error(`planner: membership of group ${group.id} was not read`);
   const wanted = new Set<string>();
   const adds: ObjectRef[] = [];
@@ -75,7 +93,13 @@ function planMembers(ctx: PlanContext, d: DesiredGroup, group: ObjectRef, curren
     const id = ctx.userIds.get(ext);
     if (id) wanted.add(id);
     else if (toCreate && !toCreate.has(ext)) {
-      ctx.findings.push({ object: 'membership', externalId: d.externalId, action: 'skipped', field: 'members', reason: `${ext} is not in AWS yet; the next full sync creates and adds it` });
+      ctx.findings.push({
+        object: 'membership',
+        externalId: d.externalId,
+        action: 'skipped',
+        field: 'members',
+        reason: `${ext} is not in AWS yet; the next full sync creates and adds it`,
+      });
       continue;
     }
     if (!id || !current.has(id)) adds.push(id ? { externalId: ext, id } : { externalId: ext });
@@ -87,7 +111,8 @@ function planMembers(ctx: PlanContext, d: DesiredGroup, group: ObjectRef, curren
     if (!ext || !ctx.isOwned(ext) || ctx.desired.skippedUsers.has(ext)) continue;
     removes.push({ externalId: ext, id: id as ObjectRef['id'] });
   }
-  const byExt = (a: ObjectRef, b: ObjectRef): number => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0);
+  const byExt = (a: ObjectRef, b: ObjectRef): number =>
+    a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0;
   for (const chunk of chunks(adds.sort(byExt))) ctx.ops.push({ kind: 'addMembers', group, members: chunk });
   for (const chunk of chunks(removes.sort(byExt))) ctx.ops.push({ kind: 'removeMembers', group, members: chunk });
 }

@@ -63,7 +63,12 @@ export function operationExternalId(op: Operation): string {
   }
 }
 
-export const DESTRUCTIVE_KINDS: ReadonlySet<OperationKind> = new Set(['deactivateUser', 'deleteUser', 'deleteGroup', 'removeMembers']);
+export const DESTRUCTIVE_KINDS: ReadonlySet<OperationKind> = new Set([
+  'deactivateUser',
+  'deleteUser',
+  'deleteGroup',
+  'removeMembers',
+]);
 
 export interface BrakeEvaluation {
   destructive: number;

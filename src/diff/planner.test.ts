@@ -20,15 +20,19 @@ function plan(
   const members = new Map<string, Set<string>>();
   for (const g of groups) members.set(g.id, new Set(current.members?.[g.id] ?? []));
   const desired = buildDesiredState([snap], { users, groups }, { nameFallback: 'derive', maxNestingDepth: 10 });
-  return planChanges(desired, { users, groups, members }, {
-    managedPrefixes: [ownershipPrefix(SOURCE_ID)],
-    adopt: false,
-    deleteGracePeriodMs: 30 * DAY,
-    now: NOW,
-    outOfScopeSince: {},
-    brake: { percent: 5, minimum: 10 },
-    ...policy,
-  });
+  return planChanges(
+    desired,
+    { users, groups, members },
+    {
+      managedPrefixes: [ownershipPrefix(SOURCE_ID)],
+      adopt: false,
+      deleteGracePeriodMs: 30 * DAY,
+      now: NOW,
+      outOfScopeSince: {},
+      brake: { percent: 5, minimum: 10 },
+      ...policy,
+    },
+  );
 }
 
 const owned = (id: string, over: Partial<TargetUser> = {}) => targetUser(id, { externalId: ext(id), ...over });
@@ -53,36 +57,68 @@ describe('planChanges', () => {
   it('renames a user with a PATCH on the same AWS id, never delete + create', () => {
     const p = plan(snapshot([user('a', { userName: 'alice.new@example.com' })]), { users: [owned('a')] });
     expect(p.operations).toEqual([
-      { kind: 'patchUser', target: { externalId: ext('a'), id: 'aws-a' }, changes: [{ path: 'userName', value: 'alice.new@example.com' }] },
+      {
+        kind: 'patchUser',
+        target: { externalId: ext('a'), id: 'aws-a' },
+        changes: [{ path: 'userName', value: 'alice.new@example.com' }],
+      },
     ]);
   });
 
   it('renames a group with a PATCH on the same AWS id', () => {
     const p = plan(snapshot([], [group('g', [], [], { displayName: 'Platform' })]), { groups: [ownedGroup('g')] });
-    expect(p.operations).toEqual([{ kind: 'renameGroup', target: { externalId: ext('g'), id: 'aws-g-g' }, from: 'Group g', displayName: 'Platform' }]);
+    expect(p.operations).toEqual([
+      {
+        kind: 'renameGroup',
+        target: { externalId: ext('g'), id: 'aws-g-g' },
+        from: 'Group g',
+        displayName: 'Platform',
+      },
+    ]);
   });
 
   it('does not bind a recycled email to the old AWS user of a different immutable id', () => {
-    const p = plan(snapshot([user('new-person', { userName: 'old@example.com', emails: [{ value: 'old@example.com' }] })]), {
-      users: [owned('old-person', { userName: 'old@example.com', emails: [{ value: 'old@example.com', primary: true }] })],
-    });
-    expect(p.operations).toEqual([{ kind: 'deactivateUser', target: { externalId: ext('old-person'), id: 'aws-old-person' }, reason: 'left-scope' }]);
+    const p = plan(
+      snapshot([user('new-person', { userName: 'old@example.com', emails: [{ value: 'old@example.com' }] })]),
+      {
+        users: [
+          owned('old-person', { userName: 'old@example.com', emails: [{ value: 'old@example.com', primary: true }] }),
+        ],
+      },
+    );
+    expect(p.operations).toEqual([
+      { kind: 'deactivateUser', target: { externalId: ext('old-person'), id: 'aws-old-person' }, reason: 'left-scope' },
+    ]);
     expect(p.findings).toContainEqual(expect.objectContaining({ externalId: ext('new-person'), action: 'conflict' }));
   });
 
   it('chunks 100 members into one PATCH and 101 into two', () => {
     const ids = Array.from({ length: 101 }, (_, i) => `u${String(i).padStart(3, '0')}`);
-    const hundred = plan(snapshot(ids.slice(0, 100).map((id) => user(id)), [group('g', ids.slice(0, 100))]));
+    const hundred = plan(
+      snapshot(
+        ids.slice(0, 100).map((id) => user(id)),
+        [group('g', ids.slice(0, 100))],
+      ),
+    );
     const adds100 = hundred.operations.filter((o) => o.kind === 'addMembers');
     expect(adds100.map((o) => o.kind === 'addMembers' && o.members.length)).toEqual([100]);
-    const hundredOne = plan(snapshot(ids.map((id) => user(id)), [group('g', ids)]));
+    const hundredOne = plan(
+      snapshot(
+        ids.map((id) => user(id)),
+        [group('g', ids)],
+      ),
+    );
     const adds101 = hundredOne.operations.filter((o) => o.kind === 'addMembers');
     expect(adds101.map((o) => o.kind === 'addMembers' && o.members.length)).toEqual([100, 1]);
   });
 
   it('never touches objects outside our externalId namespace', () => {
     const p = plan(snapshot([user('a')]), {
-      users: [owned('a'), targetUser('admin', { userName: 'Administrator' }), targetUser('x', { externalId: 'other-tool:x' })],
+      users: [
+        owned('a'),
+        targetUser('admin', { userName: 'Administrator' }),
+        targetUser('x', { externalId: 'other-tool:x' }),
+      ],
       groups: [targetGroup('ct', { displayName: 'AWSControlTowerAdmins' }), targetGroup('hand')],
     });
     expect(p.operations).toEqual([]);
@@ -90,12 +126,24 @@ describe('planChanges', () => {
 
   it('deactivates a user who left scope and deletes only after the grace period', () => {
     const fresh = plan(snapshot([user('a')]), { users: [owned('a'), owned('gone')] });
-    expect(fresh.operations).toEqual([{ kind: 'deactivateUser', target: { externalId: ext('gone'), id: 'aws-gone' }, reason: 'left-scope' }]);
+    expect(fresh.operations).toEqual([
+      { kind: 'deactivateUser', target: { externalId: ext('gone'), id: 'aws-gone' }, reason: 'left-scope' },
+    ]);
     const inactive = owned('gone', { active: false });
-    const early = plan(snapshot([user('a')]), { users: [owned('a'), inactive] }, { outOfScopeSince: { [ext('gone')]: new Date(NOW - 29 * DAY).toISOString() } });
+    const early = plan(
+      snapshot([user('a')]),
+      { users: [owned('a'), inactive] },
+      { outOfScopeSince: { [ext('gone')]: new Date(NOW - 29 * DAY).toISOString() } },
+    );
     expect(early.operations).toEqual([]);
-    expect(early.findings).toContainEqual(expect.objectContaining({ externalId: ext('gone'), action: 'pending-delete' }));
-    const late = plan(snapshot([user('a')]), { users: [owned('a'), inactive] }, { outOfScopeSince: { [ext('gone')]: new Date(NOW - 31 * DAY).toISOString() } });
+    expect(early.findings).toContainEqual(
+      expect.objectContaining({ externalId: ext('gone'), action: 'pending-delete' }),
+    );
+    const late = plan(
+      snapshot([user('a')]),
+      { users: [owned('a'), inactive] },
+      { outOfScopeSince: { [ext('gone')]: new Date(NOW - 31 * DAY).toISOString() } },
+    );
     expect(late.operations.map((o) => o.kind)).toEqual(['deleteUser']);
   });
 
@@ -106,7 +154,9 @@ describe('planChanges', () => {
       members: { 'aws-g-g': ['aws-a', 'aws-bad'] },
     });
     expect(p.operations).toEqual([]);
-    expect(p.findings).toContainEqual(expect.objectContaining({ externalId: ext('bad'), action: 'skipped', field: 'userName' }));
+    expect(p.findings).toContainEqual(
+      expect.objectContaining({ externalId: ext('bad'), action: 'skipped', field: 'userName' }),
+    );
   });
 
   it('keeps hand-added members of a managed group', () => {
@@ -125,9 +175,23 @@ describe('planChanges', () => {
       groups: [ownedGroup('g')],
       members: { 'aws-g-g': members.map((m) => `aws-${m}`) },
     };
-    const four = plan(snapshot(members.map((m) => user(m)), [group('g', ['a'])]), current, { brake: { percent: 5, minimum: 10, absolute: 3 } });
+    const four = plan(
+      snapshot(
+        members.map((m) => user(m)),
+        [group('g', ['a'])],
+      ),
+      current,
+      { brake: { percent: 5, minimum: 10, absolute: 3 } },
+    );
     expect(four.brake).toMatchObject({ destructive: 4, threshold: 3, blocked: true });
-    const three = plan(snapshot(members.map((m) => user(m)), [group('g', ['a', 'b'])]), current, { brake: { percent: 5, minimum: 10, absolute: 3 } });
+    const three = plan(
+      snapshot(
+        members.map((m) => user(m)),
+        [group('g', ['a', 'b'])],
+      ),
+      current,
+      { brake: { percent: 5, minimum: 10, absolute: 3 } },
+    );
     expect(three.brake).toMatchObject({ destructive: 3, blocked: false });
   });
 
@@ -142,7 +206,11 @@ describe('planChanges', () => {
     expect(plan(snapshot([user('a')]), current).operations).toEqual([]);
     const adopted = plan(snapshot([user('a')]), current, { adopt: true });
     expect(adopted.operations).toEqual([
-      { kind: 'adoptUser', target: { externalId: ext('a'), id: 'aws-a' }, changes: [{ path: 'externalId', value: ext('a') }] },
+      {
+        kind: 'adoptUser',
+        target: { externalId: ext('a'), id: 'aws-a' },
+        changes: [{ path: 'externalId', value: ext('a') }],
+      },
     ]);
   });
 
@@ -170,7 +238,11 @@ describe('planChanges', () => {
       users: [owned('back', { active: false }), owned('off')],
     });
     expect(p.operations).toEqual([
-      { kind: 'patchUser', target: { externalId: ext('back'), id: 'aws-back' }, changes: [{ path: 'active', value: true }] },
+      {
+        kind: 'patchUser',
+        target: { externalId: ext('back'), id: 'aws-back' },
+        changes: [{ path: 'active', value: true }],
+      },
       { kind: 'deactivateUser', target: { externalId: ext('off'), id: 'aws-off' }, reason: 'disabled-in-source' },
     ]);
   });
@@ -182,8 +254,18 @@ describe('planChanges', () => {
   });
 
   it('reports source entries the source could not turn into objects', () => {
-    const snap = { ...snapshot([user('a')]), skipped: [{ object: 'user' as const, ref: 'uid=ghost,ou=people', reason: 'no entryUUID' }] };
+    const snap = {
+      ...snapshot([user('a')]),
+      skipped: [{ object: 'user' as const, ref: 'uid=ghost,ou=people', reason: 'no entryUUID' }],
+    };
     const p = plan(snap);
-    expect(p.findings).toContainEqual(expect.objectContaining({ object: 'user', action: 'skipped', reason: 'no entryUUID', externalId: `${SOURCE_ID}: uid=ghost,ou=people` }));
+    expect(p.findings).toContainEqual(
+      expect.objectContaining({
+        object: 'user',
+        action: 'skipped',
+        reason: 'no entryUUID',
+        externalId: `${SOURCE_ID}: uid=ghost,ou=people`,
+      }),
+    );
   });
 });

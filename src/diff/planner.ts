@@ -4,7 +4,14 @@ import type { DesiredState } from './desired.js';
 import { compareFindings } from './findings.js';
 import { evaluateBrake } from './guards.js';
 import { planHash } from './hash.js';
-import { graceExpired, inRetireScope, pendingReason, type CurrentState, type PlanContext, type PlanPolicy } from './plan-context.js';
+import {
+  graceExpired,
+  inRetireScope,
+  pendingReason,
+  type CurrentState,
+  type PlanContext,
+  type PlanPolicy,
+} from './plan-context.js';
 import { migrationOperations } from './ownership.js';
 import { planGroups } from './plan-groups.js';
 import { operationExternalId, PHASES, type Operation, type OperationKind, type Plan } from './plan.js';
@@ -28,10 +35,15 @@ export function planChanges(desired: DesiredState, current: CurrentState, policy
   for (const u of current.users) if (ctx.isOwned(u.externalId)) ctx.userIds.set(u.externalId!, u.id);
   planUsers(ctx);
   planGroups(ctx);
-  const owned = { users: current.users.filter((u) => ctx.isOwned(u.externalId)), groups: current.groups.filter((g) => ctx.isOwned(g.externalId)) };
+  const owned = {
+    users: current.users.filter((u) => ctx.isOwned(u.externalId)),
+    groups: current.groups.filter((g) => ctx.isOwned(g.externalId)),
+  };
   ctx.ops.push(...migrationOperations(owned, ctx.ops, ctx.findings));
   const operations = sortOperations(ctx.ops);
-  const managed = current.users.filter((u) => ctx.isOwned(u.externalId)).length + current.groups.filter((g) => ctx.isOwned(g.externalId)).length;
+  const managed =
+    current.users.filter((u) => ctx.isOwned(u.externalId)).length +
+    current.groups.filter((g) => ctx.isOwned(g.externalId)).length;
   return {
     operations,
     findings: ctx.findings.sort(compareFindings),
@@ -103,14 +115,21 @@ function retireUser(ctx: PlanContext, t: TargetUser): void {
     ctx.ops.push({ kind: 'deleteUser', target, userName: t.userName });
     return;
   }
-  ctx.findings.push({ object: 'user', externalId: t.externalId!, action: 'pending-delete', reason: pendingReason(ctx.policy, t.externalId!) });
+  ctx.findings.push({
+    object: 'user',
+    externalId: t.externalId!,
+    action: 'pending-delete',
+    reason: pendingReason(ctx.policy, t.externalId!),
+  });
 }
 
 function sortOperations(ops: Operation[]): Operation[] {
   const phase = new Map<OperationKind, number>();
   PHASES.forEach((kinds, i) => kinds.forEach((k) => phase.set(k, i)));
   const key = (op: Operation): string =>
-    op.kind === 'addMembers' || op.kind === 'removeMembers' ? `${op.group.externalId}\u0000${op.members[0]?.externalId ?? ''}` : operationExternalId(op);
+    op.kind === 'addMembers' || op.kind === 'removeMembers'
+      ? `${op.group.externalId}\u0000${op.members[0]?.externalId ?? ''}`
+      : operationExternalId(op);
   return ops
     .map((op) => ({ op, p: phase.get(op.kind) ?? 99, k: key(op) }))
     .sort((a, b) => a.p - b.p || (a.k < b.k ? -1 : a.k > b.k ? 1 : 0) || a.op.kind.localeCompare(b.op.kind))

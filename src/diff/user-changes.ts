@@ -2,8 +2,24 @@ import type { AwsUserAttributes } from '../model/aws.js';
 import { SCHEMA_ENTERPRISE_USER } from '../scim/wire.js';
 import type { AttributeChange } from './plan.js';
 
-const SIMPLE = ['userName', 'displayName', 'nickName', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone'] as const;
-const NAME_PARTS = ['givenName', 'familyName', 'middleName', 'formatted', 'honorificPrefix', 'honorificSuffix'] as const;
+const SIMPLE = [
+  'userName',
+  'displayName',
+  'nickName',
+  'title',
+  'userType',
+  'preferredLanguage',
+  'locale',
+  'timezone',
+] as const;
+const NAME_PARTS = [
+  'givenName',
+  'familyName',
+  'middleName',
+  'formatted',
+  'honorificPrefix',
+  'honorificSuffix',
+] as const;
 const LISTS = ['emails', 'phoneNumbers', 'addresses'] as const;
 const ENTERPRISE = ['employeeNumber', 'costCenter', 'organization', 'division', 'department'] as const;
 

@@ -22,13 +22,28 @@ describe('emulator defaults follow behaviour captured from the real endpoint', (
     emulator = await startEmulator();
     const call = clientFor(emulator);
     const group = (await call('POST', '/Groups', { displayName: 'Ops' })).body;
-    const pathless = await call('PATCH', `/Groups/${group.id}`, patchOp({ op: 'replace', value: { id: group.id, externalId: 'src/g', displayName: 'Ops 2' } }));
+    const pathless = await call(
+      'PATCH',
+      `/Groups/${group.id}`,
+      patchOp({ op: 'replace', value: { id: group.id, externalId: 'src/g', displayName: 'Ops 2' } }),
+    );
     expect(pathless.status).toBe(400);
     expect(pathless.body.detail).toMatch(/^Current PATCH support allows omitting "path" attribute only/);
     expect(emulator.groups()[0]).toMatchObject({ displayName: 'Ops' });
-    const rename = await call('PATCH', `/Groups/${group.id}`, patchOp({ op: 'replace', value: { id: group.id, displayName: 'Ops 2' } }));
+    const rename = await call(
+      'PATCH',
+      `/Groups/${group.id}`,
+      patchOp({ op: 'replace', value: { id: group.id, displayName: 'Ops 2' } }),
+    );
     expect(rename.status).toBe(204);
-    const split = await call('PATCH', `/Groups/${group.id}`, patchOp({ op: 'replace', path: 'externalId', value: 'src/g' }, { op: 'replace', path: 'displayName', value: 'Ops 3' }));
+    const split = await call(
+      'PATCH',
+      `/Groups/${group.id}`,
+      patchOp(
+        { op: 'replace', path: 'externalId', value: 'src/g' },
+        { op: 'replace', path: 'displayName', value: 'Ops 3' },
+      ),
+    );
     expect(split.status).toBe(204);
     expect(emulator.groups()[0]).toMatchObject({ displayName: 'Ops 3', externalId: 'src/g' });
   });
@@ -37,7 +52,15 @@ describe('emulator defaults follow behaviour captured from the real endpoint', (
     emulator = await startEmulator({ pathlessPatch: 'any' });
     const call = clientFor(emulator);
     const group = (await call('POST', '/Groups', { displayName: 'Ops' })).body;
-    expect((await call('PATCH', `/Groups/${group.id}`, patchOp({ op: 'replace', value: { externalId: 'src/g', displayName: 'Ops 2' } }))).status).toBe(204);
+    expect(
+      (
+        await call(
+          'PATCH',
+          `/Groups/${group.id}`,
+          patchOp({ op: 'replace', value: { externalId: 'src/g', displayName: 'Ops 2' } }),
+        )
+      ).status,
+    ).toBe(204);
   });
 
   it('answers a wrong tenant with 401 when unknownTenant is "unauthorized"', async () => {
@@ -48,15 +71,23 @@ describe('emulator defaults follow behaviour captured from the real endpoint', (
 
   it('assigns bare UUID ids by default and the older prefixed form as a switch', async () => {
     emulator = await startEmulator();
-    expect((await clientFor(emulator)('POST', '/Groups', { displayName: 'A' })).body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect((await clientFor(emulator)('POST', '/Groups', { displayName: 'A' })).body.id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
     await emulator.close();
     emulator = await startEmulator({ resourceIds: 'prefixed' });
-    expect((await clientFor(emulator)('POST', '/Groups', { displayName: 'A' })).body.id).toMatch(/^[0-9a-f]{10}-[0-9a-f]{8}-/);
+    expect((await clientFor(emulator)('POST', '/Groups', { displayName: 'A' })).body.id).toMatch(
+      /^[0-9a-f]{10}-[0-9a-f]{8}-/,
+    );
   });
 
   it('returns users created outside SCIM with "emails": []', async () => {
     emulator = await startEmulator();
-    const seeded = emulator.seedUser({ userName: 'ct-admin', displayName: 'CT', name: { givenName: 'C', familyName: 'T' } });
+    const seeded = emulator.seedUser({
+      userName: 'ct-admin',
+      displayName: 'CT',
+      name: { givenName: 'C', familyName: 'T' },
+    });
     expect((await clientFor(emulator)('GET', `/Users/${seeded.id}`)).body.emails).toEqual([]);
   });
 
@@ -65,12 +96,19 @@ describe('emulator defaults follow behaviour captured from the real endpoint', (
     const call = clientFor(emulator);
     const group = (await call('POST', '/Groups', { displayName: 'Fresh', externalId: 'src/fresh' })).body;
     const user = (await call('POST', '/Users', userBody(1))).body;
-    const early = await call('PATCH', `/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: user.id }] }));
+    const early = await call(
+      'PATCH',
+      `/Groups/${group.id}`,
+      patchOp({ op: 'add', path: 'members', value: [{ value: user.id }] }),
+    );
     expect(early.status).toBe(404);
     expect((await call('GET', `/Groups?${filterQuery('externalId eq "src/fresh"')}`)).body.totalResults).toBe(0);
     expect((await call('GET', '/Groups')).body.totalResults).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 350));
-    expect((await call('PATCH', `/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: user.id }] }))).status).toBe(204);
+    expect(
+      (await call('PATCH', `/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: user.id }] })))
+        .status,
+    ).toBe(204);
     expect(emulator.membersOf(group.id)).toEqual([user.id]);
   });
 
@@ -80,7 +118,11 @@ describe('emulator defaults follow behaviour captured from the real endpoint', (
     const group = (await call('POST', '/Groups', { displayName: 'G' })).body;
     const user = (await call('POST', '/Users', userBody(1))).body;
     emulator.injectFault({ method: 'PATCH', path: `/Groups/${group.id}`, times: 1, kind: 'commit-then-status' });
-    const reply = await call('PATCH', `/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: user.id }] }));
+    const reply = await call(
+      'PATCH',
+      `/Groups/${group.id}`,
+      patchOp({ op: 'add', path: 'members', value: [{ value: user.id }] }),
+    );
     expect(reply.status).toBe(400);
     expect(isAwsErrorBody(reply.body, 400)).toBe(true);
     expect(emulator.membersOf(group.id)).toEqual([user.id]);

@@ -32,8 +32,17 @@ export function serviceProviderConfig(): unknown {
 }
 
 function attribute(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name, type: 'string', multiValued: false, required: false, caseExact: false, mutability: 'readWrite',
-    returned: 'default', uniqueness: 'none', ...extra };
+  return {
+    name,
+    type: 'string',
+    multiValued: false,
+    required: false,
+    caseExact: false,
+    mutability: 'readWrite',
+    returned: 'default',
+    uniqueness: 'none',
+    ...extra,
+  };
 }
 
 const SCHEMAS = [
@@ -79,8 +88,13 @@ export function listSchemas(): unknown {
 }
 
 const RESOURCE_TYPES = [
-  { id: 'User', name: 'User', endpoint: '/Users', schema: SCHEMA_USER,
-    schemaExtensions: [{ schema: SCHEMA_ENTERPRISE_USER, required: false }] },
+  {
+    id: 'User',
+    name: 'User',
+    endpoint: '/Users',
+    schema: SCHEMA_USER,
+    schemaExtensions: [{ schema: SCHEMA_ENTERPRISE_USER, required: false }],
+  },
   { id: 'Group', name: 'Group', endpoint: '/Groups', schema: SCHEMA_GROUP },
 ].map((type) => ({ schemas: [SCHEMA_RESOURCE_TYPE], ...type }));
 
@@ -93,5 +107,11 @@ export function listResourceTypes(): unknown {
 }
 
 function listOf(items: unknown[]): unknown {
-  return { totalResults: items.length, itemsPerPage: items.length, startIndex: 1, schemas: [SCHEMA_LIST_RESPONSE], Resources: items };
+  return {
+    totalResults: items.length,
+    itemsPerPage: items.length,
+    startIndex: 1,
+    schemas: [SCHEMA_LIST_RESPONSE],
+    Resources: items,
+  };
 }

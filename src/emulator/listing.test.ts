@@ -6,8 +6,11 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const name = { givenName: 'Given', familyName: 'Family' };
 
 function seedUsers(emulator: RunningEmulator, count: number, prefix = 'user'): string[] {
-  return Array.from({ length: count }, (_, i) =>
-    emulator.seedUser({ userName: `${prefix}${i}`, externalId: `${prefix}:${i}`, displayName: `U${i}`, name }).id ?? '',
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      emulator.seedUser({ userName: `${prefix}${i}`, externalId: `${prefix}:${i}`, displayName: `U${i}`, name }).id ??
+      '',
   );
 }
 
@@ -78,9 +81,12 @@ describe('cursor paging (DG/listusers, DG/listgroups)', () => {
     expect((await call('GET', `/Users?count=${count}`)).status).toBe(400);
   });
 
-  it.each(['startIndex=51', 'attributes=userName', 'excludedAttributes=emails'])('answers 400 for %s', async (param) => {
-    expect((await call('GET', `/Users?${param}`)).status).toBe(400);
-  });
+  it.each(['startIndex=51', 'attributes=userName', 'excludedAttributes=emails'])(
+    'answers 400 for %s',
+    async (param) => {
+      expect((await call('GET', `/Users?${param}`)).status).toBe(400);
+    },
+  );
 });
 
 describe('legacy50 paging (DG/document-history 2021-04-09)', () => {
@@ -113,10 +119,13 @@ describe('filters (DG/limitations, DG/listusers, DG/listgroups)', () => {
   });
   afterAll(() => emulator.close());
 
-  const list = async (resource: string, filter: string): Promise<any> => call('GET', `/${resource}?${filterQuery(filter)}`);
+  const list = async (resource: string, filter: string): Promise<any> =>
+    call('GET', `/${resource}?${filterQuery(filter)}`);
 
   it('finds a user by userName case-insensitively, and by externalId exactly', async () => {
-    expect((await list('Users', 'userName eq "MEMBER7"')).body.Resources.map((u: any) => u.userName)).toEqual(['member7']);
+    expect((await list('Users', 'userName eq "MEMBER7"')).body.Resources.map((u: any) => u.userName)).toEqual([
+      'member7',
+    ]);
     expect((await list('Users', 'externalId eq "member:8"')).body.totalResults).toBe(1);
     expect((await list('Users', 'externalId eq "MEMBER:8"')).body.totalResults).toBe(0);
   });
@@ -161,7 +170,12 @@ describe('filters (DG/limitations, DG/listusers, DG/listgroups)', () => {
 
   it('matches id and manager in either order', async () => {
     const boss = userIds[1] ?? '';
-    const report = emulator.seedUser({ userName: 'report', displayName: 'R', name, [ENTERPRISE]: { manager: { value: boss } } });
+    const report = emulator.seedUser({
+      userName: 'report',
+      displayName: 'R',
+      name,
+      [ENTERPRISE]: { manager: { value: boss } },
+    });
     expect((await list('Users', `id eq "${report.id}" and manager eq "${boss}"`)).body.totalResults).toBe(1);
     expect((await list('Users', `manager eq "${boss}" and id eq "${report.id}"`)).body.totalResults).toBe(1);
     expect((await list('Users', `id eq "${report.id}" and manager eq "${userIds[2]}"`)).body.totalResults).toBe(0);

@@ -63,7 +63,8 @@ export function checkMaxPageSize(value: number): void {
 }
 
 export function checkLag(value: number): void {
-  if (!Number.isInteger(value) || value < 0) throw new Error(`emulator: consistencyLagMs must be a non-negative integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`emulator: consistencyLagMs must be a non-negative integer, got ${value}`);
 }
 
 export function checkRateLimit(rateLimit: EmulatorOptions['rateLimit']): void {

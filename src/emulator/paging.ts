@@ -49,7 +49,10 @@ const CURSOR_BYTES = 13;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function filterHash(resource: string, filter: string | null): Buffer {
-  return createHash('sha256').update(`${resource}\n${filter ?? ''}`).digest().subarray(0, 8);
+  return createHash('sha256')
+    .update(`${resource}\n${filter ?? ''}`)
+    .digest()
+    .subarray(0, 8);
 }
 
 /** Opaque to clients, in the documented alphabet `[-a-zA-Z0-9+=/:_]*`: version, offset, filter hash. */

@@ -13,7 +13,8 @@ import { MAX_MEMBERS_PER_REQUEST, checkGroupName, checkMemberList } from './vali
  * no remove-all. The whole request is checked before anything changes, so a refusal leaves the group as it was.
  */
 
-export type GroupPatchSettings = TextRules & Pick<EmulatorOptions, 'duplicateMemberAdd' | 'absentMemberRemove' | 'consistencyLagMs' | 'pathlessPatch'>;
+export type GroupPatchSettings = TextRules &
+  Pick<EmulatorOptions, 'duplicateMemberAdd' | 'absentMemberRemove' | 'consistencyLagMs' | 'pathlessPatch'>;
 
 class GroupChange {
   readonly adds = new Set<string>();
@@ -57,7 +58,12 @@ class GroupChange {
   }
 }
 
-export function patchGroup(store: DirectoryStore, group: StoredGroup, body: unknown, settings: GroupPatchSettings): void {
+export function patchGroup(
+  store: DirectoryStore,
+  group: StoredGroup,
+  body: unknown,
+  settings: GroupPatchSettings,
+): void {
   const change = new GroupChange(store, group, settings);
   for (const step of readPatchRequest(body, settings)) applyStep(change, step, settings);
   const { displayName } = change.attributes;
@@ -90,7 +96,13 @@ function applyValueObject(change: GroupChange, step: PatchStep, rules: TextRules
   }
 }
 
-function applyAttribute(change: GroupChange, op: PatchStep['op'], path: string, value: unknown, rules: TextRules): void {
+function applyAttribute(
+  change: GroupChange,
+  op: PatchStep['op'],
+  path: string,
+  value: unknown,
+  rules: TextRules,
+): void {
   switch (path.toLowerCase()) {
     case 'members':
       applyMembers(change, op, value, rules);

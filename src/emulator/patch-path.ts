@@ -18,8 +18,17 @@ export type MultiAttribute = 'emails' | 'phoneNumbers' | 'addresses';
 
 /** DG/patchuser: the attributes PatchUser may modify. `roles` is deliberately not among them. */
 const SIMPLE = [
-  'userName', 'active', 'externalId', 'displayName', 'nickName', 'profileUrl', 'title', 'userType',
-  'preferredLanguage', 'locale', 'timezone',
+  'userName',
+  'active',
+  'externalId',
+  'displayName',
+  'nickName',
+  'profileUrl',
+  'title',
+  'userType',
+  'preferredLanguage',
+  'locale',
+  'timezone',
 ];
 const MULTI: MultiAttribute[] = ['emails', 'phoneNumbers', 'addresses'];
 const MULTI_SUBS: Record<MultiAttribute, string[]> = {
@@ -60,7 +69,8 @@ function parseCorePath(path: string): UserPath {
   if (!match) unsupported(path);
   const [, head = '', filterText, subText] = match;
   const simple = canonical(head, SIMPLE);
-  if (simple !== undefined && filterText === undefined && subText === undefined) return { kind: 'simple', attribute: simple };
+  if (simple !== undefined && filterText === undefined && subText === undefined)
+    return { kind: 'simple', attribute: simple };
   if (head.toLowerCase() === 'name' && filterText === undefined) return { kind: 'name', sub: nameSub(subText) };
   const multi = canonical(head, MULTI);
   if (multi === undefined) unsupported(path);

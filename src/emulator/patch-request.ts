@@ -20,9 +20,11 @@ const OPS: ReadonlySet<string> = new Set<PatchOpName>(['add', 'remove', 'replace
 export function readPatchRequest(body: unknown, options: Pick<EmulatorOptions, 'pathlessPatch'>): PatchStep[] {
   const doc = requireObject(body, 'PatchOp');
   const schemas = doc['schemas'];
-  if (!Array.isArray(schemas) || !schemas.includes(SCHEMA_PATCH_OP)) throw invalid('PatchOp: schemas must name PatchOp');
+  if (!Array.isArray(schemas) || !schemas.includes(SCHEMA_PATCH_OP))
+    throw invalid('PatchOp: schemas must name PatchOp');
   const operations = doc['Operations'];
-  if (!Array.isArray(operations) || operations.length === 0) throw invalid('PatchOp: Operations must be a non-empty array');
+  if (!Array.isArray(operations) || operations.length === 0)
+    throw invalid('PatchOp: Operations must be a non-empty array');
   const steps = operations.map(readStep);
   if (options.pathlessPatch === 'single-attribute') steps.forEach(checkSingleAttribute);
   return steps;
@@ -36,7 +38,8 @@ export function readPatchRequest(body: unknown, options: Pick<EmulatorOptions, '
 function checkSingleAttribute(step: PatchStep): void {
   if (step.path !== undefined || !isPlainObject(step.value)) return;
   const attributes = Object.keys(step.value).filter((key) => key !== 'id');
-  if (attributes.length > 1) throw new ScimError(400, 'PatchOp: path-less operation modifies more than one attribute', DETAIL_PATHLESS_MULTI);
+  if (attributes.length > 1)
+    throw new ScimError(400, 'PatchOp: path-less operation modifies more than one attribute', DETAIL_PATHLESS_MULTI);
 }
 
 function readStep(raw: unknown): PatchStep {

@@ -19,7 +19,12 @@ type Doc = Record<string, unknown>;
 /** DG/patchuser: no `remove` on these, and at most one operation on each per request. */
 const GUARDED = new Set(['userName', 'active']);
 
-export function patchUser(store: DirectoryStore, stored: StoredUser, body: unknown, rules: TextRules & Pick<EmulatorOptions, 'pathlessPatch'>): StoredUser {
+export function patchUser(
+  store: DirectoryStore,
+  stored: StoredUser,
+  body: unknown,
+  rules: TextRules & Pick<EmulatorOptions, 'pathlessPatch'>,
+): StoredUser {
   const doc = userDocument(stored);
   applyUserPatch(doc, readPatchRequest(body, rules));
   const user = validateUser(doc, rules, stored.data.userName);

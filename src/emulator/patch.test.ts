@@ -13,7 +13,10 @@ let userIds: string[];
 beforeAll(async () => {
   emulator = await startEmulator();
   call = clientFor(emulator);
-  userIds = Array.from({ length: 150 }, (_, i) => emulator.seedUser({ userName: `m${i}`, displayName: 'M', name }).id ?? '');
+  userIds = Array.from(
+    { length: 150 },
+    (_, i) => emulator.seedUser({ userName: `m${i}`, displayName: 'M', name }).id ?? '',
+  );
 });
 afterAll(() => emulator.close());
 
@@ -29,7 +32,11 @@ describe('PatchGroup (DG/patchgroup)', () => {
 
   it('adds 100 members in one request and answers 204 with no body', async () => {
     const group = newGroup();
-    const reply = await call('PATCH', `/Groups/${group}`, patchOp({ op: 'add', path: 'members', value: members(userIds.slice(0, 100)) }));
+    const reply = await call(
+      'PATCH',
+      `/Groups/${group}`,
+      patchOp({ op: 'add', path: 'members', value: members(userIds.slice(0, 100)) }),
+    );
     expect(reply.status).toBe(204);
     expect(reply.body).toBeUndefined();
     expect(emulator.membersOf(group)).toHaveLength(100);
@@ -37,17 +44,25 @@ describe('PatchGroup (DG/patchgroup)', () => {
 
   it('refuses 101 membership changes spread over two operations, changing nothing', async () => {
     const group = newGroup();
-    const reply = await call('PATCH', `/Groups/${group}`, patchOp(
-      { op: 'add', path: 'members', value: members(userIds.slice(0, 60)) },
-      { op: 'add', path: 'members', value: members(userIds.slice(60, 101)) },
-    ));
+    const reply = await call(
+      'PATCH',
+      `/Groups/${group}`,
+      patchOp(
+        { op: 'add', path: 'members', value: members(userIds.slice(0, 60)) },
+        { op: 'add', path: 'members', value: members(userIds.slice(60, 101)) },
+      ),
+    );
     expect(reply.status).toBe(400);
     expect(emulator.membersOf(group)).toEqual([]);
   });
 
   it('refuses replace of members with the observed detail', async () => {
     const group = newGroup(userIds.slice(0, 2));
-    const reply = await call('PATCH', `/Groups/${group}`, patchOp({ op: 'replace', path: 'members', value: members(userIds.slice(2, 3)) }));
+    const reply = await call(
+      'PATCH',
+      `/Groups/${group}`,
+      patchOp({ op: 'replace', path: 'members', value: members(userIds.slice(2, 3)) }),
+    );
     expect(reply.status).toBe(400);
     expect(reply.body.detail).toBe('Replacing group memberships is not supported.');
     expect(emulator.membersOf(group)).toEqual(userIds.slice(0, 2));
@@ -59,26 +74,42 @@ describe('PatchGroup (DG/patchgroup)', () => {
     expect(all.status).toBe(400);
     expect(isAwsErrorBody(all.body, 400)).toBe(true);
     expect(emulator.membersOf(group)).toHaveLength(3);
-    const some = await call('PATCH', `/Groups/${group}`, patchOp({ op: 'remove', path: 'members', value: members(userIds.slice(0, 2)) }));
+    const some = await call(
+      'PATCH',
+      `/Groups/${group}`,
+      patchOp({ op: 'remove', path: 'members', value: members(userIds.slice(0, 2)) }),
+    );
     expect(some.status).toBe(204);
     expect(emulator.membersOf(group)).toEqual(userIds.slice(2, 3));
   });
 
   it('renames with the DG form (no path, value with id) and with path displayName, keeping the id', async () => {
     const group = newGroup();
-    const dg = await call('PATCH', `/Groups/${group}`, patchOp({ op: 'replace', value: { id: group, displayName: 'Renamed' } }));
+    const dg = await call(
+      'PATCH',
+      `/Groups/${group}`,
+      patchOp({ op: 'replace', value: { id: group, displayName: 'Renamed' } }),
+    );
     expect(dg.status).toBe(204);
     expect((await call('GET', `/Groups/${group}`)).body.displayName).toBe('Renamed');
-    const teleport = await call('PATCH', `/Groups/${group}`, patchOp({ op: 'replace', path: 'displayName', value: 'Renamed again' }));
+    const teleport = await call(
+      'PATCH',
+      `/Groups/${group}`,
+      patchOp({ op: 'replace', path: 'displayName', value: 'Renamed again' }),
+    );
     expect(teleport.status).toBe(204);
     const read = await call('GET', `/Groups/${group}`);
     expect(read.body).toMatchObject({ id: group, displayName: 'Renamed again' });
   });
 
-  it('refuses a rename onto another group\'s displayName with 409', async () => {
+  it("refuses a rename onto another group's displayName with 409", async () => {
     const group = newGroup();
     emulator.seedGroup({ displayName: 'Taken' });
-    const reply = await call('PATCH', `/Groups/${group}`, patchOp({ op: 'replace', path: 'displayName', value: 'Taken' }));
+    const reply = await call(
+      'PATCH',
+      `/Groups/${group}`,
+      patchOp({ op: 'replace', path: 'displayName', value: 'Taken' }),
+    );
     expect(reply.status).toBe(409);
   });
 
@@ -90,18 +121,29 @@ describe('PatchGroup (DG/patchgroup)', () => {
 
   it('applies nothing when one operation of the request is refused', async () => {
     const group = newGroup();
-    const reply = await call('PATCH', `/Groups/${group}`, patchOp(
-      { op: 'add', path: 'members', value: members(userIds.slice(0, 1)) },
-      { op: 'replace', path: 'displayName', value: 'Bad <name>' },
-    ));
+    const reply = await call(
+      'PATCH',
+      `/Groups/${group}`,
+      patchOp(
+        { op: 'add', path: 'members', value: members(userIds.slice(0, 1)) },
+        { op: 'replace', path: 'displayName', value: 'Bad <name>' },
+      ),
+    );
     expect(reply.status).toBe(400);
     expect(emulator.membersOf(group)).toEqual([]);
   });
 
   it('answers 404 for an unknown member and for an unknown group', async () => {
     const group = newGroup();
-    expect((await call('PATCH', `/Groups/${group}`, patchOp({ op: 'add', path: 'members', value: [{ value: 'ghost' }] }))).status).toBe(404);
-    const missing = await call('PATCH', '/Groups/no-such-group', patchOp({ op: 'add', path: 'members', value: members(userIds.slice(0, 1)) }));
+    expect(
+      (await call('PATCH', `/Groups/${group}`, patchOp({ op: 'add', path: 'members', value: [{ value: 'ghost' }] })))
+        .status,
+    ).toBe(404);
+    const missing = await call(
+      'PATCH',
+      '/Groups/no-such-group',
+      patchOp({ op: 'add', path: 'members', value: members(userIds.slice(0, 1)) }),
+    );
     expect(missing.status).toBe(404);
     expect(missing.body.detail).toBe('Specified group does not exist');
   });
@@ -128,10 +170,14 @@ describe('PATCH and the User-Agent header (PingFederate changelog)', () => {
   function patchWithoutUserAgent(path: string, body: unknown): Promise<number> {
     return new Promise((resolve, reject) => {
       const url = new URL(`${emulator.baseUrl}${path}`);
-      const req = request(url, { method: 'PATCH', headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = request(
+        url,
+        { method: 'PATCH', headers: { authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify(body));
     });
@@ -172,32 +218,67 @@ describe('PatchUser (DG/patchuser)', () => {
   it.each([
     ['remove userName', [{ op: 'remove', path: 'userName' }], 'remove is not supported on userName'],
     ['remove active', [{ op: 'remove', path: 'active' }], 'remove is not supported on active'],
-    ['two operations on userName', [{ op: 'replace', path: 'userName', value: 'a1' }, { op: 'replace', path: 'userName', value: 'a2' }], 'more than one operation on userName'],
-    ['two operations on active', [{ op: 'replace', path: 'active', value: true }, { op: 'replace', value: { active: false } }], 'more than one operation on active'],
-    ['roles, which PatchUser may not modify', [{ op: 'replace', path: 'roles', value: [{ value: 'r' }] }], 'path roles cannot be modified'],
+    [
+      'two operations on userName',
+      [
+        { op: 'replace', path: 'userName', value: 'a1' },
+        { op: 'replace', path: 'userName', value: 'a2' },
+      ],
+      'more than one operation on userName',
+    ],
+    [
+      'two operations on active',
+      [
+        { op: 'replace', path: 'active', value: true },
+        { op: 'replace', value: { active: false } },
+      ],
+      'more than one operation on active',
+    ],
+    [
+      'roles, which PatchUser may not modify',
+      [{ op: 'replace', path: 'roles', value: [{ value: 'r' }] }],
+      'path roles cannot be modified',
+    ],
     ['an unknown attribute', [{ op: 'add', path: 'password', value: 'x' }], 'path password cannot be modified'],
-    ['a forbidden character', [{ op: 'replace', path: 'displayName', value: 'A;B' }], 'displayName: forbidden character'],
+    [
+      'a forbidden character',
+      [{ op: 'replace', path: 'displayName', value: 'A;B' }],
+      'displayName: forbidden character',
+    ],
     ['removing a required name part', [{ op: 'remove', path: 'name.givenName' }], 'name.givenName: required'],
-    ['a second email', [{ op: 'add', path: 'emails', value: [{ value: 'second@example.com', type: 'home' }] }], 'emails: exceeds allowed limit of 1'],
+    [
+      'a second email',
+      [{ op: 'add', path: 'emails', value: [{ value: 'second@example.com', type: 'home' }] }],
+      'emails: exceeds allowed limit of 1',
+    ],
     ['active that is not a boolean', [{ op: 'replace', path: 'active', value: 'yes' }], 'active: must be a boolean'],
     ['remove without path', [{ op: 'remove' }], 'remove needs a path'],
     ['add without value', [{ op: 'add', path: 'title' }], 'add needs a value'],
-    ['an operator other than eq in a value filter', [{ op: 'replace', path: 'emails[type co "w"].value', value: 'x@y.z' }], 'only the eq operator'],
-  ] as [string, unknown[], string][])('refuses %s with 400 and leaves the user unchanged', async (_label, ops, reason) => {
-    const id = await newUser();
-    const before = (await call('GET', `/Users/${id}`)).body;
-    const reply = await patch(id, ...ops);
-    expect(reply.status).toBe(400);
-    expect(emulator.requestLog.at(-1)?.reason).toContain(reason);
-    expect(isAwsErrorBody(reply.body, 400)).toBe(true);
-    expect((await call('GET', `/Users/${id}`)).body).toEqual(before);
-  });
+    [
+      'an operator other than eq in a value filter',
+      [{ op: 'replace', path: 'emails[type co "w"].value', value: 'x@y.z' }],
+      'only the eq operator',
+    ],
+  ] as [string, unknown[], string][])(
+    'refuses %s with 400 and leaves the user unchanged',
+    async (_label, ops, reason) => {
+      const id = await newUser();
+      const before = (await call('GET', `/Users/${id}`)).body;
+      const reply = await patch(id, ...ops);
+      expect(reply.status).toBe(400);
+      expect(emulator.requestLog.at(-1)?.reason).toContain(reason);
+      expect(isAwsErrorBody(reply.body, 400)).toBe(true);
+      expect((await call('GET', `/Users/${id}`)).body).toEqual(before);
+    },
+  );
 
   it('refuses with 409 a userName or email another user holds, leaving the user unchanged', async () => {
     const id = await newUser();
     const other = await newUser();
     const otherUser = (await call('GET', `/Users/${other}`)).body;
-    expect((await patch(id, { op: 'replace', path: 'userName', value: otherUser.userName.toUpperCase() })).status).toBe(409);
+    expect((await patch(id, { op: 'replace', path: 'userName', value: otherUser.userName.toUpperCase() })).status).toBe(
+      409,
+    );
     const email = { op: 'replace', path: 'emails', value: [{ value: otherUser.emails[0].value, primary: true }] };
     expect((await patch(id, email)).status).toBe(409);
     expect((await call('GET', `/Users/${id}`)).body.userName).toBe(`userp${counter - 1}@example.com`);
@@ -253,7 +334,9 @@ describe('PatchUser (DG/patchuser)', () => {
     const id = await newUser();
     const reply = await patch(id, { op: 'Replace', value: { displayName: 'New Name', active: 'False' } });
     expect(reply.status).toBe(400);
-    expect(reply.body.detail).toBe('Current PATCH support allows omitting "path" attribute only for Add and Replace operations modifying a single attribute.');
+    expect(reply.body.detail).toBe(
+      'Current PATCH support allows omitting "path" attribute only for Add and Replace operations modifying a single attribute.',
+    );
     expect((await call('GET', `/Users/${id}`)).body.displayName).not.toBe('New Name');
   });
 

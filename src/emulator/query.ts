@@ -27,7 +27,11 @@ const USER_FILTERS: [readonly string[], Resolver<StoredUser>][] = [
   [['userName'], (v, s) => one(s.findUserByUserName(get(v, 'userName')))],
   [['externalId'], (v, s) => one(s.findUserByExternalId(get(v, 'externalId')))],
   // An unknown group lists no users: only the member filter of ListGroups is documented to answer 404.
-  [['groups.value'], (v, s, lag) => (lag(s.getGroup(get(v, 'groups.value'))) ? resultFromArray([]) : s.usersInGroup(get(v, 'groups.value')))],
+  [
+    ['groups.value'],
+    (v, s, lag) =>
+      lag(s.getGroup(get(v, 'groups.value'))) ? resultFromArray([]) : s.usersInGroup(get(v, 'groups.value')),
+  ],
   [['id'], (v, s) => one(s.getUser(get(v, 'id')))],
   [['id', 'manager'], (v, s) => one(userWithManager(s.getUser(get(v, 'id')), get(v, 'manager')))],
 ];
@@ -74,10 +78,18 @@ function resolve<T extends { visibleFrom: number }>(
 }
 
 /** Filtered results leave out objects still inside the emulated read-after-write lag (./lag.ts). */
-export function queryUsers(filter: string | null, store: DirectoryStore, options: Pick<EmulatorOptions, 'consistencyLagMs'>): ResultSet<StoredUser> {
+export function queryUsers(
+  filter: string | null,
+  store: DirectoryStore,
+  options: Pick<EmulatorOptions, 'consistencyLagMs'>,
+): ResultSet<StoredUser> {
   return resolve(filter, store, () => store.allUsers(), USER_FILTERS, options);
 }
 
-export function queryGroups(filter: string | null, store: DirectoryStore, options: Pick<EmulatorOptions, 'consistencyLagMs'>): ResultSet<StoredGroup> {
+export function queryGroups(
+  filter: string | null,
+  store: DirectoryStore,
+  options: Pick<EmulatorOptions, 'consistencyLagMs'>,
+): ResultSet<StoredGroup> {
   return resolve(filter, store, () => store.allGroups(), GROUP_FILTERS, options);
 }

@@ -32,7 +32,10 @@ describe('authentication (DG/making-api-requests, UG/rotate-token)', () => {
   });
 
   it('answers a wrong tenant id with the captured 404 "TENANT does not exist." (https://github.com/slashdevops/idp-scim-sync/issues/42)', async () => {
-    const url = emulator.baseUrl.replace(/\/[^/]+\/scim\/v2$/, '/00000000000-0000-0000-0000-000000000000/scim/v2/Users');
+    const url = emulator.baseUrl.replace(
+      /\/[^/]+\/scim\/v2$/,
+      '/00000000000-0000-0000-0000-000000000000/scim/v2/Users',
+    );
     const reply = await fetch(url, { headers: { authorization: `Bearer ${emulator.token}` } });
     expect(reply.status).toBe(404);
     const body = (await reply.json()) as { detail?: string };
@@ -46,11 +49,14 @@ describe('authentication (DG/making-api-requests, UG/rotate-token)', () => {
 });
 
 describe('routing (DG/supported-apis, DG/limitations)', () => {
-  it.each(['/Users/', '/Groups/', '/ServiceProviderConfig/', '/'])('answers 404 to the trailing slash in %s', async (path) => {
-    const reply = await call('GET', path);
-    expect(reply.status).toBe(404);
-    expect(isAwsErrorBody(reply.body, 404)).toBe(true);
-  });
+  it.each(['/Users/', '/Groups/', '/ServiceProviderConfig/', '/'])(
+    'answers 404 to the trailing slash in %s',
+    async (path) => {
+      const reply = await call('GET', path);
+      expect(reply.status).toBe(404);
+      expect(isAwsErrorBody(reply.body, 404)).toBe(true);
+    },
+  );
 
   it('accepts a trailing slash when configured to', async () => {
     const lenient = await startEmulator({ trailingSlash: 'accept' });
@@ -61,12 +67,14 @@ describe('routing (DG/supported-apis, DG/limitations)', () => {
     }
   });
 
-  it.each([['POST', '/Bulk'], ['GET', '/Me'], ['POST', '/.search'], ['POST', '/Users/.search']])(
-    'refuses %s %s as unsupported with 400',
-    async (method, path) => {
-      expect((await call(method, path, method === 'GET' ? undefined : {})).status).toBe(400);
-    },
-  );
+  it.each([
+    ['POST', '/Bulk'],
+    ['GET', '/Me'],
+    ['POST', '/.search'],
+    ['POST', '/Users/.search'],
+  ])('refuses %s %s as unsupported with 400', async (method, path) => {
+    expect((await call(method, path, method === 'GET' ? undefined : {})).status).toBe(400);
+  });
 
   it('answers 404 to an unknown resource', async () => {
     expect((await call('GET', '/Widgets')).status).toBe(404);
@@ -107,7 +115,11 @@ describe('writes and the request log', () => {
 
   it('replaces a user with PUT (200) and keeps its id', async () => {
     const created = await call('POST', '/Users', userBody('put'));
-    const reply = await call('PUT', `/Users/${created.body.id}`, userBody('put', { displayName: 'Replaced', title: 'Boss' }));
+    const reply = await call(
+      'PUT',
+      `/Users/${created.body.id}`,
+      userBody('put', { displayName: 'Replaced', title: 'Boss' }),
+    );
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ id: created.body.id, displayName: 'Replaced', title: 'Boss' });
   });
@@ -127,7 +139,13 @@ describe('writes and the request log', () => {
     expect(bad.body.exceptionRequestId).toBe(emulator.requestLog[2]?.requestId);
     expect(emulator.requestLog[0]?.userAgent).toBe('icsync-emulator-test');
     expect(JSON.stringify(emulator.requestLog)).not.toContain('first-token');
-    expect(emulator.counters()).toMatchObject({ requests: 3, writes: 2, 'POST /Users 201': 1, 'GET /Users/{id} 200': 1, 'POST /Users 409': 1 });
+    expect(emulator.counters()).toMatchObject({
+      requests: 3,
+      writes: 2,
+      'POST /Users 201': 1,
+      'GET /Users/{id} 200': 1,
+      'POST /Users 409': 1,
+    });
     expect(emulator.writes().map((e) => e.status)).toEqual([201, 409]);
   });
 });
@@ -222,7 +240,10 @@ describe('scale', () => {
   it('answers index lookups quickly with 50,000 users and a 20,000-member group', async () => {
     const big = await startEmulator();
     try {
-      const ids = Array.from({ length: 50_000 }, (_, i) => big.seedUser({ userName: `s${i}`, externalId: `s:${i}`, displayName: 'S', name }).id ?? '');
+      const ids = Array.from(
+        { length: 50_000 },
+        (_, i) => big.seedUser({ userName: `s${i}`, externalId: `s:${i}`, displayName: 'S', name }).id ?? '',
+      );
       const group = big.seedGroup({ displayName: 'Huge' }, ids.slice(0, 20_000));
       const bigCall = clientFor(big);
       const started = performance.now();
@@ -230,7 +251,10 @@ describe('scale', () => {
         const reply = await bigCall('GET', `/Users?cursor&count=100&${filterQuery(`externalId eq "s:${i * 997}"`)}`);
         expect(reply.body.Resources).toHaveLength(1);
       }
-      const probe = await bigCall('GET', `/Groups?${filterQuery(`id eq "${group.id}" and members eq "${ids[19_999]}"`)}`);
+      const probe = await bigCall(
+        'GET',
+        `/Groups?${filterQuery(`id eq "${group.id}" and members eq "${ids[19_999]}"`)}`,
+      );
       expect(probe.body.totalResults).toBe(1);
       expect(performance.now() - started).toBeLessThan(2000);
     } finally {

@@ -36,7 +36,8 @@ export function validateGroup(input: unknown, rules: TextRules): ValidGroup {
   if (present(doc['externalId'])) group.externalId = checkExternalId(doc['externalId'], rules);
   if (present(doc['members'])) {
     group.memberIds = checkMemberList(doc['members'], 'members', rules);
-    if (group.memberIds.length > MAX_MEMBERS_PER_REQUEST) throw invalid(`members: more than ${MAX_MEMBERS_PER_REQUEST}`);
+    if (group.memberIds.length > MAX_MEMBERS_PER_REQUEST)
+      throw invalid(`members: more than ${MAX_MEMBERS_PER_REQUEST}`);
   }
   return group;
 }

@@ -29,8 +29,25 @@ import {
 
 /** `id` and `meta` are server-assigned (RFC 7643 §3.1) and ignored when a client sends them. */
 const USER_KEYS = new Set([
-  'schemas', 'id', 'meta', 'externalId', 'userName', 'name', 'displayName', 'nickName', 'profileUrl', 'title',
-  'userType', 'preferredLanguage', 'locale', 'timezone', 'active', 'emails', 'phoneNumbers', 'addresses', 'roles',
+  'schemas',
+  'id',
+  'meta',
+  'externalId',
+  'userName',
+  'name',
+  'displayName',
+  'nickName',
+  'profileUrl',
+  'title',
+  'userType',
+  'preferredLanguage',
+  'locale',
+  'timezone',
+  'active',
+  'emails',
+  'phoneNumbers',
+  'addresses',
+  'roles',
   SCHEMA_ENTERPRISE_USER,
 ]);
 const OPTIONAL_TEXT = ['nickName', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone'] as const;
@@ -61,10 +78,26 @@ export function validateUser(input: unknown, rules: TextRules, currentUserName?:
   }
   if (present(doc['profileUrl'])) user.profileUrl = checkUri(doc['profileUrl'], 'profileUrl', rules);
   if (present(doc['active'])) user.active = checkBoolean(doc['active'], 'active');
-  assignList(user, 'emails', single(doc['emails'], 'emails', (v) => validateEmail(v, rules)));
-  assignList(user, 'phoneNumbers', single(doc['phoneNumbers'], 'phoneNumbers', (v) => validateValue(v, 'phoneNumbers', rules)));
-  assignList(user, 'addresses', single(doc['addresses'], 'addresses', (v) => validateAddress(v, rules)));
-  assignList(user, 'roles', single(doc['roles'], 'roles', (v) => validateValue(v, 'roles', rules)));
+  assignList(
+    user,
+    'emails',
+    single(doc['emails'], 'emails', (v) => validateEmail(v, rules)),
+  );
+  assignList(
+    user,
+    'phoneNumbers',
+    single(doc['phoneNumbers'], 'phoneNumbers', (v) => validateValue(v, 'phoneNumbers', rules)),
+  );
+  assignList(
+    user,
+    'addresses',
+    single(doc['addresses'], 'addresses', (v) => validateAddress(v, rules)),
+  );
+  assignList(
+    user,
+    'roles',
+    single(doc['roles'], 'roles', (v) => validateValue(v, 'roles', rules)),
+  );
   const enterprise = validateEnterprise(doc[SCHEMA_ENTERPRISE_USER], rules);
   if (enterprise) user[SCHEMA_ENTERPRISE_USER] = enterprise;
   return user;
@@ -133,7 +166,8 @@ function validateAddress(value: unknown, rules: TextRules): ScimAddress {
   rejectUnknownKeys(doc, new Set([...ADDRESS_KEYS, 'primary']), 'addresses');
   const address: ScimAddress = {};
   for (const key of ADDRESS_KEYS) {
-    if (present(doc[key])) address[key as Exclude<keyof ScimAddress, 'primary'>] = checkText(doc[key], `addresses.${key}`, rules);
+    if (present(doc[key]))
+      address[key as Exclude<keyof ScimAddress, 'primary'>] = checkText(doc[key], `addresses.${key}`, rules);
   }
   if (present(doc['primary'])) address.primary = checkBoolean(doc['primary'], 'addresses.primary');
   return address;

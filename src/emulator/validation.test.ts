@@ -36,13 +36,29 @@ describe('CreateUser validation (DG/createuser, DG/limitations)', () => {
     ['name.familyName with %', userBody(1, { name: { ...name, familyName: '100%' } }), 'name.familyName: forbidden'],
     ['title with a control character', userBody(1, { title: 'boss\u0007' }), 'title: control'],
     ['userName with :', userBody(1, { userName: 'ann:lee' }), 'userName: forbidden'],
-    ['two emails', userBody(1, { emails: [{ value: 'a@x.io', primary: true }, { value: 'b@x.io' }] }), 'emails: exceeds'],
-    ['email not primary', userBody(1, { emails: [{ value: 'a@x.io', type: 'work' }] }), 'emails: the email must be primary'],
-    ['email with display', userBody(1, { emails: [{ value: 'a@x.io', primary: true, display: 'A' }] }), 'emails: unsupported attribute display'],
+    [
+      'two emails',
+      userBody(1, { emails: [{ value: 'a@x.io', primary: true }, { value: 'b@x.io' }] }),
+      'emails: exceeds',
+    ],
+    [
+      'email not primary',
+      userBody(1, { emails: [{ value: 'a@x.io', type: 'work' }] }),
+      'emails: the email must be primary',
+    ],
+    [
+      'email with display',
+      userBody(1, { emails: [{ value: 'a@x.io', primary: true, display: 'A' }] }),
+      'emails: unsupported attribute display',
+    ],
     ['two phone numbers', userBody(1, { phoneNumbers: [{ value: '1' }, { value: '2' }] }), 'phoneNumbers: exceeds'],
     ['two addresses', userBody(1, { addresses: [{ locality: 'A' }, { locality: 'B' }] }), 'addresses: exceeds'],
     ['two roles', userBody(1, { roles: [{ value: 'a' }, { value: 'b' }] }), 'roles: exceeds'],
-    ['role with display', userBody(1, { roles: [{ value: 'a', display: 'A' }] }), 'roles: unsupported attribute display'],
+    [
+      'role with display',
+      userBody(1, { roles: [{ value: 'a', display: 'A' }] }),
+      'roles: unsupported attribute display',
+    ],
     ['password', userBody(1, { password: 'secret' }), 'unsupported attribute password'],
     ['ims', userBody(1, { ims: [{ value: 'x' }] }), 'unsupported attribute ims'],
     ['photos', userBody(1, { photos: [{ value: 'https://x' }] }), 'unsupported attribute photos'],
@@ -50,7 +66,11 @@ describe('CreateUser validation (DG/createuser, DG/limitations)', () => {
     ['x509Certificates', userBody(1, { x509Certificates: [{ value: 'x' }] }), 'unsupported attribute x509Certificates'],
     ['groups', userBody(1, { groups: [{ value: 'g' }] }), 'unsupported attribute groups'],
     ['unknown attribute', userBody(1, { favouriteColour: 'red' }), 'unsupported attribute favouriteColour'],
-    ['manager.displayName', userBody(1, { [ENTERPRISE]: { manager: { value: 'u', displayName: 'Boss' } } }), 'manager: unsupported attribute displayName'],
+    [
+      'manager.displayName',
+      userBody(1, { [ENTERPRISE]: { manager: { value: 'u', displayName: 'Boss' } } }),
+      'manager: unsupported attribute displayName',
+    ],
     ['externalId with whitespace', userBody(1, { externalId: 'a b' }), 'externalId: whitespace'],
     ['externalId of 257 characters', userBody(1, { externalId: 'x'.repeat(257) }), 'externalId: longer'],
     ['active as a string', userBody(1, { active: 'true' }), 'active: must be a boolean'],
@@ -89,7 +109,11 @@ describe('CreateUser validation (DG/createuser, DG/limitations)', () => {
     expect(reply.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(reply.body.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE]);
     expect(reply.body[ENTERPRISE].manager).toEqual({ value: 'boss-id' });
-    expect(reply.body.meta).toEqual({ resourceType: 'User', created: expect.any(String), lastModified: expect.any(String) });
+    expect(reply.body.meta).toEqual({
+      resourceType: 'User',
+      created: expect.any(String),
+      lastModified: expect.any(String),
+    });
     expect(reply.body.addresses).toEqual(body['addresses']);
     expect(reply.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -100,7 +124,11 @@ describe('CreateUser validation (DG/createuser, DG/limitations)', () => {
   });
 
   it('lets seedUser create the reserved Administrator without externalId', async () => {
-    const admin = emulator.seedUser({ userName: 'Administrator', displayName: 'Admin', name: { givenName: 'A', familyName: 'B' } });
+    const admin = emulator.seedUser({
+      userName: 'Administrator',
+      displayName: 'Admin',
+      name: { givenName: 'A', familyName: 'B' },
+    });
     const reply = await call('GET', `/Users/${admin.id}`);
     expect(reply.status).toBe(200);
     expect(reply.body.externalId).toBeUndefined();
@@ -115,7 +143,10 @@ describe('uniqueness (UG/troubleshooting "Duplicate user or group error")', () =
 
   const duplicates: [string, Record<string, unknown>][] = [
     ['userName in another case', userBody('other1', { userName: 'USERdup@Example.com' })],
-    ['primary email in another case', userBody('other2', { emails: [{ value: 'UserDup@example.COM', primary: true }] })],
+    [
+      'primary email in another case',
+      userBody('other2', { emails: [{ value: 'UserDup@example.COM', primary: true }] }),
+    ],
     ['externalId', userBody('other3', { externalId: 'test/dup' })],
   ];
 
@@ -126,7 +157,7 @@ describe('uniqueness (UG/troubleshooting "Duplicate user or group error")', () =
     expect(reply.body.detail).toBe(DUPLICATE);
   });
 
-  it('refuses a PUT that would take another user\'s userName', async () => {
+  it("refuses a PUT that would take another user's userName", async () => {
     const other = await call('POST', '/Users', userBody('put1'));
     const reply = await call('PUT', `/Users/${other.body.id}`, userBody('put1', { userName: 'userdup@example.com' }));
     expect(reply.status).toBe(409);
@@ -175,7 +206,11 @@ describe('CreateGroup validation (DG/creategroup, DG/limitations)', () => {
     ['empty displayName', { displayName: '' }, 'displayName: empty'],
     ['displayName with a newline', { displayName: 'a\nb' }, 'displayName: forbidden'],
     ['reserved displayName', { displayName: 'AWSAdministrators' }, 'displayName: reserved'],
-    ['members[].display', { displayName: 'G', members: [{ value: 'u', display: 'U' }] }, 'members: unsupported attribute display'],
+    [
+      'members[].display',
+      { displayName: 'G', members: [{ value: 'u', display: 'U' }] },
+      'members: unsupported attribute display',
+    ],
     ['unknown attribute', { displayName: 'G', owner: 'me' }, 'unsupported attribute owner'],
   ];
 

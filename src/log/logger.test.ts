@@ -35,7 +35,10 @@ describe('createLogger', () => {
   it('scrubs credential-shaped values an upstream echoed back, whatever secret they carry', () => {
     const out = capture();
     const log = createLogger({ destination: out.stream as never });
-    log.error({ err: new Error('500 {"headers":{"Authorization":"SSWS 00abcDEFghiJKLmnop"}}') }, 'upstream said Authorization: Bearer eyJhbGciOi.x.y');
+    log.error(
+      { err: new Error('500 {"headers":{"Authorization":"SSWS 00abcDEFghiJKLmnop"}}') },
+      'upstream said Authorization: Bearer eyJhbGciOi.x.y',
+    );
     const text = out.lines().join('\n');
     expect(text).not.toContain('00abcDEFghiJKLmnop');
     expect(text).not.toContain('eyJhbGciOi');

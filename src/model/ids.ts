@@ -48,9 +48,11 @@ export function makeExternalId(sourceId: string, immutableId: string): ExternalI
 
 /** Why AWS would refuse this externalId, or undefined when it can be sent as it is. */
 export function externalIdProblem(externalId: string): string | undefined {
-  if (Array.from(externalId).length > EXTERNAL_ID_MAX_LENGTH) return `externalId is longer than ${EXTERNAL_ID_MAX_LENGTH} characters`;
+  if (Array.from(externalId).length > EXTERNAL_ID_MAX_LENGTH)
+    return `externalId is longer than ${EXTERNAL_ID_MAX_LENGTH} characters`;
   if (/\s/u.test(externalId)) return 'the immutable id contains whitespace';
-  if (hasForbiddenCharacter(externalId)) return `the immutable id contains a character AWS rejects (${FORBIDDEN_CHARACTERS_TEXT})`;
+  if (hasForbiddenCharacter(externalId))
+    return `the immutable id contains a character AWS rejects (${FORBIDDEN_CHARACTERS_TEXT})`;
   return undefined;
 }
 
@@ -66,7 +68,8 @@ export function ownershipPrefix(sourceId: string): string {
 export function fromLegacyExternalId(externalId: string, sourceIds: readonly string[]): ExternalId | undefined {
   for (const sourceId of sourceIds) {
     const prefix = `${sourceId}${LEGACY_EXTERNAL_ID_SEPARATOR}`;
-    if (externalId.startsWith(prefix) && externalId.length > prefix.length) return makeExternalId(sourceId, externalId.slice(prefix.length));
+    if (externalId.startsWith(prefix) && externalId.length > prefix.length)
+      return makeExternalId(sourceId, externalId.slice(prefix.length));
   }
   return undefined;
 }

@@ -11,9 +11,17 @@ afterEach(() => {
   for (const m of monitors.splice(0)) m.stop();
 });
 
-function monitor(options: { now?: () => number; consuming?: () => boolean; heartbeatMs?: number; redis?: FakeRedis } = {}): { m: LivenessMonitor; redis: FakeRedis } {
+function monitor(
+  options: { now?: () => number; consuming?: () => boolean; heartbeatMs?: number; redis?: FakeRedis } = {},
+): { m: LivenessMonitor; redis: FakeRedis } {
   const redis = options.redis ?? new FakeRedis();
-  const m = new LivenessMonitor({ maxEventLoopStallMs: 100, maxRedisOutageMs: 5_000 }, redis, options.consuming ?? (() => true), options.now ?? Date.now, options.heartbeatMs ?? 20);
+  const m = new LivenessMonitor(
+    { maxEventLoopStallMs: 100, maxRedisOutageMs: 5_000 },
+    redis,
+    options.consuming ?? (() => true),
+    options.now ?? Date.now,
+    options.heartbeatMs ?? 20,
+  );
   monitors.push(m);
   return { m, redis };
 }

@@ -65,12 +65,20 @@ export class LivenessMonitor {
     const at = this.now();
     const reasons: string[] = [];
     const lag = Math.max(this.lagMs, at - this.lastBeat - this.heartbeatMs);
-    if (lag > this.bounds.maxEventLoopStallMs) reasons.push(`event loop stalled ${lag} ms (bound ${this.bounds.maxEventLoopStallMs} ms)`);
+    if (lag > this.bounds.maxEventLoopStallMs)
+      reasons.push(`event loop stalled ${lag} ms (bound ${this.bounds.maxEventLoopStallMs} ms)`);
     const outage = this.redisLostAt === undefined ? 0 : at - this.redisLostAt;
-    if (outage > this.bounds.maxRedisOutageMs) reasons.push(`no Redis connection for ${outage} ms (bound ${this.bounds.maxRedisOutageMs} ms)`);
+    if (outage > this.bounds.maxRedisOutageMs)
+      reasons.push(`no Redis connection for ${outage} ms (bound ${this.bounds.maxRedisOutageMs} ms)`);
     const consuming = this.consuming();
     if (!consuming) reasons.push('the job loop is not running');
-    return { live: reasons.length === 0, ready: reasons.length === 0 && this.redisLostAt === undefined, reasons, eventLoopLagMs: Math.max(0, lag), redisConnected: this.redisLostAt === undefined };
+    return {
+      live: reasons.length === 0,
+      ready: reasons.length === 0 && this.redisLostAt === undefined,
+      reasons,
+      eventLoopLagMs: Math.max(0, lag),
+      redisConnected: this.redisLostAt === undefined,
+    };
   }
 
   stop(): void {

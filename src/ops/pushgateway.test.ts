@@ -17,14 +17,25 @@ function report(overrides: Partial<RunReport> = {}): RunReport {
     timingsMs: {},
     sources: [],
     target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
-    applied: { applied: 7, failed: 1, skipped: 0, byKind: {}, throttledMs: 45_000, failures: [], migrated: [], notes: [] },
+    applied: {
+      applied: 7,
+      failed: 1,
+      skipped: 0,
+      byKind: {},
+      throttledMs: 45_000,
+      failures: [],
+      migrated: [],
+      notes: [],
+    },
     findings: [],
     ...overrides,
   };
 }
 
 /** A Pushgateway stand-in that records every request (https://github.com/prometheus/pushgateway#api). */
-async function pushgateway(status = 200): Promise<{ url: string; requests: { method: string; path: string; body: string }[]; close(): void }> {
+async function pushgateway(
+  status = 200,
+): Promise<{ url: string; requests: { method: string; path: string; body: string }[]; close(): void }> {
   const requests: { method: string; path: string; body: string }[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -51,18 +62,41 @@ describe('run outcome metrics', () => {
 
   it('marks a run held by the deletion brake and one whose credentials AWS rejected', () => {
     const brake = { destructive: 50, threshold: 10, managedObjects: 100, blocked: true };
-    const held = runMetricsText(report({ exitCode: 3, status: 'blocked', plan: { hash: 'h', operations: 50, counts: {} as never, membershipChanges: {} as never, brake: brake as never } }), {});
+    const held = runMetricsText(
+      report({
+        exitCode: 3,
+        status: 'blocked',
+        plan: { hash: 'h', operations: 50, counts: {} as never, membershipChanges: {} as never, brake: brake as never },
+      }),
+      {},
+    );
     expect(held).toContain('icsync_sync_brake_blocked 1\n');
-    expect(runMetricsText(report({ exitCode: 5, status: 'credentials-invalid' }), {})).toContain('icsync_sync_credentials_invalid 1\n');
+    expect(runMetricsText(report({ exitCode: 5, status: 'credentials-invalid' }), {})).toContain(
+      'icsync_sync_credentials_invalid 1\n',
+    );
   });
 
   it('PUTs the run under job=<job>, and a success also under result=success', async () => {
     const gw = await pushgateway();
     try {
-      await pushRunMetrics(report(), { pushgateway: { url: `${gw.url}/`, job: 'icsync-prod', timeoutMs: 2000 } }, silentLogger());
-      await pushRunMetrics(report({ exitCode: 4, status: 'partial-failure' }), { pushgateway: { url: gw.url, job: 'icsync-prod', timeoutMs: 2000 } }, silentLogger());
-      expect(gw.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /metrics/job/icsync-prod', 'PUT /metrics/job/icsync-prod/result/success', 'PUT /metrics/job/icsync-prod']);
-      expect(gw.requests[1]!.body).toContain(`icsync_sync_last_success_timestamp_seconds ${Date.parse('2026-11-28T10:02:30.000Z') / 1000}`);
+      await pushRunMetrics(
+        report(),
+        { pushgateway: { url: `${gw.url}/`, job: 'icsync-prod', timeoutMs: 2000 } },
+        silentLogger(),
+      );
+      await pushRunMetrics(
+        report({ exitCode: 4, status: 'partial-failure' }),
+        { pushgateway: { url: gw.url, job: 'icsync-prod', timeoutMs: 2000 } },
+        silentLogger(),
+      );
+      expect(gw.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+        'PUT /metrics/job/icsync-prod',
+        'PUT /metrics/job/icsync-prod/result/success',
+        'PUT /metrics/job/icsync-prod',
+      ]);
+      expect(gw.requests[1]!.body).toContain(
+        `icsync_sync_last_success_timestamp_seconds ${Date.parse('2026-11-28T10:02:30.000Z') / 1000}`,
+      );
       expect(gw.requests[2]!.body).toContain('icsync_sync_last_run_exit_code 4');
     } finally {
       gw.close();
@@ -72,12 +106,20 @@ describe('run outcome metrics', () => {
   it('a Pushgateway that is down or refuses costs no exception; dry runs push nothing', async () => {
     const gw = await pushgateway(500);
     gw.close();
-    await expect(pushRunMetrics(report(), { pushgateway: { url: gw.url, job: 'j', timeoutMs: 500 } }, silentLogger())).resolves.toBeUndefined();
+    await expect(
+      pushRunMetrics(report(), { pushgateway: { url: gw.url, job: 'j', timeoutMs: 500 } }, silentLogger()),
+    ).resolves.toBeUndefined();
     const refusing = await pushgateway(400);
     try {
-      await pushRunMetrics(report({ mode: 'diff' }), { pushgateway: { url: refusing.url, job: 'j', timeoutMs: 500 } }, silentLogger());
+      await pushRunMetrics(
+        report({ mode: 'diff' }),
+        { pushgateway: { url: refusing.url, job: 'j', timeoutMs: 500 } },
+        silentLogger(),
+      );
       expect(refusing.requests).toEqual([]);
-      await expect(pushRunMetrics(report(), { pushgateway: { url: refusing.url, job: 'j', timeoutMs: 500 } }, silentLogger())).resolves.toBeUndefined();
+      await expect(
+        pushRunMetrics(report(), { pushgateway: { url: refusing.url, job: 'j', timeoutMs: 500 } }, silentLogger()),
+      ).resolves.toBeUndefined();
       expect(refusing.requests).toHaveLength(2);
     } finally {
       refusing.close();

@@ -13,7 +13,8 @@ export interface RunMetricsSettings {
   scimTokenExpiresAt?: string | undefined;
 }
 
-const gauge = (name: string, help: string, value: number): string => `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
+const gauge = (name: string, help: string, value: number): string =>
+  `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
 const seconds = (iso: string): number => Date.parse(iso) / 1000;
 
 /**
@@ -27,14 +28,36 @@ export function runMetricsText(report: RunReport, settings: RunMetricsSettings):
     gauge('icsync_sync_last_run_timestamp_seconds', 'When the last run finished', seconds(report.finishedAt)),
     gauge('icsync_sync_last_run_exit_code', 'Exit code of the last run (README, "Exit codes")', report.exitCode),
     gauge('icsync_sync_last_run_duration_seconds', 'Wall time of the last run', seconds(report.finishedAt) - started),
-    gauge('icsync_sync_brake_blocked', '1 when the last run was held by the deletion brake (exit 3)', report.plan?.brake.blocked ? 1 : 0),
-    gauge('icsync_sync_credentials_invalid', '1 when AWS rejected the SCIM token in the last run (exit 5)', report.exitCode === 5 ? 1 : 0),
-    gauge('icsync_sync_throttled_seconds', 'Time the last run spent paused by AWS 429 answers', (report.applied?.throttledMs ?? 0) / 1000),
+    gauge(
+      'icsync_sync_brake_blocked',
+      '1 when the last run was held by the deletion brake (exit 3)',
+      report.plan?.brake.blocked ? 1 : 0,
+    ),
+    gauge(
+      'icsync_sync_credentials_invalid',
+      '1 when AWS rejected the SCIM token in the last run (exit 5)',
+      report.exitCode === 5 ? 1 : 0,
+    ),
+    gauge(
+      'icsync_sync_throttled_seconds',
+      'Time the last run spent paused by AWS 429 answers',
+      (report.applied?.throttledMs ?? 0) / 1000,
+    ),
     gauge('icsync_sync_operations_applied', 'Operations the last run applied', report.applied?.applied ?? 0),
-    gauge('icsync_sync_operations_failed', 'Operations that failed in the last run after retries', report.applied?.failed ?? 0),
+    gauge(
+      'icsync_sync_operations_failed',
+      'Operations that failed in the last run after retries',
+      report.applied?.failed ?? 0,
+    ),
   ];
   if (settings.scimTokenExpiresAt !== undefined) {
-    parts.push(gauge('icsync_scim_token_expiry_timestamp_seconds', 'When the SCIM access token expires (metrics.scimTokenExpiresAt)', seconds(settings.scimTokenExpiresAt)));
+    parts.push(
+      gauge(
+        'icsync_scim_token_expiry_timestamp_seconds',
+        'When the SCIM access token expires (metrics.scimTokenExpiresAt)',
+        seconds(settings.scimTokenExpiresAt),
+      ),
+    );
   }
   return parts.join('');
 }
@@ -50,7 +73,12 @@ export function successMetricsText(report: RunReport): string {
  * leaves in place. A Pushgateway that is down costs a warning, never the run's exit code.
  * https://github.com/prometheus/pushgateway#api
  */
-export async function pushRunMetrics(report: RunReport, settings: RunMetricsSettings, logger: Logger, fetchImpl: typeof fetch = fetch): Promise<void> {
+export async function pushRunMetrics(
+  report: RunReport,
+  settings: RunMetricsSettings,
+  logger: Logger,
+  fetchImpl: typeof fetch = fetch,
+): Promise<void> {
   const gw = settings.pushgateway;
   if (gw === undefined || report.mode !== 'sync') return;
   const base = `${gw.url.replace(/\/+$/, '')}/metrics/job/${encodeURIComponent(gw.job)}`;
@@ -58,7 +86,12 @@ export async function pushRunMetrics(report: RunReport, settings: RunMetricsSett
   if (report.exitCode === 0) pushes.push([`${base}/result/success`, successMetricsText(report)]);
   for (const [url, body] of pushes) {
     try {
-      const res = await fetchImpl(url, { method: 'PUT', body, headers: { 'Content-Type': 'text/plain; version=0.0.4' }, signal: AbortSignal.timeout(gw.timeoutMs) });
+      const res = await fetchImpl(url, {
+        method: 'PUT',
+        body,
+        headers: { 'Content-Type': 'text/plain; version=0.0.4' },
+        signal: AbortSignal.timeout(gw.timeoutMs),
+      });
       if (!res.ok) logger.warn({ status: res.status }, 'pushgateway refused the run metrics');
     } catch (err) {
       logger.warn({ err: { message: (err as Error).message } }, 'could not push the run metrics to the pushgateway');

@@ -35,8 +35,13 @@ export async function startWorkerHealth(options: WorkerHealthOptions): Promise<W
       const r = monitor.report();
       return r.live ? { status: 200, body: 'ok\n' } : { status: 503, body: `${r.reasons.join('\n')}\n` };
     },
-    '/readyz': async () => (monitor.report().ready ? { status: 200, body: 'ready\n' } : { status: 503, body: 'not ready\n' }),
-    '/metrics': async () => ({ status: 200, body: renderWorkerMetrics(monitor, jobs), contentType: PROMETHEUS_CONTENT_TYPE }),
+    '/readyz': async () =>
+      monitor.report().ready ? { status: 200, body: 'ready\n' } : { status: 503, body: 'not ready\n' },
+    '/metrics': async () => ({
+      status: 200,
+      body: renderWorkerMetrics(monitor, jobs),
+      contentType: PROMETHEUS_CONTENT_TYPE,
+    }),
   });
   try {
     const address = await server.listen();
@@ -64,6 +69,10 @@ function renderWorkerMetrics(monitor: LivenessMonitor, jobs: Counter): string {
     jobs.render(),
     gauge('icsync_worker_live', '1 while /healthz passes', r.live ? 1 : 0),
     gauge('icsync_worker_redis_connected', '1 while the Redis connection is up', r.redisConnected ? 1 : 0),
-    gauge('icsync_worker_event_loop_lag_seconds', 'How late the last event-loop heartbeat fired', r.eventLoopLagMs / 1000),
+    gauge(
+      'icsync_worker_event_loop_lag_seconds',
+      'How late the last event-loop heartbeat fired',
+      r.eventLoopLagMs / 1000,
+    ),
   ].join('');
 }

@@ -18,7 +18,12 @@ export class RedisUnavailableError extends SyncError {
  * (`maxRetriesPerRequest: null`), producers fail fast (`enableOfflineQueue: false`) so a run never
  * starts against a Redis that is down.
  */
-export function createRedis(settings: RedisSettings, password: string | undefined, role: 'producer' | 'worker', logger?: Logger): Redis {
+export function createRedis(
+  settings: RedisSettings,
+  password: string | undefined,
+  role: 'producer' | 'worker',
+  logger?: Logger,
+): Redis {
   const url = new URL(settings.url);
   const options: RedisOptions = {
     host: url.hostname,
@@ -50,7 +55,10 @@ export async function checkRedis(redis: Redis, settings: RedisSettings): Promise
     if (redis.status === 'wait') await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new RedisUnavailableError(`redis: ${new URL(settings.url).host} is not reachable (${(err as Error).message})`, { cause: err, unreachable: true });
+    throw new RedisUnavailableError(
+      `redis: ${new URL(settings.url).host} is not reachable (${(err as Error).message})`,
+      { cause: err, unreachable: true },
+    );
   }
   let policy: string | undefined;
   try {
@@ -58,9 +66,14 @@ export async function checkRedis(redis: Redis, settings: RedisSettings): Promise
     policy = reply[1];
   } catch (err) {
     if (settings.allowUnverifiedEviction) return;
-    throw new RedisUnavailableError('redis: cannot read maxmemory-policy (CONFIG GET refused); if this managed Redis is set to noeviction, set redis.allowUnverifiedEviction: true', { cause: err });
+    throw new RedisUnavailableError(
+      'redis: cannot read maxmemory-policy (CONFIG GET refused); if this managed Redis is set to noeviction, set redis.allowUnverifiedEviction: true',
+      { cause: err },
+    );
   }
   if (policy !== 'noeviction' && !settings.allowUnverifiedEviction) {
-    throw new RedisUnavailableError(`redis: maxmemory-policy is "${policy ?? 'unknown'}"; BullMQ needs "noeviction" or jobs and locks can be evicted (set redis.allowUnverifiedEviction: true to run anyway)`);
+    throw new RedisUnavailableError(
+      `redis: maxmemory-policy is "${policy ?? 'unknown'}"; BullMQ needs "noeviction" or jobs and locks can be evicted (set redis.allowUnverifiedEviction: true to run anyway)`,
+    );
   }
 }

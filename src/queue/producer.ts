@@ -43,7 +43,14 @@ export function queueExecutor(deps: QueueExecutorDeps): PlanExecutor {
           opts: jobOptions(context.runId, index, deps.sync.maxAttempts, deps.settings.keepFailedJobs),
         })),
       );
-      await waitForPhase(deps, store, context.runId, phase.map((p) => p.index), (n) => context.onProgress?.(done + n, plan.operations.length), context.logger);
+      await waitForPhase(
+        deps,
+        store,
+        context.runId,
+        phase.map((p) => p.index),
+        (n) => context.onProgress?.(done + n, plan.operations.length),
+        context.logger,
+      );
       done += phase.length;
     }
     const results = await collectResults(store, plan, context.signal?.aborted === true);
@@ -62,7 +69,14 @@ export function queueExecutor(deps: QueueExecutorDeps): PlanExecutor {
  * Polls until every job of the phase has a result. A Redis outage (restart, failover) is waited
  * out up to REDIS_OUTAGE_LIMIT_MS: workers reconnect on their own and the jobs are still there.
  */
-async function waitForPhase(deps: QueueExecutorDeps, store: RunStore, runId: string, indices: number[], progress: (n: number) => void, logger: Logger): Promise<void> {
+async function waitForPhase(
+  deps: QueueExecutorDeps,
+  store: RunStore,
+  runId: string,
+  indices: number[],
+  progress: (n: number) => void,
+  logger: Logger,
+): Promise<void> {
   let lastReconcile = performance.now();
   let outageSince: number | undefined;
   for (;;) {
@@ -103,7 +117,12 @@ async function reconcile(queue: Queue<OperationJob>, store: RunStore, runId: str
       externalId: op ? operationExternalId(op) : 'unknown',
       status: 'failed',
       attempts: job?.attemptsMade ?? 0,
-      error: { code: 'QUEUE', message: job?.failedReason ? `job failed: ${job.failedReason}` : 'job disappeared from the queue (Redis data lost?)' },
+      error: {
+        code: 'QUEUE',
+        message: job?.failedReason
+          ? `job failed: ${job.failedReason}`
+          : 'job disappeared from the queue (Redis data lost?)',
+      },
     });
   }
 }
@@ -114,7 +133,11 @@ async function collectResults(store: RunStore, plan: Plan, interrupted: boolean)
   return plan.operations.map((op: Operation, index) => {
     const r = recorded.get(index);
     if (r) return r;
-    const note = breaker ? 'run stopped: credentials rejected' : interrupted ? 'run interrupted before this operation started' : 'not started';
+    const note = breaker
+      ? 'run stopped: credentials rejected'
+      : interrupted
+        ? 'run interrupted before this operation started'
+        : 'not started';
     return { index, kind: op.kind, externalId: operationExternalId(op), status: 'skipped' as const, attempts: 0, note };
   });
 }

@@ -18,22 +18,31 @@ export interface RunLock {
  * while the run lives, so a crashed producer blocks the next run for at most one TTL.
  * Resolves null when another run holds it.
  */
-export async function acquireRunLock(redis: Redis, prefix: string, name: string, ttlMs: number, onLost?: () => void): Promise<RunLock | null> {
+export async function acquireRunLock(
+  redis: Redis,
+  prefix: string,
+  name: string,
+  ttlMs: number,
+  onLost?: () => void,
+): Promise<RunLock | null> {
   const key = lockKey(prefix, name);
   const holder = randomUUID();
   const ok = await redis.set(key, holder, 'PX', ttlMs, 'NX');
   if (ok !== 'OK') return null;
   let lost = false;
-  const timer = setInterval(() => {
-    redis
-      .eval(REFRESH, 1, key, holder, String(ttlMs))
-      .then((r) => {
-        if (r === 1 || lost) return;
-        lost = true;
-        onLost?.();
-      })
-      .catch(() => undefined);
-  }, Math.max(1000, Math.floor(ttlMs / 3)));
+  const timer = setInterval(
+    () => {
+      redis
+        .eval(REFRESH, 1, key, holder, String(ttlMs))
+        .then((r) => {
+          if (r === 1 || lost) return;
+          lost = true;
+          onLost?.();
+        })
+        .catch(() => undefined);
+    },
+    Math.max(1000, Math.floor(ttlMs / 3)),
+  );
   timer.unref();
   return {
     holder,

@@ -27,12 +27,20 @@ export class RunStore implements IdDirectory {
   }
 
   async set(kind: 'user' | 'group', externalId: string, id: ScimId): Promise<void> {
-    await this.#redis.multi().hset(this.#ids, `${kind}:${externalId}`, id).expire(this.#ids, RUN_KEYS_TTL_SECONDS).exec();
+    await this.#redis
+      .multi()
+      .hset(this.#ids, `${kind}:${externalId}`, id)
+      .expire(this.#ids, RUN_KEYS_TTL_SECONDS)
+      .exec();
   }
 
   /** Records an operation's final outcome once; a later duplicate (a re-run stalled job) does not overwrite it. */
   async record(result: OperationResult): Promise<void> {
-    await this.#redis.multi().hsetnx(this.#results, String(result.index), JSON.stringify(result)).expire(this.#results, RUN_KEYS_TTL_SECONDS).exec();
+    await this.#redis
+      .multi()
+      .hsetnx(this.#results, String(result.index), JSON.stringify(result))
+      .expire(this.#results, RUN_KEYS_TTL_SECONDS)
+      .exec();
   }
 
   async count(): Promise<number> {

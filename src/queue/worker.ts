@@ -33,16 +33,23 @@ export function startSyncWorker(deps: WorkerDeps): { worker: Worker<OperationJob
   const connection = deps.redis;
   const rateQueue = new Queue<OperationJob>(deps.queue.name, { connection, prefix: deps.prefix });
   const secrets = deps.secrets ?? [];
-  const worker = new Worker<OperationJob>(deps.queue.name, (job) => processJob(job, deps, rateQueue).catch((err: unknown) => Promise.reject(scrubJobError(err, secrets))), {
-    connection,
-    prefix: deps.prefix,
-    concurrency: deps.sync.concurrency,
-    limiter: limiterFor(deps.sync.rateLimit.requestsPerSecond),
-    stalledInterval: deps.queue.stalledIntervalMs,
-    lockDuration: deps.queue.lockDurationMs,
-    maxStalledCount: 1,
-    settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, deps.sync.retryBaseMs, deps.sync.retryMaxMs) },
-  });
+  const worker = new Worker<OperationJob>(
+    deps.queue.name,
+    (job) => processJob(job, deps, rateQueue).catch((err: unknown) => Promise.reject(scrubJobError(err, secrets))),
+    {
+      connection,
+      prefix: deps.prefix,
+      concurrency: deps.sync.concurrency,
+      limiter: limiterFor(deps.sync.rateLimit.requestsPerSecond),
+      stalledInterval: deps.queue.stalledIntervalMs,
+      lockDuration: deps.queue.lockDurationMs,
+      maxStalledCount: 1,
+      settings: {
+        backoffStrategy: (attemptsMade: number) =>
+          backoffDelay(attemptsMade, deps.sync.retryBaseMs, deps.sync.retryMaxMs),
+      },
+    },
+  );
   worker.on('error', (err) => deps.logger.error({ err: scrubError(err, secrets) }, 'queue worker error'));
   return {
     worker,
@@ -89,7 +96,12 @@ async function handleFailure(
   store: RunStore,
   base: Pick<OperationResult, 'index' | 'kind' | 'externalId'>,
 ): Promise<never> {
-  const failed = (): OperationResult => ({ ...base, status: 'failed', attempts: job.attemptsMade + 1, error: scrubbedDescription(err, deps.secrets ?? []) });
+  const failed = (): OperationResult => ({
+    ...base,
+    status: 'failed',
+    attempts: job.attemptsMade + 1,
+    error: scrubbedDescription(err, deps.secrets ?? []),
+  });
   switch (classifyFailure(err)) {
     case 'throttle': {
       // BullMQ stores the pause as a Redis PX expiry, which must be ≥ 1 ms (Retry-After: 0 is legal).
@@ -116,7 +128,8 @@ async function handleFailure(
  * errors (rate limit, delayed) are recognised by message and class, so they pass untouched.
  */
 function scrubJobError(err: unknown, secrets: readonly string[]): unknown {
-  if (!(err instanceof Error) || err.message === Worker.RateLimitError().message || err.name === 'DelayedError') return err;
+  if (!(err instanceof Error) || err.message === Worker.RateLimitError().message || err.name === 'DelayedError')
+    return err;
   if (!(err instanceof UnrecoverableError)) return scrubError(err, secrets);
   const clean = new UnrecoverableError(scrub(err.message, secrets));
   clean.stack = scrub(err.stack ?? '', secrets);
@@ -125,5 +138,9 @@ function scrubJobError(err: unknown, secrets: readonly string[]): unknown {
 
 function scrubbedDescription(err: unknown, secrets: readonly string[]): NonNullable<OperationResult['error']> {
   const described = describeError(err);
-  return { ...described, message: scrub(described.message, secrets), ...(described.detail ? { detail: scrub(described.detail, secrets) } : {}) };
+  return {
+    ...described,
+    message: scrub(described.message, secrets),
+    ...(described.detail ? { detail: scrub(described.detail, secrets) } : {}),
+  };
 }

@@ -21,10 +21,17 @@ const desired: DesiredUser = {
   active: true,
 };
 
-async function createError(reply: { status: number; body?: unknown; headers?: Record<string, string> }): Promise<unknown> {
+async function createError(reply: {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}): Promise<unknown> {
   endpoint = new MockScimEndpoint();
   endpoint.on('POST', '/Users', reply);
-  return endpoint.client().createUser(desired).catch((e: unknown) => e);
+  return endpoint
+    .client()
+    .createUser(desired)
+    .catch((e: unknown) => e);
 }
 
 describe('ScimClient error mapping', () => {
@@ -50,7 +57,13 @@ describe('ScimClient error mapping', () => {
   });
 
   it('parses the RFC 7644 §3.12 form with a numeric status and a scimType', async () => {
-    const body = { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: 409, scimType: 'uniqueness', detail: 'dup', extra: 1 };
+    const body = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: 409,
+      scimType: 'uniqueness',
+      detail: 'dup',
+      extra: 1,
+    };
     const err = (await createError({ status: 409, body })) as ScimError;
 
     expect(err).toMatchObject({ status: 409, scimType: 'uniqueness', detail: 'dup' });
@@ -64,13 +77,20 @@ describe('ScimClient error mapping', () => {
       .intercept({ method: 'POST', path: (p) => p.endsWith('/Users') })
       .reply(500, JSON.stringify(awsError(500, 'boom')));
 
-    const err = (await endpoint.client().createUser(desired).catch((e: unknown) => e)) as ScimError;
+    const err = (await endpoint
+      .client()
+      .createUser(desired)
+      .catch((e: unknown) => e)) as ScimError;
 
     expect(err.requestId).toBe('body-req-id');
   });
 
   it('tolerates an HTML body from a proxy', async () => {
-    const err = (await createError({ status: 502, body: '<html><body>Bad Gateway</body></html>', headers: { 'content-type': 'text/html' } })) as ScimError;
+    const err = (await createError({
+      status: 502,
+      body: '<html><body>Bad Gateway</body></html>',
+      headers: { 'content-type': 'text/html' },
+    })) as ScimError;
 
     expect(err).toBeInstanceOf(ScimError);
     expect(err.status).toBe(502);
@@ -101,17 +121,33 @@ describe('ScimClient transport failures', () => {
     endpoint = new MockScimEndpoint();
     endpoint.failWith('POST', '/Users', Object.assign(new Error('other side closed'), { code: 'ECONNRESET' }));
 
-    const err = await endpoint.client().createUser(desired).catch((e: unknown) => e);
+    const err = await endpoint
+      .client()
+      .createUser(desired)
+      .catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(ScimTransportError);
-    expect(err).toMatchObject({ code: 'SCIM_TRANSPORT', method: 'POST', path: '/Users', maybeCommitted: true, causeCode: 'ECONNRESET' });
+    expect(err).toMatchObject({
+      code: 'SCIM_TRANSPORT',
+      method: 'POST',
+      path: '/Users',
+      maybeCommitted: true,
+      causeCode: 'ECONNRESET',
+    });
   });
 
   it('marks a refused connection as not committed', async () => {
     endpoint = new MockScimEndpoint();
-    endpoint.failWith('DELETE', '/Users/u1', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    endpoint.failWith(
+      'DELETE',
+      '/Users/u1',
+      Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    );
 
-    const err = await endpoint.client().deleteUser('u1').catch((e: unknown) => e);
+    const err = await endpoint
+      .client()
+      .deleteUser('u1')
+      .catch((e: unknown) => e);
 
     expect(err).toMatchObject({ maybeCommitted: false, causeCode: 'ECONNREFUSED' });
   });
@@ -119,9 +155,16 @@ describe('ScimClient transport failures', () => {
   it('reads the errno code under an undici socket error', async () => {
     endpoint = new MockScimEndpoint();
     const cause = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    endpoint.failWith('PATCH', '/Groups/g1', Object.assign(new Error('socket closed', { cause }), { code: 'UND_ERR_SOCKET' }));
+    endpoint.failWith(
+      'PATCH',
+      '/Groups/g1',
+      Object.assign(new Error('socket closed', { cause }), { code: 'UND_ERR_SOCKET' }),
+    );
 
-    const err = await endpoint.client().patchGroup('g1', [{ op: 'add', path: 'members', value: [{ value: 'u1' }] }]).catch((e: unknown) => e);
+    const err = await endpoint
+      .client()
+      .patchGroup('g1', [{ op: 'add', path: 'members', value: [{ value: 'u1' }] }])
+      .catch((e: unknown) => e);
 
     expect(err).toMatchObject({ causeCode: 'ECONNRESET', maybeCommitted: true });
   });
@@ -130,7 +173,10 @@ describe('ScimClient transport failures', () => {
     endpoint = new MockScimEndpoint();
     endpoint.failWith('POST', '/Users', Object.assign(new Error(`proxy rejected ${TOKEN}`), { code: 'ECONNRESET' }));
 
-    const err = await endpoint.client().createUser(desired).catch((e: unknown) => e);
+    const err = await endpoint
+      .client()
+      .createUser(desired)
+      .catch((e: unknown) => e);
 
     expect(String(err)).not.toContain(TOKEN);
     expect(JSON.stringify(err)).not.toContain(TOKEN);

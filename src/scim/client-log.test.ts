@@ -33,7 +33,10 @@ describe('ScimClient logging', () => {
     endpoint.on('DELETE', '/Users/u1', { status: 403, body: awsError(403, 'denied for jane@example.com') });
     const { lines, logger } = captureLogger();
 
-    await endpoint.client({ logger }).deleteUser('u1').catch(() => undefined);
+    await endpoint
+      .client({ logger })
+      .deleteUser('u1')
+      .catch(() => undefined);
 
     const failure = lines.find((l) => l.msg === 'SCIM request failed');
     expect(failure).toMatchObject({ level: 40, status: 403, requestId: 'req-1', path: '/Users/u1' });

@@ -25,7 +25,10 @@ describe('ScimClient listing', () => {
 
   it('sends an empty cursor and count=100 on the first request without a filter', async () => {
     endpoint = new MockScimEndpoint();
-    endpoint.on('GET', '/Groups', { status: 200, body: cursorPage([{ id: 'g1', displayName: 'Admins', members: [] }]) });
+    endpoint.on('GET', '/Groups', {
+      status: 200,
+      body: cursorPage([{ id: 'g1', displayName: 'Admins', members: [] }]),
+    });
 
     const groups = await collect(endpoint.client().listGroups());
 

@@ -40,7 +40,11 @@ describe('ScimClient read retries', () => {
   it('retries a throttled GET after the Retry-After delay and pauses the limiter', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     endpoint = new MockScimEndpoint();
-    endpoint.on('GET', '/Users/u1', { status: 429, body: awsError(429, 'Too many requests'), headers: { 'retry-after': '2' } });
+    endpoint.on('GET', '/Users/u1', {
+      status: 429,
+      body: awsError(429, 'Too many requests'),
+      headers: { 'retry-after': '2' },
+    });
     endpoint.on('GET', '/Users/u1', { status: 200, body: userResource('u1') });
     const limiter = spyLimiter();
 
@@ -85,7 +89,10 @@ describe('ScimClient read retries', () => {
     endpoint = new MockScimEndpoint();
     for (let i = 0; i < 3; i += 1) endpoint.on('GET', '/Groups/g1', { status: 500, body: awsError(500, 'boom') });
 
-    const err = await endpoint.client({ readRetries: 2 }).getGroup('g1').catch((e: unknown) => e);
+    const err = await endpoint
+      .client({ readRetries: 2 })
+      .getGroup('g1')
+      .catch((e: unknown) => e);
 
     expect(err).toMatchObject({ status: 500 });
     expect(endpoint.requests).toHaveLength(3);
@@ -103,7 +110,10 @@ describe('ScimClient read retries', () => {
     endpoint = new MockScimEndpoint();
     endpoint.failWith('GET', '/Users/u1', Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
 
-    const err = await endpoint.client({ readRetries: 0 }).getUser('u1').catch((e: unknown) => e);
+    const err = await endpoint
+      .client({ readRetries: 0 })
+      .getUser('u1')
+      .catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(ScimTransportError);
     expect(err).toMatchObject({ maybeCommitted: false });
@@ -116,7 +126,10 @@ describe('ScimClient writes under throttling', () => {
     endpoint.on('POST', '/Users', { status: 429, body: awsError(429, 'Too many requests') });
     const limiter = spyLimiter();
 
-    const err = await endpoint.client({ limiter }).createUser(desired).catch((e: unknown) => e);
+    const err = await endpoint
+      .client({ limiter })
+      .createUser(desired)
+      .catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(ScimError);
     expect((err as ScimError).isThrottle).toBe(true);
@@ -129,7 +142,10 @@ describe('ScimClient writes under throttling', () => {
     endpoint.on('PATCH', '/Groups/g1', { status: 429, headers: { 'retry-after': '7' } });
     const limiter = spyLimiter();
 
-    const err = await endpoint.client({ limiter }).patchGroup('g1', [{ op: 'replace', value: { id: 'g1', displayName: 'x' } }]).catch((e: unknown) => e);
+    const err = await endpoint
+      .client({ limiter })
+      .patchGroup('g1', [{ op: 'replace', value: { id: 'g1', displayName: 'x' } }])
+      .catch((e: unknown) => e);
 
     expect(err).toMatchObject({ status: 429, retryAfterMs: 7000 });
     expect(limiter.pauses).toEqual([7000]);

@@ -62,7 +62,10 @@ describe('ScimClient requests', () => {
     await collect(client.listUsers());
     expect(await client.deleteUser('u/1')).toBe('not-found');
 
-    expect(endpoint.requests.map((r) => r.path.split('?')[0])).toEqual([`${BASE_PATH}/Users`, `${BASE_PATH}/Users/u%2F1`]);
+    expect(endpoint.requests.map((r) => r.path.split('?')[0])).toEqual([
+      `${BASE_PATH}/Users`,
+      `${BASE_PATH}/Users/u%2F1`,
+    ]);
   });
 
   it('POSTs the CreateUser body: schemas, one primary email, no empty strings', async () => {
@@ -98,7 +101,11 @@ describe('ScimClient requests', () => {
     endpoint.on('PATCH', '/Groups/g1', { status: 204 });
     const client = endpoint.client();
 
-    expect(await client.createGroup({ externalId: 'ldap/g', displayName: 'Ops' })).toEqual({ id: 'g1', externalId: 'ldap/g', displayName: 'Ops' });
+    expect(await client.createGroup({ externalId: 'ldap/g', displayName: 'Ops' })).toEqual({
+      id: 'g1',
+      externalId: 'ldap/g',
+      displayName: 'Ops',
+    });
     await client.patchGroup('g1', [memberPatch('add', ['u1', 'u2']), renameGroupPatch('Ops 2')]);
 
     expect(JSON.parse(endpoint.requests[1]?.body ?? '{}').Operations).toEqual([
@@ -111,9 +118,9 @@ describe('ScimClient requests', () => {
     endpoint = new MockScimEndpoint();
     const ids = (n: number, p: string) => Array.from({ length: n }, (_, i) => `${p}${i}`);
 
-    await expect(endpoint.client().patchGroup('g1', [memberPatch('add', ids(60, 'a')), memberPatch('remove', ids(41, 'r'))])).rejects.toThrow(
-      /101 membership changes/,
-    );
+    await expect(
+      endpoint.client().patchGroup('g1', [memberPatch('add', ids(60, 'a')), memberPatch('remove', ids(41, 'r'))]),
+    ).rejects.toThrow(/101 membership changes/);
     expect(endpoint.requests).toHaveLength(0);
   });
 
@@ -140,9 +147,15 @@ describe('ScimClient requests', () => {
   it('never sends a value holding a character AWS rejects, externalId included (https://docs.aws.amazon.com/singlesignon/latest/userguide/provision-automatically.html)', async () => {
     endpoint = new MockScimEndpoint();
     const client = endpoint.client();
-    await expect(client.createGroup({ externalId: 'ldap:g', displayName: 'Ops' })).rejects.toThrow(/attribute externalId holds a character/);
-    await expect(client.patchUser('u1', [{ op: 'replace', path: 'title', value: 'R&D; Ops' }])).rejects.toThrow(/attribute title holds a character/);
-    await expect(client.patchGroup('g1', [{ op: 'replace', path: 'displayName', value: 'a\tb' }])).rejects.toBeInstanceOf(UnsendableValueError);
+    await expect(client.createGroup({ externalId: 'ldap:g', displayName: 'Ops' })).rejects.toThrow(
+      /attribute externalId holds a character/,
+    );
+    await expect(client.patchUser('u1', [{ op: 'replace', path: 'title', value: 'R&D; Ops' }])).rejects.toThrow(
+      /attribute title holds a character/,
+    );
+    await expect(
+      client.patchGroup('g1', [{ op: 'replace', path: 'displayName', value: 'a\tb' }]),
+    ).rejects.toBeInstanceOf(UnsendableValueError);
     expect(endpoint.requests).toHaveLength(0);
   });
 });

@@ -7,7 +7,15 @@ import type { DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
 import { ScimError, ScimProtocolError, UnsendableValueError, type HttpMethod } from './errors.js';
 import { andFilter, eqFilter } from './filter.js';
 import type { RequestLimiter } from './limiter.js';
-import { fromScimGroup, fromScimUser, isScimGroupResource, isScimUserResource, toScimGroup, toScimUser, unsendableAttribute } from './map.js';
+import {
+  fromScimGroup,
+  fromScimUser,
+  isScimGroupResource,
+  isScimUserResource,
+  toScimGroup,
+  toScimUser,
+  unsendableAttribute,
+} from './map.js';
 import { listQueryString, MAX_PAGE_SIZE, parseListResponse, walkCursorPages } from './paging.js';
 import { countMemberChanges, MAX_MEMBERS_PER_PATCH, patchRequest } from './patch.js';
 import { ScimTransport, type ScimResponse, type SendOptions, type TransportOptions } from './transport.js';
@@ -122,7 +130,9 @@ export class ScimClient {
   async patchGroup(id: string, operations: readonly PatchOperation[]): Promise<void> {
     const changes = countMemberChanges(operations);
     if (changes > MAX_MEMBERS_PER_PATCH) {
-      throw new RangeError(`PatchGroup carries ${changes} membership changes; at most ${MAX_MEMBERS_PER_PATCH} are allowed (DG/patchgroup)`);
+      throw new RangeError(
+        `PatchGroup carries ${changes} membership changes; at most ${MAX_MEMBERS_PER_PATCH} are allowed (DG/patchgroup)`,
+      );
     }
     await this.#send('PATCH', `/Groups/${encodeURIComponent(id)}`, { body: patchRequest(operations) });
   }
@@ -143,12 +153,18 @@ export class ScimClient {
     try {
       return await this.#transport.send(method, path, options);
     } catch (err) {
-      if (err instanceof ScimError && err.isNotFound && isBasePathRequest(method, path, options.query)) throw err.asEndpointProblem('base-path');
+      if (err instanceof ScimError && err.isNotFound && isBasePathRequest(method, path, options.query))
+        throw err.asEndpointProblem('base-path');
       throw err;
     }
   }
 
-  async *#list<W, T>(path: string, filter: string | undefined, isItem: (v: unknown) => v is W, map: (w: W) => T): AsyncGenerator<T> {
+  async *#list<W, T>(
+    path: string,
+    filter: string | undefined,
+    isItem: (v: unknown) => v is W,
+    map: (w: W) => T,
+  ): AsyncGenerator<T> {
     const fetchPage = async (cursor: string | null) => {
       const query = listQueryString({ cursor, count: this.#pageSize, ...(filter === undefined ? {} : { filter }) });
       const res = await this.#send('GET', path, { query });
@@ -166,7 +182,12 @@ export class ScimClient {
    * One non-cursor page is enough: `userName`, user `externalId` and group `displayName` are unique
    * on AWS (UG/troubleshooting). Group `externalId` is not documented as unique; the first match wins.
    */
-  async #findFirst<W, T>(path: string, filter: string, isItem: (v: unknown) => v is W, map: (w: W) => T): Promise<T | null> {
+  async #findFirst<W, T>(
+    path: string,
+    filter: string,
+    isItem: (v: unknown) => v is W,
+    map: (w: W) => T,
+  ): Promise<T | null> {
     const res = await this.#send('GET', path, { query: `filter=${encodeURIComponent(filter)}` });
     const first = parseListResponse(res.json, isItem, path).items[0];
     return first === undefined ? null : map(first);

@@ -92,7 +92,10 @@ describe('ScimTransportError', () => {
 
   it('treats a headers timeout on a write as maybe committed', () => {
     const err = Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' });
-    expect(new ScimTransportError('POST', '/Users', err, [])).toMatchObject({ maybeCommitted: true, causeCode: 'UND_ERR_HEADERS_TIMEOUT' });
+    expect(new ScimTransportError('POST', '/Users', err, [])).toMatchObject({
+      maybeCommitted: true,
+      causeCode: 'UND_ERR_HEADERS_TIMEOUT',
+    });
   });
 
   it('finds the code inside an AggregateError from a multi-address connect', () => {

@@ -83,7 +83,10 @@ export class ScimError extends SyncError {
   readonly endpoint?: EndpointProblem;
 
   constructor(init: ScimErrorInit) {
-    super(init.status === 401 || init.status === 403 || init.endpoint !== undefined ? 'CREDENTIALS_INVALID' : 'SCIM_ERROR', describe(init));
+    super(
+      init.status === 401 || init.status === 403 || init.endpoint !== undefined ? 'CREDENTIALS_INVALID' : 'SCIM_ERROR',
+      describe(init),
+    );
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
@@ -177,7 +180,8 @@ function hintFor(status: number): string | undefined {
   if (status === 401 || status === 403) {
     return 'Check the SCIM access token (tokens expire one year after creation) and the tenant id in the base URL';
   }
-  if (status >= 300 && status < 400) return 'Redirects are not followed, so the token is never sent to another host; check the base URL';
+  if (status >= 300 && status < 400)
+    return 'Redirects are not followed, so the token is never sent to another host; check the base URL';
   if (status === 429) return 'IAM Identity Center is throttling; lower the request rate';
   return undefined;
 }
@@ -208,9 +212,13 @@ export class ScimTransportError extends SyncError {
   constructor(method: HttpMethod, path: string, cause: unknown, secrets: readonly string[]) {
     const causeCode = errorCode(cause);
     const reason = scrub(cause instanceof Error ? cause.message : String(cause), secrets);
-    super('SCIM_TRANSPORT', `SCIM ${method} ${path} failed before a response arrived (${causeCode ?? 'network error'}): ${reason}`, {
-      cause,
-    });
+    super(
+      'SCIM_TRANSPORT',
+      `SCIM ${method} ${path} failed before a response arrived (${causeCode ?? 'network error'}): ${reason}`,
+      {
+        cause,
+      },
+    );
     this.method = method;
     this.path = path;
     this.maybeCommitted = method !== 'GET' && (causeCode === undefined || !NOT_SENT_CODES.has(causeCode));
@@ -261,7 +269,10 @@ export class UnsendableValueError extends SyncError {
   readonly attribute: string;
 
   constructor(method: HttpMethod, path: string, attribute: string) {
-    super('SCIM_ERROR', `SCIM ${method} ${path} not sent: attribute ${attribute} holds a character IAM Identity Center rejects (< > ; : % tab CR LF control)`);
+    super(
+      'SCIM_ERROR',
+      `SCIM ${method} ${path} not sent: attribute ${attribute} holds a character IAM Identity Center rejects (< > ; : % tab CR LF control)`,
+    );
     this.method = method;
     this.path = path;
     this.attribute = attribute;

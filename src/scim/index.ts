@@ -7,8 +7,20 @@ export {
   type HttpMethod,
   type ScimProtocolProblem,
 } from './errors.js';
-export { andFilter, eqFilter, type FilterAttribute, type GroupFilterAttribute, type UserFilterAttribute } from './filter.js';
-export { pauseOnlyLimiter, TokenBucketLimiter, type LimiterStats, type RequestLimiter, type TokenBucketOptions } from './limiter.js';
+export {
+  andFilter,
+  eqFilter,
+  type FilterAttribute,
+  type GroupFilterAttribute,
+  type UserFilterAttribute,
+} from './filter.js';
+export {
+  pauseOnlyLimiter,
+  TokenBucketLimiter,
+  type LimiterStats,
+  type RequestLimiter,
+  type TokenBucketOptions,
+} from './limiter.js';
 export { fromScimGroup, fromScimUser, toScimGroup, toScimUser } from './map.js';
 export { LEGACY_MAX_RESULTS, MAX_PAGE_SIZE } from './paging.js';
 export {

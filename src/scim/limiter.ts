@@ -55,7 +55,8 @@ export class TokenBucketLimiter implements RequestLimiter {
 
   constructor(options: TokenBucketOptions) {
     const { ratePerSecond, burst = 1 } = options;
-    if (!Number.isFinite(ratePerSecond) || ratePerSecond <= 0) throw new RangeError('ratePerSecond must be a positive number');
+    if (!Number.isFinite(ratePerSecond) || ratePerSecond <= 0)
+      throw new RangeError('ratePerSecond must be a positive number');
     if (!Number.isInteger(burst) || burst < 1) throw new RangeError('burst must be an integer ≥ 1');
     this.#intervalMs = 1000 / ratePerSecond;
     this.#burst = burst;

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredUser } from '../model/aws.js';
 import type { ExternalId } from '../model/ids.js';
-import { fromScimGroup, fromScimUser, isScimGroupResource, isScimUserResource, toScimGroup, toScimUser } from './map.js';
+import {
+  fromScimGroup,
+  fromScimUser,
+  isScimGroupResource,
+  isScimUserResource,
+  toScimGroup,
+  toScimUser,
+} from './map.js';
 import { SCHEMA_ENTERPRISE_USER, SCHEMA_GROUP, SCHEMA_USER, type ScimUserResource } from './wire.js';
 
 function desired(overrides: Partial<DesiredUser> = {}): DesiredUser {
@@ -103,7 +110,11 @@ describe('fromScimUser', () => {
 
 describe('groups', () => {
   it('builds the CreateGroup body without members', () => {
-    expect(toScimGroup({ externalId: 'ldap/g', displayName: 'Ops' })).toEqual({ schemas: [SCHEMA_GROUP], externalId: 'ldap/g', displayName: 'Ops' });
+    expect(toScimGroup({ externalId: 'ldap/g', displayName: 'Ops' })).toEqual({
+      schemas: [SCHEMA_GROUP],
+      externalId: 'ldap/g',
+      displayName: 'Ops',
+    });
   });
 
   it('maps a wire group and ignores the always-empty members', () => {

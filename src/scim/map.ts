@@ -147,7 +147,8 @@ function fromScimEnterprise(ext: ScimEnterpriseExtension | undefined): Enterpris
  * guarantees this; a longer list here is a bug, and dropping values silently would lose data.
  */
 function singleValued<T>(attribute: string, list: readonly T[]): readonly T[] {
-  if (list.length > 1) throw new RangeError(`${attribute}: IAM Identity Center accepts at most one value, got ${list.length}`);
+  if (list.length > 1)
+    throw new RangeError(`${attribute}: IAM Identity Center accepts at most one value, got ${list.length}`);
   return list;
 }
 

@@ -4,7 +4,10 @@ import { LEGACY_MAX_RESULTS, listQueryString, parseListResponse, walkCursorPages
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-async function walk(pages: Array<ListPage<string>>, pageSize = 100): Promise<{ items: string[]; cursors: Array<string | null> }> {
+async function walk(
+  pages: Array<ListPage<string>>,
+  pageSize = 100,
+): Promise<{ items: string[]; cursors: Array<string | null> }> {
   const cursors: Array<string | null> = [];
   const items: string[] = [];
   let i = 0;
@@ -32,13 +35,20 @@ describe('listQueryString', () => {
 
 describe('walkCursorPages', () => {
   it('follows nextCursor through short and empty pages until it is absent', async () => {
-    const { items, cursors } = await walk([{ items: ['a', 'b'], nextCursor: 'c1' }, { items: [], nextCursor: 'c2' }, { items: ['c'] }], 2);
+    const { items, cursors } = await walk(
+      [{ items: ['a', 'b'], nextCursor: 'c1' }, { items: [], nextCursor: 'c2' }, { items: ['c'] }],
+      2,
+    );
     expect(items).toEqual(['a', 'b', 'c']);
     expect(cursors).toEqual([null, 'c1', 'c2']);
   });
 
   it('throws on a cursor seen before, even a non-adjacent one', async () => {
-    const pages = [{ items: ['a'], nextCursor: 'c1' }, { items: ['b'], nextCursor: 'c2' }, { items: ['c'], nextCursor: 'c1' }];
+    const pages = [
+      { items: ['a'], nextCursor: 'c1' },
+      { items: ['b'], nextCursor: 'c2' },
+      { items: ['c'], nextCursor: 'c1' },
+    ];
     await expect(walk(pages)).rejects.toMatchObject({ problem: 'repeated-cursor' });
   });
 
@@ -48,7 +58,9 @@ describe('walkCursorPages', () => {
 
   it('throws on a full non-cursor page (the old 50 cap), reporting nothing as complete', async () => {
     const fifty = Array.from({ length: LEGACY_MAX_RESULTS }, (_, i) => `u${i}`);
-    await expect(walk([{ items: fifty, totalResults: 50, startIndex: 1 }])).rejects.toMatchObject({ problem: 'incomplete-listing' });
+    await expect(walk([{ items: fifty, totalResults: 50, startIndex: 1 }])).rejects.toMatchObject({
+      problem: 'incomplete-listing',
+    });
   });
 
   it('accepts a non-cursor page below both caps', async () => {
@@ -65,7 +77,10 @@ describe('walkCursorPages', () => {
 
 describe('parseListResponse', () => {
   it('reads the cursor shape and treats a missing Resources as empty', () => {
-    expect(parseListResponse({ itemsPerPage: 0, nextCursor: 'n' }, isString, '/Users')).toEqual({ items: [], nextCursor: 'n' });
+    expect(parseListResponse({ itemsPerPage: 0, nextCursor: 'n' }, isString, '/Users')).toEqual({
+      items: [],
+      nextCursor: 'n',
+    });
   });
 
   it('treats an empty nextCursor as the end', () => {

@@ -29,7 +29,10 @@ export interface ListQuery {
  * percent-encoded: a raw `+` would arrive as a space.
  */
 export function listQueryString(query: ListQuery): string {
-  const parts = [query.cursor === null ? 'cursor' : `cursor=${encodeURIComponent(query.cursor)}`, `count=${query.count}`];
+  const parts = [
+    query.cursor === null ? 'cursor' : `cursor=${encodeURIComponent(query.cursor)}`,
+    `count=${query.count}`,
+  ];
   if (query.filter !== undefined) parts.push(`filter=${encodeURIComponent(query.filter)}`);
   return parts.join('&');
 }
@@ -43,7 +46,8 @@ export interface ListPage<T> {
 
 /** Checks the ListResponse shape (RFC 7644 §3.4.2) and every resource in it. */
 export function parseListResponse<T>(json: unknown, isItem: (value: unknown) => value is T, path: string): ListPage<T> {
-  const malformed = (why: string) => new ScimProtocolError('malformed-response', 'GET', path, `malformed ListResponse: ${why}`);
+  const malformed = (why: string) =>
+    new ScimProtocolError('malformed-response', 'GET', path, `malformed ListResponse: ${why}`);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw malformed('not a JSON object');
   const body = json as Record<string, unknown>;
   const resources = body.Resources ?? [];
@@ -75,7 +79,12 @@ export async function* walkCursorPages<T>(
     received += page.items.length;
     if (page.nextCursor === undefined) assertComplete(page, received, cursor === null, context);
     else if (sent.has(page.nextCursor)) {
-      throw new ScimProtocolError('repeated-cursor', 'GET', context.path, 'the server returned a cursor it had already returned; stopping to avoid an endless walk');
+      throw new ScimProtocolError(
+        'repeated-cursor',
+        'GET',
+        context.path,
+        'the server returned a cursor it had already returned; stopping to avoid an endless walk',
+      );
     }
     yield* page.items;
     if (page.nextCursor === undefined) return;
@@ -93,7 +102,10 @@ export async function* walkCursorPages<T>(
  */
 function assertComplete<T>(page: ListPage<T>, received: number, firstPage: boolean, context: WalkContext): void {
   if (page.totalResults !== undefined && page.totalResults > received) {
-    throw incomplete(context, `the server reported ${page.totalResults} results but returned ${received} and no nextCursor`);
+    throw incomplete(
+      context,
+      `the server reported ${page.totalResults} results but returned ${received} and no nextCursor`,
+    );
   }
   const nonCursorShape = page.totalResults !== undefined || page.startIndex !== undefined;
   if (firstPage && nonCursorShape && page.items.length >= Math.min(LEGACY_MAX_RESULTS, context.pageSize)) {

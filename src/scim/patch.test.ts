@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { countMemberChanges, groupExternalIdPatch, MAX_MEMBERS_PER_PATCH, memberPatch, patchRequest, renameGroupPatch, userPatchOperations } from './patch.js';
+import {
+  countMemberChanges,
+  groupExternalIdPatch,
+  MAX_MEMBERS_PER_PATCH,
+  memberPatch,
+  patchRequest,
+  renameGroupPatch,
+  userPatchOperations,
+} from './patch.js';
 import { SCHEMA_ENTERPRISE_USER, SCHEMA_PATCH_OP } from './wire.js';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`);
@@ -31,13 +39,18 @@ describe('group patches', () => {
   });
 
   it('counts member changes across operations only', () => {
-    expect(countMemberChanges([memberPatch('add', ids(3)), memberPatch('remove', ['x']), renameGroupPatch('n')])).toBe(4);
+    expect(countMemberChanges([memberPatch('add', ids(3)), memberPatch('remove', ['x']), renameGroupPatch('n')])).toBe(
+      4,
+    );
   });
 });
 
 describe('patchRequest', () => {
   it('wraps operations in the PatchOp envelope', () => {
-    expect(patchRequest([renameGroupPatch('n')])).toEqual({ schemas: [SCHEMA_PATCH_OP], Operations: [renameGroupPatch('n')] });
+    expect(patchRequest([renameGroupPatch('n')])).toEqual({
+      schemas: [SCHEMA_PATCH_OP],
+      Operations: [renameGroupPatch('n')],
+    });
   });
 
   it('refuses an empty request', () => {
@@ -61,12 +74,20 @@ describe('userPatchOperations', () => {
   });
 
   it('sends active as the DG example does, as a string', () => {
-    expect(userPatchOperations([{ path: 'active', value: false }])).toEqual([{ op: 'replace', path: 'active', value: 'false' }]);
+    expect(userPatchOperations([{ path: 'active', value: false }])).toEqual([
+      { op: 'replace', path: 'active', value: 'false' },
+    ]);
   });
 
   it('addresses name and enterprise sub-attributes by their own paths', () => {
     const department = `${SCHEMA_ENTERPRISE_USER}:department`;
-    expect(userPatchOperations([{ path: 'name.givenName', value: 'Jo' }, { path: 'name.middleName', value: null }, { path: department, value: 'Ops' }])).toEqual([
+    expect(
+      userPatchOperations([
+        { path: 'name.givenName', value: 'Jo' },
+        { path: 'name.middleName', value: null },
+        { path: department, value: 'Ops' },
+      ]),
+    ).toEqual([
       { op: 'replace', path: 'name.givenName', value: 'Jo' },
       { op: 'remove', path: 'name.middleName' },
       { op: 'replace', path: department, value: 'Ops' },
@@ -74,7 +95,12 @@ describe('userPatchOperations', () => {
   });
 
   it('maps single-valued lists to the wire form (primary email) and removes an emptied one', () => {
-    expect(userPatchOperations([{ path: 'emails', value: [{ value: 'a@example.com' }] }, { path: 'phoneNumbers', value: [] }])).toEqual([
+    expect(
+      userPatchOperations([
+        { path: 'emails', value: [{ value: 'a@example.com' }] },
+        { path: 'phoneNumbers', value: [] },
+      ]),
+    ).toEqual([
       { op: 'replace', path: 'emails', value: [{ value: 'a@example.com', primary: true }] },
       { op: 'remove', path: 'phoneNumbers' },
     ]);
@@ -82,7 +108,12 @@ describe('userPatchOperations', () => {
 
   it('refuses an empty request, a repeated path and removing userName or active (DG/patchuser)', () => {
     expect(() => userPatchOperations([])).toThrow(/no attribute/);
-    expect(() => userPatchOperations([{ path: 'title', value: 'a' }, { path: 'title', value: 'b' }])).toThrow(/repeats/);
+    expect(() =>
+      userPatchOperations([
+        { path: 'title', value: 'a' },
+        { path: 'title', value: 'b' },
+      ]),
+    ).toThrow(/repeats/);
     expect(() => userPatchOperations([{ path: 'active', value: null }])).toThrow(/cannot be removed/);
   });
 });

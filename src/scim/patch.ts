@@ -23,7 +23,9 @@ export function patchRequest(operations: readonly PatchOperation[]): PatchReques
 export function memberPatch(op: 'add' | 'remove', userIds: readonly string[]): PatchOperation {
   if (userIds.length === 0) throw new RangeError(`members ${op}: no user ids`);
   if (userIds.length > MAX_MEMBERS_PER_PATCH) {
-    throw new RangeError(`members ${op}: ${userIds.length} user ids, at most ${MAX_MEMBERS_PER_PATCH} per request (DG/patchgroup)`);
+    throw new RangeError(
+      `members ${op}: ${userIds.length} user ids, at most ${MAX_MEMBERS_PER_PATCH} per request (DG/patchgroup)`,
+    );
   }
   if (new Set(userIds).size !== userIds.length) throw new RangeError(`members ${op}: duplicate user ids`);
   return { op, path: 'members', value: userIds.map((value) => ({ value })) };
@@ -83,7 +85,8 @@ export function userPatchOperations(updates: readonly AttributeUpdate[]): PatchO
   const paths = new Set(updates.map((u) => u.path));
   if (paths.size !== updates.length) throw new RangeError('PatchUser: one operation per attribute; a path repeats');
   return updates.map(({ path, value }) => {
-    const cleared = value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+    const cleared =
+      value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
     if (cleared) {
       if (NOT_REMOVABLE.has(path)) throw new RangeError(`PatchUser: ${path} cannot be removed (DG/patchuser)`);
       return { op: 'remove', path };

@@ -46,8 +46,13 @@ export class MockScimEndpoint {
       .intercept({ method, path: (p) => p.split('?')[0] === BASE_PATH + resourcePath })
       .reply((opts) => {
         this.#record(opts);
-        const headers = { 'content-type': 'application/json', 'x-amzn-requestid': `req-${++this.#counter}`, ...reply.headers };
-        const data = typeof reply.body === 'string' ? reply.body : reply.body === undefined ? '' : JSON.stringify(reply.body);
+        const headers = {
+          'content-type': 'application/json',
+          'x-amzn-requestid': `req-${++this.#counter}`,
+          ...reply.headers,
+        };
+        const data =
+          typeof reply.body === 'string' ? reply.body : reply.body === undefined ? '' : JSON.stringify(reply.body);
         return { statusCode: reply.status, data, responseOptions: { headers } };
       });
   }
@@ -93,7 +98,14 @@ function normaliseHeaders(headers: unknown): Record<string, string> {
 
 export function awsError(status: number, detail: string): Record<string, unknown> {
   const schema = ['urn:ietf:params:scim:api:messages:2.0:Error'];
-  return { schema, schemas: schema, detail, status: String(status), exceptionRequestId: 'body-req-id', timeStamp: '2024-05-01 10:00:00.000' };
+  return {
+    schema,
+    schemas: schema,
+    detail,
+    status: String(status),
+    exceptionRequestId: 'body-req-id',
+    timeStamp: '2024-05-01 10:00:00.000',
+  };
 }
 
 export function userResource(id: string, overrides: Partial<ScimUserResource> = {}): ScimUserResource {
@@ -110,13 +122,23 @@ export function userResource(id: string, overrides: Partial<ScimUserResource> = 
 }
 
 export function cursorPage(resources: unknown[], nextCursor?: string): Record<string, unknown> {
-  const page: Record<string, unknown> = { schemas: [SCHEMA_LIST_RESPONSE], itemsPerPage: resources.length, Resources: resources };
+  const page: Record<string, unknown> = {
+    schemas: [SCHEMA_LIST_RESPONSE],
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
   if (nextCursor !== undefined) page.nextCursor = nextCursor;
   return page;
 }
 
 export function legacyPage(resources: unknown[], totalResults: number): Record<string, unknown> {
-  return { schemas: [SCHEMA_LIST_RESPONSE], totalResults, itemsPerPage: resources.length, startIndex: 1, Resources: resources };
+  return {
+    schemas: [SCHEMA_LIST_RESPONSE],
+    totalResults,
+    itemsPerPage: resources.length,
+    startIndex: 1,
+    Resources: resources,
+  };
 }
 
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

@@ -64,7 +64,8 @@ export class ThrottlePolicy {
   pauseFor(retryAfterMs: number | undefined, consecutive: number): number {
     // BullMQ and timers need ≥ 1 ms; `Retry-After: 0` is legal and still means "not now".
     const waitMs = Math.max(1, retryAfterMs ?? backoffDelay(consecutive, this.#baseMs, this.#capMs, this.#random));
-    if (this.#throttledMs + waitMs > this.#maxWaitMs) throw new ThrottledTooLongError(this.#throttledMs, this.#maxWaitMs);
+    if (this.#throttledMs + waitMs > this.#maxWaitMs)
+      throw new ThrottledTooLongError(this.#throttledMs, this.#maxWaitMs);
     this.#throttledMs += waitMs;
     this.#limiter.pause(waitMs);
     return waitMs;

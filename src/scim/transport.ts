@@ -5,7 +5,15 @@
 import { Agent, type Dispatcher } from 'undici';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { headerValue, isTenantMissingBody, ScimError, scimErrorFromResponse, ScimProtocolError, ScimTransportError, type HttpMethod } from './errors.js';
+import {
+  headerValue,
+  isTenantMissingBody,
+  ScimError,
+  scimErrorFromResponse,
+  ScimProtocolError,
+  ScimTransportError,
+  type HttpMethod,
+} from './errors.js';
 import { pauseOnlyLimiter, type RequestLimiter } from './limiter.js';
 import { backoffDelay, sleep } from './backoff.js';
 import { ThrottlePolicy } from './throttle.js';
@@ -72,7 +80,8 @@ export class ScimTransport {
 
   constructor(options: TransportOptions) {
     const { origin, basePath } = parseBaseUrl(options.baseUrl);
-    if (options.token.trim() === '' || /\s/.test(options.token)) throw new ConfigError('SCIM token is empty or contains whitespace');
+    if (options.token.trim() === '' || /\s/.test(options.token))
+      throw new ConfigError('SCIM token is empty or contains whitespace');
     this.#origin = origin;
     this.#basePath = basePath;
     this.#token = options.token;
@@ -96,7 +105,11 @@ export class ScimTransport {
     this.#signal = options.signal;
     this.#throttle =
       options.throttle ??
-      new ThrottlePolicy(this.#limiter, { maxWaitMs: DEFAULT_MAX_THROTTLE_WAIT_MS, baseMs: this.#baseDelayMs, capMs: this.#maxDelayMs });
+      new ThrottlePolicy(this.#limiter, {
+        maxWaitMs: DEFAULT_MAX_THROTTLE_WAIT_MS,
+        baseMs: this.#baseDelayMs,
+        capMs: this.#maxDelayMs,
+      });
   }
 
   /** Closes the connection pool if this transport created it; an injected dispatcher is the caller's. */
@@ -112,7 +125,7 @@ export class ScimTransport {
   async send(method: HttpMethod, path: string, options: SendOptions = {}): Promise<ScimResponse> {
     if (method !== 'GET') return this.#once(method, path, options);
     let throttles = 0;
-    for (let attempt = 0; ; ) {
+    for (let attempt = 0; ;) {
       try {
         return await this.#once(method, path, options);
       } catch (err) {
@@ -147,7 +160,10 @@ export class ScimTransport {
     // A throttled read pauses through the throttle policy in send(); a write pauses here at once, and
     // its caller (executor or queue worker) applies the policy before sending it again.
     if (error.isThrottle && method !== 'GET') this.#limiter.pause(error.retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS);
-    this.#logger?.warn({ method, path, status, requestId: error.requestId, scimType: error.scimType }, 'SCIM request failed');
+    this.#logger?.warn(
+      { method, path, status, requestId: error.requestId, scimType: error.scimType },
+      'SCIM request failed',
+    );
     throw error;
   }
 
@@ -169,7 +185,10 @@ export class ScimTransport {
     } catch (cause) {
       const error = new ScimTransportError(method, path, cause, [this.#token]);
       const ms = Math.round(performance.now() - started);
-      this.#logger?.warn({ method, path, code: error.causeCode, maybeCommitted: error.maybeCommitted, ms }, 'SCIM request got no response');
+      this.#logger?.warn(
+        { method, path, code: error.causeCode, maybeCommitted: error.maybeCommitted, ms },
+        'SCIM request got no response',
+      );
       throw error;
     }
   }
@@ -192,7 +211,8 @@ export function parseBaseUrl(baseUrl: string): { origin: string; basePath: strin
   } catch {
     throw new ConfigError(`SCIM base URL "${baseUrl}" is not a valid URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`SCIM base URL must be http(s), got ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError(`SCIM base URL must be http(s), got ${url.protocol}`);
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
     throw new ConfigError('SCIM base URL must not carry a query, a fragment or credentials');
   }

@@ -14,7 +14,9 @@ export interface SourceDeps {
 }
 
 /** Source kind → factory. The composition root is the only place that knows every kind. */
-const FACTORIES: { [K in SourceConfig['type']]: (config: Extract<SourceConfig, { type: K }>, deps: SourceDeps) => SourceConnector } = {
+const FACTORIES: {
+  [K in SourceConfig['type']]: (config: Extract<SourceConfig, { type: K }>, deps: SourceDeps) => SourceConnector;
+} = {
   entra: (config, deps) => createEntraSource(config, deps),
   file: (config, deps) => createFileSource(config, deps),
   ldap: (config, deps) => createLdapSource(config, deps),

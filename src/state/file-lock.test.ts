@@ -49,7 +49,9 @@ describe('tryFileLock', () => {
     const held = await tryFileLock(path, { ttlMs: 300 });
     const old = new Date(Date.now() - 60_000);
     await utimes(path, old, old);
-    await vi.waitFor(async () => expect(Date.now() - (await stat(path)).mtimeMs).toBeLessThan(30_000), { timeout: 5_000 });
+    await vi.waitFor(async () => expect(Date.now() - (await stat(path)).mtimeMs).toBeLessThan(30_000), {
+      timeout: 5_000,
+    });
     expect(held?.lost).toBe(false);
     await held?.release();
   });

@@ -34,7 +34,12 @@ export interface LockOwner {
 /** Tries once; resolves null when a live run holds the lock. */
 export async function tryFileLock(path: string, options: FileLockOptions): Promise<HeldFileLock | null> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const owner: LockOwner = { holder: randomUUID(), pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  const owner: LockOwner = {
+    holder: randomUUID(),
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+  };
   if (await create(path, owner)) return hold(path, owner, options);
   if (!(await takeOverIfStale(path, options))) return null;
   return (await create(path, owner)) ? hold(path, owner, options) : null;

@@ -20,7 +20,10 @@ export class FileStateStore implements StateStore {
       if (parsed.version !== 1) throw new Error(`unknown version ${String(parsed.version)}`);
       return { ...emptyState(), ...parsed };
     } catch (err) {
-      throw new StateStoreError(`state: ${this.path} is corrupt (${(err as Error).message}); move it aside to start afresh`, { cause: err });
+      throw new StateStoreError(
+        `state: ${this.path} is corrupt (${(err as Error).message}); move it aside to start afresh`,
+        { cause: err },
+      );
     }
   }
 

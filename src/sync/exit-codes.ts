@@ -27,7 +27,8 @@ export const EXIT = {
   locked: 10,
 } as const;
 
-export type RunStatus = 'success' | 'changes-pending' | 'blocked' | 'partial-failure' | 'credentials-invalid' | 'source-failed' | 'throttled';
+export type RunStatus =
+  'success' | 'changes-pending' | 'blocked' | 'partial-failure' | 'credentials-invalid' | 'source-failed' | 'throttled';
 
 export function exitCodeFor(status: RunStatus): number {
   switch (status) {

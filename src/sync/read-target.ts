@@ -53,7 +53,11 @@ export function planMembershipReads(
       const want = desired.get(g.externalId!);
       if (!want) continue;
       const rec = state.groups[g.externalId!];
-      const fresh = rec && rec.scimId === g.id && rec.memberHash === memberHash(want.members) && options.now - Date.parse(rec.verifiedAt) < options.verifyIntervalMs;
+      const fresh =
+        rec &&
+        rec.scimId === g.id &&
+        rec.memberHash === memberHash(want.members) &&
+        options.now - Date.parse(rec.verifiedAt) < options.verifyIntervalMs;
       if (fresh) assumed.push({ group: g, desired: want });
       else read.push(g);
     } else if (options.adopt && !g.externalId) {
@@ -63,7 +67,10 @@ export function planMembershipReads(
   return { read, assumed };
 }
 
-export async function readMemberships(reader: TargetReader, groups: readonly TargetGroup[]): Promise<Map<string, Set<string>>> {
+export async function readMemberships(
+  reader: TargetReader,
+  groups: readonly TargetGroup[],
+): Promise<Map<string, Set<string>>> {
   const members = new Map<string, Set<string>>();
   for (const g of groups) {
     const ids = new Set<string>();
@@ -74,5 +81,8 @@ export async function readMemberships(reader: TargetReader, groups: readonly Tar
 }
 
 export function memberHash(members: readonly string[]): string {
-  return createHash('sha256').update([...members].sort().join('\n')).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update([...members].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 32);
 }

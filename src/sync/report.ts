@@ -63,5 +63,11 @@ export function summarizeExecution(exec: ExecutionResult): NonNullable<RunReport
 }
 
 export function planSummary(plan: Plan): NonNullable<RunReport['plan']> {
-  return { hash: plan.hash, operations: plan.operations.length, counts: plan.counts, membershipChanges: plan.membershipChanges, brake: plan.brake };
+  return {
+    hash: plan.hash,
+    operations: plan.operations.length,
+    counts: plan.counts,
+    membershipChanges: plan.membershipChanges,
+    brake: plan.brake,
+  };
 }

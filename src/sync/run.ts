@@ -12,7 +12,13 @@ import { ThrottledTooLongError, type ThrottlePolicy } from '../scim/throttle.js'
 import type { SourceConnector } from '../sources/types.js';
 import type { StateStore, SyncState } from '../state/store.js';
 import { exitCodeFor, type RunStatus } from './exit-codes.js';
-import { planMembershipReads, readMemberships, readTargetObjects, type TargetObjects, type TargetReader } from './read-target.js';
+import {
+  planMembershipReads,
+  readMemberships,
+  readTargetObjects,
+  type TargetObjects,
+  type TargetReader,
+} from './read-target.js';
 import { planSummary, summarizeExecution, type RunReport } from './report.js';
 import { planPolicy } from './policy.js';
 import { nextState } from './state-update.js';
@@ -79,7 +85,12 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       timings[name] = Math.round(performance.now() - t0);
     }
   };
-  const base = { runId: randomUUID(), mode: options.mode, startedAt: new Date(started).toISOString(), timingsMs: timings };
+  const base = {
+    runId: randomUUID(),
+    mode: options.mode,
+    startedAt: new Date(started).toISOString(),
+    timingsMs: timings,
+  };
   const finish = (status: RunStatus, message: string, rest: Partial<RunReport>): RunReport => ({
     ...base,
     status,
@@ -96,14 +107,21 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   const state = await deps.state.load();
   let snapshots: Snapshot[];
   try {
-    snapshots = await timed('readSources', () => readAllSources(deps.sources, options.signal ?? new AbortController().signal));
+    snapshots = await timed('readSources', () =>
+      readAllSources(deps.sources, options.signal ?? new AbortController().signal),
+    );
     guardSourceSizes(snapshots, state, deps.config, options);
   } catch (err) {
     if (!(err instanceof SourceReadError || err instanceof SourceRefusedError)) throw err;
     log.error({ err }, 'source read failed or refused; nothing planned');
     return { report: finish('source-failed', err.message, {}) };
   }
-  const sourcesReport = snapshots.map((s) => ({ id: s.sourceId, kind: s.sourceKind, users: s.users.length, groups: s.groups.length }));
+  const sourcesReport = snapshots.map((s) => ({
+    id: s.sourceId,
+    kind: s.sourceKind,
+    users: s.users.length,
+    groups: s.groups.length,
+  }));
   log.info({ sources: sourcesReport, ms: timings.readSources }, 'sources read completely');
 
   const prefixes = deps.sources.map((s) => ownershipPrefix(s.id));
@@ -117,7 +135,10 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       return { report: finish('credentials-invalid', err.message, { sources: sourcesReport }) };
     }
     if (err instanceof ThrottledTooLongError) {
-      log.error({ throttledMs: err.throttledMs }, 'throttled past sync.maxThrottleWaitMs while reading AWS; nothing planned');
+      log.error(
+        { throttledMs: err.throttledMs },
+        'throttled past sync.maxThrottleWaitMs while reading AWS; nothing planned',
+      );
       return { report: finish('throttled', err.message, { sources: sourcesReport }) };
     }
     throw err;
@@ -136,7 +157,14 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   }
   if (options.mode === 'diff') {
     const status = plan.operations.length > 0 ? 'changes-pending' : 'success';
-    return { plan, report: finish(status, plan.operations.length > 0 ? `${plan.operations.length} operations pending` : 'AWS matches the sources', common) };
+    return {
+      plan,
+      report: finish(
+        status,
+        plan.operations.length > 0 ? `${plan.operations.length} operations pending` : 'AWS matches the sources',
+        common,
+      ),
+    };
   }
 
   const apply = deps.executor ?? inProcessExecutor(deps);
@@ -148,11 +176,24 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       ...(options.signal ? { signal: options.signal } : {}),
     }),
   );
-  const updated = nextState({ state, desired, current: target, isOwned, snapshots: sourcesReport.map((s) => ({ sourceId: s.id, users: s.users, groups: s.groups })), readGroupIds: membersRead, plan, results: execution.results, now: started });
+  const updated = nextState({
+    state,
+    desired,
+    current: target,
+    isOwned,
+    snapshots: sourcesReport.map((s) => ({ sourceId: s.id, users: s.users, groups: s.groups })),
+    readGroupIds: membersRead,
+    plan,
+    results: execution.results,
+    now: started,
+  });
   const status = executionStatus(execution);
   if (status === 'success') updated.lastSuccessfulSyncAt = new Date(now()).toISOString();
   await deps.state.save(updated);
-  return { plan, report: finish(status, executionMessage(status, execution), { ...common, applied: summarizeExecution(execution) }) };
+  return {
+    plan,
+    report: finish(status, executionMessage(status, execution), { ...common, applied: summarizeExecution(execution) }),
+  };
 }
 
 interface Planned {
@@ -169,10 +210,23 @@ interface PlanEnv {
   timed: <T>(name: string, fn: () => Promise<T> | T) => Promise<T>;
 }
 
-async function readTargetAndPlan(deps: RunDeps, snapshots: Snapshot[], state: SyncState, env: PlanEnv): Promise<Planned> {
+async function readTargetAndPlan(
+  deps: RunDeps,
+  snapshots: Snapshot[],
+  state: SyncState,
+  env: PlanEnv,
+): Promise<Planned> {
   const sync = deps.config.sync;
-  const target = await env.timed('readTarget', () => readTargetObjects(deps.scim, deps.sources.map((s) => s.id)));
-  const desired = buildDesiredState(snapshots, target, { nameFallback: sync.nameFallback, maxNestingDepth: sync.maxNestingDepth });
+  const target = await env.timed('readTarget', () =>
+    readTargetObjects(
+      deps.scim,
+      deps.sources.map((s) => s.id),
+    ),
+  );
+  const desired = buildDesiredState(snapshots, target, {
+    nameFallback: sync.nameFallback,
+    maxNestingDepth: sync.maxNestingDepth,
+  });
   const reads = planMembershipReads(target.groups, new Map(desired.groups.map((g) => [g.externalId, g])), state, {
     isOwned: env.isOwned,
     adopt: sync.adopt,
@@ -192,7 +246,12 @@ async function readTargetAndPlan(deps: RunDeps, snapshots: Snapshot[], state: Sy
     desired,
     target,
     membersRead: new Set(reads.read.map((g) => g.id)),
-    targetReport: { users: target.users.length, groups: target.groups.length, membershipsRead: reads.read.length, membershipsAssumed: reads.assumed.length },
+    targetReport: {
+      users: target.users.length,
+      groups: target.groups.length,
+      membershipsRead: reads.read.length,
+      membershipsAssumed: reads.assumed.length,
+    },
   };
 }
 
@@ -203,7 +262,9 @@ async function readAllSources(sources: readonly SourceConnector[], signal: Abort
       snapshots.push(await s.readSnapshot(signal));
     } catch (err) {
       if (err instanceof SourceReadError) throw err;
-      throw new SourceReadError(s.id, `read failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new SourceReadError(s.id, `read failed: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     }
   }
   return snapshots;
@@ -211,11 +272,16 @@ async function readAllSources(sources: readonly SourceConnector[], signal: Abort
 
 function guardSourceSizes(snapshots: readonly Snapshot[], state: SyncState, config: Config, options: RunOptions): void {
   for (const snap of snapshots) {
-    const refusal = checkSourceSize(snap.sourceId, { users: snap.users.length, groups: snap.groups.length }, state.sources[snap.sourceId], {
-      maxShrinkPercent: config.sync.maxSourceShrinkPercent,
-      allowEmpty: options.allowEmptySource ?? false,
-      allowShrink: options.allowShrink ?? false,
-    });
+    const refusal = checkSourceSize(
+      snap.sourceId,
+      { users: snap.users.length, groups: snap.groups.length },
+      state.sources[snap.sourceId],
+      {
+        maxShrinkPercent: config.sync.maxSourceShrinkPercent,
+        allowEmpty: options.allowEmptySource ?? false,
+        allowShrink: options.allowShrink ?? false,
+      },
+    );
     if (refusal) throw new SourceRefusedError(refusal);
   }
 }
@@ -228,8 +294,10 @@ function executionStatus(exec: ExecutionResult): RunStatus {
 
 function executionMessage(status: RunStatus, exec: ExecutionResult): string {
   const failed = exec.results.filter((r) => r.status === 'failed').length;
-  if (status === 'throttled') return `AWS throttled the run for longer than sync.maxThrottleWaitMs (${exec.throttledMs} ms paused); the operations not yet applied were left for the next run.`;
-  if (status === 'credentials-invalid') return 'AWS rejected the SCIM token (401/403); the run stopped. Rotate the token (IAM Identity Center → Settings → Automatic provisioning).';
+  if (status === 'throttled')
+    return `AWS throttled the run for longer than sync.maxThrottleWaitMs (${exec.throttledMs} ms paused); the operations not yet applied were left for the next run.`;
+  if (status === 'credentials-invalid')
+    return 'AWS rejected the SCIM token (401/403); the run stopped. Rotate the token (IAM Identity Center → Settings → Automatic provisioning).';
   if (status === 'partial-failure') {
     const skipped = exec.results.filter((r) => r.status === 'skipped').length;
     return `${failed} operation(s) failed${skipped > 0 ? ` and ${skipped} were not started (interrupted)` : ''}; the rest were applied. The next run re-plans from AWS state.`;

@@ -27,10 +27,13 @@ export function nextState(input: StateUpdateInput): SyncState {
   const outOfScopeSince: Record<string, string> = {};
   const owned = [...input.current.users, ...input.current.groups].filter((o) => input.isOwned(o.externalId));
   for (const o of owned) {
-    if (!desired.inScope.has(o.externalId!)) outOfScopeSince[o.externalId!] = state.outOfScopeSince[o.externalId!] ?? iso;
+    if (!desired.inScope.has(o.externalId!))
+      outOfScopeSince[o.externalId!] = state.outOfScopeSince[o.externalId!] ?? iso;
   }
   const deleted = new Set(
-    input.results.filter((r) => r.status === 'applied' && (r.kind === 'deleteUser' || r.kind === 'deleteGroup')).map((r) => r.externalId),
+    input.results
+      .filter((r) => r.status === 'applied' && (r.kind === 'deleteUser' || r.kind === 'deleteGroup'))
+      .map((r) => r.externalId),
   );
   for (const ext of deleted) delete outOfScopeSince[ext];
 
@@ -44,7 +47,8 @@ function nextGroupRecords(input: StateUpdateInput, iso: string): SyncState['grou
   // A member change that needed a retry or a membership re-read (lag, a refused PATCH) leaves the
   // group unverified too, so the next run reads its whole membership again.
   const unsure = (r: OperationResult): boolean =>
-    (r.status !== 'applied' && (r.kind === 'addMembers' || r.kind === 'removeMembers' || r.kind === 'createGroup' || r.kind === 'adoptGroup')) ||
+    (r.status !== 'applied' &&
+      (r.kind === 'addMembers' || r.kind === 'removeMembers' || r.kind === 'createGroup' || r.kind === 'adoptGroup')) ||
     ((r.kind === 'addMembers' || r.kind === 'removeMembers') && r.note !== undefined);
   const failedGroups = new Set(input.results.filter(unsure).map((r) => r.externalId));
   const idByExt = new Map<string, string>();
@@ -56,7 +60,11 @@ function nextGroupRecords(input: StateUpdateInput, iso: string): SyncState['grou
     if (failedGroups.has(d.externalId) || !scimId) continue;
     const wasRead = input.readGroupIds.has(scimId);
     if (!wasRead && !previous) continue;
-    groups[d.externalId] = { scimId, memberHash: memberHash(d.members), verifiedAt: wasRead ? iso : previous!.verifiedAt };
+    groups[d.externalId] = {
+      scimId,
+      memberHash: memberHash(d.members),
+      verifiedAt: wasRead ? iso : previous!.verifiedAt,
+    };
   }
   return groups;
 }

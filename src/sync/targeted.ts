@@ -43,23 +43,84 @@ export async function runTargeted(
   const log = deps.logger.child({ component: 'targeted-run', runId });
   const findings: Finding[] = [];
   const { snapshots, scope } = await rereadAll(deps.sources, hints, findings, signal);
-  const current = await readTargets(deps.scim, snapshots, scope, deps.sources.map((s) => s.id));
-  const desired = buildDesiredState(snapshots, current, { nameFallback: deps.config.sync.nameFallback, maxNestingDepth: deps.config.sync.maxNestingDepth, keepUnlistedMembers: true });
+  const current = await readTargets(
+    deps.scim,
+    snapshots,
+    scope,
+    deps.sources.map((s) => s.id),
+  );
+  const desired = buildDesiredState(snapshots, current, {
+    nameFallback: deps.config.sync.nameFallback,
+    maxNestingDepth: deps.config.sync.maxNestingDepth,
+    keepUnlistedMembers: true,
+  });
   desired.findings.push(...findings);
-  const plan = planChanges(desired, current, planPolicy(deps.config.sync, deps.sources, started, (await deps.state.load()).outOfScopeSince, scope));
-  const base = { runId, mode: 'targeted' as const, startedAt: new Date(started).toISOString(), timingsMs: {}, sources: [], target: { users: current.users.length, groups: current.groups.length, membershipsRead: current.members.size, membershipsAssumed: 0 }, plan: planSummary(plan), findings: plan.findings };
+  const plan = planChanges(
+    desired,
+    current,
+    planPolicy(deps.config.sync, deps.sources, started, (await deps.state.load()).outOfScopeSince, scope),
+  );
+  const base = {
+    runId,
+    mode: 'targeted' as const,
+    startedAt: new Date(started).toISOString(),
+    timingsMs: {},
+    sources: [],
+    target: {
+      users: current.users.length,
+      groups: current.groups.length,
+      membershipsRead: current.members.size,
+      membershipsAssumed: 0,
+    },
+    plan: planSummary(plan),
+    findings: plan.findings,
+  };
   if (plan.brake.blocked) {
-    log.warn({ brake: plan.brake, hints: hints.length }, 'deletion brake held a webhook-triggered plan; the full sync will report it');
-    return { plan, report: { ...base, status: 'blocked', exitCode: exitCodeFor('blocked'), message: 'blocked by the deletion brake', finishedAt: new Date(now()).toISOString() } };
+    log.warn(
+      { brake: plan.brake, hints: hints.length },
+      'deletion brake held a webhook-triggered plan; the full sync will report it',
+    );
+    return {
+      plan,
+      report: {
+        ...base,
+        status: 'blocked',
+        exitCode: exitCodeFor('blocked'),
+        message: 'blocked by the deletion brake',
+        finishedAt: new Date(now()).toISOString(),
+      },
+    };
   }
   const execution = await (deps.executor ?? inProcessExecutor(deps))(plan, { runId, logger: log });
   const applied = summarizeExecution(execution);
-  const status = execution.aborted === 'throttled' ? 'throttled' : execution.aborted ? 'credentials-invalid' : applied.failed + applied.skipped > 0 ? 'partial-failure' : 'success';
+  const status =
+    execution.aborted === 'throttled'
+      ? 'throttled'
+      : execution.aborted
+        ? 'credentials-invalid'
+        : applied.failed + applied.skipped > 0
+          ? 'partial-failure'
+          : 'success';
   log.info({ hints: hints.length, operations: plan.operations.length, status }, 'webhook-triggered run complete');
-  return { plan, report: { ...base, status, exitCode: exitCodeFor(status), message: `${plan.operations.length} operation(s) for ${hints.length} hint(s)`, finishedAt: new Date(now()).toISOString(), applied } };
+  return {
+    plan,
+    report: {
+      ...base,
+      status,
+      exitCode: exitCodeFor(status),
+      message: `${plan.operations.length} operation(s) for ${hints.length} hint(s)`,
+      finishedAt: new Date(now()).toISOString(),
+      applied,
+    },
+  };
 }
 
-async function rereadAll(sources: readonly SourceConnector[], hints: readonly ReReadHint[], findings: Finding[], signal: AbortSignal): Promise<{ snapshots: Snapshot[]; scope: Set<string> }> {
+async function rereadAll(
+  sources: readonly SourceConnector[],
+  hints: readonly ReReadHint[],
+  findings: Finding[],
+  signal: AbortSignal,
+): Promise<{ snapshots: Snapshot[]; scope: Set<string> }> {
   const scope = new Set<string>();
   const snapshots: Snapshot[] = [];
   for (const source of sources) {
@@ -78,10 +139,23 @@ async function rereadAll(sources: readonly SourceConnector[], hints: readonly Re
       const group = await source.rereadGroup(hint.id, signal);
       if (group && group.memberGroups.length > 0) {
         scope.delete(group.externalId);
-        findings.push({ object: 'group', externalId: group.externalId, action: 'skipped', reason: 'nested group: its transitive membership is computed by the full sync' });
+        findings.push({
+          object: 'group',
+          externalId: group.externalId,
+          action: 'skipped',
+          reason: 'nested group: its transitive membership is computed by the full sync',
+        });
       } else if (group) groups.push(group);
     }
-    snapshots.push({ sourceId: source.id, sourceKind: source.kind, users, groups, readAt: new Date().toISOString(), unresolvedMembers: [], skipped: [] });
+    snapshots.push({
+      sourceId: source.id,
+      sourceKind: source.kind,
+      users,
+      groups,
+      readAt: new Date().toISOString(),
+      unresolvedMembers: [],
+      skipped: [],
+    });
   }
   return { snapshots, scope };
 }
@@ -117,12 +191,20 @@ async function readTargets(
     }
     members.set(g.id, ids);
   }
-  const known = new Set(claimLegacyObjects([...users.values()], sourceIds).flatMap((u) => (u.externalId ? [u.externalId] : [])));
+  const known = new Set(
+    claimLegacyObjects([...users.values()], sourceIds).flatMap((u) => (u.externalId ? [u.externalId] : [])),
+  );
   for (const snap of snapshots) {
     for (const g of snap.groups) {
-      for (const m of g.memberUsers) if (!known.has(m)) addUser((await scim.findUserByExternalId(m)) ?? (await scim.findUserByExternalId(legacyExternalIdOf(m))));
+      for (const m of g.memberUsers)
+        if (!known.has(m))
+          addUser((await scim.findUserByExternalId(m)) ?? (await scim.findUserByExternalId(legacyExternalIdOf(m))));
     }
   }
   for (const g of groups.values()) if (!members.has(g.id)) members.set(g.id, new Set());
-  return { users: claimLegacyObjects([...users.values()], sourceIds), groups: claimLegacyObjects([...groups.values()], sourceIds), members };
+  return {
+    users: claimLegacyObjects([...users.values()], sourceIds),
+    groups: claimLegacyObjects([...groups.values()], sourceIds),
+    members,
+  };
 }

@@ -18,7 +18,10 @@ const subscriptionsSchema = z
   .strictObject({
     /** Create and renew the subscriptions from `icsync serve` (a timer); `icsync subscriptions ensure` works either way. */
     manage: bool(true),
-    resources: z.array(z.enum(['users', 'groups'])).min(1).default(['users', 'groups']),
+    resources: z
+      .array(z.enum(['users', 'groups']))
+      .min(1)
+      .default(['users', 'groups']),
     /** The public URL Graph posts to; it must reach this server's `graph.path`. */
     notificationUrl: httpsUrl,
     /** Where lifecycle notifications go; defaults to notificationUrl. Graph only accepts it at creation. */
@@ -35,7 +38,11 @@ const subscriptionsSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.renewBeforeMinutes >= s.lifetimeMinutes) {
-      ctx.addIssue({ code: 'custom', path: ['renewBeforeMinutes'], message: 'must be below lifetimeMinutes, or every check renews' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['renewBeforeMinutes'],
+        message: 'must be below lifetimeMinutes, or every check renews',
+      });
     }
   });
 
@@ -88,14 +95,23 @@ export const webhookConfigSchema = z
     okta: oktaSchema.optional(),
   })
   .superRefine((c, ctx) => {
-    const routes = [c.graph?.enabled ? c.graph.path : undefined, c.okta?.enabled ? c.okta.path : undefined].filter((p) => p !== undefined);
+    const routes = [c.graph?.enabled ? c.graph.path : undefined, c.okta?.enabled ? c.okta.path : undefined].filter(
+      (p) => p !== undefined,
+    );
     if (routes.length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'serve needs graph or okta enabled' });
-    if (routes.length === 2 && routes[0] === routes[1]) ctx.addIssue({ code: 'custom', path: ['okta', 'path'], message: 'must differ from graph.path' });
-    for (const [key, path] of [['graph', c.graph?.path], ['okta', c.okta?.path]] as const) {
-      if (path !== undefined && RESERVED_PATHS.includes(path)) ctx.addIssue({ code: 'custom', path: [key, 'path'], message: `${path} is reserved` });
+    if (routes.length === 2 && routes[0] === routes[1])
+      ctx.addIssue({ code: 'custom', path: ['okta', 'path'], message: 'must differ from graph.path' });
+    for (const [key, path] of [
+      ['graph', c.graph?.path],
+      ['okta', c.okta?.path],
+    ] as const) {
+      if (path !== undefined && RESERVED_PATHS.includes(path))
+        ctx.addIssue({ code: 'custom', path: [key, 'path'], message: `${path} is reserved` });
     }
-    if (c.metricsPort !== undefined && c.metricsPort !== 0 && c.metricsPort === c.port) ctx.addIssue({ code: 'custom', path: ['metricsPort'], message: 'must differ from port' });
-    if (c.headersTimeoutMs > c.requestTimeoutMs) ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: 'must be ≤ requestTimeoutMs' });
+    if (c.metricsPort !== undefined && c.metricsPort !== 0 && c.metricsPort === c.port)
+      ctx.addIssue({ code: 'custom', path: ['metricsPort'], message: 'must differ from port' });
+    if (c.headersTimeoutMs > c.requestTimeoutMs)
+      ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: 'must be ≤ requestTimeoutMs' });
   });
 
 export type WebhookConfig = z.infer<typeof webhookConfigSchema>;

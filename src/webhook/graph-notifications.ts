@@ -50,7 +50,11 @@ const isRecord = (v: unknown): v is Item => typeof v === 'object' && v !== null 
 
 /** The distinct subscription ids a batch names (lifecycle and change notifications alike). */
 export function subscriptionIdsOf(items: readonly unknown[]): string[] {
-  return [...new Set(items.flatMap((item) => (isRecord(item) && typeof item.subscriptionId === 'string' ? [item.subscriptionId] : [])))];
+  return [
+    ...new Set(
+      items.flatMap((item) => (isRecord(item) && typeof item.subscriptionId === 'string' ? [item.subscriptionId] : [])),
+    ),
+  ];
 }
 
 /** The `value` array of a notification body, or undefined when the body is not one. */
@@ -88,7 +92,11 @@ function authenticate(item: unknown, ctx: BatchContext): ClassifiedBatch['forged
   if (!isRecord(item) || !ctx.clientState.matches(item.clientState)) return 'forged-client-state';
   // Lifecycle notifications have been seen carrying `organizationId` instead of `tenantId`.
   const tenant = item.tenantId ?? item.organizationId;
-  if (ctx.tenantId !== undefined && tenant !== undefined && (typeof tenant !== 'string' || tenant.toLowerCase() !== ctx.tenantId.toLowerCase())) {
+  if (
+    ctx.tenantId !== undefined &&
+    tenant !== undefined &&
+    (typeof tenant !== 'string' || tenant.toLowerCase() !== ctx.tenantId.toLowerCase())
+  ) {
     return 'unknown-tenant';
   }
   return undefined;
@@ -110,7 +118,8 @@ function changeCandidate(item: Item, sourceId: string): Candidate | undefined {
   const candidate: Candidate = { hint: { sourceId, kind, id: id.toLowerCase(), origin: 'graph' } };
   if (typeof item.id === 'string' && NOTIFICATION_ID.test(item.id)) candidate.dedupeKey = `graph:${item.id}`;
   // Directory-object notifications often carry no `id`; a replay is then recognised by what it names.
-  else candidate.dedupeKey = `graph:${[item.subscriptionId, item.resource, item.changeType, id.toLowerCase()].map((v) => (typeof v === 'string' ? v : '')).join('|')}`;
+  else
+    candidate.dedupeKey = `graph:${[item.subscriptionId, item.resource, item.changeType, id.toLowerCase()].map((v) => (typeof v === 'string' ? v : '')).join('|')}`;
   return candidate;
 }
 

@@ -1,6 +1,11 @@
 import { createCredential, graphScope } from '../sources/entra/credential.js';
 import type { EntraSourceConfig } from '../sources/entra/config.js';
-import { GraphSubscriptionError, type GraphSubscription, type GraphSubscriptionPort, type NewGraphSubscription } from './graph-subscriptions.js';
+import {
+  GraphSubscriptionError,
+  type GraphSubscription,
+  type GraphSubscriptionPort,
+  type NewGraphSubscription,
+} from './graph-subscriptions.js';
 
 export interface GraphHttpOptions {
   /** `https://<graph host>/v1.0`, as in the Entra source config. */
@@ -28,16 +33,28 @@ export function createGraphSubscriptionPort(options: GraphHttpOptions): GraphSub
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   async function call(method: string, url: string, operation: string, body?: unknown): Promise<unknown> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${await options.getToken()}`, Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${await options.getToken()}`,
+      Accept: 'application/json',
+    };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
-      response = await doFetch(url, { method, headers, redirect: 'error', signal: AbortSignal.timeout(timeoutMs), ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      response = await doFetch(url, {
+        method,
+        headers,
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
     } catch (err) {
-      throw new GraphSubscriptionError(`${operation}: ${(err as Error).name === 'TimeoutError' ? 'timed out' : 'request failed'}`);
+      throw new GraphSubscriptionError(
+        `${operation}: ${(err as Error).name === 'TimeoutError' ? 'timed out' : 'request failed'}`,
+      );
     }
     const text = await response.text();
-    if (!response.ok) throw new GraphSubscriptionError(`${operation}: HTTP ${response.status}${graphErrorText(text)}`, response.status);
+    if (!response.ok)
+      throw new GraphSubscriptionError(`${operation}: HTTP ${response.status}${graphErrorText(text)}`, response.status);
     return text === '' ? undefined : (JSON.parse(text) as unknown);
   }
 
@@ -51,8 +68,10 @@ export function createGraphSubscriptionPort(options: GraphHttpOptions): GraphSub
       const all: GraphSubscription[] = [];
       let url: string | undefined = `${base}/subscriptions`;
       for (let page = 0; url !== undefined && page < MAX_PAGES; page += 1) {
-        const body = (await call('GET', url, 'GET /subscriptions')) as { value?: unknown; '@odata.nextLink'?: unknown } | undefined;
-        if (!Array.isArray(body?.value)) throw new GraphSubscriptionError('GET /subscriptions: the response is not a collection');
+        const body = (await call('GET', url, 'GET /subscriptions')) as
+          { value?: unknown; '@odata.nextLink'?: unknown } | undefined;
+        if (!Array.isArray(body?.value))
+          throw new GraphSubscriptionError('GET /subscriptions: the response is not a collection');
         all.push(...(body.value as GraphSubscription[]));
         const next = body['@odata.nextLink'];
         url = typeof next === 'string' && new URL(next).origin === origin ? next : undefined;
@@ -60,7 +79,12 @@ export function createGraphSubscriptionPort(options: GraphHttpOptions): GraphSub
       return all;
     },
     async create(subscription: NewGraphSubscription) {
-      return (await call('POST', `${base}/subscriptions`, `POST /subscriptions (${subscription.resource})`, subscription)) as GraphSubscription;
+      return (await call(
+        'POST',
+        `${base}/subscriptions`,
+        `POST /subscriptions (${subscription.resource})`,
+        subscription,
+      )) as GraphSubscription;
     },
     async renew(id, expirationDateTime) {
       return (await call('PATCH', path(id), 'PATCH /subscriptions/{id}', { expirationDateTime })) as GraphSubscription;
@@ -76,14 +100,22 @@ function graphErrorText(text: string): string {
   try {
     const error = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error;
     const parts = [error?.code, error?.message].filter((p): p is string => typeof p === 'string');
-    return parts.length === 0 ? '' : `: ${parts.join(': ').replace(/[\r\n]+/g, ' ').slice(0, 300)}`;
+    return parts.length === 0
+      ? ''
+      : `: ${parts
+          .join(': ')
+          .replace(/[\r\n]+/g, ' ')
+          .slice(0, 300)}`;
   } catch {
     return '';
   }
 }
 
 /** The port for an Entra source's app registration: its credential, its Graph endpoint. */
-export async function graphPortForEntraSource(source: EntraSourceConfig, env: NodeJS.ProcessEnv = process.env): Promise<GraphSubscriptionPort> {
+export async function graphPortForEntraSource(
+  source: EntraSourceConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<GraphSubscriptionPort> {
   const credential = await createCredential(source, env);
   const scope = graphScope(source.graphBaseUrl);
   return createGraphSubscriptionPort({

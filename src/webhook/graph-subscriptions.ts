@@ -128,7 +128,10 @@ export class GraphSubscriptionManager {
       const ours = listed.filter((s) => s.notificationUrl === this.options.settings.notificationUrl).map((s) => s.id);
       this.owned = new Set([...this.owned, ...ours]);
     } catch (err) {
-      this.options.logger.warn({ err: { message: (err as Error).message } }, 'could not list Graph subscriptions to check a notification');
+      this.options.logger.warn(
+        { err: { message: (err as Error).message } },
+        'could not list Graph subscriptions to check a notification',
+      );
       return 'unknown';
     }
     return this.owned.has(subscriptionId) ? 'yes' : 'no';
@@ -137,7 +140,12 @@ export class GraphSubscriptionManager {
   /** Ensures now and then every `checkIntervalMinutes`; failures are logged and retried on the next tick. */
   start(): { stop(): void } {
     const tick = (): void => {
-      this.ensureSubscriptions().catch((err: unknown) => this.options.logger.error({ err: { message: (err as Error).message } }, 'could not ensure Graph subscriptions; retrying at the next check'));
+      this.ensureSubscriptions().catch((err: unknown) =>
+        this.options.logger.error(
+          { err: { message: (err as Error).message } },
+          'could not ensure Graph subscriptions; retrying at the next check',
+        ),
+      );
     };
     tick();
     const timer = setInterval(tick, this.options.settings.checkIntervalMinutes * MINUTE_MS);
@@ -145,9 +153,15 @@ export class GraphSubscriptionManager {
     return { stop: () => clearInterval(timer) };
   }
 
-  private async ensureOne(resource: SubscriptionResource, existing: readonly GraphSubscription[]): Promise<EnsureOutcome> {
+  private async ensureOne(
+    resource: SubscriptionResource,
+    existing: readonly GraphSubscription[],
+  ): Promise<EnsureOutcome> {
     const ours = existing
-      .filter((s) => normalizeResource(s.resource) === resource && s.notificationUrl === this.options.settings.notificationUrl)
+      .filter(
+        (s) =>
+          normalizeResource(s.resource) === resource && s.notificationUrl === this.options.settings.notificationUrl,
+      )
       .sort((a, b) => Date.parse(b.expirationDateTime) - Date.parse(a.expirationDateTime) || a.id.localeCompare(b.id));
     const [keep, ...extras] = ours;
     const removed = await this.deleteAll(extras);
@@ -167,7 +181,12 @@ export class GraphSubscriptionManager {
 
   private matchesSettings(s: GraphSubscription): boolean {
     const types = new Set(s.changeType.split(',').map((t) => t.trim()));
-    return (s.lifecycleNotificationUrl ?? undefined) === this.lifecycleUrl && types.size === 2 && types.has('updated') && types.has('deleted');
+    return (
+      (s.lifecycleNotificationUrl ?? undefined) === this.lifecycleUrl &&
+      types.size === 2 &&
+      types.has('updated') &&
+      types.has('deleted')
+    );
   }
 
   private expiry(): string {
@@ -207,7 +226,12 @@ export class GraphSubscriptionManager {
     return subscriptions.map((s) => s.id);
   }
 
-  private outcome(resource: SubscriptionResource, action: EnsureAction, s: GraphSubscription, removed: string[]): EnsureOutcome {
+  private outcome(
+    resource: SubscriptionResource,
+    action: EnsureAction,
+    s: GraphSubscription,
+    removed: string[],
+  ): EnsureOutcome {
     const outcome = { resource, action, subscriptionId: s.id, expirationDateTime: s.expirationDateTime, removed };
     this.options.logger[action === 'kept' ? 'debug' : 'info'](outcome, `Graph subscription ${action}`);
     return outcome;

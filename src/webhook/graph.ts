@@ -44,16 +44,31 @@ export function graphRoute(options: GraphRouteOptions, ctx: RouteContext): Route
       refuse(ctx, res, 400, 'malformed');
       return;
     }
-    const batch = classifyBatch(items, { sourceId: options.sourceId, clientState, ...(options.tenantId ? { tenantId: options.tenantId } : {}) });
+    const batch = classifyBatch(items, {
+      sourceId: options.sourceId,
+      clientState,
+      ...(options.tenantId ? { tenantId: options.tenantId } : {}),
+    });
     if (batch.forged !== undefined) {
-      ctx.logger.warn({ origin: ORIGIN, reason: batch.forged, items: items.length, remote: req.socket.remoteAddress }, 'refused a notification batch that failed authentication; nothing enqueued');
+      ctx.logger.warn(
+        { origin: ORIGIN, reason: batch.forged, items: items.length, remote: req.socket.remoteAddress },
+        'refused a notification batch that failed authentication; nothing enqueued',
+      );
       refuse(ctx, res, 403, batch.forged);
       return;
     }
     const ownership = await subscriptionsOwned(options, items);
     if (ownership !== 'yes') {
-      ctx.logger.warn({ origin: ORIGIN, subscriptionIds: subscriptionIdsOf(items), ownership }, 'refused a notification batch for a subscription this deployment does not keep; nothing enqueued');
-      refuse(ctx, res, ownership === 'no' ? 403 : 503, ownership === 'no' ? 'unknown-subscription' : 'sink-unavailable');
+      ctx.logger.warn(
+        { origin: ORIGIN, subscriptionIds: subscriptionIdsOf(items), ownership },
+        'refused a notification batch for a subscription this deployment does not keep; nothing enqueued',
+      );
+      refuse(
+        ctx,
+        res,
+        ownership === 'no' ? 403 : 503,
+        ownership === 'no' ? 'unknown-subscription' : 'sink-unavailable',
+      );
       return;
     }
     ctx.metrics.received.inc({ origin: ORIGIN }, batch.received);
@@ -61,7 +76,10 @@ export function graphRoute(options: GraphRouteOptions, ctx: RouteContext): Route
     const result = await persistHints(ctx, ORIGIN, batch.candidates, deadline);
     // 202: persisted, processed later (change-notifications-delivery-webhooks).
     reply(res, 202);
-    ctx.logger.debug({ origin: ORIGIN, items: batch.received, ...result, lifecycle: batch.lifecycle.length, ignored: batch.ignored }, 'notifications accepted');
+    ctx.logger.debug(
+      { origin: ORIGIN, items: batch.received, ...result, lifecycle: batch.lifecycle.length, ignored: batch.ignored },
+      'notifications accepted',
+    );
     if (batch.lifecycle.length > 0) setImmediate(() => handleLifecycle(options, ctx, batch.lifecycle));
   };
 }
@@ -87,7 +105,13 @@ async function answerValidation(req: IncomingMessage, res: ServerResponse, url: 
   ctx.logger.info({ origin: ORIGIN }, 'answered a subscription validation request');
 }
 
-function refuse(ctx: RouteContext, res: ServerResponse, status: number, reason: RejectReason, headers: Record<string, string> = {}): void {
+function refuse(
+  ctx: RouteContext,
+  res: ServerResponse,
+  status: number,
+  reason: RejectReason,
+  headers: Record<string, string> = {},
+): void {
   ctx.metrics.rejected.inc({ origin: ORIGIN, reason });
   reply(res, status, '', TEXT, headers);
 }
@@ -99,10 +123,17 @@ function refuse(ctx: RouteContext, res: ServerResponse, status: number, reason: 
  */
 function handleLifecycle(options: GraphRouteOptions, ctx: RouteContext, notices: readonly LifecycleNotice[]): void {
   for (const notice of notices) {
-    ctx.logger.info({ origin: ORIGIN, lifecycleEvent: notice.lifecycleEvent, subscriptionId: notice.subscriptionId }, 'lifecycle notification');
+    ctx.logger.info(
+      { origin: ORIGIN, lifecycleEvent: notice.lifecycleEvent, subscriptionId: notice.subscriptionId },
+      'lifecycle notification',
+    );
     if (notice.lifecycleEvent !== 'missed') {
       options.onLifecycle?.(notice).catch((err: unknown) => {
-        const fields = { origin: ORIGIN, lifecycleEvent: notice.lifecycleEvent, err: { message: (err as Error).message } };
+        const fields = {
+          origin: ORIGIN,
+          lifecycleEvent: notice.lifecycleEvent,
+          err: { message: (err as Error).message },
+        };
         ctx.logger.error(fields, 'could not act on a lifecycle notification; the renewal timer retries');
       });
     }
@@ -114,7 +145,10 @@ function handleLifecycle(options: GraphRouteOptions, ctx: RouteContext, notices:
 }
 
 /** 'no' if any item names a subscription we do not keep; 'unknown' if that could not be checked. */
-async function subscriptionsOwned(options: GraphRouteOptions, items: readonly unknown[]): Promise<'yes' | 'no' | 'unknown'> {
+async function subscriptionsOwned(
+  options: GraphRouteOptions,
+  items: readonly unknown[],
+): Promise<'yes' | 'no' | 'unknown'> {
   if (options.ownsSubscription === undefined) return 'yes';
   let result: 'yes' | 'no' | 'unknown' = 'yes';
   for (const id of subscriptionIdsOf(items)) {

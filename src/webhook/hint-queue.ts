@@ -76,8 +76,18 @@ export function startHintWorker(deps: HintWorkerDeps): Worker<ReReadHint> {
   );
   worker.on('error', (err) => deps.logger.error({ err: scrubError(err, secrets) }, 'hint worker error'));
   worker.on('failed', (job, err) => {
-    const hint = job ? { kind: job.data.kind, sourceId: job.data.sourceId, attemptsMade: job.attemptsMade, attempts: job.opts.attempts } : undefined;
-    deps.logger.warn({ hint, err: scrubError(err, secrets) }, 'hint run failed; it is retried with backoff, and the scheduled full sync repairs anything it missed');
+    const hint = job
+      ? {
+          kind: job.data.kind,
+          sourceId: job.data.sourceId,
+          attemptsMade: job.attemptsMade,
+          attempts: job.opts.attempts,
+        }
+      : undefined;
+    deps.logger.warn(
+      { hint, err: scrubError(err, secrets) },
+      'hint run failed; it is retried with backoff, and the scheduled full sync repairs anything it missed',
+    );
   });
   return worker;
 }
@@ -90,8 +100,20 @@ async function processHint(job: Job<ReReadHint>, token: string | undefined, deps
     throw new DelayedError();
   }
   try {
-    const { report } = await runTargeted(deps.targeted, [job.data], Date.now, AbortSignal.timeout(deps.lockHoldMs ?? HINT_LOCK_HOLD_MS));
-    deps.logger.info({ hint: { kind: job.data.kind, sourceId: job.data.sourceId }, status: report.status, operations: report.plan?.operations ?? 0 }, 'hint processed');
+    const { report } = await runTargeted(
+      deps.targeted,
+      [job.data],
+      Date.now,
+      AbortSignal.timeout(deps.lockHoldMs ?? HINT_LOCK_HOLD_MS),
+    );
+    deps.logger.info(
+      {
+        hint: { kind: job.data.kind, sourceId: job.data.sourceId },
+        status: report.status,
+        operations: report.plan?.operations ?? 0,
+      },
+      'hint processed',
+    );
     return report.status;
   } finally {
     await lock.release();

@@ -41,10 +41,17 @@ describe('SecretMatcher', () => {
 
   it('accepts only the exact value, whatever the length of a wrong one, without throwing', () => {
     expect(matcher.matches('the-real-secret-value')).toBe(true);
-    for (const wrong of ['', 'the-real-secret-valu', 'the-real-secret-value ', 'x'.repeat(10_000), 'The-real-secret-value']) {
+    for (const wrong of [
+      '',
+      'the-real-secret-valu',
+      'the-real-secret-value ',
+      'x'.repeat(10_000),
+      'The-real-secret-value',
+    ]) {
       expect(matcher.matches(wrong)).toBe(false);
     }
-    for (const notText of [undefined, null, 42, ['the-real-secret-value'], { v: 'the-real-secret-value' }]) expect(matcher.matches(notText)).toBe(false);
+    for (const notText of [undefined, null, 42, ['the-real-secret-value'], { v: 'the-real-secret-value' }])
+      expect(matcher.matches(notText)).toBe(false);
   });
 });
 
@@ -60,7 +67,9 @@ describe('isPlainToken', () => {
 
 describe('withDeadline', () => {
   it('rejects when the work is slower than the deadline', async () => {
-    await expect(withDeadline(new Promise((resolve) => setTimeout(resolve, 200)), 20, 'slow work')).rejects.toThrow('slow work did not finish in time');
+    await expect(withDeadline(new Promise((resolve) => setTimeout(resolve, 200)), 20, 'slow work')).rejects.toThrow(
+      'slow work did not finish in time',
+    );
     await expect(withDeadline(Promise.resolve(7), 20, 'fast work')).resolves.toBe(7);
   });
 });

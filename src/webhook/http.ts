@@ -75,7 +75,9 @@ export function mediaType(req: IncomingMessage): string | undefined {
  */
 export function isJsonRequest(req: IncomingMessage): boolean {
   const encoding = req.headers['content-encoding']?.trim().toLowerCase();
-  return mediaType(req) === 'application/json' && (encoding === undefined || encoding === '' || encoding === 'identity');
+  return (
+    mediaType(req) === 'application/json' && (encoding === undefined || encoding === '' || encoding === 'identity')
+  );
 }
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
@@ -108,10 +110,21 @@ const SAFE_HEADERS = {
 export const TEXT = 'text/plain; charset=utf-8';
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
-export function reply(res: ServerResponse, status: number, body = '', contentType = TEXT, headers: Record<string, string> = {}): void {
+export function reply(
+  res: ServerResponse,
+  status: number,
+  body = '',
+  contentType = TEXT,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
   const payload = Buffer.from(body, 'utf8');
-  res.writeHead(status, { ...SAFE_HEADERS, ...headers, 'Content-Type': contentType, 'Content-Length': String(payload.length) });
+  res.writeHead(status, {
+    ...SAFE_HEADERS,
+    ...headers,
+    'Content-Type': contentType,
+    'Content-Length': String(payload.length),
+  });
   res.end(payload);
 }
 

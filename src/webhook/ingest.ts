@@ -36,7 +36,12 @@ export interface IngestResult {
  * (epoch ms). Resolves only once the sink has the hints, so the caller acks only persisted work;
  * on failure the delivery ids are forgotten again, so the sender's retry is not taken for a replay.
  */
-export async function persistHints(deps: IngestDeps, origin: Origin, candidates: readonly Candidate[], deadline: number): Promise<IngestResult> {
+export async function persistHints(
+  deps: IngestDeps,
+  origin: Origin,
+  candidates: readonly Candidate[],
+  deadline: number,
+): Promise<IngestResult> {
   const fresh = await dropReplays(deps, origin, candidates, deadline);
   const hints = coalesce(fresh.kept, new Date().toISOString());
   const deduplicated = candidates.length - hints.length;
@@ -48,19 +53,30 @@ export async function persistHints(deps: IngestDeps, origin: Origin, candidates:
     forget(deps, fresh.marked);
     deps.metrics.rejected.inc({ origin, reason: 'sink-unavailable' });
     const message = err instanceof DeadlineError ? err.message : (err as Error).message;
-    deps.logger.error({ origin, hints: hints.length, err: { message } }, 'hints not persisted; answering 503 so the sender retries');
+    deps.logger.error(
+      { origin, hints: hints.length, err: { message } },
+      'hints not persisted; answering 503 so the sender retries',
+    );
     throw new SinkUnavailableError({ cause: err });
   }
   deps.metrics.enqueued.inc({ origin }, hints.length);
   return { enqueued: hints.length, deduplicated };
 }
 
-async function dropReplays(deps: IngestDeps, origin: Origin, candidates: readonly Candidate[], deadline: number): Promise<{ kept: Candidate[]; marked: string[] }> {
+async function dropReplays(
+  deps: IngestDeps,
+  origin: Origin,
+  candidates: readonly Candidate[],
+  deadline: number,
+): Promise<{ kept: Candidate[]; marked: string[] }> {
   const keys = [...new Set(candidates.flatMap((c) => (c.dedupeKey === undefined ? [] : [c.dedupeKey])))];
   if (keys.length === 0) return { kept: [...candidates], marked: [] };
   const seen = await Promise.all(keys.map((key) => firstSeen(deps, origin, key, deadline)));
   const replayed = new Set(keys.filter((_, i) => !seen[i]));
-  return { kept: candidates.filter((c) => c.dedupeKey === undefined || !replayed.has(c.dedupeKey)), marked: keys.filter((_, i) => seen[i]) };
+  return {
+    kept: candidates.filter((c) => c.dedupeKey === undefined || !replayed.has(c.dedupeKey)),
+    marked: keys.filter((_, i) => seen[i]),
+  };
 }
 
 /**
@@ -71,7 +87,10 @@ async function firstSeen(deps: IngestDeps, origin: Origin, key: string, deadline
   try {
     return await withDeadline(deps.dedupe.firstSeen(key, deps.dedupeTtlSeconds), (deadline - Date.now()) / 2, 'dedupe');
   } catch (err) {
-    deps.logger.warn({ origin, err: { message: (err as Error).message } }, 'dedupe store unavailable; treating the delivery as new');
+    deps.logger.warn(
+      { origin, err: { message: (err as Error).message } },
+      'dedupe store unavailable; treating the delivery as new',
+    );
     return true;
   }
 }
@@ -79,7 +98,10 @@ async function firstSeen(deps: IngestDeps, origin: Origin, key: string, deadline
 function forget(deps: IngestDeps, keys: readonly string[]): void {
   for (const key of keys) {
     deps.dedupe.forget(key).catch((err: unknown) => {
-      deps.logger.warn({ err: { message: (err as Error).message } }, 'could not forget a delivery id; a retry of it will be dropped until the key expires');
+      deps.logger.warn(
+        { err: { message: (err as Error).message } },
+        'could not forget a delivery id; a retry of it will be dropped until the key expires',
+      );
     });
   }
 }

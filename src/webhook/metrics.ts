@@ -10,7 +10,9 @@ const key = (labels: Labels): string => JSON.stringify(Object.entries(labels).so
 
 function formatLabels(labels: Labels, extra: Labels = {}): string {
   const all = { ...labels, ...extra };
-  const parts = Object.entries(all).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const parts = Object.entries(all).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return parts.length === 0 ? '' : `{${parts.join(',')}}`;
 }
 
@@ -137,13 +139,26 @@ const ACK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.9, 5];
 
 export function createWebhookMetrics(lastFullSync: LastFullSync = () => undefined): WebhookMetrics {
   const m = {
-    received: new Counter('icsync_webhook_notifications_received_total', 'Notifications and events received in authenticated requests'),
+    received: new Counter(
+      'icsync_webhook_notifications_received_total',
+      'Notifications and events received in authenticated requests',
+    ),
     rejected: new Counter('icsync_webhook_rejected_total', 'Requests or items refused, by reason'),
     enqueued: new Counter('icsync_webhook_hints_enqueued_total', 'Re-read hints handed to the queue'),
-    deduplicated: new Counter('icsync_webhook_deduplicated_total', 'Hints dropped as replays, or as duplicates within one request'),
+    deduplicated: new Counter(
+      'icsync_webhook_deduplicated_total',
+      'Hints dropped as replays, or as duplicates within one request',
+    ),
     ignored: new Counter('icsync_webhook_ignored_total', 'Authentic items that name nothing to re-read'),
-    fullSyncRequested: new Counter('icsync_webhook_full_sync_requested_total', 'Full syncs asked for by lifecycle events'),
-    ackSeconds: new Histogram('icsync_webhook_ack_seconds', 'Time from request start to response on the webhook routes', ACK_BUCKETS),
+    fullSyncRequested: new Counter(
+      'icsync_webhook_full_sync_requested_total',
+      'Full syncs asked for by lifecycle events',
+    ),
+    ackSeconds: new Histogram(
+      'icsync_webhook_ack_seconds',
+      'Time from request start to response on the webhook routes',
+      ACK_BUCKETS,
+    ),
   };
   return {
     ...m,
@@ -152,7 +167,9 @@ export function createWebhookMetrics(lastFullSync: LastFullSync = () => undefine
         .then(lastFullSync)
         .catch(() => undefined);
       const gaugeName = 'icsync_last_successful_full_sync_timestamp_seconds';
-      const gauge = header(gaugeName, 'Unix time of the last successful full sync (the backstop for missed webhooks)', 'gauge') + (last === undefined ? '' : `${gaugeName} ${last}\n`);
+      const gauge =
+        header(gaugeName, 'Unix time of the last successful full sync (the backstop for missed webhooks)', 'gauge') +
+        (last === undefined ? '' : `${gaugeName} ${last}\n`);
       return [...Object.values(m).map((metric) => metric.render()), gauge].join('');
     },
   };

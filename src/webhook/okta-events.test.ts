@@ -19,9 +19,24 @@ describe('Okta event classification', () => {
 
   it('keeps User and UserGroup targets with Okta ids, keyed by the event uuid', () => {
     const events = [
-      { uuid: 'A1B2-c3', eventType: 'group.user_membership.add', target: [{ id: '00u1', type: 'User' }, { id: '00g1', type: 'UserGroup' }, { id: '0oa1', type: 'AppInstance' }] },
+      {
+        uuid: 'A1B2-c3',
+        eventType: 'group.user_membership.add',
+        target: [
+          { id: '00u1', type: 'User' },
+          { id: '00g1', type: 'UserGroup' },
+          { id: '0oa1', type: 'AppInstance' },
+        ],
+      },
       { uuid: 'x y', eventType: 'user.lifecycle.create', target: [{ id: '00u2', type: 'User' }] },
-      { uuid: 'e3', eventType: 'user.lifecycle.create', target: [{ id: '00u/../x', type: 'User' }, { id: 7, type: 'User' }] },
+      {
+        uuid: 'e3',
+        eventType: 'user.lifecycle.create',
+        target: [
+          { id: '00u/../x', type: 'User' },
+          { id: 7, type: 'User' },
+        ],
+      },
       { uuid: 'e4', eventType: 'user.lifecycle.create', target: 'User' },
       'not an event',
     ];

@@ -1,5 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { declaredLength, isJsonRequest, isPlainToken, JSON_TYPE, readBody, reply, SecretMatcher, TEXT } from './http.js';
+import {
+  declaredLength,
+  isJsonRequest,
+  isPlainToken,
+  JSON_TYPE,
+  readBody,
+  reply,
+  SecretMatcher,
+  TEXT,
+} from './http.js';
 import { persistHints } from './ingest.js';
 import type { RejectReason } from './metrics.js';
 import { classifyEvents, eventItems } from './okta-events.js';
@@ -31,7 +40,10 @@ export function oktaRoute(options: OktaRouteOptions, ctx: RouteContext): RouteHa
       return;
     }
     if (!secret.matches(req.headers[options.header])) {
-      ctx.logger.warn({ origin: ORIGIN, method: req.method, remote: req.socket.remoteAddress }, 'refused a request without the event hook secret; nothing enqueued');
+      ctx.logger.warn(
+        { origin: ORIGIN, method: req.method, remote: req.socket.remoteAddress },
+        'refused a request without the event hook secret; nothing enqueued',
+      );
       refuse(ctx, res, 401, 'unauthorized');
       return;
     }
@@ -52,7 +64,13 @@ async function answerChallenge(req: IncomingMessage, res: ServerResponse, ctx: R
   ctx.logger.info({ origin: ORIGIN }, 'answered the event hook verification challenge');
 }
 
-async function acceptEvents(req: IncomingMessage, res: ServerResponse, options: OktaRouteOptions, ctx: RouteContext, deadline: number): Promise<void> {
+async function acceptEvents(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: OktaRouteOptions,
+  ctx: RouteContext,
+  deadline: number,
+): Promise<void> {
   if (!isJsonRequest(req)) {
     refuse(ctx, res, 415, 'unsupported-media-type');
     return;
@@ -70,10 +88,19 @@ async function acceptEvents(req: IncomingMessage, res: ServerResponse, options: 
   reply(res, 200);
   // Event types come from the request: logged only under `untrusted`, never as our own fields (style.md principle 12).
   const untrusted = classified.ignored > 0 ? { untrusted: { ignoredEventTypes: classified.ignoredTypes } } : {};
-  ctx.logger.debug({ origin: ORIGIN, events: classified.received, ignored: classified.ignored, ...result, ...untrusted }, 'events accepted');
+  ctx.logger.debug(
+    { origin: ORIGIN, events: classified.received, ignored: classified.ignored, ...result, ...untrusted },
+    'events accepted',
+  );
 }
 
-function refuse(ctx: RouteContext, res: ServerResponse, status: number, reason: RejectReason, headers: Record<string, string> = {}): void {
+function refuse(
+  ctx: RouteContext,
+  res: ServerResponse,
+  status: number,
+  reason: RejectReason,
+  headers: Record<string, string> = {},
+): void {
   ctx.metrics.rejected.inc({ origin: ORIGIN, reason });
   reply(res, status, '', TEXT, headers);
 }

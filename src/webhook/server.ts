@@ -48,15 +48,32 @@ interface Route {
 export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
   const { config, logger, metrics } = options;
   const log = logger.child({ component: 'webhook' });
-  const ctx: RouteContext = { sink: options.sink, dedupe: options.dedupe, metrics, logger: log, dedupeTtlSeconds: config.dedupeTtlSeconds, bodyLimitBytes: config.bodyLimitBytes };
+  const ctx: RouteContext = {
+    sink: options.sink,
+    dedupe: options.dedupe,
+    metrics,
+    logger: log,
+    dedupeTtlSeconds: config.dedupeTtlSeconds,
+    bodyLimitBytes: config.bodyLimitBytes,
+  };
   const routes = buildRoutes(options, ctx);
   const state = { draining: false, inFlight: 0, idle: undefined as (() => void) | undefined };
-  const metricsServer = config.metricsPort === undefined ? undefined : createOpsServer(config.host, config.metricsPort, { '/metrics': async () => ({ status: 200, body: await metrics.render(), contentType: PROMETHEUS_CONTENT_TYPE }) });
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : createOpsServer(config.host, config.metricsPort, {
+          '/metrics': async () => ({ status: 200, body: await metrics.render(), contentType: PROMETHEUS_CONTENT_TYPE }),
+        });
   let metricsAddress: { host: string; port: number } | undefined;
 
   // Node checks the request and header timeouts every `connectionsCheckingInterval` (30 s by
   // default), which would let a slow-loris client hold a socket far past the configured limit.
-  const timeouts = { requestTimeout: config.requestTimeoutMs, headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: CHECK_INTERVAL_MS, keepAliveTimeout: 5000 };
+  const timeouts = {
+    requestTimeout: config.requestTimeoutMs,
+    headersTimeout: config.headersTimeoutMs,
+    connectionsCheckingInterval: CHECK_INTERVAL_MS,
+    keepAliveTimeout: 5000,
+  };
   const server: Server = createServer(timeouts, (req, res) => {
     state.inFlight += 1;
     res.once('close', () => {
@@ -76,13 +93,21 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     if (url === undefined) return reply(res, 400);
     const route = routes.get(url.pathname);
     if (route !== undefined) {
-      res.once('finish', () => metrics.ackSeconds.observe({ origin: route.origin }, (performance.now() - started) / 1000));
+      res.once('finish', () =>
+        metrics.ackSeconds.observe({ origin: route.origin }, (performance.now() - started) / 1000),
+      );
       return handleWebhook(route, req, res, url, Date.now() + config.ackTimeoutMs);
     }
     return handleOps(url.pathname, req, res);
   }
 
-  async function handleWebhook(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, deadline: number): Promise<void> {
+  async function handleWebhook(
+    route: Route,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    deadline: number,
+  ): Promise<void> {
     try {
       await route.handle(req, res, url, deadline);
     } catch (err) {
@@ -109,7 +134,9 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     const ops: Record<string, () => Promise<void> | void> = {
       '/healthz': () => reply(res, 200, 'ok\n'),
       '/readyz': async () => ((await isReady()) ? reply(res, 200, 'ready\n') : reply(res, 503, 'not ready\n')),
-      ...(metricsServer === undefined ? { '/metrics': async () => reply(res, 200, await metrics.render(), PROMETHEUS_CONTENT_TYPE) } : {}),
+      ...(metricsServer === undefined
+        ? { '/metrics': async () => reply(res, 200, await metrics.render(), PROMETHEUS_CONTENT_TYPE) }
+        : {}),
     };
     const op = ops[path];
     if (op === undefined) return reply(res, 404);
@@ -152,7 +179,8 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
 function buildRoutes(options: WebhookServerOptions, ctx: RouteContext): Map<string, Route> {
   const routes = new Map<string, Route>();
   const { graph, okta } = options.config;
-  if (graph?.enabled && options.graph) routes.set(graph.path, { origin: 'graph', handle: graphRoute(options.graph, ctx) });
+  if (graph?.enabled && options.graph)
+    routes.set(graph.path, { origin: 'graph', handle: graphRoute(options.graph, ctx) });
   if (okta?.enabled && options.okta) routes.set(okta.path, { origin: 'okta', handle: oktaRoute(options.okta, ctx) });
   return routes;
 }
@@ -167,7 +195,11 @@ function requestUrl(req: IncomingMessage): URL | undefined {
   }
 }
 
-async function closeServer(server: Server, state: { draining: boolean; inFlight: number; idle: (() => void) | undefined }, drainMs: number): Promise<void> {
+async function closeServer(
+  server: Server,
+  state: { draining: boolean; inFlight: number; idle: (() => void) | undefined },
+  drainMs: number,
+): Promise<void> {
   state.draining = true;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();

@@ -6,7 +6,18 @@ import { parseConfig } from '../../src/config/load.js';
 import { webhookConfigSchema } from '../../src/webhook/config.js';
 import { CHART_DIR, renderChart, renderError, runHelm, type Manifest, type Values } from './helm.js';
 import { CI_FILES, manifestsOf, MINIMAL, set, SOURCES, VALUE_SETS } from './value-sets.js';
-import { CONFIG_PATH, SECRET_MOUNT, container, find, ofKind, podSpecs, renderedConfig, secretHandlingViolations, secretRefs, securityViolations } from './manifests.js';
+import {
+  CONFIG_PATH,
+  SECRET_MOUNT,
+  container,
+  find,
+  ofKind,
+  podSpecs,
+  renderedConfig,
+  secretHandlingViolations,
+  secretRefs,
+  securityViolations,
+} from './manifests.js';
 
 /**
  * The chart rendered by Helm itself (test/chart/helm.ts) for the default values and every
@@ -18,11 +29,15 @@ describe('chart: default values', () => {
   it('refuses to render without sources, endpoint and token, naming what is missing', () => {
     expect(renderError({})).toContain('config.sources: list at least one directory source');
     expect(renderError({ values: [{ config: { sources: SOURCES } }] })).toContain('config.target.baseUrl is required');
-    expect(renderError({ values: [MINIMAL, { secrets: { values: { 'scim-token': null } } }] })).toContain('set secrets.existingSecret to a Secret holding the key "scim-token"');
+    expect(renderError({ values: [MINIMAL, { secrets: { values: { 'scim-token': null } } }] })).toContain(
+      'set secrets.existingSecret to a Secret holding the key "scim-token"',
+    );
   });
 
   it('with only the required values: CronJob, dry-run CronJob, ConfigMap, Secret, state claim, ServiceAccount, NetworkPolicy and the test pod; nothing optional', () => {
-    const kinds = manifestsOf(VALUE_SETS[0]!).map((m) => `${m.kind}/${m.metadata.name}`).sort();
+    const kinds = manifestsOf(VALUE_SETS[0]!)
+      .map((m) => `${m.kind}/${m.metadata.name}`)
+      .sort();
     expect(kinds).toEqual([
       'ConfigMap/icsync',
       'CronJob/icsync',
@@ -55,7 +70,9 @@ describe.each(VALUE_SETS)('chart: $name', (set) => {
     for (const value of set.secrets) {
       expect(outside).not.toContain(value);
       expect(outside).not.toContain(Buffer.from(value).toString('base64'));
-      expect(Object.values(secret?.data ?? {}).map((b) => Buffer.from(String(b), 'base64').toString())).toContain(value);
+      expect(Object.values(secret?.data ?? {}).map((b) => Buffer.from(String(b), 'base64').toString())).toContain(
+        value,
+      );
     }
   });
 
@@ -74,7 +91,10 @@ describe.each(VALUE_SETS)('chart: $name', (set) => {
     }
     const secret = manifestsOf(set).find((m) => m.kind === 'Secret');
     if (secret) {
-      for (const { path, ref } of refs) expect(Object.keys(secret.data), `${path} names a key the Secret lacks`).toContain(ref.file!.slice(SECRET_MOUNT.length + 1));
+      for (const { path, ref } of refs)
+        expect(Object.keys(secret.data), `${path} names a key the Secret lacks`).toContain(
+          ref.file!.slice(SECRET_MOUNT.length + 1),
+        );
     }
   });
 
@@ -113,7 +133,10 @@ describe.each(VALUE_SETS)('chart: $name', (set) => {
 });
 
 describe('chart: modes appear only when enabled', () => {
-  const names = (manifests: Manifest[], kind: string): string[] => ofKind(manifests, kind).map((m) => m.metadata.name).sort();
+  const names = (manifests: Manifest[], kind: string): string[] =>
+    ofKind(manifests, kind)
+      .map((m) => m.metadata.name)
+      .sort();
 
   it('cron only: no Deployment, Service or PodDisruptionBudget; the NetworkPolicy allows DNS, public HTTPS and the LDAP rule, and no Redis', () => {
     const m = manifestsOf(set('cron'));
@@ -132,7 +155,10 @@ describe('chart: modes appear only when enabled', () => {
   it('NetworkPolicy egress is on by default, with a switch to turn it off', () => {
     const np = find(manifestsOf(VALUE_SETS[0]!), 'NetworkPolicy', 'icsync');
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
-    expect(np.spec.egress.map((r: { ports: { port: number }[] }) => r.ports.map((p) => p.port))).toEqual([[53, 53], [443]]);
+    expect(np.spec.egress.map((r: { ports: { port: number }[] }) => r.ports.map((p) => p.port))).toEqual([
+      [53, 53],
+      [443],
+    ]);
     const off = renderChart({ values: [MINIMAL, { networkPolicy: { enabled: false } }] }).manifests;
     expect(names(off, 'NetworkPolicy')).toEqual([]);
   });
@@ -148,7 +174,9 @@ describe('chart: modes appear only when enabled', () => {
     expect(find(m, 'PodDisruptionBudget', 'icsync-worker').spec.maxUnavailable).toBe(1);
     expect(names(m, 'PersistentVolumeClaim')).toEqual([]);
     expect(names(m, 'Service')).toEqual(['icsync-worker-metrics']);
-    const redisRule = find(m, 'NetworkPolicy', 'icsync').spec.egress.find((r: { ports: { port: number }[] }) => r.ports[0]!.port === 6379);
+    const redisRule = find(m, 'NetworkPolicy', 'icsync').spec.egress.find(
+      (r: { ports: { port: number }[] }) => r.ports[0]!.port === 6379,
+    );
     expect(redisRule.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'redis' } } }]);
   });
 
@@ -174,7 +202,9 @@ describe('chart: modes appear only when enabled', () => {
     expect(ingress.podSelector.matchLabels['app.kubernetes.io/component']).toBe('webhook');
     expect(ingress.ingress[0].ports).toEqual([{ port: 9090, protocol: 'TCP' }]);
     // The Redis port comes from config.redis.url (rediss://…:6380), not a second setting that could disagree.
-    const egressPorts = find(m, 'NetworkPolicy', 'icsync').spec.egress.map((r: { ports: { port: number }[] }) => r.ports[0]!.port);
+    const egressPorts = find(m, 'NetworkPolicy', 'icsync').spec.egress.map(
+      (r: { ports: { port: number }[] }) => r.ports[0]!.port,
+    );
     expect(egressPorts).toEqual([53, 443, 6380]);
   });
 
@@ -183,44 +213,103 @@ describe('chart: modes appear only when enabled', () => {
     expect(names(m, 'Secret')).toEqual([]);
     expect(names(m, 'PersistentVolumeClaim')).toEqual([]);
     const spec = find(m, 'CronJob', 'icsync').spec.jobTemplate.spec.template.spec;
-    expect(spec.volumes.find((v: { name: string }) => v.name === 'state').persistentVolumeClaim.claimName).toBe('icsync-state');
+    expect(spec.volumes.find((v: { name: string }) => v.name === 'state').persistentVolumeClaim.claimName).toBe(
+      'icsync-state',
+    );
     expect(container(spec).image).toMatch(/^registry\.example\.com\/platform\/icsync@sha256:[0-9a-f]{64}$/);
   });
 
   it('names follow the release: `kubectl create job --from=cronjob/<release>-icsync-diff` finds the dry run', () => {
     const m = renderChart({ release: 'prod', values: [MINIMAL] }).manifests;
     expect(names(m, 'CronJob')).toEqual(['prod-icsync', 'prod-icsync-diff']);
-    const long = renderChart({ release: 'a-very-long-release-name-for-the-identity-team-prod', values: [MINIMAL] }).manifests;
+    const long = renderChart({
+      release: 'a-very-long-release-name-for-the-identity-team-prod',
+      values: [MINIMAL],
+    }).manifests;
     for (const cron of ofKind(long, 'CronJob')) expect(cron.metadata.name.length).toBeLessThanOrEqual(52);
   });
 
   it('a config change rolls the Deployments (checksum annotation)', () => {
     const base = [`ci/queue-values.yaml`];
     const a = find(renderChart({ values: base }).manifests, 'Deployment', 'icsync-worker');
-    const b = find(renderChart({ values: [...base, { config: { log: { level: 'debug' } } }] }).manifests, 'Deployment', 'icsync-worker');
-    expect(a.spec.template.metadata.annotations['checksum/config']).not.toBe(b.spec.template.metadata.annotations['checksum/config']);
+    const b = find(
+      renderChart({ values: [...base, { config: { log: { level: 'debug' } } }] }).manifests,
+      'Deployment',
+      'icsync-worker',
+    );
+    expect(a.spec.template.metadata.annotations['checksum/config']).not.toBe(
+      b.spec.template.metadata.annotations['checksum/config'],
+    );
   });
 });
 
 describe('chart: values that would break a guarantee are refused', () => {
   const cases: [string, Values[], string][] = [
-    ['an { env } secret reference', ['ci/cron-values.yaml', { config: { redis: { password: { env: 'REDIS_PASSWORD' } } } }], 'config.redis.password: secrets are mounted as files'],
-    ['a secret file the generated Secret lacks', ['ci/cron-values.yaml', { secrets: { values: { 'ldap-bind-password': null } } }], 'config.sources[0].bindPassword: /var/run/secrets/icsync/ldap-bind-password names the Secret key "ldap-bind-password", which secrets.values does not set'],
-    ['a token set in the config', [MINIMAL, { config: { target: { token: { file: '/elsewhere' } } } }], 'config.target.token is set by the chart'],
-    ['a secret passed in the environment', [MINIMAL, { extraEnv: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }], 'extraEnv.TOKEN: secrets are mounted as files'],
-    ['a state path on the read-only root', [MINIMAL, { config: { state: { path: '/app/state.json' } } }], 'config.state.path must be under persistence.mountPath'],
-    ['a serve port that disagrees with the probes', ['ci/webhook-values.yaml', { config: { serve: { port: 8443 } } }], 'config.serve.port differs from webhook.port'],
-    ['a metrics port set in the config', ['ci/webhook-values.yaml', { config: { serve: { metricsPort: 9100 } } }], 'config.serve.metricsPort is set by the chart from metrics.port'],
-    ['worker health set in the config', ['ci/queue-values.yaml', { config: { queue: { health: { port: 9100 } } } }], 'config.queue.health is set by the chart'],
-    ['a pushgateway set in the config', [MINIMAL, { config: { metrics: { pushgateway: { url: 'http://pg:9091' } } } }], 'config.metrics.pushgateway is set by the chart'],
-    ['metrics on the public webhook port', ['ci/webhook-values.yaml', { metrics: { port: 9090 } }], 'metrics.port must differ from webhook.port'],
+    [
+      'an { env } secret reference',
+      ['ci/cron-values.yaml', { config: { redis: { password: { env: 'REDIS_PASSWORD' } } } }],
+      'config.redis.password: secrets are mounted as files',
+    ],
+    [
+      'a secret file the generated Secret lacks',
+      ['ci/cron-values.yaml', { secrets: { values: { 'ldap-bind-password': null } } }],
+      'config.sources[0].bindPassword: /var/run/secrets/icsync/ldap-bind-password names the Secret key "ldap-bind-password", which secrets.values does not set',
+    ],
+    [
+      'a token set in the config',
+      [MINIMAL, { config: { target: { token: { file: '/elsewhere' } } } }],
+      'config.target.token is set by the chart',
+    ],
+    [
+      'a secret passed in the environment',
+      [MINIMAL, { extraEnv: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }],
+      'extraEnv.TOKEN: secrets are mounted as files',
+    ],
+    [
+      'a state path on the read-only root',
+      [MINIMAL, { config: { state: { path: '/app/state.json' } } }],
+      'config.state.path must be under persistence.mountPath',
+    ],
+    [
+      'a serve port that disagrees with the probes',
+      ['ci/webhook-values.yaml', { config: { serve: { port: 8443 } } }],
+      'config.serve.port differs from webhook.port',
+    ],
+    [
+      'a metrics port set in the config',
+      ['ci/webhook-values.yaml', { config: { serve: { metricsPort: 9100 } } }],
+      'config.serve.metricsPort is set by the chart from metrics.port',
+    ],
+    [
+      'worker health set in the config',
+      ['ci/queue-values.yaml', { config: { queue: { health: { port: 9100 } } } }],
+      'config.queue.health is set by the chart',
+    ],
+    [
+      'a pushgateway set in the config',
+      [MINIMAL, { config: { metrics: { pushgateway: { url: 'http://pg:9091' } } } }],
+      'config.metrics.pushgateway is set by the chart',
+    ],
+    [
+      'metrics on the public webhook port',
+      ['ci/webhook-values.yaml', { metrics: { port: 9090 } }],
+      'metrics.port must differ from webhook.port',
+    ],
   ];
   it.each(cases)('%s', (_name, values, message) => {
     expect(renderError({ values })).toContain(message);
   });
 
   it('the chart needs Kubernetes ≥ 1.27 (CronJob timeZone, podFailurePolicy)', () => {
-    const { status, stderr } = runHelm(['template', 'x', CHART_DIR, '--kube-version', '1.26.0', '-f', join(CHART_DIR, 'ci/cron-values.yaml')]);
+    const { status, stderr } = runHelm([
+      'template',
+      'x',
+      CHART_DIR,
+      '--kube-version',
+      '1.26.0',
+      '-f',
+      join(CHART_DIR, 'ci/cron-values.yaml'),
+    ]);
     expect(status).not.toBe(0);
     expect(stderr).toContain('chart requires kubeVersion: >=1.27.0-0');
   });
@@ -229,7 +318,16 @@ describe('chart: values that would break a guarantee are refused', () => {
 describe('chart: the checks themselves catch a weakened render', () => {
   it('turning off the hardening is reported for every pod', () => {
     const weak = renderChart({
-      values: [MINIMAL, { securityContext: { readOnlyRootFilesystem: false, allowPrivilegeEscalation: true, capabilities: { drop: [] } } }],
+      values: [
+        MINIMAL,
+        {
+          securityContext: {
+            readOnlyRootFilesystem: false,
+            allowPrivilegeEscalation: true,
+            capabilities: { drop: [] },
+          },
+        },
+      ],
     }).manifests;
     const violations = podSpecs(weak).flatMap(securityViolations);
     expect(violations).toContain('CronJob/icsync container icsync: readOnlyRootFilesystem is not true');
@@ -239,9 +337,26 @@ describe('chart: the checks themselves catch a weakened render', () => {
 
   it('a secret mounted elsewhere or writable is reported', () => {
     const [spec] = podSpecs(manifestsOf(VALUE_SETS[0]!));
-    const mounts = container(spec!.spec).volumeMounts.map((m: { name: string }) => (m.name === 'secrets' ? { ...m, readOnly: false } : m));
-    const tampered = { ...spec!, spec: { ...spec!.spec, containers: [{ ...container(spec!.spec), volumeMounts: mounts, env: [{ name: 'T', valueFrom: { secretKeyRef: { name: 'icsync', key: 'scim-token' } } }] }] } };
-    expect(secretHandlingViolations(tampered, 'icsync')).toEqual([`${spec!.owner}: env T from a Secret`, `${spec!.owner}: Secret mount is writable`]);
+    const mounts = container(spec!.spec).volumeMounts.map((m: { name: string }) =>
+      m.name === 'secrets' ? { ...m, readOnly: false } : m,
+    );
+    const tampered = {
+      ...spec!,
+      spec: {
+        ...spec!.spec,
+        containers: [
+          {
+            ...container(spec!.spec),
+            volumeMounts: mounts,
+            env: [{ name: 'T', valueFrom: { secretKeyRef: { name: 'icsync', key: 'scim-token' } } }],
+          },
+        ],
+      },
+    };
+    expect(secretHandlingViolations(tampered, 'icsync')).toEqual([
+      `${spec!.owner}: env T from a Secret`,
+      `${spec!.owner}: Secret mount is writable`,
+    ]);
   });
 });
 

@@ -46,8 +46,12 @@ describe('Dockerfile', () => {
     expect(run(finalStage), 'distroless has no shell to RUN anything').toEqual([]);
     const prod = stages.find((s) => run(s).some((r) => r.includes('--omit=dev')))!;
     const build = stages.find((s) => run(s).some((r) => r.includes('npm run build')))!;
-    const copied = copies(finalStage).map((c) => `${c.from ?? 'context'}:${c.sources.join(',')}`).sort();
-    expect(copied).toEqual([`${build.name}:/app/dist`, `${prod.name}:/app/node_modules`, 'context:package.json'].sort());
+    const copied = copies(finalStage)
+      .map((c) => `${c.from ?? 'context'}:${c.sources.join(',')}`)
+      .sort();
+    expect(copied).toEqual(
+      [`${build.name}:/app/dist`, `${prod.name}:/app/node_modules`, 'context:package.json'].sort(),
+    );
   });
 
   it('runs as a numeric non-root user, and its entrypoint is the package binary', () => {
@@ -74,7 +78,11 @@ describe('Dockerfile', () => {
 });
 
 describe('Dockerfile: Node.js 22 everywhere', () => {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; engines: { node: string }; devDependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+    engines: { node: string };
+    devDependencies: Record<string, string>;
+  };
   const buildNode = /^node:(\d+)\.(\d+)\.(\d+)-bookworm-slim@/.exec(stages[0]!.from);
 
   // Node 20 reached end of life on 2026-04-30: https://github.com/nodejs/release#release-schedule
@@ -94,21 +102,32 @@ describe('Dockerfile: Node.js 22 everywhere', () => {
   });
 
   it('Renovate proposes digest bumps for the base images and moves the CI release with them', () => {
-    const renovate = JSON.parse(readFileSync(join(REPO_ROOT, 'renovate.json'), 'utf8')) as { extends: string[]; customManagers: { fileMatch: string[] }[] };
+    const renovate = JSON.parse(readFileSync(join(REPO_ROOT, 'renovate.json'), 'utf8')) as {
+      extends: string[];
+      customManagers: { fileMatch: string[] }[];
+    };
     expect(renovate.extends).toContain('docker:pinDigests');
-    expect(renovate.customManagers.flatMap((m) => m.fileMatch).some((f) => new RegExp(f).test('.ci/node.sh'))).toBe(true);
+    expect(renovate.customManagers.flatMap((m) => m.fileMatch).some((f) => new RegExp(f).test('.ci/node.sh'))).toBe(
+      true,
+    );
   });
 });
 
 describe('Dockerfile: what the runtime image holds', () => {
   const label = (name: string): string | undefined => {
-    const labels = finalStage.instructions.filter((i) => i.keyword === 'LABEL').map((i) => i.args).join(' ');
+    const labels = finalStage.instructions
+      .filter((i) => i.keyword === 'LABEL')
+      .map((i) => i.args)
+      .join(' ');
     return new RegExp(`${name.replace(/\./g, '\\.')}="([^"]*)"`).exec(labels)?.[1];
   };
-  const arg = (name: string): string | undefined => finalStage.instructions.find((i) => i.keyword === 'ARG' && i.args.startsWith(`${name}=`))?.args.slice(name.length + 1);
+  const arg = (name: string): string | undefined =>
+    finalStage.instructions
+      .find((i) => i.keyword === 'ARG' && i.args.startsWith(`${name}=`))
+      ?.args.slice(name.length + 1);
 
   // https://github.com/opencontainers/image-spec/blob/main/annotations.md
-  it('carries the OCI source, version and revision labels; the version default is package.json\'s', () => {
+  it("carries the OCI source, version and revision labels; the version default is package.json's", () => {
     expect(label('org.opencontainers.image.source')).toBe('${SOURCE}');
     expect(label('org.opencontainers.image.revision')).toBe('${REVISION}');
     expect(label('org.opencontainers.image.version')).toBe('${VERSION}');
@@ -146,7 +165,11 @@ describe('.dockerignore', () => {
   });
 
   it('lets in everything the Dockerfile copies from the context', () => {
-    const fromContext = stages.flatMap((s) => copies(s).filter((c) => !c.from).flatMap((c) => c.sources));
+    const fromContext = stages.flatMap((s) =>
+      copies(s)
+        .filter((c) => !c.from)
+        .flatMap((c) => c.sources),
+    );
     expect(fromContext.length).toBeGreaterThan(0);
     for (const source of [...fromContext.filter((p) => p !== 'src'), 'src/cli/main.ts', 'src/config/schema.ts']) {
       expect(dockerignoreExcludes(patterns, source), source).toBe(false);

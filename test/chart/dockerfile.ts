@@ -46,7 +46,10 @@ export function readDockerfile(path = join(REPO_ROOT, 'Dockerfile')): Stage[] {
       continue;
     }
     if (upper === 'FROM') {
-      const expanded = args.replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a: string | undefined, b: string | undefined) => globalArgs.get((a ?? b)!) ?? '');
+      const expanded = args.replace(
+        /\$\{(\w+)\}|\$(\w+)/g,
+        (_m, a: string | undefined, b: string | undefined) => globalArgs.get((a ?? b)!) ?? '',
+      );
       const [, from = '', name] = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(expanded) ?? [];
       stages.push({ from, ...(name ? { name } : {}), instructions: [] });
       continue;

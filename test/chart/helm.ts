@@ -42,7 +42,9 @@ export function helmBinary(): string {
   if (!existsSync(path)) throw new Error(`${HELM_PACKAGE} is installed but ${path} is missing: run \`npm ci\``);
   const digest = createHash('sha256').update(readFileSync(path)).digest('hex');
   if (digest !== HELM_SHA256) {
-    throw new Error(`${path} has SHA-256 ${digest}, not the pinned ${HELM_SHA256} (helm ${HELM_VERSION}); review the new binary before changing the pin`);
+    throw new Error(
+      `${path} has SHA-256 ${digest}, not the pinned ${HELM_SHA256} (helm ${HELM_VERSION}); review the new binary before changing the pin`,
+    );
   }
   cachedBinary = path;
   return path;

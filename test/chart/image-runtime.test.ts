@@ -1,5 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,13 +39,20 @@ let emulator: ChildProcess | undefined;
 /** As root, drop to the image's user with setpriv (util-linux); as anyone else, run as is: the a-w files stay unwritable either way. */
 function asImageUser(argv: string[]): string[] {
   if (process.getuid?.() !== 0) return argv;
-  if (process.execPath.startsWith('/root/')) throw new Error(`node runs from ${process.execPath}, which uid ${UID} cannot reach; use a system-wide node`);
+  if (process.execPath.startsWith('/root/'))
+    throw new Error(`node runs from ${process.execPath}, which uid ${UID} cannot reach; use a system-wide node`);
   const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
-  if (!setpriv) throw new Error('running as root, the image runtime test needs setpriv (util-linux) to drop to uid 65532');
+  if (!setpriv)
+    throw new Error('running as root, the image runtime test needs setpriv (util-linux) to drop to uid 65532');
   return [setpriv, `--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', ...argv];
 }
 
-const runtimeEnv = (): NodeJS.ProcessEnv => ({ PATH: '/usr/bin:/bin', HOME: '/nonexistent', TMPDIR: tmp, NODE_ENV: 'production' });
+const runtimeEnv = (): NodeJS.ProcessEnv => ({
+  PATH: '/usr/bin:/bin',
+  HOME: '/nonexistent',
+  TMPDIR: tmp,
+  NODE_ENV: 'production',
+});
 
 function icsync(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const [cmd, ...rest] = asImageUser([process.execPath, 'dist/cli/main.js', ...args]);
@@ -49,13 +67,27 @@ function must(cmd: string, args: string[], cwd: string): void {
 }
 
 function listFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => statSync(join(dir, p)).isFile()).sort();
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((p) => statSync(join(dir, p)).isFile())
+    .sort();
 }
 
 /** The test's AWS stand-in runs from the checkout: the image leaves the emulator out. */
 function startEmulator(): Promise<string> {
-  const [cmd, ...rest] = asImageUser([process.execPath, '--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), 'emulator', '--port', '0']);
-  const child = spawn(cmd!, rest, { cwd: REPO_ROOT, env: { ...runtimeEnv(), ICSYNC_EMULATOR_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, ...rest] = asImageUser([
+    process.execPath,
+    '--import',
+    'tsx',
+    join(REPO_ROOT, 'src/cli/main.ts'),
+    'emulator',
+    '--port',
+    '0',
+  ]);
+  const child = spawn(cmd!, rest, {
+    cwd: REPO_ROOT,
+    env: { ...runtimeEnv(), ICSYNC_EMULATOR_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   emulator = child;
   return new Promise((resolve, reject) => {
     let out = '';
@@ -87,8 +119,19 @@ beforeAll(async () => {
   rmSync(join(app, 'package-lock.json'));
   must('find', ['node_modules', '-type', 'd', '-name', '@types', '-prune', '-exec', 'rm', '-rf', '{}', '+'], app);
   // The build stage's output, without the development tools.
-  must(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', join(app, 'dist')], REPO_ROOT);
-  for (const dev of ['dist/emulator', 'dist/cli/emulator-command.js', 'dist/cli/demo.js']) rmSync(join(app, dev), { recursive: true });
+  must(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'node_modules/typescript/bin/tsc'),
+      '-p',
+      join(REPO_ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      join(app, 'dist'),
+    ],
+    REPO_ROOT,
+  );
+  for (const dev of ['dist/emulator', 'dist/cli/emulator-command.js', 'dist/cli/demo.js'])
+    rmSync(join(app, dev), { recursive: true });
   spawnSync('chmod', ['-R', 'a+rX,a-w', app]);
   chmodSync(root, 0o755);
   if (process.getuid?.() === 0) for (const d of [stateDir, tmp]) chownSync(d, UID, UID);

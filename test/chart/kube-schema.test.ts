@@ -13,7 +13,17 @@ describe('rendered manifests match the Kubernetes API schemas', () => {
 
   it('covers the optional kinds too: Deployments, Services, PDBs, NetworkPolicies, ServiceMonitor, PrometheusRule', () => {
     const kinds = new Set(VALUE_SETS.flatMap((s) => manifestsOf(s).map((m) => m.kind)));
-    for (const kind of ['CronJob', 'Deployment', 'Service', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceMonitor', 'PrometheusRule', 'Pod', 'PersistentVolumeClaim']) {
+    for (const kind of [
+      'CronJob',
+      'Deployment',
+      'Service',
+      'PodDisruptionBudget',
+      'NetworkPolicy',
+      'ServiceMonitor',
+      'PrometheusRule',
+      'Pod',
+      'PersistentVolumeClaim',
+    ]) {
       expect([...kinds]).toContain(kind);
     }
   });

@@ -33,7 +33,10 @@ export function podSpecs(manifests: Manifest[]): PodSpecOf[] {
 
 export function find(manifests: Manifest[], kind: string, name: string): Manifest {
   const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
-  if (!found) throw new Error(`no ${kind}/${name} in the render; have: ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `no ${kind}/${name} in the render; have: ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`,
+    );
   return found;
 }
 
@@ -66,7 +69,8 @@ export function securityViolations({ owner, spec }: PodSpecOf): string[] {
     if (effective('runAsNonRoot') !== true) out.push(`${where}: runAsNonRoot is not true`);
     const uid = effective('runAsUser');
     if (!Number.isInteger(uid) || uid === 0) out.push(`${where}: runAsUser is not a non-zero number (${String(uid)})`);
-    if (effective('seccompProfile')?.type !== 'RuntimeDefault') out.push(`${where}: seccompProfile is not RuntimeDefault`);
+    if (effective('seccompProfile')?.type !== 'RuntimeDefault')
+      out.push(`${where}: seccompProfile is not RuntimeDefault`);
     if (sc.readOnlyRootFilesystem !== true) out.push(`${where}: readOnlyRootFilesystem is not true`);
     if (sc.allowPrivilegeEscalation !== false) out.push(`${where}: allowPrivilegeEscalation is not false`);
     if (sc.privileged === true) out.push(`${where}: privileged`);
@@ -115,6 +119,7 @@ export function secretRefs(node: unknown, path = 'config'): { path: string; ref:
   if (Array.isArray(node)) return node.flatMap((v, i) => secretRefs(v, `${path}[${i}]`));
   if (node === null || typeof node !== 'object') return [];
   const keys = Object.keys(node);
-  if (keys.length === 1 && (keys[0] === 'file' || keys[0] === 'env')) return [{ path, ref: node as Record<string, string> }];
+  if (keys.length === 1 && (keys[0] === 'file' || keys[0] === 'env'))
+    return [{ path, ref: node as Record<string, string> }];
   return Object.entries(node).flatMap(([k, v]) => secretRefs(v, `${path}.${k}`));
 }

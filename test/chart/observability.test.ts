@@ -9,9 +9,19 @@ import { manifestsOf, MINIMAL, set } from './value-sets.js';
 
 /** Prometheus integration, worker liveness and spreading, as rendered for ci/*-values.yaml. */
 
-const names = (m: Manifest[], kind: string): string[] => ofKind(m, kind).map((x) => x.metadata.name).sort();
-const matches = (labels: Record<string, string>, selector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values: string[] }[] }): boolean =>
-  Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) && (selector.matchExpressions ?? []).every((e) => e.operator === 'In' && e.values.includes(labels[e.key] ?? ''));
+const names = (m: Manifest[], kind: string): string[] =>
+  ofKind(m, kind)
+    .map((x) => x.metadata.name)
+    .sort();
+const matches = (
+  labels: Record<string, string>,
+  selector: {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: { key: string; operator: string; values: string[] }[];
+  },
+): boolean =>
+  Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+  (selector.matchExpressions ?? []).every((e) => e.operator === 'In' && e.values.includes(labels[e.key] ?? ''));
 
 describe('chart: metrics on their own port', () => {
   it('the webhook serves /metrics on metrics.port, which the public Service does not carry', () => {
@@ -30,12 +40,21 @@ describe('chart: metrics on their own port', () => {
     const sm = find(m, 'ServiceMonitor', 'icsync');
     expect(sm.metadata.labels?.release).toBe('kube-prometheus-stack');
     expect(sm.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
-    const selected = ofKind(m, 'Service').filter((s) => matches(s.metadata.labels ?? {}, sm.spec.selector)).map((s) => s.metadata.name);
+    const selected = ofKind(m, 'Service')
+      .filter((s) => matches(s.metadata.labels ?? {}, sm.spec.selector))
+      .map((s) => s.metadata.name);
     expect(selected).toEqual(['icsync-worker-metrics']);
     expect(names(manifestsOf(set('webhook')), 'ServiceMonitor')).toEqual([]);
-    const both = renderChart({ values: ['ci/webhook-values.yaml', { metrics: { serviceMonitor: { enabled: true } } }] }).manifests;
+    const both = renderChart({
+      values: ['ci/webhook-values.yaml', { metrics: { serviceMonitor: { enabled: true } } }],
+    }).manifests;
     const smBoth = find(both, 'ServiceMonitor', 'icsync');
-    expect(ofKind(both, 'Service').filter((s) => matches(s.metadata.labels ?? {}, smBoth.spec.selector)).map((s) => s.metadata.name).sort()).toEqual(['icsync-webhook-metrics', 'icsync-worker-metrics']);
+    expect(
+      ofKind(both, 'Service')
+        .filter((s) => matches(s.metadata.labels ?? {}, smBoth.spec.selector))
+        .map((s) => s.metadata.name)
+        .sort(),
+    ).toEqual(['icsync-webhook-metrics', 'icsync-worker-metrics']);
   });
 
   it('the sync pushes its outcome to the Pushgateway, which the NetworkPolicy lets it reach; Prometheus may reach the metrics port', () => {
@@ -48,8 +67,15 @@ describe('chart: metrics on their own port', () => {
     const push = egress.find((r) => r.ports[0]!.port === 9091)!;
     expect(push.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
     const ingress = find(m, 'NetworkPolicy', 'icsync-metrics').spec;
-    expect(ingress.podSelector.matchExpressions).toEqual([{ key: 'app.kubernetes.io/component', operator: 'In', values: ['webhook', 'worker'] }]);
-    expect(ingress.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9464, protocol: 'TCP' }] }]);
+    expect(ingress.podSelector.matchExpressions).toEqual([
+      { key: 'app.kubernetes.io/component', operator: 'In', values: ['webhook', 'worker'] },
+    ]);
+    expect(ingress.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        ports: [{ port: 9464, protocol: 'TCP' }],
+      },
+    ]);
   });
 });
 
@@ -68,16 +94,40 @@ describe('chart: example alert rules', () => {
       'IcsyncSyncStale',
       'IcsyncWorkerNotLive',
     ]);
-    expect(rules.find((r) => r.alert === 'IcsyncScimTokenNearExpiry')!.expr).toBe('icsync_scim_token_expiry_timestamp_seconds{job="icsync-sync"} - time() < 2592000');
-    expect(rules.find((r) => r.alert === 'IcsyncSyncJobFailed')!.expr).toBe('kube_job_status_failed{namespace="identity", job_name=~"icsync-[0-9]+"} > 0');
+    expect(rules.find((r) => r.alert === 'IcsyncScimTokenNearExpiry')!.expr).toBe(
+      'icsync_scim_token_expiry_timestamp_seconds{job="icsync-sync"} - time() < 2592000',
+    );
+    expect(rules.find((r) => r.alert === 'IcsyncSyncJobFailed')!.expr).toBe(
+      'kube_job_status_failed{namespace="identity", job_name=~"icsync-[0-9]+"} > 0',
+    );
   });
 
   it('every icsync_* series a rule reads is one that icsync exports', async () => {
     const brake = { destructive: 0, threshold: 10, managedObjects: 0, blocked: false };
-    const report = { runId: 'r', mode: 'sync', status: 'success', exitCode: 0, message: '', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z', timingsMs: {}, sources: [], target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 }, plan: { hash: 'h', operations: 0, counts: {}, membershipChanges: {}, brake }, findings: [] } as never;
+    const report = {
+      runId: 'r',
+      mode: 'sync',
+      status: 'success',
+      exitCode: 0,
+      message: '',
+      startedAt: '2026-01-01T00:00:00Z',
+      finishedAt: '2026-01-01T00:01:00Z',
+      timingsMs: {},
+      sources: [],
+      target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
+      plan: { hash: 'h', operations: 0, counts: {}, membershipChanges: {}, brake },
+      findings: [],
+    } as never;
     const worker = Object.assign(new EventEmitter(), { isRunning: () => true });
     const redis = Object.assign(new EventEmitter(), { status: 'ready' });
-    const health = await startWorkerHealth({ host: '127.0.0.1', port: 0, maxEventLoopStallMs: 10_000, maxRedisOutageMs: 10_000, redis, worker });
+    const health = await startWorkerHealth({
+      host: '127.0.0.1',
+      port: 0,
+      maxEventLoopStallMs: 10_000,
+      maxRedisOutageMs: 10_000,
+      redis,
+      worker,
+    });
     try {
       const exported = `${runMetricsText(report, { scimTokenExpiresAt: '2027-01-01' })}${successMetricsText(report)}${await (await fetch(`http://127.0.0.1:${health.address.port}/metrics`)).text()}`;
       const used = new Set(rules.flatMap((r) => r.expr.match(/icsync_[a-z_]+/g) ?? []));
@@ -94,14 +144,32 @@ describe('chart: worker liveness', () => {
     const m = manifestsOf(set('queue'));
     const c = container(find(m, 'Deployment', 'icsync-worker').spec.template.spec);
     expect(c.ports).toEqual([{ name: 'metrics', containerPort: 9464, protocol: 'TCP' }]);
-    expect(c.livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 'metrics' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 });
+    expect(c.livenessProbe).toEqual({
+      httpGet: { path: '/healthz', port: 'metrics' },
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
-    expect(parse(renderedConfig(m, 'icsync') as string).queue.health).toEqual({ port: 9464, maxRedisOutageMs: 120_000, maxEventLoopStallMs: 10_000 });
+    expect(parse(renderedConfig(m, 'icsync') as string).queue.health).toEqual({
+      port: 9464,
+      maxRedisOutageMs: 120_000,
+      maxEventLoopStallMs: 10_000,
+    });
   });
 
   it('the bounds follow worker.liveness', () => {
-    const m = renderChart({ values: ['ci/queue-values.yaml', { worker: { liveness: { maxRedisOutageSeconds: 30, maxEventLoopStallSeconds: 5 } } }] }).manifests;
-    expect(parse(renderedConfig(m, 'icsync') as string).queue.health).toMatchObject({ maxRedisOutageMs: 30_000, maxEventLoopStallMs: 5_000 });
+    const m = renderChart({
+      values: [
+        'ci/queue-values.yaml',
+        { worker: { liveness: { maxRedisOutageSeconds: 30, maxEventLoopStallSeconds: 5 } } },
+      ],
+    }).manifests;
+    expect(parse(renderedConfig(m, 'icsync') as string).queue.health).toMatchObject({
+      maxRedisOutageMs: 30_000,
+      maxEventLoopStallMs: 5_000,
+    });
   });
 });
 
@@ -112,7 +180,11 @@ describe('chart: spreading and availability', () => {
       const spec = find(m, 'Deployment', `icsync-${component}`).spec;
       expect(spec.replicas).toBe(2);
       const constraints = spec.template.spec.topologySpreadConstraints;
-      expect(constraints.map((c: { topologyKey: string; whenUnsatisfiable: string }) => `${c.topologyKey}:${c.whenUnsatisfiable}`)).toEqual(['kubernetes.io/hostname:DoNotSchedule', 'topology.kubernetes.io/zone:ScheduleAnyway']);
+      expect(
+        constraints.map(
+          (c: { topologyKey: string; whenUnsatisfiable: string }) => `${c.topologyKey}:${c.whenUnsatisfiable}`,
+        ),
+      ).toEqual(['kubernetes.io/hostname:DoNotSchedule', 'topology.kubernetes.io/zone:ScheduleAnyway']);
       for (const c of constraints) {
         expect(matches(spec.template.metadata.labels, c.labelSelector)).toBe(true);
         expect(c.labelSelector.matchLabels['app.kubernetes.io/component']).toBe(component);

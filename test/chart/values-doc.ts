@@ -23,7 +23,10 @@ const START = '<!-- values-table:start -->';
 const END = '<!-- values-table:end -->';
 
 function lookup(tree: unknown, path: string[]): unknown {
-  return path.reduce<unknown>((node, k) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined), tree);
+  return path.reduce<unknown>(
+    (node, k) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined),
+    tree,
+  );
 }
 
 function inferType(value: unknown): string {
@@ -48,7 +51,8 @@ export function readValues(text: string): { rows: ValueRow[]; undocumented: stri
     while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
     const comment: string[] = [];
     let j = i - 1;
-    while (j >= 0 && /^\s*#/.test(lines[j]!) && !/^\s*# --/.test(lines[j]!)) comment.unshift(lines[j]!.replace(/^\s*#\s?/, '')), j--;
+    while (j >= 0 && /^\s*#/.test(lines[j]!) && !/^\s*# --/.test(lines[j]!))
+      (comment.unshift(lines[j]!.replace(/^\s*#\s?/, '')), j--);
     const documented = j >= 0 && /^\s*# --/.test(lines[j]!);
     const path = [...stack.map((s) => s.key), match[2]!];
     const inherited = stack.some((s) => s.documented);
@@ -58,7 +62,12 @@ export function readValues(text: string): { rows: ValueRow[]; undocumented: stri
       const raw = [lines[j]!.replace(/^\s*# --\s?/, ''), ...comment].join(' ').trim();
       const typed = /^\((\w+)\)\s*(.*)$/s.exec(raw);
       const value = lookup(tree, path);
-      rows.push({ key: path.join('.'), type: typed ? typed[1]! : inferType(value), default: value, description: typed ? typed[2]! : raw });
+      rows.push({
+        key: path.join('.'),
+        type: typed ? typed[1]! : inferType(value),
+        default: value,
+        description: typed ? typed[2]! : raw,
+      });
     } else if (!documented && !inherited && isLeafOrList) undocumented.push(path.join('.'));
     stack.push({ indent, key: match[2]!, documented });
   }
@@ -69,7 +78,8 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function valuesTable(rows: ValueRow[]): string {
   const lines = ['| Key | Type | Default | Description |', '|-----|------|---------|-------------|'];
-  for (const r of rows) lines.push(`| ${r.key} | ${r.type} | \`${cell(JSON.stringify(r.default ?? null))}\` | ${cell(r.description)} |`);
+  for (const r of rows)
+    lines.push(`| ${r.key} | ${r.type} | \`${cell(JSON.stringify(r.default ?? null))}\` | ${cell(r.description)} |`);
   return lines.join('\n');
 }
 

@@ -22,7 +22,8 @@ const valuesText = readFileSync(VALUES_PATH, 'utf8');
 
 /** Every key path of values.yaml, down to leaves, lists and empty maps. */
 function keyPaths(node: unknown, prefix: string[] = []): string[][] {
-  if (node === null || typeof node !== 'object' || Array.isArray(node) || Object.keys(node).length === 0) return [prefix];
+  if (node === null || typeof node !== 'object' || Array.isArray(node) || Object.keys(node).length === 0)
+    return [prefix];
   return Object.entries(node).flatMap(([k, v]) => keyPaths(v, [...prefix, k]));
 }
 
@@ -39,25 +40,79 @@ function schemaAt(path: string[]): JsonSchema | undefined {
 
 describe('values.schema.json', () => {
   it('names every value of values.yaml, and refuses unknown top-level keys', () => {
-    const missing = keyPaths(parse(valuesText)).filter((p) => schemaAt(p) === undefined).map((p) => p.join('.'));
+    const missing = keyPaths(parse(valuesText))
+      .filter((p) => schemaAt(p) === undefined)
+      .map((p) => p.join('.'));
     expect(missing).toEqual([]);
     expect(schema.additionalProperties).toBe(false);
   });
 
   const refused: [string, Values[], string[]][] = [
-    ['a misspelt value', [MINIMAL, { networkPolicy: { enbled: true } }], ['networkPolicy: Additional property enbled is not allowed']],
-    ['backoffLimit 2', [MINIMAL, { cronjob: { backoffLimit: 2 } }], ['cronjob.backoffLimit: Must be less than or equal to 1']],
-    ['startingDeadlineSeconds 30', [MINIMAL, { cronjob: { startingDeadlineSeconds: 30 } }], ['cronjob.startingDeadlineSeconds: Must be greater than or equal to 60']],
-    ['a digest that is not sha256', [MINIMAL, { image: { digest: 'sha1:abc' } }], ['image.digest: Does not match pattern']],
-    ['an unknown log level', [MINIMAL, { config: { log: { level: 'verbose' } } }], ['config.log.level: config.log.level must be one of the following']],
-    ['a string where a number belongs', [MINIMAL, { metrics: { port: '9464' } }], ['metrics.port: Invalid type. Expected: integer, given: string']],
-    ['webhook mode without Redis state or a serve section', [MINIMAL, { webhook: { enabled: true } }], ['config.state.kind: config.state.kind does not match: "redis"', 'config.serve: Must have at least 1 properties']],
-    ['a webhook whose serve section was removed', ['ci/webhook-values.yaml', { config: { serve: null } }], ['config: serve is required']],
-    ['queue mode without workers', ['ci/queue-values.yaml', { worker: { enabled: false } }], ['worker.enabled: worker.enabled does not match: true']],
-    ['workers without queue mode and Redis', [MINIMAL, { worker: { enabled: true } }], ['config.queue.enabled: config.queue.enabled does not match: true', 'config.redis: url is required']],
-    ['file state without a volume', [MINIMAL, { persistence: { enabled: false } }], ['persistence.enabled: persistence.enabled does not match: true']],
-    ['alert rules without a Pushgateway', [MINIMAL, { metrics: { prometheusRule: { enabled: true } } }], ['metrics.pushgateway.url: String length must be greater than or equal to 1']],
-    ['a Pushgateway URL with credentials', [MINIMAL, { metrics: { pushgateway: { url: 'http://user:pw@pg:9091' } } }], ['metrics.pushgateway.url: Does not match pattern']],
+    [
+      'a misspelt value',
+      [MINIMAL, { networkPolicy: { enbled: true } }],
+      ['networkPolicy: Additional property enbled is not allowed'],
+    ],
+    [
+      'backoffLimit 2',
+      [MINIMAL, { cronjob: { backoffLimit: 2 } }],
+      ['cronjob.backoffLimit: Must be less than or equal to 1'],
+    ],
+    [
+      'startingDeadlineSeconds 30',
+      [MINIMAL, { cronjob: { startingDeadlineSeconds: 30 } }],
+      ['cronjob.startingDeadlineSeconds: Must be greater than or equal to 60'],
+    ],
+    [
+      'a digest that is not sha256',
+      [MINIMAL, { image: { digest: 'sha1:abc' } }],
+      ['image.digest: Does not match pattern'],
+    ],
+    [
+      'an unknown log level',
+      [MINIMAL, { config: { log: { level: 'verbose' } } }],
+      ['config.log.level: config.log.level must be one of the following'],
+    ],
+    [
+      'a string where a number belongs',
+      [MINIMAL, { metrics: { port: '9464' } }],
+      ['metrics.port: Invalid type. Expected: integer, given: string'],
+    ],
+    [
+      'webhook mode without Redis state or a serve section',
+      [MINIMAL, { webhook: { enabled: true } }],
+      ['config.state.kind: config.state.kind does not match: "redis"', 'config.serve: Must have at least 1 properties'],
+    ],
+    [
+      'a webhook whose serve section was removed',
+      ['ci/webhook-values.yaml', { config: { serve: null } }],
+      ['config: serve is required'],
+    ],
+    [
+      'queue mode without workers',
+      ['ci/queue-values.yaml', { worker: { enabled: false } }],
+      ['worker.enabled: worker.enabled does not match: true'],
+    ],
+    [
+      'workers without queue mode and Redis',
+      [MINIMAL, { worker: { enabled: true } }],
+      ['config.queue.enabled: config.queue.enabled does not match: true', 'config.redis: url is required'],
+    ],
+    [
+      'file state without a volume',
+      [MINIMAL, { persistence: { enabled: false } }],
+      ['persistence.enabled: persistence.enabled does not match: true'],
+    ],
+    [
+      'alert rules without a Pushgateway',
+      [MINIMAL, { metrics: { prometheusRule: { enabled: true } } }],
+      ['metrics.pushgateway.url: String length must be greater than or equal to 1'],
+    ],
+    [
+      'a Pushgateway URL with credentials',
+      [MINIMAL, { metrics: { pushgateway: { url: 'http://user:pw@pg:9091' } } }],
+      ['metrics.pushgateway.url: Does not match pattern'],
+    ],
   ];
   it.each(refused)('refuses %s, naming the value', (_name, values, messages) => {
     const stderr = renderError({ values });
@@ -66,7 +121,15 @@ describe('values.schema.json', () => {
   });
 
   it('`helm lint` applies the schema', () => {
-    const { status, stdout } = runHelm(['lint', '--strict', CHART_DIR, '-f', join(CHART_DIR, 'ci/cron-values.yaml'), '--set', 'cronjob.backoffLimit=2']);
+    const { status, stdout } = runHelm([
+      'lint',
+      '--strict',
+      CHART_DIR,
+      '-f',
+      join(CHART_DIR, 'ci/cron-values.yaml'),
+      '--set',
+      'cronjob.backoffLimit=2',
+    ]);
     expect(status).not.toBe(0);
     expect(stdout).toContain('cronjob.backoffLimit: Must be less than or equal to 1');
   });
@@ -91,6 +154,8 @@ describe('values documentation', () => {
 
   it('a table that drifted from values.yaml is detected', () => {
     const readme = readFileSync(README_PATH, 'utf8');
-    expect(readme.replace('| metrics.port | int | `9464` |', '| metrics.port | int | `9100` |')).not.toBe(expectedReadme());
+    expect(readme.replace('| metrics.port | int | `9464` |', '| metrics.port | int | `9100` |')).not.toBe(
+      expectedReadme(),
+    );
   });
 });

@@ -23,7 +23,17 @@ interface Fixture {
   note: string;
   call: string;
   response: { status: number; body: unknown; headers?: Record<string, string> };
-  expect: { error?: string; status?: number; flag?: keyof ScimError; endpoint?: string; code?: string; exitCode?: number; class?: string; message?: string; result?: unknown };
+  expect: {
+    error?: string;
+    status?: number;
+    flag?: keyof ScimError;
+    endpoint?: string;
+    code?: string;
+    exitCode?: number;
+    class?: string;
+    message?: string;
+    result?: unknown;
+  };
 }
 
 const DIR = join(resolve(fileURLToPath(new URL('.', import.meta.url))), 'fixtures');
@@ -41,7 +51,11 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       const body = JSON.stringify(reply.body);
-      res.writeHead(reply.status, { 'content-type': 'application/json', 'x-amzn-requestid': 'req-contract', ...reply.headers });
+      res.writeHead(reply.status, {
+        'content-type': 'application/json',
+        'x-amzn-requestid': 'req-contract',
+        ...reply.headers,
+      });
       res.end(body);
     });
   });
@@ -127,9 +141,13 @@ describe('contract: AWS response bodies reconstructed from public captures', () 
   });
 
   it('the emulator advertises what the captured ServiceProviderConfig does', () => {
-    const captured = fixtures.find(([file]) => file === 'service-provider-config.json')![1].response.body as Record<string, any>;
+    const captured = fixtures.find(([file]) => file === 'service-provider-config.json')![1].response.body as Record<
+      string,
+      any
+    >;
     const ours = serviceProviderConfig() as Record<string, any>;
-    for (const key of ['patch', 'bulk', 'changePassword', 'sort', 'etag']) expect(ours[key].supported).toBe(captured[key].supported);
+    for (const key of ['patch', 'bulk', 'changePassword', 'sort', 'etag'])
+      expect(ours[key].supported).toBe(captured[key].supported);
     expect(ours.filter.supported).toBe(true);
     expect(ours.authenticationSchemes[0].type).toBe(captured.authenticationSchemes[0].type);
   });

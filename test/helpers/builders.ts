@@ -39,7 +39,15 @@ export function group(id: string, users: string[], groups: string[] = [], over: 
 }
 
 export function snapshot(users: User[], groups: Group[] = []): Snapshot {
-  return { sourceId: SOURCE_ID, sourceKind: 'file', users, groups, readAt: '2026-01-01T00:00:00.000Z', unresolvedMembers: [], skipped: [] };
+  return {
+    sourceId: SOURCE_ID,
+    sourceKind: 'file',
+    users,
+    groups,
+    readAt: '2026-01-01T00:00:00.000Z',
+    unresolvedMembers: [],
+    skipped: [],
+  };
 }
 
 export function targetUser(id: string, over: Partial<TargetUser> = {}): TargetUser {

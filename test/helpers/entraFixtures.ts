@@ -1,5 +1,9 @@
 import { pino, type Logger } from 'pino';
-import { entraSourceConfigSchema, type EntraSourceConfig, type EntraSourceConfigInput } from '../../src/sources/entra/config.js';
+import {
+  entraSourceConfigSchema,
+  type EntraSourceConfig,
+  type EntraSourceConfigInput,
+} from '../../src/sources/entra/config.js';
 import { createEntraSource } from '../../src/sources/entra/index.js';
 import type { SourceConnector, SupportsReread } from '../../src/sources/types.js';
 import { MemorySourceStateStore } from '../../src/state/file-source-state.js';
@@ -51,7 +55,10 @@ export interface CapturedLog {
 /** A bare pino logger at trace with no redaction, so a test sees exactly what the source logs. */
 export function captureLogger(): CapturedLog {
   const lines: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'trace' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = pino(
+    { level: 'trace' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
   return { logger, lines, text: () => JSON.stringify(lines) };
 }
 
@@ -85,16 +92,24 @@ export interface EntraWorld {
 /** The Graph fake and a factory for sources wired to it exactly as in production, only the URLs changed. */
 export async function startEntraWorld(options: { certificatePem?: string } = {}): Promise<EntraWorld> {
   if (!trustsTestCertificate()) {
-    throw new Error('the Graph fake needs NODE_EXTRA_CA_CERTS=test/.tls/cert.pem: run `npm test`, or see test/setup/make-test-cert.sh');
+    throw new Error(
+      'the Graph fake needs NODE_EXTRA_CA_CERTS=test/.tls/cert.pem: run `npm test`, or see test/setup/make-test-cert.sh',
+    );
   }
-  const fake = await GraphFake.start({ tenantId: TENANT_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...options });
+  const fake = await GraphFake.start({
+    tenantId: TENANT_ID,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    ...options,
+  });
   const state = new MemorySourceStateStore();
   const log = captureLogger();
   return {
     fake,
     state,
     log,
-    source: (over = {}, env = { [SECRET_ENV]: CLIENT_SECRET }) => createEntraSource(entraConfig(fake, over), { logger: log.logger, env, state }),
+    source: (over = {}, env = { [SECRET_ENV]: CLIENT_SECRET }) =>
+      createEntraSource(entraConfig(fake, over), { logger: log.logger, env, state }),
     close: () => fake.close(),
   };
 }

@@ -148,9 +148,12 @@ export class GraphFake {
     const t = this.tenant;
     const parts = r.path.split('/').filter(Boolean);
     if (r.method !== 'GET') return graphError(405, 'MethodNotAllowed', 'only GET is faked');
-    if (r.path === '/users/delta' || r.path === '/groups/delta') return this.delta(parts[0] as 'users' | 'groups', r, url);
-    if (r.path === '/users') return this.list(r, url, (select) => [...t.users.values()].map((u) => t.projectUser(u, select)));
-    if (r.path === '/groups') return this.list(r, url, () => [...t.groups.values()].map((g) => ({ id: g.id, displayName: g.displayName })));
+    if (r.path === '/users/delta' || r.path === '/groups/delta')
+      return this.delta(parts[0] as 'users' | 'groups', r, url);
+    if (r.path === '/users')
+      return this.list(r, url, (select) => [...t.users.values()].map((u) => t.projectUser(u, select)));
+    if (r.path === '/groups')
+      return this.list(r, url, () => [...t.groups.values()].map((g) => ({ id: g.id, displayName: g.displayName })));
     const select = r.query.get('$select')?.split(',');
     if (parts[0] === 'users' && parts.length === 2) {
       const user = t.users.get(parts[1]!);
@@ -160,9 +163,19 @@ export class GraphFake {
       const group = t.groups.get(parts[1]!);
       if (group === undefined) return notFound();
       if (parts.length === 2) return { status: 200, body: { id: group.id, displayName: group.displayName } };
-      const ids = parts[2] === 'members' ? group.members : parts[2] === 'transitiveMembers' ? t.transitiveMemberIds(group.id) : undefined;
+      const ids =
+        parts[2] === 'members'
+          ? group.members
+          : parts[2] === 'transitiveMembers'
+            ? t.transitiveMemberIds(group.id)
+            : undefined;
       if (ids === undefined) return graphError(400, 'BadRequest', `unsupported segment ${parts[2]}`);
-      return this.list(r, url, (listSelect) => ids.flatMap((id): Json[] => { const item = t.directoryObject(id, listSelect); return item === undefined ? [] : [item]; }));
+      return this.list(r, url, (listSelect) =>
+        ids.flatMap((id): Json[] => {
+          const item = t.directoryObject(id, listSelect);
+          return item === undefined ? [] : [item];
+        }),
+      );
     }
     if (parts[0] === 'servicePrincipals' && parts[2] === 'appRoleAssignedTo') {
       return this.list(r, url, () => t.assignments.map((a) => ({ ...a, resourceId: parts[1] })));
@@ -176,24 +189,36 @@ export class GraphFake {
     const first = { offset: 0, top: Number(r.query.get('$top') ?? 100), select: r.query.get('$select')?.split(',') };
     const token: ListToken = skip ? decode<ListToken>(skip) : first;
     if (!Number.isInteger(token.top) || token.top < 1 || token.top > 999) {
-      return graphError(400, 'Request_BadRequest', `Invalid page size specified: '${token.top}'. Must be between 1 and 999 inclusive.`);
+      return graphError(
+        400,
+        'Request_BadRequest',
+        `Invalid page size specified: '${token.top}'. Must be between 1 and 999 inclusive.`,
+      );
     }
     const all = items(token.select);
     const end = token.offset + token.top;
     const body: Json = { value: all.slice(token.offset, end) };
-    if (end < all.length) body['@odata.nextLink'] = `${this.baseUrl}/v1.0${url.pathname.slice(5)}?$skiptoken=${encode({ ...token, offset: end })}`;
+    if (end < all.length)
+      body['@odata.nextLink'] =
+        `${this.baseUrl}/v1.0${url.pathname.slice(5)}?$skiptoken=${encode({ ...token, offset: end })}`;
     return { status: 200, body };
   }
 
   private delta(kind: 'users' | 'groups', r: RecordedRequest, url: URL): FakeResponse {
     const raw = r.query.get('$skiptoken') ?? r.query.get('$deltatoken');
-    const token: DeltaToken = raw ? decode<DeltaToken>(raw) : { kind, epoch: this.epoch, select: r.query.get('$select')?.split(',') };
-    if (token.epoch !== this.epoch) return graphError(410, 'syncStateNotFound', 'The sync state was not found or has expired.');
+    const token: DeltaToken = raw
+      ? decode<DeltaToken>(raw)
+      : { kind, epoch: this.epoch, select: r.query.get('$select')?.split(',') };
+    if (token.epoch !== this.epoch)
+      return graphError(410, 'syncStateNotFound', 'The sync state was not found or has expired.');
     let round = token.round;
     if (round === undefined) {
       round = randomUUID();
       const since = token.at;
-      this.rounds.set(round, kind === 'users' ? this.tenant.userDelta(since, token.select) : this.tenant.groupDelta(since));
+      this.rounds.set(
+        round,
+        kind === 'users' ? this.tenant.userDelta(since, token.select) : this.tenant.groupDelta(since),
+      );
       token.at = this.tenant.position;
     }
     const items = this.rounds.get(round)!;
@@ -201,8 +226,11 @@ export class GraphFake {
     const offset = token.offset ?? 0;
     const body: Json = { value: items.slice(offset, offset + size) };
     const base = `${this.baseUrl}/v1.0${url.pathname.slice(5)}`;
-    if (offset + size < items.length) body['@odata.nextLink'] = `${base}?$skiptoken=${encode({ ...token, round, offset: offset + size })}`;
-    else body['@odata.deltaLink'] = `${base}?$deltatoken=${encode({ kind, epoch: token.epoch, at: token.at, select: token.select })}`;
+    if (offset + size < items.length)
+      body['@odata.nextLink'] = `${base}?$skiptoken=${encode({ ...token, round, offset: offset + size })}`;
+    else
+      body['@odata.deltaLink'] =
+        `${base}?$deltatoken=${encode({ kind, epoch: token.epoch, at: token.at, select: token.select })}`;
     return { status: 200, body };
   }
 
@@ -216,11 +244,18 @@ export class GraphFake {
 }
 
 export function graphError(status: number, code: string, message: string): FakeResponse {
-  return { status, body: { error: { code, message, innerError: { 'request-id': randomUUID(), date: new Date().toISOString() } } } };
+  return {
+    status,
+    body: { error: { code, message, innerError: { 'request-id': randomUUID(), date: new Date().toISOString() } } },
+  };
 }
 
 function notFound(): FakeResponse {
-  return graphError(404, 'Request_ResourceNotFound', 'Resource does not exist or one of its queried reference-property objects are not present.');
+  return graphError(
+    404,
+    'Request_ResourceNotFound',
+    'Resource does not exist or one of its queried reference-property objects are not present.',
+  );
 }
 
 function send(res: ServerResponse, answer: FakeResponse): void {

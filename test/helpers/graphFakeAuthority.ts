@@ -17,13 +17,23 @@ export interface AuthorityOptions {
   issue: () => string;
 }
 
-export function handleAuthority(method: string, url: URL, body: string, base: string, options: AuthorityOptions): FakeResponse {
+export function handleAuthority(
+  method: string,
+  url: URL,
+  body: string,
+  base: string,
+  options: AuthorityOptions,
+): FakeResponse {
   const tenant = options.tenantId;
   if (method === 'GET' && url.pathname === `/${tenant}/v2.0/.well-known/openid-configuration`) {
     return { status: 200, body: metadata(base, tenant) };
   }
-  if (method === 'POST' && url.pathname === `/${tenant}/oauth2/v2.0/token`) return token(new URLSearchParams(body), options);
-  return { status: 404, body: { error: 'not_found', error_description: `the fake authority does not serve ${url.pathname}` } };
+  if (method === 'POST' && url.pathname === `/${tenant}/oauth2/v2.0/token`)
+    return token(new URLSearchParams(body), options);
+  return {
+    status: 404,
+    body: { error: 'not_found', error_description: `the fake authority does not serve ${url.pathname}` },
+  };
 }
 
 function metadata(base: string, tenant: string): Record<string, unknown> {
@@ -44,9 +54,13 @@ function token(form: URLSearchParams, options: AuthorityOptions): FakeResponse {
   const secret = form.get('client_secret');
   const assertion = form.get('client_assertion');
   const secretOk = secret !== null && options.clientSecret !== undefined && secret === options.clientSecret;
-  const assertionOk = assertion !== null && options.certificatePem !== undefined && verifiesWith(assertion, options.certificatePem);
+  const assertionOk =
+    assertion !== null && options.certificatePem !== undefined && verifiesWith(assertion, options.certificatePem);
   if (!secretOk && !assertionOk) return invalidClient('AADSTS7000215: Invalid client secret provided.');
-  return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: options.issue() } };
+  return {
+    status: 200,
+    body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: options.issue() },
+  };
 }
 
 function invalidClient(description: string): FakeResponse {
@@ -62,5 +76,10 @@ function verifiesWith(jwt: string, certificatePem: string): boolean {
     alg === 'PS256'
       ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
       : { padding: constants.RSA_PKCS1_PADDING };
-  return verify('sha256', Buffer.from(`${header}.${payload}`), { key: certificatePem, ...padding }, Buffer.from(signature, 'base64url'));
+  return verify(
+    'sha256',
+    Buffer.from(`${header}.${payload}`),
+    { key: certificatePem, ...padding },
+    Buffer.from(signature, 'base64url'),
+  );
 }

@@ -128,7 +128,11 @@ export class FakeTenant {
     if (user !== undefined) return { '@odata.type': '#microsoft.graph.user', ...this.projectUser(user, select) };
     const group = this.groups.get(id);
     if (group === undefined) return undefined;
-    return { '@odata.type': '#microsoft.graph.group', id, ...(select === undefined || select.includes('displayName') ? { displayName: group.displayName } : {}) };
+    return {
+      '@odata.type': '#microsoft.graph.group',
+      id,
+      ...(select === undefined || select.includes('displayName') ? { displayName: group.displayName } : {}),
+    };
   }
 
   /** Every object under a group at any depth, nested groups included, each once. */
@@ -152,7 +156,9 @@ export class FakeTenant {
     for (const change of this.userLog) if (change.at > since) last.set(change.id, change);
     return [...last.values()].map((change) => {
       const user = this.users.get(change.id);
-      return user !== undefined ? this.projectUser(user, select) : { id: change.id, '@removed': { reason: change.removed ?? 'deleted' } };
+      return user !== undefined
+        ? this.projectUser(user, select)
+        : { id: change.id, '@removed': { reason: change.removed ?? 'deleted' } };
     });
   }
 
@@ -174,8 +180,13 @@ export class FakeTenant {
 
   private groupItem(group: FakeGroup, memberIds: readonly string[]): Json {
     const membersDelta = memberIds.map((id) => {
-      const type = this.groups.has(id) || this.groupLog.some((c) => c.id === id) ? '#microsoft.graph.group' : '#microsoft.graph.user';
-      return group.members.includes(id) ? { '@odata.type': type, id } : { '@odata.type': type, id, '@removed': { reason: 'deleted' } };
+      const type =
+        this.groups.has(id) || this.groupLog.some((c) => c.id === id)
+          ? '#microsoft.graph.group'
+          : '#microsoft.graph.user';
+      return group.members.includes(id)
+        ? { '@odata.type': type, id }
+        : { '@odata.type': type, id, '@removed': { reason: 'deleted' } };
     });
     return { id: group.id, displayName: group.displayName, 'members@delta': membersDelta };
   }

@@ -64,30 +64,63 @@ export interface HarnessOptions {
 /** The emulator, a real SCIM client and state store, and `source`: a scripted snapshot or any real source connector. */
 export async function startHarness(first: Snapshot, options?: HarnessOptions): Promise<Harness>;
 export async function startHarness<S extends SourceConnector>(source: S, options?: HarnessOptions): Promise<Harness<S>>;
-export async function startHarness(first: Snapshot | SourceConnector, options: HarnessOptions = {}): Promise<Harness<SourceConnector>> {
+export async function startHarness(
+  first: Snapshot | SourceConnector,
+  options: HarnessOptions = {},
+): Promise<Harness<SourceConnector>> {
   const emulator = await startEmulator({ tokens: ['test-token'], ...options.emulator });
   const dir = await mkdtemp(join(tmpdir(), 'icsync-test-'));
   const source = 'readSnapshot' in first ? first : new ScriptedSource(first);
   const config = parseConfig({
     sources: [{ type: 'file', id: source.id, path: '/unused.json' }],
     target: { baseUrl: emulator.baseUrl, token: { env: 'UNUSED' }, allowLocalEmulator: true },
-    sync: { rateLimit: { requestsPerSecond: 500, burst: 50 }, concurrency: 4, retryBaseMs: 20, retryMaxMs: 200, ...options.sync },
+    sync: {
+      rateLimit: { requestsPerSecond: 500, burst: 50 },
+      concurrency: 4,
+      retryBaseMs: 20,
+      retryMaxMs: 200,
+      ...options.sync,
+    },
     state: { path: join(dir, 'state.json') },
   });
-  const limiter = new TokenBucketLimiter({ ratePerSecond: config.sync.rateLimit.requestsPerSecond, burst: config.sync.rateLimit.burst });
+  const limiter = new TokenBucketLimiter({
+    ratePerSecond: config.sync.rateLimit.requestsPerSecond,
+    burst: config.sync.rateLimit.burst,
+  });
   // One 429 policy for reads and writes, as the CLI composes it; short backoff steps keep tests quick.
   const throttle = new ThrottlePolicy(limiter, { maxWaitMs: config.sync.maxThrottleWaitMs, baseMs: 10, capMs: 200 });
-  const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: 'test-token', limiter, throttle, retryBaseDelayMs: 10, retryMaxDelayMs: 200 });
-  const deps = { config, sources: [source], scim, limiter, throttle, state: new FileStateStore(config.state.path), logger: silentLogger() };
+  const scim = new ScimClient({
+    baseUrl: emulator.baseUrl,
+    token: 'test-token',
+    limiter,
+    throttle,
+    retryBaseDelayMs: 10,
+    retryMaxDelayMs: 200,
+  });
+  const deps = {
+    config,
+    sources: [source],
+    scim,
+    limiter,
+    throttle,
+    state: new FileStateStore(config.state.path),
+    logger: silentLogger(),
+  };
   return {
     emulator,
     source,
-    run: (mode, runOptions = {}) => runSync(deps, { mode, ...(options.now ? { now: options.now } : {}), ...runOptions }),
+    run: (mode, runOptions = {}) =>
+      runSync(deps, { mode, ...(options.now ? { now: options.now } : {}), ...runOptions }),
     deps,
     targeted: (hints) =>
       runTargeted(
         deps,
-        hints.map((h) => ({ ...h, sourceId: source.id, origin: 'okta' as const, receivedAt: new Date().toISOString() })),
+        hints.map((h) => ({
+          ...h,
+          sourceId: source.id,
+          origin: 'okta' as const,
+          receivedAt: new Date().toISOString(),
+        })),
       ),
     async close() {
       await scim.close();

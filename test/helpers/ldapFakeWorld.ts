@@ -24,7 +24,11 @@ export function guidBytes(n: number): Buffer {
 
 export const guidOf = (n: number): string => formatGuid(guidBytes(n));
 
-export function readSpec(vendor: LdapVendor, over: Partial<LdapSourceConfigInput> = {}, base = { users: PEOPLE, groups: GROUPS }): LdapReadSpec {
+export function readSpec(
+  vendor: LdapVendor,
+  over: Partial<LdapSourceConfigInput> = {},
+  base = { users: PEOPLE, groups: GROUPS },
+): LdapReadSpec {
   const config = ldapSourceConfigSchema.parse({
     type: 'ldap',
     id: 'corp',

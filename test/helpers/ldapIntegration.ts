@@ -13,7 +13,9 @@ export const PASSWORD_ENV = 'ICSYNC_TEST_LDAP_PASSWORD';
 /** `count` users `user001…` and the groupOfNames `everyone` holding all of them. */
 export function bulkLdif(count: number): string {
   const uids = Array.from({ length: count }, (_, i) => `user${String(i + 1).padStart(3, '0')}`);
-  const users = uids.map((uid) => `dn: uid=${uid},${PEOPLE}\nobjectClass: inetOrgPerson\nuid: ${uid}\ncn: ${uid}\nsn: ${uid}\n`);
+  const users = uids.map(
+    (uid) => `dn: uid=${uid},${PEOPLE}\nobjectClass: inetOrgPerson\nuid: ${uid}\ncn: ${uid}\nsn: ${uid}\n`,
+  );
   const group = `dn: cn=everyone,${GROUPS}\nobjectClass: groupOfNames\ncn: everyone\n${uids.map((uid) => `member: uid=${uid},${PEOPLE}\n`).join('')}`;
   return [...users, group].join('\n');
 }

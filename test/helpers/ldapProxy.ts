@@ -58,7 +58,11 @@ export async function startLdapProxy(options: LdapProxyOptions): Promise<LdapPro
   };
 }
 
-function relayServerMessages(upstream: Socket, client: Socket, decide: NonNullable<LdapProxyOptions['onServerMessage']>): void {
+function relayServerMessages(
+  upstream: Socket,
+  client: Socket,
+  decide: NonNullable<LdapProxyOptions['onServerMessage']>,
+): void {
   let pending = Buffer.alloc(0);
   let state: 'open' | 'held' | 'cut' = 'open';
   let queue = Promise.resolve();

@@ -9,10 +9,21 @@ import type { OktaApi, OktaAppUser, OktaGroup, OktaUser } from '../../src/source
 export type StubGroup = OktaGroup & { id: string; members: string[] };
 
 export function stubUser(id: string, over: Partial<OktaUser> = {}): OktaUser & { id: string } {
-  return { id, status: 'ACTIVE', lastUpdated: '2026-01-01T00:00:00.000Z', ...over, profile: { login: `${id}@example.com`, email: `${id}@example.com`, ...over.profile } };
+  return {
+    id,
+    status: 'ACTIVE',
+    lastUpdated: '2026-01-01T00:00:00.000Z',
+    ...over,
+    profile: { login: `${id}@example.com`, email: `${id}@example.com`, ...over.profile },
+  };
 }
 
-export function stubGroup(id: string, name: string, members: string[], lastMembershipUpdated = '2026-01-01T00:00:00.000Z'): StubGroup {
+export function stubGroup(
+  id: string,
+  name: string,
+  members: string[],
+  lastMembershipUpdated = '2026-01-01T00:00:00.000Z',
+): StubGroup {
   return { id, profile: { name }, members, lastUpdated: '2026-01-01T00:00:00.000Z', lastMembershipUpdated };
 }
 
@@ -24,7 +35,14 @@ export class StubOktaApi implements OktaApi {
   readonly calls: string[] = [];
   failOn: ((call: string) => boolean) | undefined;
 
-  constructor(world: { users?: (OktaUser & { id: string })[]; groups?: StubGroup[]; appUsers?: string[]; appGroups?: string[] } = {}) {
+  constructor(
+    world: {
+      users?: (OktaUser & { id: string })[];
+      groups?: StubGroup[];
+      appUsers?: string[];
+      appGroups?: string[];
+    } = {},
+  ) {
     for (const user of world.users ?? []) this.users.set(user.id, user);
     for (const group of world.groups ?? []) this.groups.set(group.id, group);
     for (const id of world.appUsers ?? []) this.appUsers.add(id);
@@ -34,7 +52,10 @@ export class StubOktaApi implements OktaApi {
   searchUsers(search: string): AsyncIterable<OktaUser> {
     const since = Date.parse(/^lastUpdated gt "(.+)"$/.exec(search)?.[1] ?? '');
     if (Number.isNaN(since)) throw new Error(`stub: unsupported search ${search}`);
-    return this.list(`searchUsers ${search}`, [...this.users.values()].filter((u) => Date.parse(String(u.lastUpdated)) > since));
+    return this.list(
+      `searchUsers ${search}`,
+      [...this.users.values()].filter((u) => Date.parse(String(u.lastUpdated)) > since),
+    );
   }
 
   async getUser(userId: string): Promise<OktaUser | undefined> {
@@ -45,7 +66,10 @@ export class StubOktaApi implements OktaApi {
   searchGroups(search: string): AsyncIterable<OktaGroup> {
     const prefix = /^profile\.name sw "(.+)"$/.exec(search)?.[1];
     if (prefix === undefined) throw new Error(`stub: unsupported search ${search}`);
-    return this.list(`searchGroups ${search}`, [...this.groups.values()].filter((g) => String(g.profile?.name).startsWith(prefix)));
+    return this.list(
+      `searchGroups ${search}`,
+      [...this.groups.values()].filter((g) => String(g.profile?.name).startsWith(prefix)),
+    );
   }
 
   async getGroup(groupId: string): Promise<OktaGroup | undefined> {
@@ -54,12 +78,17 @@ export class StubOktaApi implements OktaApi {
   }
 
   listGroupUsers(groupId: string): AsyncIterable<OktaUser> {
-    const members = (this.groups.get(groupId)?.members ?? []).flatMap((id) => (this.users.has(id) ? [this.users.get(id)!] : []));
+    const members = (this.groups.get(groupId)?.members ?? []).flatMap((id) =>
+      this.users.has(id) ? [this.users.get(id)!] : [],
+    );
     return this.list(`listGroupUsers ${groupId}`, members);
   }
 
   listUserGroups(userId: string): AsyncIterable<OktaGroup> {
-    return this.list(`listUserGroups ${userId}`, [...this.groups.values()].filter((g) => g.members.includes(userId)));
+    return this.list(
+      `listUserGroups ${userId}`,
+      [...this.groups.values()].filter((g) => g.members.includes(userId)),
+    );
   }
 
   listAppUsers(_appId: string, expandUser: boolean): AsyncIterable<OktaAppUser> {
@@ -74,11 +103,16 @@ export class StubOktaApi implements OktaApi {
 
   async getAppUser(_appId: string, userId: string): Promise<OktaAppUser | undefined> {
     this.record(`getAppUser ${userId}`);
-    return this.users.has(userId) && this.appUsers.has(userId) ? { id: userId, _embedded: { user: this.users.get(userId) } } : undefined;
+    return this.users.has(userId) && this.appUsers.has(userId)
+      ? { id: userId, _embedded: { user: this.users.get(userId) } }
+      : undefined;
   }
 
   listAppGroups(): AsyncIterable<OktaGroup> {
-    return this.list('listAppGroups', [...this.appGroups].flatMap((id) => (this.groups.has(id) ? [this.groups.get(id)!] : [])));
+    return this.list(
+      'listAppGroups',
+      [...this.appGroups].flatMap((id) => (this.groups.has(id) ? [this.groups.get(id)!] : [])),
+    );
   }
 
   async isAppGroup(_appId: string, groupId: string): Promise<boolean> {
@@ -95,7 +129,8 @@ export class StubOktaApi implements OktaApi {
     this.calls.push(call);
     const failing = this.failOn?.(call) === true;
     for (const [index, item] of items.entries()) {
-      if (failing && index === Math.floor(items.length / 2)) throw new Error(`stub: ${call} failed after ${index} items`);
+      if (failing && index === Math.floor(items.length / 2))
+        throw new Error(`stub: ${call} failed after ${index} items`);
       yield structuredClone(item);
     }
     if (failing) throw new Error(`stub: ${call} failed`);

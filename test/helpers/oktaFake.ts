@@ -105,10 +105,18 @@ export class OktaFake {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const method = req.method ?? 'GET';
     const body = await readBody(req);
-    const record: RecordedRequest = { method, path: url.pathname, query: url.searchParams, auth: authScheme(req), at: Date.now() };
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      auth: authScheme(req),
+      at: Date.now(),
+    };
     this.requests.push(record);
     rateHeaders(res);
-    const fault = this.faults.find((f) => f.remaining > 0 && f.match({ method, path: url.pathname, query: url.searchParams }));
+    const fault = this.faults.find(
+      (f) => f.remaining > 0 && f.match({ method, path: url.pathname, query: url.searchParams }),
+    );
     if (fault !== undefined) {
       fault.remaining -= 1;
       fault.respond(res, req);
@@ -124,7 +132,8 @@ export class OktaFake {
       record.auth = 'rejected';
       return send(res, 401, oktaError('E0000011', 'Invalid token provided'));
     }
-    if (method !== 'GET') return send(res, 405, oktaError('E0000022', 'The endpoint does not support the provided HTTP method'));
+    if (method !== 'GET')
+      return send(res, 405, oktaError('E0000022', 'The endpoint does not support the provided HTTP method'));
     this.route(url, res);
   }
 
@@ -141,9 +150,15 @@ export class OktaFake {
     const q = url.searchParams;
     if (collection === 'users' && id === undefined) return this.page(res, url, this.listUsers(q));
     if (collection === 'users' && sub === undefined) return this.one(res, this.findUser(id!));
-    if (collection === 'users' && sub === 'groups') return this.page(res, url, this.groupsOf(id!).map((g) => renderGroup(g, this.baseUrl)));
+    if (collection === 'users' && sub === 'groups')
+      return this.page(
+        res,
+        url,
+        this.groupsOf(id!).map((g) => renderGroup(g, this.baseUrl)),
+      );
     if (collection === 'groups' && id === undefined) return this.page(res, url, this.listGroups(q));
-    if (collection === 'groups' && sub === undefined) return this.one(res, this.groups.get(id!) && renderGroup(this.groups.get(id!)!, this.baseUrl));
+    if (collection === 'groups' && sub === undefined)
+      return this.one(res, this.groups.get(id!) && renderGroup(this.groups.get(id!)!, this.baseUrl));
     if (collection === 'groups' && sub === 'users') return this.page(res, url, this.members(id!));
     if (collection === 'apps' && id === this.app.id) return this.routeApp(res, url, sub, subId);
     notFound(res);
@@ -151,10 +166,22 @@ export class OktaFake {
 
   private routeApp(res: ServerResponse, url: URL, sub: string | undefined, subId: string | undefined): void {
     const expand = url.searchParams.get('expand');
-    if (sub === 'users' && subId === undefined) return this.page(res, url, this.appUserIds().map((id) => this.appUser(id, expand === 'user')));
-    if (sub === 'users') return this.one(res, this.appUserIds().includes(subId!) ? this.appUser(subId!, expand === 'user') : undefined);
-    if (sub === 'groups' && subId === undefined) return this.page(res, url, [...this.app.groups].map((id) => this.appGroup(id, expand === 'group')));
-    if (sub === 'groups') return this.one(res, this.app.groups.has(subId!) ? this.appGroup(subId!, expand === 'group') : undefined);
+    if (sub === 'users' && subId === undefined)
+      return this.page(
+        res,
+        url,
+        this.appUserIds().map((id) => this.appUser(id, expand === 'user')),
+      );
+    if (sub === 'users')
+      return this.one(res, this.appUserIds().includes(subId!) ? this.appUser(subId!, expand === 'user') : undefined);
+    if (sub === 'groups' && subId === undefined)
+      return this.page(
+        res,
+        url,
+        [...this.app.groups].map((id) => this.appGroup(id, expand === 'group')),
+      );
+    if (sub === 'groups')
+      return this.one(res, this.app.groups.has(subId!) ? this.appGroup(subId!, expand === 'group') : undefined);
     notFound(res);
   }
 
@@ -162,7 +189,10 @@ export class OktaFake {
   private listUsers(q: URLSearchParams): Json[] {
     const expression = q.get('search') ?? q.get('filter');
     const all = [...this.users.values()];
-    const found = expression === null ? all.filter((u) => u.status !== 'DEPROVISIONED') : all.filter((u) => matchesSearch(expression, u));
+    const found =
+      expression === null
+        ? all.filter((u) => u.status !== 'DEPROVISIONED')
+        : all.filter((u) => matchesSearch(expression, u));
     return found.map((u) => renderUser(u, this.baseUrl));
   }
 
@@ -210,7 +240,13 @@ export class OktaFake {
 
   private appGroup(id: string, expandGroup: boolean): Json {
     const group = this.groups.get(id)!;
-    return { id, lastUpdated: group.created, priority: 0, profile: {}, ...(expandGroup ? { _embedded: { group: renderGroup(group, this.baseUrl) } } : {}) };
+    return {
+      id,
+      lastUpdated: group.created,
+      priority: 0,
+      profile: {},
+      ...(expandGroup ? { _embedded: { group: renderGroup(group, this.baseUrl) } } : {}),
+    };
   }
 
   private one(res: ServerResponse, resource: Json | undefined): void {
@@ -236,12 +272,20 @@ export class OktaFake {
 
 /** As Okta renders them, with an absolute `_links.self.href` (the key the SDK's GET cache would use). */
 function renderUser(user: FakeOktaUser, baseUrl: string): Json {
-  return { ...structuredClone(user), type: { id: 'oty1' }, _links: { self: { href: `${baseUrl}/api/v1/users/${user.id}` } } };
+  return {
+    ...structuredClone(user),
+    type: { id: 'oty1' },
+    _links: { self: { href: `${baseUrl}/api/v1/users/${user.id}` } },
+  };
 }
 
 function renderGroup(group: FakeOktaGroup, baseUrl: string): Json {
   const { members: _members, ...rest } = group;
-  return { ...structuredClone(rest), objectClass: ['okta:user_group'], _links: { self: { href: `${baseUrl}/api/v1/groups/${group.id}` } } };
+  return {
+    ...structuredClone(rest),
+    objectClass: ['okta:user_group'],
+    _links: { self: { href: `${baseUrl}/api/v1/groups/${group.id}` } },
+  };
 }
 
 export function oktaError(errorCode: string, errorSummary: string): Json {

@@ -1,4 +1,12 @@
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  verify,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 
 /**
  * The fake Okta's authorization server side: the client-credentials grant with a `private_key_jwt`
@@ -40,7 +48,8 @@ export class FakeAuthorizationServer {
   token(form: URLSearchParams, dpopProof: string | undefined): TokenResult {
     this.tokenRequests += 1;
     if (this.app === undefined) return invalid(401, 'invalid_client', 'no service app is configured');
-    if (form.get('grant_type') !== 'client_credentials') return invalid(400, 'unsupported_grant_type', 'client_credentials only');
+    if (form.get('grant_type') !== 'client_credentials')
+      return invalid(400, 'unsupported_grant_type', 'client_credentials only');
     if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
       return invalid(401, 'invalid_client', 'client_assertion_type must be jwt-bearer');
     }
@@ -48,14 +57,21 @@ export class FakeAuthorizationServer {
     if (problem !== undefined) return invalid(401, 'invalid_client', problem);
     const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
     const ungranted = scopes.filter((s) => !this.app!.grantedScopes.includes(s));
-    if (scopes.length === 0 || ungranted.length > 0) return invalid(400, 'invalid_scope', `not granted: ${ungranted.join(' ')}`);
+    if (scopes.length === 0 || ungranted.length > 0)
+      return invalid(400, 'invalid_scope', `not granted: ${ungranted.join(' ')}`);
     if (this.app.requireDpop === true && proofClaims(dpopProof)?.nonce !== this.nonce) {
-      return { ...invalid(400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof.'), headers: { 'DPoP-Nonce': this.nonce } };
+      return {
+        ...invalid(400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof.'),
+        headers: { 'DPoP-Nonce': this.nonce },
+      };
     }
     const tokenType = this.app.requireDpop === true ? 'DPoP' : 'Bearer';
     const accessToken = `fake-at-${randomBytes(16).toString('hex')}`;
     this.issued.set(accessToken, tokenType);
-    return { status: 200, body: { token_type: tokenType, expires_in: 3600, access_token: accessToken, scope: scopes.join(' ') } };
+    return {
+      status: 200,
+      body: { token_type: tokenType, expires_in: 3600, access_token: accessToken, scope: scopes.join(' ') },
+    };
   }
 
   /** Does `Authorization: <scheme> <token>` (plus a DPoP proof for DPoP tokens) carry a token this server issued? */
@@ -70,12 +86,18 @@ export class FakeAuthorizationServer {
   private assertionProblem(jwt: string): string | undefined {
     const app = this.app!;
     const [header, payload, signature] = jwt.split('.');
-    if (header === undefined || payload === undefined || signature === undefined) return 'client_assertion is not a JWT';
+    if (header === undefined || payload === undefined || signature === undefined)
+      return 'client_assertion is not a JWT';
     const head = decode(header);
     const claims = decode(payload);
     if (head.alg !== 'RS256') return `unexpected alg ${String(head.alg)}`;
     if (app.keyId !== undefined && head.kid !== app.keyId) return 'kid does not name the registered key';
-    const signed = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), app.publicKey, Buffer.from(signature, 'base64url'));
+    const signed = verify(
+      'RSA-SHA256',
+      Buffer.from(`${header}.${payload}`),
+      app.publicKey,
+      Buffer.from(signature, 'base64url'),
+    );
     if (!signed) return 'client_assertion signature does not verify with the registered public key';
     if (claims.iss !== app.clientId || claims.sub !== app.clientId) return 'iss and sub must be the client id';
     if (claims.aud !== this.tokenUrl()) return `aud must be ${this.tokenUrl()}`;
@@ -85,9 +107,15 @@ export class FakeAuthorizationServer {
 }
 
 /** An RSA key pair as a test generates it: the PEM the daemon is given and the public key the fake registers. */
-export function generateServiceAppKey(format: 'pkcs1' | 'pkcs8' = 'pkcs1'): { privateKeyPem: string; publicKey: KeyObject } {
+export function generateServiceAppKey(format: 'pkcs1' | 'pkcs8' = 'pkcs1'): {
+  privateKeyPem: string;
+  publicKey: KeyObject;
+} {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privateKeyPem: privateKey.export({ type: format, format: 'pem' }).toString(), publicKey: createPublicKey(privateKey) };
+  return {
+    privateKeyPem: privateKey.export({ type: format, format: 'pem' }).toString(),
+    publicKey: createPublicKey(privateKey),
+  };
 }
 
 function decode(part: string): Record<string, unknown> {

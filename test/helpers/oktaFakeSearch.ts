@@ -5,9 +5,7 @@
  * timestamps compare as times.
  */
 
-type Node =
-  | { kind: 'and' | 'or'; left: Node; right: Node }
-  | { kind: 'cmp'; path: string; op: string; value: string };
+type Node = { kind: 'and' | 'or'; left: Node; right: Node } | { kind: 'cmp'; path: string; op: string; value: string };
 
 const OPERATORS = new Set(['eq', 'sw', 'co', 'gt', 'ge', 'lt', 'le']);
 
@@ -75,9 +73,13 @@ function unquote(token: string): string {
 
 function evaluate(node: Node, object: unknown): boolean {
   if (node.kind !== 'cmp') {
-    return node.kind === 'and' ? evaluate(node.left, object) && evaluate(node.right, object) : evaluate(node.left, object) || evaluate(node.right, object);
+    return node.kind === 'and'
+      ? evaluate(node.left, object) && evaluate(node.right, object)
+      : evaluate(node.left, object) || evaluate(node.right, object);
   }
-  const actual = node.path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], object);
+  const actual = node.path
+    .split('.')
+    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], object);
   if (actual === undefined || actual === null) return false;
   return compare(String(actual), node.op, node.value);
 }

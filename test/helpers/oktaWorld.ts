@@ -2,7 +2,11 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { MemorySourceStateStore } from '../../src/state/file-source-state.js';
 import { createOktaSource, type OktaSourceDeps } from '../../src/sources/okta/index.js';
-import { oktaSourceConfigSchema, type OktaSourceConfig, type OktaSourceConfigInput } from '../../src/sources/okta/config.js';
+import {
+  oktaSourceConfigSchema,
+  type OktaSourceConfig,
+  type OktaSourceConfigInput,
+} from '../../src/sources/okta/config.js';
 import type { FakeOktaGroup, FakeOktaUser, OktaFake } from './oktaFake.js';
 
 /** Builders for the fake Okta's directory and for sources pointed at it. */
@@ -20,12 +24,32 @@ export function oktaUser(id: string, over: Partial<Omit<FakeOktaUser, 'id'>> = {
     created: SEEDED_AT,
     lastUpdated: SEEDED_AT,
     ...over,
-    profile: { login: `${id}@example.com`, email: `${id}@example.com`, firstName: 'User', lastName: id, ...over.profile },
+    profile: {
+      login: `${id}@example.com`,
+      email: `${id}@example.com`,
+      firstName: 'User',
+      lastName: id,
+      ...over.profile,
+    },
   };
 }
 
-export function oktaGroup(id: string, name: string, members: string[], over: Partial<FakeOktaGroup> = {}): FakeOktaGroup {
-  return { id, type: 'OKTA_GROUP', created: SEEDED_AT, lastUpdated: SEEDED_AT, lastMembershipUpdated: SEEDED_AT, profile: { name }, members, ...over };
+export function oktaGroup(
+  id: string,
+  name: string,
+  members: string[],
+  over: Partial<FakeOktaGroup> = {},
+): FakeOktaGroup {
+  return {
+    id,
+    type: 'OKTA_GROUP',
+    created: SEEDED_AT,
+    lastUpdated: SEEDED_AT,
+    lastMembershipUpdated: SEEDED_AT,
+    profile: { name },
+    members,
+    ...over,
+  };
 }
 
 export interface Seed {
@@ -45,9 +69,18 @@ export function seed(fake: OktaFake, world: Seed): void {
 }
 
 /** An edit made "now", as Okta stamps it: the user's lastUpdated moves. */
-export function editUser(fake: OktaFake, id: string, change: { status?: string; profile?: Record<string, unknown> }): void {
+export function editUser(
+  fake: OktaFake,
+  id: string,
+  change: { status?: string; profile?: Record<string, unknown> },
+): void {
   const user = fake.users.get(id)!;
-  fake.users.set(id, { ...user, status: change.status ?? user.status, profile: { ...user.profile, ...change.profile }, lastUpdated: new Date().toISOString() });
+  fake.users.set(id, {
+    ...user,
+    status: change.status ?? user.status,
+    profile: { ...user.profile, ...change.profile },
+    lastUpdated: new Date().toISOString(),
+  });
 }
 
 /** A membership edit "now": the group's lastMembershipUpdated moves. */
@@ -87,11 +120,18 @@ export function captureLog(): CapturedLog {
   return {
     logger: pino({ level: 'trace' }, stream),
     text,
-    lines: () => text().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>),
+    lines: () =>
+      text()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
 
-export function startOktaSource(config: OktaSourceConfig, deps: Partial<OktaSourceDeps> & { secrets?: Record<string, string> } = {}) {
+export function startOktaSource(
+  config: OktaSourceConfig,
+  deps: Partial<OktaSourceDeps> & { secrets?: Record<string, string> } = {},
+) {
   const { secrets, ...rest } = deps;
   return createOktaSource(config, {
     logger: captureLog().logger,

@@ -53,10 +53,23 @@ export async function startQueueHarness(first: Snapshot, options: QueueHarnessOp
   const config = parseConfig({
     sources: [{ type: 'file', id: SOURCE_ID, path: '/unused.json' }],
     target: { baseUrl: emulator.baseUrl, token: { env: 'UNUSED' }, allowLocalEmulator: true },
-    sync: { rateLimit: { requestsPerSecond: 200, burst: 20 }, concurrency: 4, retryBaseMs: 20, retryMaxMs: 200, ...options.sync },
+    sync: {
+      rateLimit: { requestsPerSecond: 200, burst: 20 },
+      concurrency: 4,
+      retryBaseMs: 20,
+      retryMaxMs: 200,
+      ...options.sync,
+    },
     state: { path: join(dir, 'state.json') },
     redis: { url: redisUrl, keyPrefix: prefix },
-    queue: { enabled: true, stalledIntervalMs: 1000, lockDurationMs: 2000, pollIntervalMs: 50, reconcileIntervalMs: 200, ...options.queue },
+    queue: {
+      enabled: true,
+      stalledIntervalMs: 1000,
+      lockDurationMs: 2000,
+      pollIntervalMs: 50,
+      reconcileIntervalMs: 200,
+      ...options.queue,
+    },
   });
   const source = new ScriptedSource(first);
   const producerRedis = createRedis(config.redis, undefined, 'producer');
@@ -65,7 +78,15 @@ export async function startQueueHarness(first: Snapshot, options: QueueHarnessOp
   const limiter = new TokenBucketLimiter({ ratePerSecond: 1000, burst: 100 });
   const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: TOKEN, limiter });
   const executor = queueExecutor({ queue, redis: producerRedis, prefix, settings: config.queue, sync: config.sync });
-  const deps = { config, sources: [source], scim, limiter, state: new FileStateStore(config.state.path), logger: silentLogger(), executor };
+  const deps = {
+    config,
+    sources: [source],
+    scim,
+    limiter,
+    state: new FileStateStore(config.state.path),
+    logger: silentLogger(),
+    executor,
+  };
   const closers: (() => Promise<void>)[] = [];
   return {
     emulator,
@@ -74,8 +95,19 @@ export async function startQueueHarness(first: Snapshot, options: QueueHarnessOp
     redisUrl,
     async startWorker() {
       const redis = createRedis(config.redis, undefined, 'worker');
-      const workerScim = new ScimClient({ baseUrl: emulator.baseUrl, token: TOKEN, limiter: new TokenBucketLimiter({ ratePerSecond: 1000, burst: 100 }) });
-      const running = startSyncWorker({ scim: workerScim, redis, prefix, queue: config.queue, sync: config.sync, logger: silentLogger() });
+      const workerScim = new ScimClient({
+        baseUrl: emulator.baseUrl,
+        token: TOKEN,
+        limiter: new TokenBucketLimiter({ ratePerSecond: 1000, burst: 100 }),
+      });
+      const running = startSyncWorker({
+        scim: workerScim,
+        redis,
+        prefix,
+        queue: config.queue,
+        sync: config.sync,
+        logger: silentLogger(),
+      });
       const close = async (): Promise<void> => {
         await running.close();
         await workerScim.close();
@@ -111,12 +143,32 @@ export async function startQueueHarness(first: Snapshot, options: QueueHarnessOp
 }
 
 /** A private redis-server on a free port (for restart and eviction-policy tests), with AOF in a temp dir. */
-export async function startPrivateRedis(args: string[] = []): Promise<{ url: string; port: number; restart(): Promise<void>; stop(): Promise<void> }> {
+export async function startPrivateRedis(
+  args: string[] = [],
+): Promise<{ url: string; port: number; restart(): Promise<void>; stop(): Promise<void> }> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'icsync-redis-'));
   let child: ChildProcess;
   const start = async (): Promise<void> => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', ...args], { stdio: 'ignore' });
+    child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+        ...args,
+      ],
+      { stdio: 'ignore' },
+    );
     await waitForRedis(port);
   };
   const stopChild = async (): Promise<void> => {
@@ -141,7 +193,14 @@ export async function startPrivateRedis(args: string[] = []): Promise<{ url: str
 
 async function waitForRedis(port: number): Promise<void> {
   for (let i = 0; i < 100; i += 1) {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    const probe = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => undefined);
     try {
       await probe.connect();

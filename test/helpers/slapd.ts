@@ -55,7 +55,10 @@ export interface Slapd {
 
 export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   for (const tool of [SLAPD, LDAPADD]) {
-    if (!existsSync(tool)) throw new Error(`${tool} not found: install the Debian packages slapd and ldap-utils to run the LDAP integration tests`);
+    if (!existsSync(tool))
+      throw new Error(
+        `${tool} not found: install the Debian packages slapd and ldap-utils to run the LDAP integration tests`,
+      );
   }
   const dir = await mkdtemp(join(tmpdir(), 'icsync-slapd-'));
   try {
@@ -74,9 +77,13 @@ async function startIn(dir: string, options: SlapdOptions): Promise<Slapd> {
   await writeFile(join(dir, 'rootpw'), passwords.root);
   const [port, ldapsPort] = await freePorts(2);
   const url = `ldap://127.0.0.1:${port}`;
-  const child = spawn(SLAPD, ['-f', join(dir, 'slapd.conf'), '-h', `${url}/ ldaps://127.0.0.1:${ldapsPort}/`, '-d', '0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    SLAPD,
+    ['-f', join(dir, 'slapd.conf'), '-h', `${url}/ ldaps://127.0.0.1:${ldapsPort}/`, '-d', '0'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const exited = exitOf(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

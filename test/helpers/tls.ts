@@ -12,11 +12,16 @@ export function testTls(): { key: string; cert: string; certPath: string } {
   try {
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath };
   } catch {
-    throw new Error('test TLS certificate missing: run the suite with `npm test` (it runs test/setup/make-test-cert.sh first)');
+    throw new Error(
+      'test TLS certificate missing: run the suite with `npm test` (it runs test/setup/make-test-cert.sh first)',
+    );
   }
 }
 
 /** True when this process trusts the test certificate (NODE_EXTRA_CA_CERTS is read at process start). */
 export function trustsTestCertificate(): boolean {
-  return process.env.NODE_EXTRA_CA_CERTS === testTls().certPath || resolve(process.env.NODE_EXTRA_CA_CERTS ?? '') === testTls().certPath;
+  return (
+    process.env.NODE_EXTRA_CA_CERTS === testTls().certPath ||
+    resolve(process.env.NODE_EXTRA_CA_CERTS ?? '') === testTls().certPath
+  );
 }

@@ -72,7 +72,11 @@ export function webhookConfig(overrides: Partial<WebhookConfigInput> = {}): Webh
   return webhookConfigSchema.parse({
     port: 0,
     host: '127.0.0.1',
-    graph: { sourceId: ENTRA_SOURCE, clientState: { env: 'UNUSED' }, subscriptions: { notificationUrl: 'https://hooks.example.com/webhooks/graph' } },
+    graph: {
+      sourceId: ENTRA_SOURCE,
+      clientState: { env: 'UNUSED' },
+      subscriptions: { notificationUrl: 'https://hooks.example.com/webhooks/graph' },
+    },
     okta: { sourceId: OKTA_SOURCE, secret: { env: 'UNUSED' } },
     ...overrides,
   });
@@ -92,11 +96,24 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     logger: options.logger ?? silentLogger(),
     readiness: options.readiness ?? (async () => true),
     graph: { sourceId: ENTRA_SOURCE, clientState: CLIENT_STATE, tenantId: TENANT_ID, ...options.graph },
-    okta: { sourceId: OKTA_SOURCE, secret: OKTA_SECRET, header: options.oktaHeader ?? config.okta?.header ?? 'authorization' },
+    okta: {
+      sourceId: OKTA_SOURCE,
+      secret: OKTA_SECRET,
+      header: options.oktaHeader ?? config.okta?.header ?? 'authorization',
+    },
   });
   const { port } = await server.listen();
   const base = `http://127.0.0.1:${port}`;
-  return { base, url: (path) => `${base}${path}`, sink, dedupe, metrics, server, config, close: () => server.close(1000) };
+  return {
+    base,
+    url: (path) => `${base}${path}`,
+    sink,
+    dedupe,
+    metrics,
+    server,
+    config,
+    close: () => server.close(1000),
+  };
 }
 
 export interface GraphItem {
@@ -135,22 +152,57 @@ export interface OktaTarget {
   type: string;
 }
 
-export function oktaEvent(eventType: string, targets: OktaTarget[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { uuid: randomUUID(), published: new Date().toISOString(), eventType, version: '0', severity: 'INFO', target: targets, ...overrides };
+export function oktaEvent(
+  eventType: string,
+  targets: OktaTarget[],
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    uuid: randomUUID(),
+    published: new Date().toISOString(),
+    eventType,
+    version: '0',
+    severity: 'INFO',
+    target: targets,
+    ...overrides,
+  };
 }
 
 export function oktaBody(events: Record<string, unknown>[]): string {
-  return JSON.stringify({ eventType: 'com.okta.event_hook', eventTypeVersion: '1.0', cloudEventsVersion: '0.1', eventId: randomUUID(), data: { events } });
+  return JSON.stringify({
+    eventType: 'com.okta.event_hook',
+    eventTypeVersion: '1.0',
+    cloudEventsVersion: '0.1',
+    eventId: randomUUID(),
+    data: { events },
+  });
 }
 
 export const oktaUser = (n: number): OktaTarget => ({ id: `00u${String(n).padStart(17, '0')}`, type: 'User' });
 export const oktaGroup = (n: number): OktaTarget => ({ id: `00g${String(n).padStart(17, '0')}`, type: 'UserGroup' });
 
-export async function postGraph(r: Receiver, items: GraphItem[], headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(r.url(GRAPH_PATH), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ value: items }) });
+export async function postGraph(
+  r: Receiver,
+  items: GraphItem[],
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(r.url(GRAPH_PATH), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ value: items }),
+  });
 }
 
 /** `secret: null` sends no Authorization header. */
-export async function postOkta(r: Receiver, body: string, secret: string | null = OKTA_SECRET, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(r.url(OKTA_PATH), { method: 'POST', headers: { 'content-type': 'application/json', ...(secret === null ? {} : { authorization: secret }), ...headers }, body });
+export async function postOkta(
+  r: Receiver,
+  body: string,
+  secret: string | null = OKTA_SECRET,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(r.url(OKTA_PATH), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(secret === null ? {} : { authorization: secret }), ...headers },
+    body,
+  });
 }

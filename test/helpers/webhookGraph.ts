@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { GRAPH_MAX_SUBSCRIPTION_MINUTES } from '../../src/webhook/config.js';
-import { GraphSubscriptionError, type GraphSubscription, type GraphSubscriptionPort, type NewGraphSubscription } from '../../src/webhook/graph-subscriptions.js';
+import {
+  GraphSubscriptionError,
+  type GraphSubscription,
+  type GraphSubscriptionPort,
+  type NewGraphSubscription,
+} from '../../src/webhook/graph-subscriptions.js';
 
 export interface PortCall {
   op: 'list' | 'create' | 'renew' | 'delete';
@@ -48,9 +53,17 @@ export class FakeGraphPort implements GraphSubscriptionPort {
   }
 
   /** Adds a subscription as if created earlier (by us or by hand). */
-  seed(s: Partial<GraphSubscription> & { resource: string; expirationDateTime: string; notificationUrl: string }): string {
+  seed(
+    s: Partial<GraphSubscription> & { resource: string; expirationDateTime: string; notificationUrl: string },
+  ): string {
     const id = s.id ?? randomUUID();
-    this.subscriptions.set(id, { changeType: 'updated,deleted', lifecycleNotificationUrl: s.notificationUrl, clientState: 'seeded', ...s, id });
+    this.subscriptions.set(id, {
+      changeType: 'updated,deleted',
+      lifecycleNotificationUrl: s.notificationUrl,
+      clientState: 'seeded',
+      ...s,
+      id,
+    });
     return id;
   }
 
@@ -60,7 +73,10 @@ export class FakeGraphPort implements GraphSubscriptionPort {
 
   private checkExpiry(expirationDateTime: string): void {
     if (Date.parse(expirationDateTime) > this.graphNow() + GRAPH_MAX_SUBSCRIPTION_MINUTES * 60_000) {
-      throw new GraphSubscriptionError('HTTP 400: ExtensionError: Subscription expiration can only be 41760 minutes in the future', 400);
+      throw new GraphSubscriptionError(
+        'HTTP 400: ExtensionError: Subscription expiration can only be 41760 minutes in the future',
+        400,
+      );
     }
   }
 }

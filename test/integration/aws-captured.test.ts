@@ -9,7 +9,11 @@ import { runSync } from '../../src/sync/run.js';
 import { ext, group, snapshot, SOURCE_ID, user } from '../helpers/builders.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
-const SAMPLE = join(resolve(fileURLToPath(new URL('.', import.meta.url)), '../..'), 'examples', 'sample-directory.json');
+const SAMPLE = join(
+  resolve(fileURLToPath(new URL('.', import.meta.url)), '../..'),
+  'examples',
+  'sample-directory.json',
+);
 
 let h: Harness<any> | undefined;
 afterEach(async () => {
@@ -40,15 +44,28 @@ describe('the real endpoint as captured in public reports', () => {
     expect(h.emulator.users().length).toBeGreaterThan(100);
     const sent = h.emulator.requestLog.filter((e) => e.body !== undefined);
     expect(sent.length).toBeGreaterThan(100);
-    const bad = sent.flatMap((e) => attributeValues(e.body).filter(hasForbiddenCharacter).map((v) => `${e.method} ${e.path}: ${v}`));
+    const bad = sent.flatMap((e) =>
+      attributeValues(e.body)
+        .filter(hasForbiddenCharacter)
+        .map((v) => `${e.method} ${e.path}: ${v}`),
+    );
     expect(bad).toEqual([]);
     expect(h.emulator.requestLog.every((e) => e.status < 400)).toBe(true);
   });
 
   it('moves objects an earlier version created as <sourceId>:<id> to the new form by PATCH in place, and names them in the report', async () => {
     h = await startHarness(snapshot([user('a'), user('b')], [group('g', ['a', 'b'])]));
-    const legacyUser = h.emulator.seedUser({ externalId: `${SOURCE_ID}:a`, userName: 'a@example.com', displayName: 'User a', name: { givenName: 'Given', familyName: 'a' }, emails: [{ value: 'a@example.com', type: 'work', primary: true }], active: true });
-    const legacyGroup = h.emulator.seedGroup({ displayName: 'Group g', externalId: `${SOURCE_ID}:g` }, [legacyUser.id!]);
+    const legacyUser = h.emulator.seedUser({
+      externalId: `${SOURCE_ID}:a`,
+      userName: 'a@example.com',
+      displayName: 'User a',
+      name: { givenName: 'Given', familyName: 'a' },
+      emails: [{ value: 'a@example.com', type: 'work', primary: true }],
+      active: true,
+    });
+    const legacyGroup = h.emulator.seedGroup({ displayName: 'Group g', externalId: `${SOURCE_ID}:g` }, [
+      legacyUser.id!,
+    ]);
     const r = await h.run('sync');
     expect(r.report.status).toBe('success');
     expect(r.plan?.counts.migrateExternalId).toBe(2);
@@ -58,7 +75,9 @@ describe('the real endpoint as captured in public reports', () => {
     ]);
     expect(h.emulator.users().find((u) => u.id === legacyUser.id)?.externalId).toBe(ext('a'));
     expect(h.emulator.groups().find((g) => g.id === legacyGroup.id)?.externalId).toBe(ext('g'));
-    expect(h.emulator.writes().some((w) => w.method === 'DELETE' || (w.method === 'POST' && w.path === '/Groups'))).toBe(false);
+    expect(
+      h.emulator.writes().some((w) => w.method === 'DELETE' || (w.method === 'POST' && w.path === '/Groups')),
+    ).toBe(false);
     expect(h.emulator.membersOf(legacyGroup.id!).sort()).toHaveLength(2);
     expect((await h.run('sync')).plan?.operations).toEqual([]);
   });
@@ -73,7 +92,10 @@ describe('the real endpoint as captured in public reports', () => {
 
   it('exits 5 with the tenant hint when AWS answers 404 "TENANT does not exist." (https://github.com/slashdevops/idp-scim-sync/issues/42)', async () => {
     h = await startHarness(snapshot([user('a')]));
-    const wrongTenant = h.emulator.baseUrl.replace(/\/[^/]+\/scim\/v2$/, '/11111111111-2222-3333-4444-555555555555/scim/v2');
+    const wrongTenant = h.emulator.baseUrl.replace(
+      /\/[^/]+\/scim\/v2$/,
+      '/11111111111-2222-3333-4444-555555555555/scim/v2',
+    );
     const scim = new ScimClient({ baseUrl: wrongTenant, token: 'test-token' });
     try {
       const r = await runSync({ ...h.deps, scim }, { mode: 'sync' });
@@ -85,7 +107,9 @@ describe('the real endpoint as captured in public reports', () => {
   });
 
   it('converges membership under 3 s of read-after-write lag: member PATCH 404s right after a create are retried (https://github.com/awslabs/ssosync/issues/42)', async () => {
-    h = await startHarness(snapshot([user('a'), user('b')], [group('g', ['a', 'b'])]), { emulator: { consistencyLagMs: 3000 } });
+    h = await startHarness(snapshot([user('a'), user('b')], [group('g', ['a', 'b'])]), {
+      emulator: { consistencyLagMs: 3000 },
+    });
     const r = await h.run('sync');
     expect(r.report).toMatchObject({ status: 'success', exitCode: 0 });
     const g = h.emulator.groups()[0]!;
@@ -110,14 +134,25 @@ describe('the real endpoint as captured in public reports', () => {
     await h.run('sync');
     const g = h.emulator.groups()[0]!;
     const [a, b] = h.emulator.membersOf(g.id!);
-    h.emulator.injectFault({ method: 'PATCH', path: `/Groups/${g.id}`, times: 1, kind: 'commit-then-status', status: 400 });
+    h.emulator.injectFault({
+      method: 'PATCH',
+      path: `/Groups/${g.id}`,
+      times: 1,
+      kind: 'commit-then-status',
+      status: 400,
+    });
     h.source.next = snapshot([user('a'), user('b'), user('c')], [group('g', ['a', 'b', 'c'])]);
     const second = await h.run('sync');
     expect(second.report.status).toBe('success');
-    expect(second.report.applied?.notes[0]?.note).toMatch(/HTTP 400 on the member PATCH; membership re-read, 0 of 1 still pending/);
+    expect(second.report.applied?.notes[0]?.note).toMatch(
+      /HTTP 400 on the member PATCH; membership re-read, 0 of 1 still pending/,
+    );
     // The captured 400 also emptied the group: the members it dropped must come back.
     const client = (await import('../../src/emulator/test-support.js')).clientFor(h.emulator, 'test-token');
-    await client('PATCH', `/Groups/${g.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: 'members', value: [{ value: a }, { value: b }] }] });
+    await client('PATCH', `/Groups/${g.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'remove', path: 'members', value: [{ value: a }, { value: b }] }],
+    });
     const third = await h.run('sync');
     expect(third.report.target.membershipsRead).toBe(1);
     expect(h.emulator.membersOf(g.id!)).toHaveLength(3);
@@ -125,7 +160,11 @@ describe('the real endpoint as captured in public reports', () => {
 
   it('keeps working with users created outside SCIM that carry "emails": [] and bare UUID ids', async () => {
     h = await startHarness(snapshot([user('a')], [group('g', ['a'])]));
-    const ct = h.emulator.seedUser({ userName: 'ct-admin', displayName: 'CT', name: { givenName: 'C', familyName: 'T' } });
+    const ct = h.emulator.seedUser({
+      userName: 'ct-admin',
+      displayName: 'CT',
+      name: { givenName: 'C', familyName: 'T' },
+    });
     expect(ct.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
     const r = await h.run('sync');
     expect(r.report.status).toBe('success');

@@ -13,7 +13,11 @@ const TOKEN = 'pushgateway-cli-scim-token-canary';
 
 function icsync(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', fail);
@@ -45,7 +49,10 @@ describe('icsync sync with metrics.pushgateway', () => {
       );
       const run = await icsync(['sync', '--config', config], { SCIM_TOKEN: TOKEN });
       expect(run.code, run.stderr).toBe(0);
-      expect(bodies.map((b) => b.path), run.stderr).toEqual(['/metrics/job/icsync-test', '/metrics/job/icsync-test/result/success']);
+      expect(
+        bodies.map((b) => b.path),
+        run.stderr,
+      ).toEqual(['/metrics/job/icsync-test', '/metrics/job/icsync-test/result/success']);
       expect(bodies[0]!.body).toContain('icsync_sync_last_run_exit_code 0');
       expect(bodies[0]!.body).toContain('icsync_scim_token_expiry_timestamp_seconds');
       expect(bodies.map((b) => b.body).join('')).not.toContain(TOKEN);

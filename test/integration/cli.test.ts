@@ -17,7 +17,10 @@ interface Ran {
 
 function icsync(args: string[], env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -49,7 +52,10 @@ describe('icsync CLI', () => {
     const { path, dir } = await configFor(emulator);
     const diff = await icsync(['diff', '--config', path, '--json'], { SCIM_TOKEN: CANARY });
     expect(diff.code).toBe(2);
-    const out = JSON.parse(diff.stdout) as { report: { status: string; plan: { hash: string } }; plan: { operations: unknown[] } };
+    const out = JSON.parse(diff.stdout) as {
+      report: { status: string; plan: { hash: string } };
+      plan: { operations: unknown[] };
+    };
     expect(out.report.status).toBe('changes-pending');
     expect(out.plan.operations.length).toBeGreaterThan(100);
     expect(emulator.writes()).toEqual([]);
@@ -84,10 +90,14 @@ describe('icsync CLI', () => {
   });
 
   it('runs the emulator as a command', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'emulator', '--port', '0'], {
-      cwd: ROOT,
-      env: { ...process.env, ICSYNC_EMULATOR_TOKEN: 'cli-token' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'emulator', '--port', '0'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ICSYNC_EMULATOR_TOKEN: 'cli-token' },
+      },
+    );
     const baseUrl = await new Promise<string>((done) => {
       child.stdout.on('data', (d: Buffer) => {
         const m = /listening at (\S+)/.exec(d.toString());

@@ -24,14 +24,23 @@ afterEach(async () => {
   await w.close();
 });
 
-const incremental: Partial<EntraSourceConfigInput> = { incremental: true, scope: { groups: { displayNamePrefix: 'AWS-' } } };
+const incremental: Partial<EntraSourceConfigInput> = {
+  incremental: true,
+  scope: { groups: { displayNamePrefix: 'AWS-' } },
+};
 const ext = (id: string) => `corp-entra/${id}`;
-const read = (over: Partial<EntraSourceConfigInput> = {}) => w.source({ ...incremental, ...over }).readSnapshot(signal());
+const read = (over: Partial<EntraSourceConfigInput> = {}) =>
+  w.source({ ...incremental, ...over }).readSnapshot(signal());
 const userIds = (s: Snapshot) => s.users.map((u) => u.externalId).sort();
-const membersOf = (s: Snapshot, name: string) => [...(s.groups.find((g) => g.displayName === name)?.memberUsers ?? [])].sort();
+const membersOf = (s: Snapshot, name: string) =>
+  [...(s.groups.find((g) => g.displayName === name)?.memberUsers ?? [])].sort();
 const saved = () => w.state.load<DeltaState>(DELTA_STATE_KEY);
 /** Paths of the collections read since `mark` (first pages only). */
-const since = (mark: number) => w.fake.requests.slice(mark).filter((r) => r.page === 1).map((r) => r.path);
+const since = (mark: number) =>
+  w.fake.requests
+    .slice(mark)
+    .filter((r) => r.page === 1)
+    .map((r) => r.path);
 
 describe('Entra incremental reads', () => {
   it('enumerates once, then reads only changes, handling @removed by reason', async () => {
@@ -51,9 +60,15 @@ describe('Entra incremental reads', () => {
 
     expect(since(mark).filter((p) => p === '/users' || p === '/groups')).toEqual([]);
     expect(userIds(second)).toEqual([1, 2, 3, 5, 7].map((n) => ext(uid(n))));
-    expect(second.users.find((u) => u.externalId === ext(uid(5)))).toMatchObject({ title: 'Director', active: false, userName: 'user5@contoso.example' });
+    expect(second.users.find((u) => u.externalId === ext(uid(5)))).toMatchObject({
+      title: 'Director',
+      active: false,
+      userName: 'user5@contoso.example',
+    });
     expect(membersOf(second, 'AWS-Flat')).toEqual([]);
-    expect(w.log.lines).toContainEqual(expect.objectContaining({ msg: 'delta: round complete', updated: 2, softDeleted: 1, deleted: 1 }));
+    expect(w.log.lines).toContainEqual(
+      expect.objectContaining({ msg: 'delta: round complete', updated: 2, softDeleted: 1, deleted: 1 }),
+    );
     expect((await saved())?.usersDeltaLink).not.toBe(firstLinks?.usersDeltaLink);
   });
 
@@ -63,7 +78,9 @@ describe('Entra incremental reads', () => {
     const mark = w.fake.requests.length;
     const next = await read();
     expect(membersOf(next, 'AWS-Outer')).toEqual([1, 2, 3, 5].map((n) => ext(uid(n))));
-    expect(since(mark).filter((p) => p.endsWith('/transitiveMembers'))).toEqual([`/groups/${gid(1)}/transitiveMembers`]);
+    expect(since(mark).filter((p) => p.endsWith('/transitiveMembers'))).toEqual([
+      `/groups/${gid(1)}/transitiveMembers`,
+    ]);
   });
 
   it('takes the users of a deleted nested group out of the scope groups above it', async () => {
@@ -91,11 +108,15 @@ describe('Entra incremental reads', () => {
     const mark = w.fake.requests.length;
     const next = await read();
     expect(userIds(next)).toEqual(userIds(first));
-    expect(next.groups.map((g) => [g.displayName, g.memberUsers.length])).toEqual(first.groups.map((g) => [g.displayName, g.memberUsers.length]));
+    expect(next.groups.map((g) => [g.displayName, g.memberUsers.length])).toEqual(
+      first.groups.map((g) => [g.displayName, g.memberUsers.length]),
+    );
     const [expired, restart] = w.fake.requests.slice(mark);
     expect([expired?.path, expired?.query.has('$deltatoken')]).toEqual(['/users/delta', true]);
     expect([restart?.path, restart?.query.has('$select')]).toEqual(['/users/delta', true]);
-    expect(w.log.lines).toContainEqual(expect.objectContaining({ msg: 'delta: token expired; falling back to a full read', status: 410 }));
+    expect(w.log.lines).toContainEqual(
+      expect.objectContaining({ msg: 'delta: token expired; falling back to a full read', status: 410 }),
+    );
   });
 
   it('saves nothing from a round that failed, and replays it in full next time', async () => {
@@ -104,7 +125,9 @@ describe('Entra incremental reads', () => {
     w.fake.tenant.deleteUser(uid(2), 'deleted');
     w.fake.tenant.updateUser(uid(3), { department: 'Moved' });
     let failures = 0;
-    w.fake.inject((r) => (r.path === '/groups/delta' && failures++ === 0 ? graphError(500, 'generalException', 'boom') : undefined));
+    w.fake.inject((r) =>
+      r.path === '/groups/delta' && failures++ === 0 ? graphError(500, 'generalException', 'boom') : undefined,
+    );
     await expect(read()).rejects.toThrow(SourceReadError);
     expect(await saved()).toEqual(before);
 

@@ -16,7 +16,9 @@ beforeEach(async () => {
   const t = w.fake.tenant;
   for (let i = 1; i <= 5; i += 1) t.addUser(person(i));
   t.updateUser(uid(5), { accountEnabled: false });
-  t.addUser(person(6, { userType: 'Guest', userPrincipalName: 'guest6_fabrikam.example#EXT#@contoso.onmicrosoft.com' }));
+  t.addUser(
+    person(6, { userType: 'Guest', userPrincipalName: 'guest6_fabrikam.example#EXT#@contoso.onmicrosoft.com' }),
+  );
   t.addGroup(gid(2), 'Platform', [uid(3), uid(4)]);
   t.addGroup(gid(1), 'AWS-Engineering', [uid(1), uid(2), gid(2), uid(6)]);
 });
@@ -36,7 +38,10 @@ describe('Entra → IAM Identity Center', () => {
     const users = h.emulator.users();
     expect(users.map((u) => u.externalId).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `corp-entra/${uid(n)}`));
     expect(users.find((u) => u.externalId === `corp-entra/${uid(5)}`)?.active).toBe(false);
-    expect(users.find((u) => u.externalId === `corp-entra/${uid(1)}`)).toMatchObject({ active: true, userName: 'user1@contoso.example' });
+    expect(users.find((u) => u.externalId === `corp-entra/${uid(1)}`)).toMatchObject({
+      active: true,
+      userName: 'user1@contoso.example',
+    });
     const engineering = h.emulator.groups().find((g) => g.displayName === 'AWS-Engineering')!;
     expect(h.emulator.membersOf(engineering.id!)).toHaveLength(4);
 
@@ -50,7 +55,11 @@ describe('Entra → IAM Identity Center', () => {
     h = await startHarness(w.source({ scope }));
     await h.run('sync');
     const writes = h.emulator.writes().length;
-    w.fake.inject((r) => (r.path === '/users' && r.page === 3 ? { ...graphError(503, 'serviceNotAvailable', 'down'), headers: { 'Retry-After': '0' } } : undefined));
+    w.fake.inject((r) =>
+      r.path === '/users' && r.page === 3
+        ? { ...graphError(503, 'serviceNotAvailable', 'down'), headers: { 'Retry-After': '0' } }
+        : undefined,
+    );
     const failed = await h.run('sync');
     expect(failed.report.status).toBe('source-failed');
     expect(failed.report.message).toMatch(/HTTP 503/);

@@ -42,18 +42,27 @@ describe('Entra full read', () => {
   it('waits out a 429 with Retry-After in the middle of a read and completes', async () => {
     addPeople(6);
     let throttled = 0;
-    w.fake.inject((r) => (r.path === '/users' && r.page === 2 && throttled++ === 0 ? { status: 429, headers: { 'Retry-After': '1' } } : undefined));
+    w.fake.inject((r) =>
+      r.path === '/users' && r.page === 2 && throttled++ === 0
+        ? { status: 429, headers: { 'Retry-After': '1' } }
+        : undefined,
+    );
     const started = performance.now();
     const snapshot = await w.source().readSnapshot(signal());
     expect(performance.now() - started).toBeGreaterThanOrEqual(950);
     expect(snapshot.users).toHaveLength(6);
     expect(w.fake.calls('/users').map((r) => r.page)).toEqual([1, 2, 2, 3]);
-    expect(w.log.lines).toContainEqual(expect.objectContaining({ msg: 'Graph request retried', status: 429, attempt: 1 }));
+    expect(w.log.lines).toContainEqual(
+      expect.objectContaining({ msg: 'Graph request retried', status: 429, attempt: 1 }),
+    );
   });
 
   it('fails the whole read with SourceReadError when page 3 keeps answering 503', async () => {
     addPeople(8);
-    const unavailable = { ...graphError(503, 'serviceNotAvailable', 'Service unavailable'), headers: { 'Retry-After': '0' } };
+    const unavailable = {
+      ...graphError(503, 'serviceNotAvailable', 'Service unavailable'),
+      headers: { 'Retry-After': '0' },
+    };
     w.fake.inject((r) => (r.path === '/users' && r.page === 3 ? unavailable : undefined));
     const read = w.source().readSnapshot(signal());
     await expect(read).rejects.toThrow(SourceReadError);
@@ -72,7 +81,11 @@ describe('Entra full read', () => {
 
   it('refuses a 200 answer that is not a collection page (F-08)', async () => {
     addPeople(3);
-    w.fake.inject((r) => (r.page === 2 ? { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>proxy login</html>' } : undefined));
+    w.fake.inject((r) =>
+      r.page === 2
+        ? { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>proxy login</html>' }
+        : undefined,
+    );
     await expect(w.source().readSnapshot(signal())).rejects.toThrow(/not a collection page/);
   });
 
@@ -97,7 +110,10 @@ describe('Entra full read', () => {
   it('maps disabled users as inactive and keeps every email of a user, primary first', async () => {
     w.fake.tenant.addUser(person(1, { accountEnabled: false }));
     w.fake.tenant.addUser(
-      person(2, { proxyAddresses: ['SMTP:user2@contoso.example', 'smtp:u2@legacy.contoso.example'], otherMails: ['user2@home.example'] }),
+      person(2, {
+        proxyAddresses: ['SMTP:user2@contoso.example', 'smtp:u2@legacy.contoso.example'],
+        otherMails: ['user2@home.example'],
+      }),
     );
     const [disabled, multi] = (await w.source().readSnapshot(signal())).users;
     expect(disabled!.active).toBe(false);
@@ -111,13 +127,19 @@ describe('Entra full read', () => {
 
   it('skips guests by default, reporting them and their memberships, and syncs them when included', async () => {
     addPeople(1);
-    w.fake.tenant.addUser(person(2, { userType: 'Guest', userPrincipalName: 'pat_fabrikam.example#EXT#@contoso.onmicrosoft.com' }));
+    w.fake.tenant.addUser(
+      person(2, { userType: 'Guest', userPrincipalName: 'pat_fabrikam.example#EXT#@contoso.onmicrosoft.com' }),
+    );
     w.fake.tenant.addGroup(gid(1), 'AWS-All', [uid(1), uid(2)]);
     const skipped = await w.source({ scope: { groups: { list: ['AWS-All'] } } }).readSnapshot(signal());
     expect(skipped.users.map((u) => u.externalId)).toEqual([ext(uid(1))]);
     expect(skipped.skipped).toEqual([{ object: 'user', ref: uid(2), reason: expect.stringContaining('guest') }]);
-    expect(skipped.unresolvedMembers).toEqual([{ group: ext(gid(1)), member: uid(2), reason: expect.stringContaining('guest') }]);
-    const included = await w.source({ scope: { groups: { list: [gid(1)] } }, guests: 'include', userName: 'mail' }).readSnapshot(signal());
+    expect(skipped.unresolvedMembers).toEqual([
+      { group: ext(gid(1)), member: uid(2), reason: expect.stringContaining('guest') },
+    ]);
+    const included = await w
+      .source({ scope: { groups: { list: [gid(1)] } }, guests: 'include', userName: 'mail' })
+      .readSnapshot(signal());
     expect(included.users.map((u) => u.userName)).toEqual(['user1@contoso.example', 'user2@contoso.example']);
     expect(included.groups[0]!.memberUsers).toHaveLength(2);
   });
@@ -139,7 +161,9 @@ describe('Entra full read', () => {
     t.addGroup(gid(1), 'AWS app users', [uid(2), gid(2)]);
     t.assign(uid(1), 'User').assign(gid(1), 'Group').assign(gid(1), 'Group');
     const sp = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-    const snapshot = await w.source({ scope: { users: 'appAssignments', groups: 'appAssignments' }, servicePrincipalId: sp }).readSnapshot(signal());
+    const snapshot = await w
+      .source({ scope: { users: 'appAssignments', groups: 'appAssignments' }, servicePrincipalId: sp })
+      .readSnapshot(signal());
     expect(snapshot.users.map((u) => u.externalId).sort()).toEqual([ext(uid(1)), ext(uid(2))]);
     expect(snapshot.groups.map((g) => [g.displayName, g.memberUsers])).toEqual([['AWS app users', [ext(uid(2))]]]);
     expect(snapshot.unresolvedMembers).toEqual([{ group: ext(gid(1)), member: uid(4), reason: 'not a user in scope' }]);
@@ -148,8 +172,12 @@ describe('Entra full read', () => {
 
   it('fails on a configured group name that matches nothing instead of dropping the group', async () => {
     addPeople(1);
-    await expect(w.source({ scope: { groups: { list: ['Missing'] } } }).readSnapshot(signal())).rejects.toThrow(/no group is named "Missing"/);
-    await expect(w.source({ scope: { users: { memberOf: [gid(404)] } } }).readSnapshot(signal())).rejects.toThrow(/no group has the id/);
+    await expect(w.source({ scope: { groups: { list: ['Missing'] } } }).readSnapshot(signal())).rejects.toThrow(
+      /no group is named "Missing"/,
+    );
+    await expect(w.source({ scope: { users: { memberOf: [gid(404)] } } }).readSnapshot(signal())).rejects.toThrow(
+      /no group has the id/,
+    );
   });
 
   it('stops an aborted read with SourceReadError', async () => {
@@ -175,8 +203,15 @@ describe('Entra credentials', () => {
   it('never puts the client secret or an access token into logs or errors (S-06)', async () => {
     addPeople(3);
     await w.source().readSnapshot(signal());
-    w.fake.inject((r) => (r.page === 2 ? graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.') : undefined));
-    const denied = await w.source().readSnapshot(signal()).catch((err: unknown) => err);
+    w.fake.inject((r) =>
+      r.page === 2
+        ? graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.')
+        : undefined,
+    );
+    const denied = await w
+      .source()
+      .readSnapshot(signal())
+      .catch((err: unknown) => err);
     expect(denied).toBeInstanceOf(SourceReadError);
     expect((denied as Error).message).toMatch(/HTTP 403 Authorization_RequestDenied/);
     const wrongSecret = await w
@@ -185,7 +220,12 @@ describe('Entra credentials', () => {
       .catch((err: unknown) => err);
     expect(wrongSecret).toBeInstanceOf(SourceReadError);
     expect(w.fake.tokenFailures).toBeGreaterThan(0);
-    const outputs = [w.log.text(), inspect(denied, { depth: 10 }), inspect(wrongSecret, { depth: 10 }), JSON.stringify(denied)];
+    const outputs = [
+      w.log.text(),
+      inspect(denied, { depth: 10 }),
+      inspect(wrongSecret, { depth: 10 }),
+      JSON.stringify(denied),
+    ];
     for (const output of outputs) {
       expect(output).not.toContain(CLIENT_SECRET);
       for (const token of w.fake.issuedTokens) expect(output).not.toContain(token);
@@ -200,9 +240,15 @@ describe('Entra re-reads', () => {
     w.fake.tenant.addGroup(gid(1), 'AWS-Team', [uid(1), uid(2)]);
     w.fake.tenant.addGroup(gid(2), 'Other', [uid(3)]);
     const source = w.source({ scope: { users: 'all', groups: { displayNamePrefix: 'AWS-' } } });
-    expect(await source.rereadUser(uid(2), signal())).toMatchObject({ externalId: ext(uid(2)), userName: 'user2@contoso.example' });
+    expect(await source.rereadUser(uid(2), signal())).toMatchObject({
+      externalId: ext(uid(2)),
+      userName: 'user2@contoso.example',
+    });
     expect(await source.rereadUser(uid(99), signal())).toBeNull();
-    expect(await source.rereadGroup(gid(1), signal())).toMatchObject({ displayName: 'AWS-Team', memberUsers: [ext(uid(1)), ext(uid(2))] });
+    expect(await source.rereadGroup(gid(1), signal())).toMatchObject({
+      displayName: 'AWS-Team',
+      memberUsers: [ext(uid(1)), ext(uid(2))],
+    });
     expect(await source.rereadGroup(gid(2), signal())).toBeNull();
     expect(w.fake.calls('/groups')).toEqual([]);
     const before = w.fake.requests.length;

@@ -32,10 +32,23 @@ describe('hint queue', () => {
     const next = snapshot([user('a', { userName: 'a.new@example.com' }), user('b')], [group('g', ['a', 'b'])]);
     h.source.next = next;
     const sink = new QueueHintSink(queue);
-    const hint: ReReadHint = { sourceId: h.source.id, kind: 'user', id: 'a', origin: 'okta', receivedAt: new Date().toISOString() };
+    const hint: ReReadHint = {
+      sourceId: h.source.id,
+      kind: 'user',
+      id: 'a',
+      origin: 'okta',
+      receivedAt: new Date().toISOString(),
+    };
     for (let i = 0; i < 10; i += 1) await sink.enqueue([hint]);
     expect(await queue.count()).toBe(1);
-    const worker: Worker<ReReadHint> = startHintWorker({ targeted: h.deps, redis, prefix, queueName: 'hints', runLockTtlMs: 10_000, logger: silentLogger() });
+    const worker: Worker<ReReadHint> = startHintWorker({
+      targeted: h.deps,
+      redis,
+      prefix,
+      queueName: 'hints',
+      runLockTtlMs: 10_000,
+      logger: silentLogger(),
+    });
     cleanup.push(() => worker.close());
     const done = new Promise<void>((resolve) => worker.once('completed', () => resolve()));
     await done;
@@ -56,8 +69,17 @@ describe('hint queue', () => {
       redis.disconnect();
     });
     await redis.set(syncWaitingKey(prefix), '1', 'PX', 60_000);
-    await new QueueHintSink(queue).enqueue([{ sourceId: h.source.id, kind: 'user', id: 'a', origin: 'okta', receivedAt: new Date().toISOString() }]);
-    const worker: Worker<ReReadHint> = startHintWorker({ targeted: h.deps, redis, prefix, queueName: 'hints', runLockTtlMs: 10_000, logger: silentLogger() });
+    await new QueueHintSink(queue).enqueue([
+      { sourceId: h.source.id, kind: 'user', id: 'a', origin: 'okta', receivedAt: new Date().toISOString() },
+    ]);
+    const worker: Worker<ReReadHint> = startHintWorker({
+      targeted: h.deps,
+      redis,
+      prefix,
+      queueName: 'hints',
+      runLockTtlMs: 10_000,
+      logger: silentLogger(),
+    });
     cleanup.push(() => worker.close());
     // Past the debounce the worker picks the hint up, sees the waiting full sync and puts it back.
     await new Promise((resolve) => setTimeout(resolve, HINT_DEBOUNCE_MS + 1_000));

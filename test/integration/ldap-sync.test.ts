@@ -93,7 +93,9 @@ describe('LDAP → IAM Identity Center', () => {
     expect(gone.report).toMatchObject({ status: 'source-failed', exitCode: 7 });
 
     expect(emulator.writes().length).toBe(writes);
-    expect(emulator.users().every((u) => u.active !== false || users.find((v) => v.id === u.id)?.active === false)).toBe(true);
+    expect(
+      emulator.users().every((u) => u.active !== false || users.find((v) => v.id === u.id)?.active === false),
+    ).toBe(true);
     expect(emulator.membersOf(everyone.id!)).toHaveLength(BULK_USERS);
   });
 });

@@ -22,7 +22,13 @@ import {
   type SourceOptions,
 } from '../helpers/ldapIntegration.js';
 import { startLdapProxy, type LdapProxy, type ServerMessageAction } from '../helpers/ldapProxy.js';
-import { decodeSearchRequests, PROTOCOL_OP, RESULT_CODE, withResultCode, type LdapMessage } from '../helpers/ldapWire.js';
+import {
+  decodeSearchRequests,
+  PROTOCOL_OP,
+  RESULT_CODE,
+  withResultCode,
+  type LdapMessage,
+} from '../helpers/ldapWire.js';
 import { startSlapd, type Slapd } from '../helpers/slapd.js';
 import { createSelfSignedCertificate } from '../helpers/slapdTools.js';
 
@@ -48,7 +54,10 @@ const unresolvedOf = (displayName: string) =>
   snapshot.unresolvedMembers.filter((m) => m.group === group(displayName)?.externalId).map((m) => [m.member, m.reason]);
 
 /** A proxy in front of `target` whose answers pass through `decide`; SearchResultDone messages are counted. */
-async function proxy(target: Slapd, decide?: (message: LdapMessage, pagesDone: number) => ServerMessageAction | Promise<ServerMessageAction>) {
+async function proxy(
+  target: Slapd,
+  decide?: (message: LdapMessage, pagesDone: number) => ServerMessageAction | Promise<ServerMessageAction>,
+) {
   let pagesDone = 0;
   const started = await startLdapProxy({
     target: { host: target.host, port: target.port },
@@ -100,8 +109,14 @@ describe('full read', () => {
   });
 
   it('reports direct members of groupOfNames, including nested groups and the engineering ⊃ platform ⊃ engineering cycle', () => {
-    expect(group('engineering')).toMatchObject({ memberUsers: ids('alice', 'jose'), memberGroups: [group('platform')?.externalId] });
-    expect(group('platform')).toMatchObject({ memberUsers: ids('bob'), memberGroups: [group('engineering')?.externalId] });
+    expect(group('engineering')).toMatchObject({
+      memberUsers: ids('alice', 'jose'),
+      memberGroups: [group('platform')?.externalId],
+    });
+    expect(group('platform')).toMatchObject({
+      memberUsers: ids('bob'),
+      memberGroups: [group('engineering')?.externalId],
+    });
     expect(unresolvedOf('engineering')).toEqual([
       [`uid=nobody,${PEOPLE}`, 'not a user or group in scope'],
       ['cn=reader,ou=system,dc=example,dc=test', 'not a user or group in scope'],
@@ -123,7 +138,9 @@ describe('full read', () => {
     expect({ ...paged, readAt: '' }).toEqual({ ...snapshot, readAt: '' });
     const client = new Client({ url: slapd.url });
     await client.bind(slapd.bindDn, slapd.bindPassword);
-    await expect(client.search(PEOPLE, { filter: '(objectClass=inetOrgPerson)' })).rejects.toBeInstanceOf(SizeLimitExceededError);
+    await expect(client.search(PEOPLE, { filter: '(objectClass=inetOrgPerson)' })).rejects.toBeInstanceOf(
+      SizeLimitExceededError,
+    );
     await client.unbind();
   });
 
@@ -134,13 +151,16 @@ describe('full read', () => {
     expect(log).toMatch(/"component":"source","source":\{"kind":"ldap","id":"corp-ldap"\}/);
     expect(log).toMatch(/"users":126,"groups":6,"unresolvedMembers":4,"skipped":\d+,"ms":\d+/);
     expect(log).toContain('"vendor":"openldap"');
-    for (const secret of [slapd.bindPassword, 'alice@example.test', 'Anders', 'uid=alice']) expect(log).not.toContain(secret);
+    for (const secret of [slapd.bindPassword, 'alice@example.test', 'Anders', 'uid=alice'])
+      expect(log).not.toContain(secret);
   });
 });
 
 describe('TLS', () => {
   it('reads over StartTLS and over ldaps:// with the CA file', async () => {
-    const viaStartTls = await ldapSource(slapd, { config: { allowInsecure: false, startTls: true, caFile: slapd.caFile } }).readSnapshot(signal());
+    const viaStartTls = await ldapSource(slapd, {
+      config: { allowInsecure: false, startTls: true, caFile: slapd.caFile },
+    }).readSnapshot(signal());
     expect(viaStartTls.users).toHaveLength(snapshot.users.length);
     const viaLdaps = await ldapSource(slapd, {
       config: { url: slapd.ldapsUrl, allowInsecure: false, caFile: slapd.caFile, tlsServerName: 'localhost' },
@@ -183,7 +203,10 @@ describe('reads that cannot complete (reliability.md F-07)', () => {
   });
 
   it('fails when the server stops a paged search at its size limit', async () => {
-    const err = await readFailure({ config: { bindDn: slapd.limitedBindDn, pageSize: 7 }, password: slapd.limitedBindPassword });
+    const err = await readFailure({
+      config: { bindDn: slapd.limitedBindDn, pageSize: 7 },
+      password: slapd.limitedBindPassword,
+    });
     expect(causeChain(err).some((e) => e instanceof SizeLimitExceededError)).toBe(true);
     expect(err.message).toContain(`search under "${PEOPLE}" failed`);
   });
@@ -192,7 +215,9 @@ describe('reads that cannot complete (reliability.md F-07)', () => {
   // turns the second page's resultCode into timeLimitExceeded (3) instead; ldapts and the reader are real.
   it('fails when the server reports timeLimitExceeded on the second page', async () => {
     const timeLimited = await proxy(slapd, (message, pagesDone) =>
-      message.protocolOp === PROTOCOL_OP.searchResultDone && pagesDone === 2 ? withResultCode(message, RESULT_CODE.timeLimitExceeded) : 'forward',
+      message.protocolOp === PROTOCOL_OP.searchResultDone && pagesDone === 2
+        ? withResultCode(message, RESULT_CODE.timeLimitExceeded)
+        : 'forward',
     );
     const err = await readFailure({ config: { url: timeLimited.url, pageSize: 7 } });
     expect(causeChain(err).some((e) => e instanceof TimeLimitExceededError)).toBe(true);
@@ -260,7 +285,12 @@ describe('LDAP injection (reliability.md S-09)', () => {
     expect(filters).toContain('(&(objectclass=inetorgperson)(uid=\\2a\\29\\28uid=\\2a))');
     // On the wire (RFC 4511 §4.5.1.7) the value is one OCTET STRING inside an equalityMatch [3]:
     // a3 len | 04 03 "uid" | 04 08 "*)(uid=*" — and no present filter (87 03 "uid") anywhere.
-    const equalityMatch = Buffer.concat([Buffer.from([0xa3, 15, 0x04, 3]), Buffer.from('uid'), Buffer.from([0x04, 8]), Buffer.from(RAW)]);
+    const equalityMatch = Buffer.concat([
+      Buffer.from([0xa3, 15, 0x04, 3]),
+      Buffer.from('uid'),
+      Buffer.from([0x04, 8]),
+      Buffer.from(RAW),
+    ]);
     const bytes = watched.clientBytes();
     expect(bytes.includes(equalityMatch)).toBe(true);
     expect(bytes.indexOf(Buffer.from(RAW))).toBe(bytes.indexOf(equalityMatch) + 9);
@@ -283,6 +313,8 @@ describe('LDAP injection (reliability.md S-09)', () => {
     const alice = user('alice');
     expect(await source.rereadUser(alice?.externalId.replace('corp-ldap/', '') ?? '', signal())).toEqual(alice);
     const engineering = group('engineering');
-    expect(await source.rereadGroup(engineering?.externalId.replace('corp-ldap/', '') ?? '', signal())).toEqual(engineering);
+    expect(await source.rereadGroup(engineering?.externalId.replace('corp-ldap/', '') ?? '', signal())).toEqual(
+      engineering,
+    );
   });
 });

@@ -7,10 +7,29 @@ import { SourceReadError } from '../../src/errors.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { MemorySourceStateStore } from '../../src/state/file-source-state.js';
 import { OktaFake } from '../helpers/oktaFake.js';
-import { API_TOKEN, captureLog, editMembers, editUser, oktaConfig, oktaGroup, oktaUser, seed, startOktaSource } from '../helpers/oktaWorld.js';
+import {
+  API_TOKEN,
+  captureLog,
+  editMembers,
+  editUser,
+  oktaConfig,
+  oktaGroup,
+  oktaUser,
+  seed,
+  startOktaSource,
+} from '../helpers/oktaWorld.js';
 
 const signal = (): AbortSignal => new AbortController().signal;
-const STATUSES = ['ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED', 'DEPROVISIONED', 'STAGED', 'PROVISIONED'];
+const STATUSES = [
+  'ACTIVE',
+  'RECOVERY',
+  'PASSWORD_EXPIRED',
+  'LOCKED_OUT',
+  'SUSPENDED',
+  'DEPROVISIONED',
+  'STAGED',
+  'PROVISIONED',
+];
 
 let fake: OktaFake;
 
@@ -47,7 +66,11 @@ describe('Okta source scope and mapping', () => {
     const snapshot = await startOktaSource(oktaConfig(fake)).readSnapshot(signal());
     expect(ids(snapshot)).toEqual(['00uBoth', '00uDirect', '00uMember']);
     expect(snapshot.groups.map((g) => g.displayName)).toEqual(['aws-admins']);
-    expect(group(snapshot, 'aws-admins')).toMatchObject({ externalId: 'corp-okta/00gAws', memberUsers: ['corp-okta/00uMember', 'corp-okta/00uBoth'], memberGroups: [] });
+    expect(group(snapshot, 'aws-admins')).toMatchObject({
+      externalId: 'corp-okta/00gAws',
+      memberUsers: ['corp-okta/00uMember', 'corp-okta/00uBoth'],
+      memberGroups: [],
+    });
     expect(snapshot.unresolvedMembers).toEqual([
       { group: 'corp-okta/00gAws', member: '00uStaged', reason: 'user status STAGED is excluded (statuses.staged)' },
     ]);
@@ -69,27 +92,58 @@ describe('Okta source scope and mapping', () => {
 
   it('maps statuses: still employed → active, SUSPENDED/DEPROVISIONED → inactive, never activated → excluded or inactive', async () => {
     const everyone = ['00gAll'];
-    fake.groups.set('00gAll', oktaGroup('00gAll', 'all', STATUSES.map((s) => `00u${s.replace('_', '')}`)));
-    const active = (snapshot: Snapshot) => Object.fromEntries(snapshot.users.map((u) => [u.externalId.replace('corp-okta/00u', ''), u.active]));
-    const excluding = await startOktaSource(oktaConfig(fake, { scope: { type: 'groups', ids: everyone } })).readSnapshot(signal());
-    expect(active(excluding)).toEqual({ ACTIVE: true, RECOVERY: true, PASSWORDEXPIRED: true, LOCKEDOUT: true, SUSPENDED: false, DEPROVISIONED: false });
-    const keeping = oktaConfig(fake, { scope: { type: 'groups', ids: everyone }, statuses: { staged: 'inactive', provisioned: 'inactive' } });
-    expect(active(await startOktaSource(keeping).readSnapshot(signal()))).toMatchObject({ STAGED: false, PROVISIONED: false });
+    fake.groups.set(
+      '00gAll',
+      oktaGroup(
+        '00gAll',
+        'all',
+        STATUSES.map((s) => `00u${s.replace('_', '')}`),
+      ),
+    );
+    const active = (snapshot: Snapshot) =>
+      Object.fromEntries(snapshot.users.map((u) => [u.externalId.replace('corp-okta/00u', ''), u.active]));
+    const excluding = await startOktaSource(
+      oktaConfig(fake, { scope: { type: 'groups', ids: everyone } }),
+    ).readSnapshot(signal());
+    expect(active(excluding)).toEqual({
+      ACTIVE: true,
+      RECOVERY: true,
+      PASSWORDEXPIRED: true,
+      LOCKEDOUT: true,
+      SUSPENDED: false,
+      DEPROVISIONED: false,
+    });
+    const keeping = oktaConfig(fake, {
+      scope: { type: 'groups', ids: everyone },
+      statuses: { staged: 'inactive', provisioned: 'inactive' },
+    });
+    expect(active(await startOktaSource(keeping).readSnapshot(signal()))).toMatchObject({
+      STAGED: false,
+      PROVISIONED: false,
+    });
   });
 
   it('uses email as userName when configured, and skips a user without one instead of failing', async () => {
     editUser(fake, '00uDirect', { profile: { login: 'direct', email: 'direct@corp.example' } });
     editUser(fake, '00uBoth', { profile: { email: null } });
-    const snapshot = await startOktaSource(oktaConfig(fake, { attributes: { userName: 'email', email: 'email' } })).readSnapshot(signal());
+    const snapshot = await startOktaSource(
+      oktaConfig(fake, { attributes: { userName: 'email', email: 'email' } }),
+    ).readSnapshot(signal());
     expect(snapshot.users.find((u) => u.externalId === 'corp-okta/00uDirect')?.userName).toBe('direct@corp.example');
-    expect(snapshot.skipped).toEqual([{ object: 'user', ref: '/api/v1/users/00uBoth', reason: 'no profile.email to use as userName' }]);
+    expect(snapshot.skipped).toEqual([
+      { object: 'user', ref: '/api/v1/users/00uBoth', reason: 'no profile.email to use as userName' },
+    ]);
   });
 
   it('incremental: re-reads only changed users and groups, sees removals, and runs a full read when one is due', async () => {
     const state = new MemorySourceStateStore();
     const log = captureLog();
     let now = Date.now();
-    const source = startOktaSource(oktaConfig(fake, { incremental: { fullReadIntervalHours: 1 } }), { state, logger: log.logger, now: () => now });
+    const source = startOktaSource(oktaConfig(fake, { incremental: { fullReadIntervalHours: 1 } }), {
+      state,
+      logger: log.logger,
+      now: () => now,
+    });
     await source.readSnapshot(signal());
     const fullRequests = fake.apiRequests().length;
 
@@ -99,12 +153,21 @@ describe('Okta source scope and mapping', () => {
     fake.app.users.add('00uOutside');
     const second = await source.readSnapshot(signal());
     const requests = fake.apiRequests().slice(fullRequests);
-    expect(log.lines().filter((l) => l.mode !== undefined).map((l) => l.mode)).toEqual(['full', 'incremental']);
+    expect(
+      log
+        .lines()
+        .filter((l) => l.mode !== undefined)
+        .map((l) => l.mode),
+    ).toEqual(['full', 'incremental']);
     expect(ids(second)).toEqual(['00uBoth', '00uMember', '00uOutside']);
     expect(second.users.find((u) => u.externalId === 'corp-okta/00uMember')?.title).toBe('Staff Engineer');
-    expect(requests.find((r) => r.path === '/api/v1/users')?.query.get('search')).toMatch(/^lastUpdated gt "2025-12-31T23:55:00\.000Z"$/);
+    expect(requests.find((r) => r.path === '/api/v1/users')?.query.get('search')).toMatch(
+      /^lastUpdated gt "2025-12-31T23:55:00\.000Z"$/,
+    );
     expect(requests.some((r) => r.path === '/api/v1/groups/00gAws/users')).toBe(false);
-    expect(requests.find((r) => r.path.endsWith('/users') && r.path.startsWith('/api/v1/apps/'))?.query.has('expand')).toBe(false);
+    expect(
+      requests.find((r) => r.path.endsWith('/users') && r.path.startsWith('/api/v1/apps/'))?.query.has('expand'),
+    ).toBe(false);
 
     editMembers(fake, '00gAws', ['00uMember']);
     const third = await source.readSnapshot(signal());
@@ -113,7 +176,12 @@ describe('Okta source scope and mapping', () => {
 
     now += 2 * 3_600_000;
     await source.readSnapshot(signal());
-    expect(log.lines().filter((l) => l.mode !== undefined).map((l) => l.mode)).toEqual(['full', 'incremental', 'incremental', 'full']);
+    expect(
+      log
+        .lines()
+        .filter((l) => l.mode !== undefined)
+        .map((l) => l.mode),
+    ).toEqual(['full', 'incremental', 'incremental', 'full']);
   });
 
   it('an incremental round that fails keeps the stored round, and the next round still sees the change', async () => {
@@ -121,7 +189,10 @@ describe('Okta source scope and mapping', () => {
     const source = startOktaSource(oktaConfig(fake), { state });
     await source.readSnapshot(signal());
     editUser(fake, '00uBoth', { status: 'SUSPENDED' });
-    fake.fault((r) => r.path === '/api/v1/users', (res) => res.writeHead(503, { 'Content-Type': 'application/json' }).end('{}'));
+    fake.fault(
+      (r) => r.path === '/api/v1/users',
+      (res) => res.writeHead(503, { 'Content-Type': 'application/json' }).end('{}'),
+    );
     await expect(source.readSnapshot(signal())).rejects.toBeInstanceOf(SourceReadError);
     const next = await source.readSnapshot(signal());
     expect(next.users.find((u) => u.externalId === 'corp-okta/00uBoth')?.active).toBe(false);
@@ -135,10 +206,15 @@ describe('Okta source scope and mapping', () => {
     expect(await source.rereadUser('00uOutside', signal())).toBeNull();
     expect(await source.rereadUser('00uStaged', signal())).toBeNull();
     expect(await source.rereadUser('00uNobody', signal())).toBeNull();
-    expect(await source.rereadGroup('00gAws', signal())).toMatchObject({ displayName: 'aws-admins', memberUsers: ['corp-okta/00uMember', 'corp-okta/00uBoth'] });
+    expect(await source.rereadGroup('00gAws', signal())).toMatchObject({
+      displayName: 'aws-admins',
+      memberUsers: ['corp-okta/00uMember', 'corp-okta/00uBoth'],
+    });
     expect(await source.rereadGroup('00gOther', signal())).toBeNull();
 
-    const byGroups = startOktaSource(oktaConfig(fake, { scope: { type: 'groups', search: 'profile.name eq "sales"' } }));
+    const byGroups = startOktaSource(
+      oktaConfig(fake, { scope: { type: 'groups', search: 'profile.name eq "sales"' } }),
+    );
     expect((await byGroups.rereadUser('00uOutside', signal()))?.title).toBeUndefined();
     editUser(fake, '00uOutside', { profile: { title: 'Account Executive' } });
     expect((await byGroups.rereadUser('00uOutside', signal()))?.title).toBe('Account Executive');

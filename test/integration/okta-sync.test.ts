@@ -18,16 +18,28 @@ let harness: Harness<ReturnType<typeof startOktaSource>>;
 
 beforeEach(async () => {
   fake = await OktaFake.start({
-    serviceApp: { clientId: CLIENT_ID, publicKey: key.publicKey, grantedScopes: ['okta.users.read', 'okta.groups.read', 'okta.apps.read'] },
+    serviceApp: {
+      clientId: CLIENT_ID,
+      publicKey: key.publicKey,
+      grantedScopes: ['okta.users.read', 'okta.groups.read', 'okta.apps.read'],
+    },
   });
   seed(fake, {
     users: [...PEOPLE.map((id) => oktaUser(id)), oktaUser('00uGone', { status: 'SUSPENDED' })],
-    groups: [oktaGroup('00gAdmins', 'aws-admins', PEOPLE.slice(0, 5)), oktaGroup('00gDevs', 'aws-developers', PEOPLE.slice(3))],
+    groups: [
+      oktaGroup('00gAdmins', 'aws-admins', PEOPLE.slice(0, 5)),
+      oktaGroup('00gDevs', 'aws-developers', PEOPLE.slice(3)),
+    ],
     appUsers: ['00uGone'],
     appGroups: ['00gAdmins', '00gDevs'],
   });
-  const config = oktaConfig(fake, { pageSize: 3, auth: { privateKeyJwt: { clientId: CLIENT_ID, privateKey: { env: KEY_ENV } } } });
-  harness = await startHarness(startOktaSource(config, { state: new MemorySourceStateStore(), secrets: { [KEY_ENV]: key.privateKeyPem } }));
+  const config = oktaConfig(fake, {
+    pageSize: 3,
+    auth: { privateKeyJwt: { clientId: CLIENT_ID, privateKey: { env: KEY_ENV } } },
+  });
+  harness = await startHarness(
+    startOktaSource(config, { state: new MemorySourceStateStore(), secrets: { [KEY_ENV]: key.privateKeyPem } }),
+  );
 });
 
 afterEach(async () => {
@@ -38,7 +50,10 @@ afterEach(async () => {
 describe('Okta → IAM Identity Center', () => {
   it('creates users and groups, writes nothing on the rerun, and patches what changed', async () => {
     const first = await harness.run('sync');
-    expect(first.report).toMatchObject({ status: 'success', sources: [{ id: 'corp-okta', kind: 'okta', users: 13, groups: 2 }] });
+    expect(first.report).toMatchObject({
+      status: 'success',
+      sources: [{ id: 'corp-okta', kind: 'okta', users: 13, groups: 2 }],
+    });
     const { emulator } = harness;
     expect(emulator.users()).toHaveLength(13);
     expect(emulator.users().find((u) => u.externalId === 'corp-okta/00uGone')?.active).toBe(false);
@@ -60,7 +75,12 @@ describe('Okta → IAM Identity Center', () => {
     await harness.run('sync');
     const { emulator } = harness;
     const devs = emulator.groups().find((g) => g.displayName === 'aws-developers')!;
-    const before = { writes: emulator.writes().length, users: emulator.users(), groups: emulator.groups(), devs: emulator.membersOf(devs.id!) };
+    const before = {
+      writes: emulator.writes().length,
+      users: emulator.users(),
+      groups: emulator.groups(),
+      devs: emulator.membersOf(devs.id!),
+    };
 
     fake.groups.set('00gDevs', { ...fake.groups.get('00gDevs')!, lastMembershipUpdated: new Date().toISOString() });
     fake.fault((r) => r.path === '/api/v1/groups/00gDevs/users' && r.query.has('after'), dropConnection);

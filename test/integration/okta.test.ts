@@ -8,7 +8,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SourceReadError } from '../../src/errors.js';
 import { generateServiceAppKey } from '../helpers/oktaFakeAuth.js';
 import { dropConnection, OktaFake, rateLimited, serverError } from '../helpers/oktaFake.js';
-import { API_TOKEN, captureLog, KEY_ENV, oktaConfig, oktaGroup, oktaUser, seed, startOktaSource } from '../helpers/oktaWorld.js';
+import {
+  API_TOKEN,
+  captureLog,
+  KEY_ENV,
+  oktaConfig,
+  oktaGroup,
+  oktaUser,
+  seed,
+  startOktaSource,
+} from '../helpers/oktaWorld.js';
 
 const signal = (): AbortSignal => new AbortController().signal;
 const appUsersPath = (fake: OktaFake): string => `/api/v1/apps/${fake.app.id}/users`;
@@ -24,7 +33,12 @@ beforeEach(async () => {
     serviceApp: { clientId: CLIENT_ID, publicKey: key.publicKey, keyId: 'kid-1', grantedScopes: ALL_SCOPES },
   });
   const users = Array.from({ length: 7 }, (_, i) => oktaUser(`00u${i}`));
-  seed(fake, { users, groups: [oktaGroup('00gEng', 'eng', ['00u4', '00u5', '00u6'])], appUsers: ['00u0', '00u1', '00u2', '00u3'], appGroups: ['00gEng'] });
+  seed(fake, {
+    users,
+    groups: [oktaGroup('00gEng', 'eng', ['00u4', '00u5', '00u6'])],
+    appUsers: ['00u0', '00u1', '00u2', '00u3'],
+    appGroups: ['00gEng'],
+  });
 });
 
 afterEach(async () => {
@@ -44,7 +58,9 @@ describe('Okta source transport', () => {
   it('follows Link: rel="next" to the last page of every list', async () => {
     const source = startOktaSource(oktaConfig(fake, { pageSize: 2 }));
     const snapshot = await source.readSnapshot(signal());
-    expect(snapshot.users.map((u) => u.externalId).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `corp-okta/00u${i}`));
+    expect(snapshot.users.map((u) => u.externalId).sort()).toEqual(
+      Array.from({ length: 7 }, (_, i) => `corp-okta/00u${i}`),
+    );
     const appPages = fake.apiRequests().filter((r) => r.path === appUsersPath(fake));
     expect(appPages).toHaveLength(4);
     expect(appPages.every((r) => r.query.get('limit') === '2' && r.query.get('expand') === 'user')).toBe(true);
@@ -73,7 +89,11 @@ describe('Okta source transport', () => {
     const source = startOktaSource(oktaConfig(fake), { logger: log.logger });
     const snapshot = await source.readSnapshot(signal());
     expect(snapshot.users).toHaveLength(7);
-    expect(log.lines().find((l) => l.status === 429)).toMatchObject({ waitMs: 1000, attempt: 1, path: appUsersPath(fake) });
+    expect(log.lines().find((l) => l.status === 429)).toMatchObject({
+      waitMs: 1000,
+      attempt: 1,
+      path: appUsersPath(fake),
+    });
     const [limited, retried] = fake.requests.filter((r) => r.path === appUsersPath(fake));
     expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(950);
   });
@@ -82,7 +102,9 @@ describe('Okta source transport', () => {
     const now = new Date();
     fake.fault((r) => r.path === appUsersPath(fake), rateLimited(now, Math.floor(now.getTime() / 1000) + 3600));
     const patient = startOktaSource(oktaConfig(fake, { rateLimit: { maxWaitSeconds: 60 } }));
-    expect((await readError(patient.readSnapshot(signal()))).message).toMatch(/HTTP 429 E0000047.*rateLimit\.maxRetries/);
+    expect((await readError(patient.readSnapshot(signal()))).message).toMatch(
+      /HTTP 429 E0000047.*rateLimit\.maxRetries/,
+    );
     fake.fault((r) => r.path === appUsersPath(fake), rateLimited(now, Math.floor(now.getTime() / 1000)));
     const never = startOktaSource(oktaConfig(fake, { rateLimit: { maxRetries: 0 } }));
     await readError(never.readSnapshot(signal()));
@@ -100,11 +122,15 @@ describe('Okta source transport', () => {
     const stranger = generateServiceAppKey('pkcs1');
     const impostor = startOktaSource(oktaConfig(fake, { auth }), { secrets: { [KEY_ENV]: stranger.privateKeyPem } });
     const rejected = await readError(impostor.readSnapshot(signal()));
-    expect(rejected.message).toMatch(/token request failed with HTTP 401 \(invalid_client: client_assertion signature does not verify.*\) — check clientId/);
+    expect(rejected.message).toMatch(
+      /token request failed with HTTP 401 \(invalid_client: client_assertion signature does not verify.*\) — check clientId/,
+    );
   });
 
   it('follows Okta into DPoP when the service app requires it (use_dpop_nonce, then DPoP-bound tokens)', async () => {
-    const dpop = await OktaFake.start({ serviceApp: { clientId: CLIENT_ID, publicKey: key.publicKey, grantedScopes: ALL_SCOPES, requireDpop: true } });
+    const dpop = await OktaFake.start({
+      serviceApp: { clientId: CLIENT_ID, publicKey: key.publicKey, grantedScopes: ALL_SCOPES, requireDpop: true },
+    });
     seed(dpop, { users: [oktaUser('00u1')], appUsers: ['00u1'] });
     try {
       const auth = { privateKeyJwt: { clientId: CLIENT_ID, privateKey: { env: KEY_ENV } } };
@@ -118,15 +144,25 @@ describe('Okta source transport', () => {
   });
 
   it('requests okta.apps.read only for the appAssignments scope', async () => {
-    const narrow = await OktaFake.start({ serviceApp: { clientId: CLIENT_ID, publicKey: key.publicKey, grantedScopes: ['okta.users.read', 'okta.groups.read'] } });
+    const narrow = await OktaFake.start({
+      serviceApp: {
+        clientId: CLIENT_ID,
+        publicKey: key.publicKey,
+        grantedScopes: ['okta.users.read', 'okta.groups.read'],
+      },
+    });
     seed(narrow, { users: [oktaUser('00u1')], groups: [oktaGroup('00gA', 'a', ['00u1'])] });
     const auth = { privateKeyJwt: { clientId: CLIENT_ID, privateKey: { env: KEY_ENV } } };
     const secrets = { [KEY_ENV]: key.privateKeyPem };
     try {
-      const groups = startOktaSource(oktaConfig(narrow, { auth, scope: { type: 'groups', ids: ['00gA'] } }), { secrets });
+      const groups = startOktaSource(oktaConfig(narrow, { auth, scope: { type: 'groups', ids: ['00gA'] } }), {
+        secrets,
+      });
       expect((await groups.readSnapshot(signal())).users).toHaveLength(1);
       const app = startOktaSource(oktaConfig(narrow, { auth }), { secrets });
-      expect((await readError(app.readSnapshot(signal()))).message).toMatch(/token request failed with HTTP 400 \(invalid_scope: not granted: okta\.apps\.read\)/);
+      expect((await readError(app.readSnapshot(signal()))).message).toMatch(
+        /token request failed with HTTP 400 \(invalid_scope: not granted: okta\.apps\.read\)/,
+      );
     } finally {
       await narrow.close();
     }
@@ -140,15 +176,20 @@ describe('Okta source transport', () => {
   });
 
   it('returns nothing when a page fails, the connection drops, or a page is not JSON (reliability.md F-07, F-08)', async () => {
-    const laterPage = (path: string) => (r: { path: string; query: URLSearchParams }) => r.path === path && r.query.has('after');
+    const laterPage = (path: string) => (r: { path: string; query: URLSearchParams }) =>
+      r.path === path && r.query.has('after');
     fake.fault(laterPage('/api/v1/groups/00gEng/users'), serverError);
     const source = startOktaSource(oktaConfig(fake, { pageSize: 2 }));
-    expect((await readError(source.readSnapshot(signal()))).message).toMatch(/HTTP 500 E0000009.*\/api\/v1\/groups\/00gEng\/users/);
+    expect((await readError(source.readSnapshot(signal()))).message).toMatch(
+      /HTTP 500 E0000009.*\/api\/v1\/groups\/00gEng\/users/,
+    );
 
     fake.fault(laterPage(appUsersPath(fake)), dropConnection);
     expect((await readError(source.readSnapshot(signal()))).message).toMatch(/socket hang up|ECONNRESET/);
 
-    fake.fault(laterPage(appUsersPath(fake)), (res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>sign in</html>'));
+    fake.fault(laterPage(appUsersPath(fake)), (res) =>
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>sign in</html>'),
+    );
     expect((await readError(source.readSnapshot(signal()))).message).toMatch(/"text\/html" instead of JSON/);
   });
 
@@ -176,13 +217,17 @@ describe('Okta source transport', () => {
       expect((await startOktaSource(oktaConfig(fake)).readSnapshot(signal())).users).toHaveLength(7);
       expect(fake.apiRequests().every((r) => r.auth === 'SSWS')).toBe(true);
     } finally {
-      for (const name of ['OKTA_CLIENT_ORGURL', 'OKTA_CLIENT_TOKEN', 'OKTA_CLIENT_AUTHORIZATIONMODE', 'HTTPS_PROXY']) delete process.env[name];
+      for (const name of ['OKTA_CLIENT_ORGURL', 'OKTA_CLIENT_TOKEN', 'OKTA_CLIENT_AUTHORIZATIONMODE', 'HTTPS_PROXY'])
+        delete process.env[name];
       Object.assign(process.env, saved);
     }
   });
 
   it('aborts a request in flight when the read is aborted', async () => {
-    fake.fault((r) => r.path === appUsersPath(fake), () => undefined);
+    fake.fault(
+      (r) => r.path === appUsersPath(fake),
+      () => undefined,
+    );
     const controller = new AbortController();
     const reading = startOktaSource(oktaConfig(fake)).readSnapshot(controller.signal);
     setTimeout(() => controller.abort(), 100);
@@ -205,10 +250,23 @@ describe('Okta source transport', () => {
     fake.fault(() => true, serverError, 2);
     for (const source of sources) await keep(source.readSnapshot(signal()));
     fake.fault((r) => r.path === appUsersPath(fake), rateLimited(new Date(), Math.floor(Date.now() / 1000)), 1);
-    await keep(startOktaSource(oktaConfig(fake, { rateLimit: { maxRetries: 0 } }), { logger: log.logger }).readSnapshot(signal()));
-    await keep(startOktaSource(oktaConfig(fake), { logger: log.logger, secrets: { OKTA_TEST_API_TOKEN: `${API_TOKEN}x` } }).readSnapshot(signal()));
+    await keep(
+      startOktaSource(oktaConfig(fake, { rateLimit: { maxRetries: 0 } }), { logger: log.logger }).readSnapshot(
+        signal(),
+      ),
+    );
+    await keep(
+      startOktaSource(oktaConfig(fake), {
+        logger: log.logger,
+        secrets: { OKTA_TEST_API_TOKEN: `${API_TOKEN}x` },
+      }).readSnapshot(signal()),
+    );
     expect(errors).toHaveLength(4);
-    const everything = [log.text(), ...errors.map((e) => inspect(e, { depth: 10, showHidden: true })), JSON.stringify(errors)].join('\n');
+    const everything = [
+      log.text(),
+      ...errors.map((e) => inspect(e, { depth: 10, showHidden: true })),
+      JSON.stringify(errors),
+    ].join('\n');
     expect(everything).not.toContain(API_TOKEN);
     expect(everything).not.toContain(pemBody);
     expect(everything).not.toMatch(/fake-at-[0-9a-f]{32}/);

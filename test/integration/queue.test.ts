@@ -17,14 +17,21 @@ import { startPrivateRedis, startQueueHarness, TOKEN, type QueueHarness } from '
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${String(i).padStart(3, '0')}`);
-const dir = (n: number) => snapshot(ids(n).map((id) => user(id)), [group('all', ids(n))]);
+const dir = (n: number) =>
+  snapshot(
+    ids(n).map((id) => user(id)),
+    [group('all', ids(n))],
+  );
 
 let h: QueueHarness | undefined;
 
 /** `icsync worker` as a separate process, configured like the harness. */
 async function spawnWorker(harness: QueueHarness): Promise<ChildProcess> {
   const configPath = join(await mkdtemp(join(tmpdir(), 'icsync-worker-')), 'worker.yaml');
-  await writeFile(configPath, JSON.stringify({ ...harness.config, target: { ...harness.config.target, token: { env: 'SCIM_TOKEN' } } }));
+  await writeFile(
+    configPath,
+    JSON.stringify({ ...harness.config, target: { ...harness.config.target, token: { env: 'SCIM_TOKEN' } } }),
+  );
   return spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'worker', '--config', configPath], {
     cwd: ROOT,
     env: { ...process.env, SCIM_TOKEN: TOKEN, ICSYNC__LOG__LEVEL: 'silent' },
@@ -54,7 +61,15 @@ describe('queue mode', () => {
 
   it('rides out a 429 storm with zero failed jobs', async () => {
     h = await startQueueHarness(dir(20), { sync: { maxAttempts: 2 } });
-    h.emulator.injectFault({ method: 'POST', path: '/Users', times: 60, kind: 'status', status: 429, retryAfter: 'seconds', retryAfterSeconds: 0 });
+    h.emulator.injectFault({
+      method: 'POST',
+      path: '/Users',
+      times: 60,
+      kind: 'status',
+      status: 429,
+      retryAfter: 'seconds',
+      retryAfterSeconds: 0,
+    });
     await h.startWorker();
     const r = await h.run();
     expect(r.report.applied?.failures).toEqual([]);
@@ -104,9 +119,13 @@ describe('queue mode', () => {
   it('reports jobs that ended without a result (stalled more than allowed) instead of waiting forever', async () => {
     h = await startQueueHarness(dir(2));
     const connection = createRedis(h.config.redis, undefined, 'worker');
-    const rogue = new Worker(h.config.queue.name, async () => {
-      throw new UnrecoverableError('job stalled more than allowable limit');
-    }, { connection, prefix: h.config.redis.keyPrefix });
+    const rogue = new Worker(
+      h.config.queue.name,
+      async () => {
+        throw new UnrecoverableError('job stalled more than allowable limit');
+      },
+      { connection, prefix: h.config.redis.keyPrefix },
+    );
     try {
       const r = await h.run();
       expect(r.report.status).toBe('partial-failure');
@@ -120,7 +139,10 @@ describe('queue mode', () => {
   it('converges when Redis restarts mid-run', async () => {
     const redis = await startPrivateRedis();
     try {
-      h = await startQueueHarness(dir(30), { redisUrl: redis.url, sync: { rateLimit: { requestsPerSecond: 15, burst: 1 } } });
+      h = await startQueueHarness(dir(30), {
+        redisUrl: redis.url,
+        sync: { rateLimit: { requestsPerSecond: 15, burst: 1 } },
+      });
       await h.startWorker();
       const running = h.run();
       while (h.emulator.writes().length < 5) await new Promise((r) => setTimeout(r, 20));
@@ -164,7 +186,11 @@ describe('queue mode', () => {
 
 describe('run lock and startup checks', () => {
   const settings = (url: string, extra: Record<string, unknown> = {}) =>
-    parseConfig({ sources: [{ type: 'file', id: 'x', path: 'x.json' }], target: { baseUrl: 'https://scim.us-east-1.amazonaws.com/t/scim/v2', token: { env: 'T' } }, redis: { url, ...extra } }).redis;
+    parseConfig({
+      sources: [{ type: 'file', id: 'x', path: 'x.json' }],
+      target: { baseUrl: 'https://scim.us-east-1.amazonaws.com/t/scim/v2', token: { env: 'T' } },
+      redis: { url, ...extra },
+    }).redis;
 
   it('admits one run at a time, and a crashed holder blocks only until the TTL', async () => {
     const redis = createRedis(settings('redis://127.0.0.1:6379'), undefined, 'producer');

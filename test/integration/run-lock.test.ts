@@ -18,7 +18,11 @@ const SAMPLE = resolve(import.meta.dirname, '../../examples/sample-directory.jso
 const TOKEN = 'run-lock-test-token';
 const quiet = { stdout: () => undefined, stderr: () => undefined };
 
-async function configFor(emulator: RunningEmulator, lockWaitMs: number, redisPrefix?: string): Promise<{ path: string; dir: string }> {
+async function configFor(
+  emulator: RunningEmulator,
+  lockWaitMs: number,
+  redisPrefix?: string,
+): Promise<{ path: string; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'icsync-lock-'));
   const path = join(dir, 'icsync.yaml');
   await writeFile(
@@ -55,7 +59,10 @@ describe('the run lock in file-state mode', () => {
     emulator = await startEmulator({ tokens: [TOKEN] });
     const { path } = await configFor(emulator, 0);
     const env = { ...process.env, SCIM_TOKEN: TOKEN };
-    const codes = await Promise.all([main(['sync', '--config', path], env, quiet), main(['sync', '--config', path], env, quiet)]);
+    const codes = await Promise.all([
+      main(['sync', '--config', path], env, quiet),
+      main(['sync', '--config', path], env, quiet),
+    ]);
     expect(codes.sort()).toEqual([EXIT.success, EXIT.locked]);
     const writes = emulator.writes().length;
 
@@ -86,7 +93,10 @@ describe('the run lock in file-state mode', () => {
     const { path, dir } = await configFor(emulator, 0);
     const lockFile = join(dir, 'state', 'state.json.lock');
     await mkdir(join(dir, 'state'), { recursive: true });
-    await writeFile(lockFile, JSON.stringify({ holder: 'crashed', pid: 1, host: 'gone', startedAt: '2026-01-01T00:00:00Z' }));
+    await writeFile(
+      lockFile,
+      JSON.stringify({ holder: 'crashed', pid: 1, host: 'gone', startedAt: '2026-01-01T00:00:00Z' }),
+    );
     const old = new Date(Date.now() - 10 * 60_000);
     await utimes(lockFile, old, old);
     expect(await main(['sync', '--config', path], { ...process.env, SCIM_TOKEN: TOKEN }, quiet)).toBe(EXIT.success);
@@ -96,8 +106,13 @@ describe('the run lock in file-state mode', () => {
     emulator = await startEmulator({ tokens: [TOKEN] });
     const { path, dir } = await configFor(emulator, 0);
     await mkdir(join(dir, 'state'), { recursive: true });
-    await writeFile(join(dir, 'state', 'state.json.lock'), JSON.stringify({ holder: 'live', pid: 1, host: 'h', startedAt: new Date().toISOString() }));
-    expect(await main(['diff', '--config', path], { ...process.env, SCIM_TOKEN: TOKEN }, quiet)).toBe(EXIT.changesPending);
+    await writeFile(
+      join(dir, 'state', 'state.json.lock'),
+      JSON.stringify({ holder: 'live', pid: 1, host: 'h', startedAt: new Date().toISOString() }),
+    );
+    expect(await main(['diff', '--config', path], { ...process.env, SCIM_TOKEN: TOKEN }, quiet)).toBe(
+      EXIT.changesPending,
+    );
     expect(await main(['sync', '--config', path], { ...process.env, SCIM_TOKEN: TOKEN }, quiet)).toBe(EXIT.locked);
   });
 

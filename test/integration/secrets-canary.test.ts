@@ -57,7 +57,12 @@ class EchoingSource extends ScriptedSource {
 async function echoingScim(): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     res.writeHead(500, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ detail: `internal error for ${req.method} ${req.url}`, debug: { authorization: req.headers.authorization } }));
+    res.end(
+      JSON.stringify({
+        detail: `internal error for ${req.method} ${req.url}`,
+        debug: { authorization: req.headers.authorization },
+      }),
+    );
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tenant/scim/v2` };
@@ -77,8 +82,18 @@ describe('canary secrets with upstreams that echo Authorization', () => {
       redis.disconnect();
     });
     const { logger, text } = captureLogger();
-    await new QueueHintSink(queue).enqueue([{ sourceId: source.id, kind: 'user', id: 'a', origin: 'okta', receivedAt: new Date().toISOString() }]);
-    const worker: Worker<ReReadHint> = startHintWorker({ targeted: h.deps, redis, prefix, queueName: 'hints', runLockTtlMs: 10_000, logger, secrets: [OKTA_CANARY] });
+    await new QueueHintSink(queue).enqueue([
+      { sourceId: source.id, kind: 'user', id: 'a', origin: 'okta', receivedAt: new Date().toISOString() },
+    ]);
+    const worker: Worker<ReReadHint> = startHintWorker({
+      targeted: h.deps,
+      redis,
+      prefix,
+      queueName: 'hints',
+      runLockTtlMs: 10_000,
+      logger,
+      secrets: [OKTA_CANARY],
+    });
     cleanup.push(() => worker.close());
     const failed = new Promise<void>((done) => worker.once('failed', () => done()));
     await failed;
@@ -113,7 +128,11 @@ describe('canary secrets with upstreams that echo Authorization', () => {
     );
     const report = join(dir, 'report.json');
     const ran = await new Promise<{ code: number | null; out: string }>((done, fail) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'sync', '--config', config, '--json', '--report', report], { cwd: ROOT });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'sync', '--config', config, '--json', '--report', report],
+        { cwd: ROOT },
+      );
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -15,7 +15,12 @@ const writes = (harness: Harness) => harness.emulator.writes();
 describe('sync against the AWS SCIM emulator', () => {
   it('applies a first sync and plans nothing on the rerun', async () => {
     const members = ids(5);
-    h = await startHarness(snapshot(members.map((m) => user(m)), [group('eng', members.slice(0, 3), ['ops']), group('ops', members.slice(3))]));
+    h = await startHarness(
+      snapshot(
+        members.map((m) => user(m)),
+        [group('eng', members.slice(0, 3), ['ops']), group('ops', members.slice(3))],
+      ),
+    );
     const first = await h.run('sync');
     expect(first.report.status).toBe('success');
     expect(h.emulator.users()).toHaveLength(5);
@@ -43,16 +48,24 @@ describe('sync against the AWS SCIM emulator', () => {
     const userId = h.emulator.users()[0]!.id;
     const groupId = h.emulator.groups()[0]!.id;
     h.emulator.resetLog();
-    h.source.next = snapshot([user('a', { userName: 'a.renamed@example.com' })], [group('g', ['a'], [], { displayName: 'Renamed' })]);
+    h.source.next = snapshot(
+      [user('a', { userName: 'a.renamed@example.com' })],
+      [group('g', ['a'], [], { displayName: 'Renamed' })],
+    );
     const r = await h.run('sync');
     expect(r.report.status).toBe('success');
-    expect(writes(h).map((w) => `${w.method} ${w.path}`)).toEqual([`PATCH /Users/${userId}`, `PATCH /Groups/${groupId}`]);
+    expect(writes(h).map((w) => `${w.method} ${w.path}`)).toEqual([
+      `PATCH /Users/${userId}`,
+      `PATCH /Groups/${groupId}`,
+    ]);
     expect(h.emulator.users()[0]).toMatchObject({ id: userId, userName: 'a.renamed@example.com' });
     expect(h.emulator.groups()[0]).toMatchObject({ id: groupId, displayName: 'Renamed' });
   });
 
   it('does not let a new person with a recycled email inherit the old AWS user', async () => {
-    h = await startHarness(snapshot([user('old', { userName: 'pat@example.com', emails: [{ value: 'pat@example.com' }] })]));
+    h = await startHarness(
+      snapshot([user('old', { userName: 'pat@example.com', emails: [{ value: 'pat@example.com' }] })]),
+    );
     await h.run('sync');
     const oldId = h.emulator.users()[0]!.id;
     h.source.next = snapshot([user('new', { userName: 'pat@example.com', emails: [{ value: 'pat@example.com' }] })]);
@@ -66,7 +79,12 @@ describe('sync against the AWS SCIM emulator', () => {
   it('sends 100 members in one PATCH and 101 in two', async () => {
     for (const n of [100, 101]) {
       const members = ids(n);
-      h = await startHarness(snapshot(members.map((m) => user(m)), [group('big', members)]));
+      h = await startHarness(
+        snapshot(
+          members.map((m) => user(m)),
+          [group('big', members)],
+        ),
+      );
       await h.run('sync');
       const patches = writes(h).filter((w) => w.method === 'PATCH' && w.path.startsWith('/Groups/'));
       expect(patches).toHaveLength(n === 100 ? 1 : 2);
@@ -78,10 +96,19 @@ describe('sync against the AWS SCIM emulator', () => {
 
   it('holds a plan with 4 removals at threshold 3, then applies exactly that plan with --approve', async () => {
     const members = ids(6);
-    h = await startHarness(snapshot(members.map((m) => user(m)), [group('g', members)]), { sync: { brake: { absolute: 3 } } });
+    h = await startHarness(
+      snapshot(
+        members.map((m) => user(m)),
+        [group('g', members)],
+      ),
+      { sync: { brake: { absolute: 3 } } },
+    );
     await h.run('sync');
     const before = writes(h).length;
-    h.source.next = snapshot(members.map((m) => user(m)), [group('g', members.slice(0, 2))]);
+    h.source.next = snapshot(
+      members.map((m) => user(m)),
+      [group('g', members.slice(0, 2))],
+    );
     const blocked = await h.run('sync');
     expect(blocked.report).toMatchObject({ status: 'blocked', exitCode: 3 });
     expect(writes(h).length).toBe(before);
@@ -130,11 +157,32 @@ describe('sync against the AWS SCIM emulator', () => {
 
   it('completes a 429 storm with zero failed operations', async () => {
     const members = ids(30);
-    h = await startHarness(snapshot(members.map((m) => user(m)), [group('g', members)]), {
-      sync: { rateLimit: { requestsPerSecond: 1000, burst: 50 }, concurrency: 8, maxAttempts: 3 },
+    h = await startHarness(
+      snapshot(
+        members.map((m) => user(m)),
+        [group('g', members)],
+      ),
+      {
+        sync: { rateLimit: { requestsPerSecond: 1000, burst: 50 }, concurrency: 8, maxAttempts: 3 },
+      },
+    );
+    h.emulator.injectFault({
+      path: /^\/Users/,
+      method: 'POST',
+      times: 150,
+      kind: 'status',
+      status: 429,
+      retryAfter: 'seconds',
+      retryAfterSeconds: 0,
     });
-    h.emulator.injectFault({ path: /^\/Users/, method: 'POST', times: 150, kind: 'status', status: 429, retryAfter: 'seconds', retryAfterSeconds: 0 });
-    h.emulator.injectFault({ path: /^\/Groups/, times: 3, kind: 'status', status: 429, retryAfter: 'http-date', retryAfterSeconds: 1 });
+    h.emulator.injectFault({
+      path: /^\/Groups/,
+      times: 3,
+      kind: 'status',
+      status: 429,
+      retryAfter: 'http-date',
+      retryAfterSeconds: 1,
+    });
     const r = await h.run('sync');
     expect(h.emulator.requestLog.filter((e) => e.status === 429).length).toBe(153);
     expect(r.report.applied).toMatchObject({ failed: 0, skipped: 0 });
@@ -162,7 +210,11 @@ describe('sync against the AWS SCIM emulator', () => {
 
   it('never modifies objects without our externalId', async () => {
     h = await startHarness(snapshot([user('a')], [group('g', ['a'])]));
-    const admin = h.emulator.seedUser({ userName: 'Administrator', displayName: 'Administrator', name: { givenName: 'A', familyName: 'B' } });
+    const admin = h.emulator.seedUser({
+      userName: 'Administrator',
+      displayName: 'Administrator',
+      name: { givenName: 'A', familyName: 'B' },
+    });
     const ct = h.emulator.seedGroup({ displayName: 'AWSControlTowerAdmins' }, [admin.id!]);
     await h.run('sync');
     h.source.next = snapshot([user('a')], []);
@@ -188,7 +240,9 @@ describe('sync against the AWS SCIM emulator', () => {
   });
 
   it('confirms membership when AWS rejects a duplicate add', async () => {
-    h = await startHarness(snapshot([user('a'), user('b')], [group('g', ['a', 'b'])]), { emulator: { duplicateMemberAdd: 'error' } });
+    h = await startHarness(snapshot([user('a'), user('b')], [group('g', ['a', 'b'])]), {
+      emulator: { duplicateMemberAdd: 'error' },
+    });
     await h.run('sync');
     const g = h.emulator.groups()[0]!;
     h.emulator.injectFault({ method: 'PATCH', path: `/Groups/${g.id}`, times: 1, kind: 'drop-after-commit' });

@@ -8,7 +8,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const base = () => snapshot([user('a'), user('b'), user('c')], [group('g', ['a', 'b']), group('other', ['a', 'b', 'c'])]);
+const base = () =>
+  snapshot([user('a'), user('b'), user('c')], [group('g', ['a', 'b']), group('other', ['a', 'b', 'c'])]);
 
 async function synced() {
   const harness = await startHarness(base());
@@ -62,7 +63,10 @@ describe('webhook-triggered (targeted) runs', () => {
     next.users.push(user('d'));
     next.groups[0]!.memberUsers.push(ext('d'));
     h.source.next = next;
-    const r = await h.targeted([{ kind: 'group', id: 'g' }, { kind: 'user', id: 'b' }]);
+    const r = await h.targeted([
+      { kind: 'group', id: 'g' },
+      { kind: 'user', id: 'b' },
+    ]);
     expect(r.plan.operations).toEqual([]);
     expect(r.report.findings).toContainEqual(expect.objectContaining({ object: 'membership', action: 'skipped' }));
     expect(h.emulator.writes()).toEqual([]);

@@ -16,7 +16,11 @@ afterEach(async () => {
 });
 
 const members = ['a', 'b', 'c', 'd'];
-const directory = () => snapshot(members.map((m) => user(m)), [group('eng', members)]);
+const directory = () =>
+  snapshot(
+    members.map((m) => user(m)),
+    [group('eng', members)],
+  );
 const throttled = (harness: Harness) => harness.emulator.requestLog.filter((e) => e.status === 429);
 
 describe('a run throttled by AWS (429)', () => {
@@ -42,7 +46,14 @@ describe('a run throttled by AWS (429)', () => {
 
   it('stops a read throttled past sync.maxThrottleWaitMs with the throttled exit code, having written nothing', async () => {
     h = await startHarness(directory(), { sync: { maxThrottleWaitMs: 1000 } });
-    h.emulator.injectFault({ method: 'GET', times: 1000, kind: 'status', status: 429, retryAfter: 'seconds', retryAfterSeconds: 1 });
+    h.emulator.injectFault({
+      method: 'GET',
+      times: 1000,
+      kind: 'status',
+      status: 429,
+      retryAfter: 'seconds',
+      retryAfterSeconds: 1,
+    });
     const r = await h.run('sync');
     expect(r.report).toMatchObject({ status: 'throttled', exitCode: EXIT.throttled });
     expect(r.report.message).toContain('sync.maxThrottleWaitMs');
@@ -51,7 +62,14 @@ describe('a run throttled by AWS (429)', () => {
 
   it('stops writes throttled past sync.maxThrottleWaitMs with the throttled exit code, the rest left for the next run', async () => {
     h = await startHarness(directory(), { sync: { maxThrottleWaitMs: 1000, concurrency: 1 } });
-    h.emulator.injectFault({ method: 'POST', times: 1000, kind: 'status', status: 429, retryAfter: 'seconds', retryAfterSeconds: 1 });
+    h.emulator.injectFault({
+      method: 'POST',
+      times: 1000,
+      kind: 'status',
+      status: 429,
+      retryAfter: 'seconds',
+      retryAfterSeconds: 1,
+    });
     const r = await h.run('sync');
     expect(r.report).toMatchObject({ status: 'throttled', exitCode: EXIT.throttled });
     expect(r.report.applied?.failed).toBe(1);

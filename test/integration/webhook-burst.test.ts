@@ -8,7 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/queue/connection.js';
 import { RedisDedupe } from '../../src/webhook/dedupe.js';
-import { graphChange, guid, oktaBody, oktaEvent, postGraph, postOkta, startReceiver, type GraphItem, type Receiver } from '../helpers/webhook.js';
+import {
+  graphChange,
+  guid,
+  oktaBody,
+  oktaEvent,
+  postGraph,
+  postOkta,
+  startReceiver,
+  type GraphItem,
+  type Receiver,
+} from '../helpers/webhook.js';
 
 const GRAPH_UNIQUE = 700;
 const GRAPH_BATCH = 5;
@@ -28,7 +38,13 @@ function buildRequests(r: Receiver): { sends: Send[]; uniqueDeliveries: number }
   }
   const oktaBodies: string[] = [];
   for (let i = 0; i < OKTA_UNIQUE; i += OKTA_BATCH) {
-    oktaBodies.push(oktaBody(Array.from({ length: OKTA_BATCH }, (_, j) => oktaEvent('user.account.update_profile', [{ id: `00u${i + j}x${randomUUID().slice(0, 8)}`, type: 'User' }]))));
+    oktaBodies.push(
+      oktaBody(
+        Array.from({ length: OKTA_BATCH }, (_, j) =>
+          oktaEvent('user.account.update_profile', [{ id: `00u${i + j}x${randomUUID().slice(0, 8)}`, type: 'User' }]),
+        ),
+      ),
+    );
   }
   const sends: Send[] = [
     ...graphBatches.map((b) => () => postGraph(r, b)),
@@ -60,7 +76,11 @@ async function fire(sends: Send[]): Promise<{ statuses: number[]; clientMs: numb
 
 describe('webhook burst (L7)', () => {
   const prefix = `icsync-test-webhook-${randomUUID().slice(0, 8)}`;
-  const redis = createRedis({ url: 'redis://127.0.0.1:6379', keyPrefix: prefix, allowUnverifiedEviction: false }, undefined, 'producer');
+  const redis = createRedis(
+    { url: 'redis://127.0.0.1:6379', keyPrefix: prefix, allowUnverifiedEviction: false },
+    undefined,
+    'producer',
+  );
   let r: Receiver | undefined;
 
   beforeAll(() => redis.connect());
@@ -72,7 +92,9 @@ describe('webhook burst (L7)', () => {
   });
   afterAll(() => redis.disconnect());
 
-  it('acks 2,000 notifications with 30 % replays at p99 < 500 ms, each delivery enqueued once', async ({ annotate }) => {
+  it('acks 2,000 notifications with 30 % replays at p99 < 500 ms, each delivery enqueued once', async ({
+    annotate,
+  }) => {
     r = await startReceiver({ dedupe: new RedisDedupe(redis, prefix) });
     const { sends, uniqueDeliveries } = buildRequests(r);
     const started = performance.now();
@@ -81,7 +103,10 @@ describe('webhook burst (L7)', () => {
 
     const p99 = r.metrics.ackSeconds.quantile(0.99) * 1000;
     const max = r.metrics.ackSeconds.max() * 1000;
-    await annotate(`${sends.length} POSTs (${2000} notifications) in ${Math.round(elapsedMs)} ms: server ack p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms; client max ${Math.max(...clientMs).toFixed(1)} ms`, 'webhook-burst');
+    await annotate(
+      `${sends.length} POSTs (${2000} notifications) in ${Math.round(elapsedMs)} ms: server ack p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms; client max ${Math.max(...clientMs).toFixed(1)} ms`,
+      'webhook-burst',
+    );
 
     expect(statuses.filter((s) => s !== 202 && s !== 200)).toEqual([]);
     expect(elapsedMs).toBeLessThan(10_000);
@@ -93,7 +118,9 @@ describe('webhook burst (L7)', () => {
     expect(r.sink.hints).toHaveLength(uniqueDeliveries);
     expect(new Set(r.sink.keys()).size).toBe(uniqueDeliveries);
     const replayed = GRAPH_REPLAYED_BATCHES * GRAPH_BATCH + OKTA_REPLAYED_BODIES * OKTA_BATCH;
-    expect(r.metrics.deduplicated.get({ origin: 'graph' }) + r.metrics.deduplicated.get({ origin: 'okta' })).toBe(replayed);
+    expect(r.metrics.deduplicated.get({ origin: 'graph' }) + r.metrics.deduplicated.get({ origin: 'okta' })).toBe(
+      replayed,
+    );
 
     const keys = await redis.keys(`${prefix}:*`);
     expect(keys).toHaveLength(uniqueDeliveries);

@@ -33,7 +33,14 @@ describe('webhook → targeted sync', () => {
     const prefix = `icsync-e2e-${randomUUID().slice(0, 8)}`;
     const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
     const queue = new Queue<ReReadHint>('hints', { connection: redis, prefix });
-    const worker = startHintWorker({ targeted: h.deps, redis, prefix, queueName: 'hints', runLockTtlMs: 10_000, logger: silentLogger() });
+    const worker = startHintWorker({
+      targeted: h.deps,
+      redis,
+      prefix,
+      queueName: 'hints',
+      runLockTtlMs: 10_000,
+      logger: silentLogger(),
+    });
     const config = webhookConfig({ okta: { sourceId: SOURCE_ID, secret: { env: 'UNUSED' } } });
     const server = createWebhookServer({
       config,
@@ -70,7 +77,14 @@ describe('webhook → targeted sync', () => {
   });
 
   it('answers 503 (so Okta retries) when Redis is down and the hint cannot be persisted', async () => {
-    const dead = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const dead = new Redis({
+      host: '127.0.0.1',
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     dead.on('error', () => undefined);
     const queue = new Queue<ReReadHint>('hints', { connection: dead, prefix: 'icsync-dead' });
     queue.on('error', () => undefined);

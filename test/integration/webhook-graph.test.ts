@@ -6,7 +6,18 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LifecycleNotice } from '../../src/webhook/graph-notifications.js';
-import { captureLogger, CLIENT_STATE, ENTRA_SOURCE, GRAPH_PATH, graphChange, graphLifecycle, guid, postGraph, startReceiver, type Receiver } from '../helpers/webhook.js';
+import {
+  captureLogger,
+  CLIENT_STATE,
+  ENTRA_SOURCE,
+  GRAPH_PATH,
+  graphChange,
+  graphLifecycle,
+  guid,
+  postGraph,
+  startReceiver,
+  type Receiver,
+} from '../helpers/webhook.js';
 
 let r: Receiver | undefined;
 afterEach(async () => {
@@ -14,7 +25,8 @@ afterEach(async () => {
   r = undefined;
 });
 
-const validate = (receiver: Receiver, query: string, method = 'POST') => fetch(`${receiver.url(GRAPH_PATH)}?${query}`, { method, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+const validate = (receiver: Receiver, query: string, method = 'POST') =>
+  fetch(`${receiver.url(GRAPH_PATH)}?${query}`, { method, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 
 describe('Graph validation handshake', () => {
   it('echoes the URL-decoded token as text/plain with nosniff, for POST and GET', async () => {
@@ -32,7 +44,13 @@ describe('Graph validation handshake', () => {
   it('refuses markup, over-length, empty and repeated tokens with 400 and reflects nothing', async () => {
     r = await startReceiver();
     const script = encodeURIComponent('<script>alert(1)</script>');
-    for (const query of [`validationToken=${script}`, `validationToken=${'a'.repeat(1025)}`, 'validationToken=', 'validationToken=a&validationToken=b', 'validationToken=%0d%0aSet-Cookie']) {
+    for (const query of [
+      `validationToken=${script}`,
+      `validationToken=${'a'.repeat(1025)}`,
+      'validationToken=',
+      'validationToken=a&validationToken=b',
+      'validationToken=%0d%0aSet-Cookie',
+    ]) {
       const res = await validate(r, query);
       expect(res.status, query).toBe(400);
       const body = await res.text();
@@ -54,7 +72,11 @@ describe('Graph notifications', () => {
   it('turns user and group notifications into re-read hints and answers 202 after the sink has them', async () => {
     r = await startReceiver();
     const [user, group] = [guid(), guid()];
-    const res = await postGraph(r, [graphChange('user', user), graphChange('group', group, { changeType: 'deleted' }), graphChange('user', guid(), { resourceData: { id: guid() }, resource: 'users/x' })]);
+    const res = await postGraph(r, [
+      graphChange('user', user),
+      graphChange('group', group, { changeType: 'deleted' }),
+      graphChange('user', guid(), { resourceData: { id: guid() }, resource: 'users/x' }),
+    ]);
     expect(res.status).toBe(202);
     expect(r.sink.hints).toHaveLength(3);
     expect(r.sink.hints.slice(0, 2)).toMatchObject([
@@ -78,7 +100,12 @@ describe('Graph notifications', () => {
     const res = await postGraph(r, [graphChange('user'), graphChange('group', guid(), forged)]);
     expect(res.status).toBe(403);
     expect(r.sink.calls).toBe(0);
-    expect(r.metrics.rejected.get({ origin: 'graph', reason: 'tenantId' in forged ? 'unknown-tenant' : 'forged-client-state' })).toBe(1);
+    expect(
+      r.metrics.rejected.get({
+        origin: 'graph',
+        reason: 'tenantId' in forged ? 'unknown-tenant' : 'forged-client-state',
+      }),
+    ).toBe(1);
     expect(text()).toContain('failed authentication');
     expect(text()).not.toContain(CLIENT_STATE.slice(0, 20));
   });
@@ -93,7 +120,9 @@ describe('Graph notifications', () => {
     try {
       r = await startReceiver();
       const port = (canary.address() as { port: number }).port;
-      const res = await postGraph(r, [graphChange('user', guid(), { resource: `http://127.0.0.1:${port}/users/steal` })]);
+      const res = await postGraph(r, [
+        graphChange('user', guid(), { resource: `http://127.0.0.1:${port}/users/steal` }),
+      ]);
       expect(res.status).toBe(202);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(hits).toBe(0);
@@ -105,7 +134,14 @@ describe('Graph notifications', () => {
 
   it('acks authentic items it does not act on, and counts them', async () => {
     r = await startReceiver();
-    const res = await postGraph(r, [graphChange('user', 'not-a-guid'), { ...graphChange('user'), resource: 'me/messages/1', resourceData: { '@odata.type': '#Microsoft.Graph.Message', id: guid() } }]);
+    const res = await postGraph(r, [
+      graphChange('user', 'not-a-guid'),
+      {
+        ...graphChange('user'),
+        resource: 'me/messages/1',
+        resourceData: { '@odata.type': '#Microsoft.Graph.Message', id: guid() },
+      },
+    ]);
     expect(res.status).toBe(202);
     expect(r.sink.calls).toBe(0);
     expect(r.metrics.ignored.get({ origin: 'graph' })).toBe(2);
@@ -121,11 +157,15 @@ describe('Graph notifications', () => {
 
   it('answers 400 to a body that is not a notification collection, 415 to other media types, 405 to other methods', async () => {
     r = await startReceiver();
-    const post = (body: string, type: string, extra: Record<string, string> = {}) => fetch(r!.url(GRAPH_PATH), { method: 'POST', headers: { 'content-type': type, ...extra }, body });
+    const post = (body: string, type: string, extra: Record<string, string> = {}) =>
+      fetch(r!.url(GRAPH_PATH), { method: 'POST', headers: { 'content-type': type, ...extra }, body });
     expect((await post('{"value":', 'application/json')).status).toBe(400);
     expect((await post('{"items":[]}', 'application/json')).status).toBe(400);
     expect((await post(JSON.stringify({ value: [graphChange('user')] }), 'text/plain')).status).toBe(415);
-    expect((await post(JSON.stringify({ value: [graphChange('user')] }), 'application/json', { 'content-encoding': 'gzip' })).status).toBe(415);
+    expect(
+      (await post(JSON.stringify({ value: [graphChange('user')] }), 'application/json', { 'content-encoding': 'gzip' }))
+        .status,
+    ).toBe(415);
     expect((await fetch(r.url(GRAPH_PATH), { method: 'PUT' })).status).toBe(405);
     expect(r.sink.calls).toBe(0);
   });
@@ -149,14 +189,22 @@ describe('Graph lifecycle notifications', () => {
     const onFullSyncWanted = vi.fn();
     r = await startReceiver({ graph: { onLifecycle, onFullSyncWanted } });
     const [reauth, removed] = [guid(), guid()];
-    const res = await postGraph(r, [graphLifecycle('reauthorizationRequired', reauth), graphLifecycle('subscriptionRemoved', removed), graphLifecycle('missed'), graphLifecycle('somethingNew')]);
+    const res = await postGraph(r, [
+      graphLifecycle('reauthorizationRequired', reauth),
+      graphLifecycle('subscriptionRemoved', removed),
+      graphLifecycle('missed'),
+      graphLifecycle('somethingNew'),
+    ]);
     expect(res.status).toBe(202);
     await vi.waitFor(() => expect(onFullSyncWanted).toHaveBeenCalledTimes(2));
     expect(onLifecycle.mock.calls.map(([n]) => n)).toEqual([
       { lifecycleEvent: 'reauthorizationRequired', subscriptionId: reauth },
       { lifecycleEvent: 'subscriptionRemoved', subscriptionId: removed },
     ]);
-    expect(onFullSyncWanted.mock.calls.map(([reason]) => reason)).toEqual(['graph-subscriptionRemoved', 'graph-missed']);
+    expect(onFullSyncWanted.mock.calls.map(([reason]) => reason)).toEqual([
+      'graph-subscriptionRemoved',
+      'graph-missed',
+    ]);
     expect(r.metrics.ignored.get({ origin: 'graph' })).toBe(1);
     expect(r.sink.calls).toBe(0);
   });

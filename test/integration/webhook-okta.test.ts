@@ -6,7 +6,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/queue/connection.js';
 import { RedisDedupe } from '../../src/webhook/dedupe.js';
-import { captureLogger, OKTA_PATH, OKTA_SECRET, OKTA_SOURCE, oktaBody, oktaEvent, oktaGroup, oktaUser, postOkta, startReceiver, type Receiver } from '../helpers/webhook.js';
+import {
+  captureLogger,
+  OKTA_PATH,
+  OKTA_SECRET,
+  OKTA_SOURCE,
+  oktaBody,
+  oktaEvent,
+  oktaGroup,
+  oktaUser,
+  postOkta,
+  startReceiver,
+  type Receiver,
+} from '../helpers/webhook.js';
 
 let r: Receiver | undefined;
 afterEach(async () => {
@@ -25,7 +37,9 @@ const FORGED_SECRETS: [string, string | null][] = [
 ];
 
 const challenge = (receiver: Receiver, value: string, secret: string | null) =>
-  fetch(receiver.url(OKTA_PATH), { headers: { 'x-okta-verification-challenge': value, ...(secret === null ? {} : { authorization: secret }) } });
+  fetch(receiver.url(OKTA_PATH), {
+    headers: { 'x-okta-verification-challenge': value, ...(secret === null ? {} : { authorization: secret }) },
+  });
 
 describe('Okta verification challenge', () => {
   it('echoes the challenge as JSON when the secret is right', async () => {
@@ -56,14 +70,23 @@ describe('Okta events', () => {
     const body = oktaBody([
       oktaEvent('user.account.update_profile', [oktaUser(1)]),
       oktaEvent('group.user_membership.add', [oktaUser(2), oktaGroup(1)]),
-      oktaEvent('application.user_membership.add', [{ id: '0oa1', type: 'AppInstance' }, { id: '0ua1', type: 'AppUser' }, oktaUser(3)]),
+      oktaEvent('application.user_membership.add', [
+        { id: '0oa1', type: 'AppInstance' },
+        { id: '0ua1', type: 'AppUser' },
+        oktaUser(3),
+      ]),
       oktaEvent('user.session.start', [oktaUser(4)]),
       oktaEvent('user.lifecycle.deactivate', [{ id: '../../admin', type: 'User' }]),
     ]);
     const res = await postOkta(r, body);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
-    expect(r.sink.keys()).toEqual(['okta:group:00g00000000000000001', 'okta:user:00u00000000000000001', 'okta:user:00u00000000000000002', 'okta:user:00u00000000000000003']);
+    expect(r.sink.keys()).toEqual([
+      'okta:group:00g00000000000000001',
+      'okta:user:00u00000000000000001',
+      'okta:user:00u00000000000000002',
+      'okta:user:00u00000000000000003',
+    ]);
     expect(r.sink.hints.every((h) => h.sourceId === OKTA_SOURCE && h.origin === 'okta')).toBe(true);
     expect(r.metrics.received.get({ origin: 'okta' })).toBe(5);
     expect(r.metrics.ignored.get({ origin: 'okta' })).toBe(2);
@@ -78,7 +101,9 @@ describe('Okta events', () => {
   });
 
   it('reads the secret from a custom header when the hook is set up that way', async () => {
-    r = await startReceiver({ config: { okta: { sourceId: OKTA_SOURCE, secret: { env: 'UNUSED' }, header: 'X-Icsync-Hook-Secret' } } });
+    r = await startReceiver({
+      config: { okta: { sourceId: OKTA_SOURCE, secret: { env: 'UNUSED' }, header: 'X-Icsync-Hook-Secret' } },
+    });
     const body = oktaBody([oktaEvent('user.lifecycle.create', [oktaUser(1)])]);
     expect((await postOkta(r, body)).status).toBe(401);
     expect((await postOkta(r, body, null, { 'x-icsync-hook-secret': OKTA_SECRET })).status).toBe(200);
@@ -89,9 +114,15 @@ describe('Okta events', () => {
     const body = oktaBody([oktaEvent('group.user_membership.remove', [oktaUser(7), oktaGroup(7)])]);
     for (let i = 0; i < 10; i += 1) expect((await postOkta(r, body)).status).toBe(200);
     const concurrent = oktaBody([oktaEvent('user.lifecycle.suspend', [oktaUser(8)])]);
-    const statuses = await Promise.all(Array.from({ length: 10 }, () => postOkta(r!, concurrent).then((res) => res.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () => postOkta(r!, concurrent).then((res) => res.status)),
+    );
     expect(statuses).toEqual(Array(10).fill(200));
-    expect(r.sink.keys()).toEqual(['okta:group:00g00000000000000007', 'okta:user:00u00000000000000007', 'okta:user:00u00000000000000008']);
+    expect(r.sink.keys()).toEqual([
+      'okta:group:00g00000000000000007',
+      'okta:user:00u00000000000000007',
+      'okta:user:00u00000000000000008',
+    ]);
     expect(r.metrics.deduplicated.get({ origin: 'okta' })).toBe(18 + 9);
   });
 
@@ -103,7 +134,11 @@ describe('Okta events', () => {
     expect((await postOkta(r, oktaBody([newer, other]))).status).toBe(200);
     expect((await postOkta(r, oktaBody([older]))).status).toBe(200);
     // Hints hold no attribute values, so the older event cannot roll the newer state back: both only ask for a re-read.
-    expect(r.sink.keys()).toEqual(['okta:group:00g00000000000000002', 'okta:user:00u00000000000000001', 'okta:user:00u00000000000000001']);
+    expect(r.sink.keys()).toEqual([
+      'okta:group:00g00000000000000002',
+      'okta:user:00u00000000000000001',
+      'okta:user:00u00000000000000001',
+    ]);
   });
 
   it('answers 503 when the sink rejects, and accepts the retry of the same delivery', async () => {
@@ -119,7 +154,11 @@ describe('Okta events', () => {
   });
 
   it('does not lose events when the dedupe store is down (fails open)', async () => {
-    const redis = createRedis({ url: 'redis://127.0.0.1:1', keyPrefix: 'icsync-test', allowUnverifiedEviction: false }, undefined, 'producer');
+    const redis = createRedis(
+      { url: 'redis://127.0.0.1:1', keyPrefix: 'icsync-test', allowUnverifiedEviction: false },
+      undefined,
+      'producer',
+    );
     try {
       r = await startReceiver({ dedupe: new RedisDedupe(redis, 'icsync-test') });
       expect((await postOkta(r, oktaBody([oktaEvent('user.lifecycle.create', [oktaUser(5)])]))).status).toBe(200);
@@ -135,20 +174,36 @@ describe('Okta events', () => {
     expect((await postOkta(r, body, OKTA_SECRET, { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await postOkta(r, '{"data":{}}')).status).toBe(400);
     expect((await postOkta(r, 'not json')).status).toBe(400);
-    expect((await fetch(r.url(OKTA_PATH), { method: 'DELETE', headers: { authorization: OKTA_SECRET } })).status).toBe(405);
+    expect((await fetch(r.url(OKTA_PATH), { method: 'DELETE', headers: { authorization: OKTA_SECRET } })).status).toBe(
+      405,
+    );
     expect(r.sink.calls).toBe(0);
   });
 
   it('logs counts and reasons, never the secret, the offered value or the payload (S-06)', async () => {
     const { logger, text } = captureLogger();
     r = await startReceiver({ logger });
-    await postOkta(r, oktaBody([oktaEvent('user.lifecycle.create', [oktaUser(1)], { displayMessage: 'payload-canary-1' })]), 'offered-canary-value');
-    await postOkta(r, oktaBody([oktaEvent('user.lifecycle.create', [oktaUser(1)], { displayMessage: 'payload-canary-2' })]));
+    await postOkta(
+      r,
+      oktaBody([oktaEvent('user.lifecycle.create', [oktaUser(1)], { displayMessage: 'payload-canary-1' })]),
+      'offered-canary-value',
+    );
+    await postOkta(
+      r,
+      oktaBody([oktaEvent('user.lifecycle.create', [oktaUser(1)], { displayMessage: 'payload-canary-2' })]),
+    );
     await postOkta(r, oktaBody([oktaEvent('payload.canary.type', [oktaUser(2)])]));
     const logs = text();
     expect(logs).toContain('refused a request without the event hook secret');
     expect(logs).toContain('events accepted');
-    for (const canary of [OKTA_SECRET, 'offered-canary-value', 'payload-canary-1', 'payload-canary-2', '00u00000000000000001']) expect(logs).not.toContain(canary);
+    for (const canary of [
+      OKTA_SECRET,
+      'offered-canary-value',
+      'payload-canary-1',
+      'payload-canary-2',
+      '00u00000000000000001',
+    ])
+      expect(logs).not.toContain(canary);
     // The one sender-controlled value that is logged sits under `untrusted`.
     expect(logs).toContain('"untrusted":{"ignoredEventTypes":["payload.canary.type"]}');
   });

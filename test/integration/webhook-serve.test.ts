@@ -12,7 +12,21 @@ import type { Config } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/errors.js';
 import { webhookConfigSchema } from '../../src/webhook/config.js';
 import { MemoryDedupe } from '../../src/webhook/dedupe.js';
-import { captureLogger, CLIENT_STATE, ENTRA_SOURCE, GRAPH_PATH, graphChange, MemorySink, OKTA_PATH, OKTA_SECRET, OKTA_SOURCE, oktaBody, oktaEvent, oktaUser, TENANT_ID } from '../helpers/webhook.js';
+import {
+  captureLogger,
+  CLIENT_STATE,
+  ENTRA_SOURCE,
+  GRAPH_PATH,
+  graphChange,
+  MemorySink,
+  OKTA_PATH,
+  OKTA_SECRET,
+  OKTA_SOURCE,
+  oktaBody,
+  oktaEvent,
+  oktaUser,
+  TENANT_ID,
+} from '../helpers/webhook.js';
 import { FakeGraphPort } from '../helpers/webhookGraph.js';
 
 const prefix = `icsync-test-serve-${randomUUID().slice(0, 8)}`;
@@ -22,8 +36,20 @@ function config(): Config {
   return parseConfig({
     sources: [
       { type: 'file', id: 'corp-file', path: '/unused.json' },
-      { type: 'entra', id: ENTRA_SOURCE, tenantId: TENANT_ID, clientId: randomUUID(), credential: { clientSecret: { env: 'ENTRA_SECRET' } } },
-      { type: 'okta', id: OKTA_SOURCE, orgUrl: 'https://acme.okta.com', auth: { apiToken: { env: 'OKTA_TOKEN' } }, scope: { type: 'groups', ids: ['00g1'] } },
+      {
+        type: 'entra',
+        id: ENTRA_SOURCE,
+        tenantId: TENANT_ID,
+        clientId: randomUUID(),
+        credential: { clientSecret: { env: 'ENTRA_SECRET' } },
+      },
+      {
+        type: 'okta',
+        id: OKTA_SOURCE,
+        orgUrl: 'https://acme.okta.com',
+        auth: { apiToken: { env: 'OKTA_TOKEN' } },
+        scope: { type: 'groups', ids: ['00g1'] },
+      },
     ],
     target: { baseUrl: 'http://127.0.0.1:1/scim/v2/', token: { env: 'UNUSED' }, allowLocalEmulator: true },
     redis: { url: 'redis://127.0.0.1:6379', keyPrefix: prefix },
@@ -34,7 +60,12 @@ function serveConfig(graph: Record<string, unknown> = {}) {
   return webhookConfigSchema.parse({
     port: 0,
     host: '127.0.0.1',
-    graph: { sourceId: ENTRA_SOURCE, clientState: { env: 'GRAPH_CLIENT_STATE' }, subscriptions: { notificationUrl: 'https://hooks.example.com/webhooks/graph' }, ...graph },
+    graph: {
+      sourceId: ENTRA_SOURCE,
+      clientState: { env: 'GRAPH_CLIENT_STATE' },
+      subscriptions: { notificationUrl: 'https://hooks.example.com/webhooks/graph' },
+      ...graph,
+    },
     okta: { sourceId: OKTA_SOURCE, secret: { env: 'OKTA_HOOK_SECRET' } },
   });
 }
@@ -55,25 +86,50 @@ describe('icsync serve', () => {
     const stop = new AbortController();
     let listening!: (a: { port: number }) => void;
     const address = new Promise<{ port: number }>((resolve) => (listening = resolve));
-    const exit = runServeCommand(config(), serveConfig(), ENV, stop.signal, { sink, subscriptionPort: port, logger, onListening: listening });
+    const exit = runServeCommand(config(), serveConfig(), ENV, stop.signal, {
+      sink,
+      subscriptionPort: port,
+      logger,
+      onListening: listening,
+    });
     const base = `http://127.0.0.1:${(await address).port}`;
 
     await vi.waitFor(() => expect(port.subscriptions.size).toBe(2));
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const ours = { subscriptionId: [...port.subscriptions.keys()][0]! };
-    const graph = await fetch(`${base}${GRAPH_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: [graphChange('user', undefined, ours)] }) });
+    const graph = await fetch(`${base}${GRAPH_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: [graphChange('user', undefined, ours)] }),
+    });
     expect(graph.status).toBe(202);
     // The right clientState on a subscription this deployment does not keep is still refused.
-    const foreign = await fetch(`${base}${GRAPH_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: [graphChange('user')] }) });
+    const foreign = await fetch(`${base}${GRAPH_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: [graphChange('user')] }),
+    });
     expect(foreign.status).toBe(403);
     const body = oktaBody([oktaEvent('user.lifecycle.create', [oktaUser(1)])]);
     for (let i = 0; i < 3; i += 1) {
-      expect((await fetch(`${base}${OKTA_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: OKTA_SECRET }, body })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${base}${OKTA_PATH}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: OKTA_SECRET },
+            body,
+          })
+        ).status,
+      ).toBe(200);
     }
     expect(sink.keys().map((k) => k.split(':').slice(0, 2).join(':'))).toEqual(['graph:user', 'okta:user']);
 
     sink.delayMs = 300;
-    const inFlight = fetch(`${base}${GRAPH_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: [graphChange('group', undefined, ours)] }) });
+    const inFlight = fetch(`${base}${GRAPH_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: [graphChange('group', undefined, ours)] }),
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     stop.abort();
     expect((await inFlight).status).toBe(202);
@@ -89,10 +145,16 @@ describe('icsync serve', () => {
   it('opens its port when no caller asks to be told about it (as `icsync serve` is wired)', async () => {
     const { logger, text } = captureLogger();
     const stop = new AbortController();
-    const exit = runServeCommand(config(), serveConfig({ enabled: false }), ENV, stop.signal, { sink: new MemorySink(), dedupe: new MemoryDedupe(), logger });
+    const exit = runServeCommand(config(), serveConfig({ enabled: false }), ENV, stop.signal, {
+      sink: new MemorySink(),
+      dedupe: new MemoryDedupe(),
+      logger,
+    });
     const listening = await vi.waitFor(
       () => {
-        const line = text().split('\n').find((l) => l.includes('webhook server listening'));
+        const line = text()
+          .split('\n')
+          .find((l) => l.includes('webhook server listening'));
         if (line === undefined) throw new Error('not listening yet');
         return JSON.parse(line) as { port: number };
       },
@@ -105,14 +167,23 @@ describe('icsync serve', () => {
 
   it('refuses a clientState outside Graph’s 32–128 characters and a sourceId that names no Entra source', async () => {
     const deps = { sink: new MemorySink(), dedupe: new MemoryDedupe(), subscriptionPort: new FakeGraphPort() };
-    await expect(runServeCommand(config(), serveConfig(), { ...ENV, GRAPH_CLIENT_STATE: 'short' }, undefined, deps)).rejects.toThrow(ConfigError);
-    await expect(runServeCommand(config(), serveConfig({ sourceId: 'corp-file' }), ENV, undefined, deps)).rejects.toThrow('no entra source with id "corp-file"');
+    await expect(
+      runServeCommand(config(), serveConfig(), { ...ENV, GRAPH_CLIENT_STATE: 'short' }, undefined, deps),
+    ).rejects.toThrow(ConfigError);
+    await expect(
+      runServeCommand(config(), serveConfig({ sourceId: 'corp-file' }), ENV, undefined, deps),
+    ).rejects.toThrow('no entra source with id "corp-file"');
   });
 
   it('ensures subscriptions once for `icsync subscriptions ensure`', async () => {
     const lines: string[] = [];
     const port = new FakeGraphPort();
-    expect(await runSubscriptionsEnsure(config(), serveConfig(), ENV, (l) => lines.push(l), { subscriptionPort: port, logger: captureLogger().logger })).toBe(0);
+    expect(
+      await runSubscriptionsEnsure(config(), serveConfig(), ENV, (l) => lines.push(l), {
+        subscriptionPort: port,
+        logger: captureLogger().logger,
+      }),
+    ).toBe(0);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^users: created subscription [0-9a-f-]{36}, expires \d{4}-/);
     expect(lines[1]).toMatch(/^groups: created subscription/);

@@ -5,7 +5,19 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GRAPH_PATH, graphChange, OKTA_PATH, OKTA_SECRET, oktaBody, oktaEvent, oktaUser, postGraph, postOkta, startReceiver, type Receiver } from '../helpers/webhook.js';
+import {
+  GRAPH_PATH,
+  graphChange,
+  OKTA_PATH,
+  OKTA_SECRET,
+  oktaBody,
+  oktaEvent,
+  oktaUser,
+  postGraph,
+  postOkta,
+  startReceiver,
+  type Receiver,
+} from '../helpers/webhook.js';
 
 let r: Receiver | undefined;
 afterEach(async () => {
@@ -35,7 +47,10 @@ describe('operations endpoints', () => {
     r = await startReceiver({ lastFullSync: () => 1_767_225_600 });
     await postGraph(r, [graphChange('user'), graphChange('group')]);
     await postGraph(r, [{ ...graphChange('user'), clientState: 'forged' }]);
-    await postOkta(r, oktaBody([oktaEvent('user.lifecycle.create', [oktaUser(1)]), oktaEvent('user.session.start', [oktaUser(2)])]));
+    await postOkta(
+      r,
+      oktaBody([oktaEvent('user.lifecycle.create', [oktaUser(1)]), oktaEvent('user.session.start', [oktaUser(2)])]),
+    );
     const res = await fetch(r.url('/metrics'));
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = await res.text();
@@ -66,17 +81,26 @@ describe('operations endpoints', () => {
 });
 
 /** Streams `total` bytes in 64 KiB chunks until the server answers; resolves with the status and what was written by then. */
-function streamBody(url: string, path: string, total: number, headers: Record<string, string>): Promise<{ status: number; written: number }> {
+function streamBody(
+  url: string,
+  path: string,
+  total: number,
+  headers: Record<string, string>,
+): Promise<{ status: number; written: number }> {
   return new Promise((resolve, reject) => {
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     let written = 0;
     let answered = false;
-    const req = request(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      answered = true;
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, written });
-      req.destroy();
-    });
+    const req = request(
+      `${url}${path}`,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        answered = true;
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, written });
+        req.destroy();
+      },
+    );
     req.on('error', (err) => {
       if (!answered) reject(err);
     });
@@ -95,7 +119,10 @@ describe('request limits', () => {
   it('answers 413 to a declared Content-Length over the limit, on both routes', async () => {
     r = await startReceiver();
     const body = JSON.stringify({ value: [graphChange('user')], pad: 'x'.repeat(300 * 1024) });
-    expect((await fetch(r.url(GRAPH_PATH), { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(413);
+    expect(
+      (await fetch(r.url(GRAPH_PATH), { method: 'POST', headers: { 'content-type': 'application/json' }, body }))
+        .status,
+    ).toBe(413);
     expect((await postOkta(r, body)).status).toBe(413);
     expect(r.sink.calls).toBe(0);
     expect(r.metrics.rejected.get({ origin: 'graph', reason: 'body-too-large' })).toBe(1);

@@ -8,7 +8,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { webhookConfigSchema } from '../../src/webhook/config.js';
 import { createGraphSubscriptionPort } from '../../src/webhook/graph-port.js';
-import { GraphSubscriptionError, GraphSubscriptionManager, type NewGraphSubscription } from '../../src/webhook/graph-subscriptions.js';
+import {
+  GraphSubscriptionError,
+  GraphSubscriptionManager,
+  type NewGraphSubscription,
+} from '../../src/webhook/graph-subscriptions.js';
 import { CLIENT_STATE, graphLifecycle, postGraph, startReceiver, type Receiver } from '../helpers/webhook.js';
 import { FakeGraphPort } from '../helpers/webhookGraph.js';
 
@@ -17,12 +21,24 @@ const T0 = Date.parse('2026-03-01T00:00:00Z');
 const DAY = 86_400_000;
 
 function settings(overrides: Record<string, unknown> = {}) {
-  const config = webhookConfigSchema.parse({ graph: { sourceId: 'corp-entra', clientState: { env: 'X' }, subscriptions: { notificationUrl: NOTIFY, ...overrides } } });
+  const config = webhookConfigSchema.parse({
+    graph: {
+      sourceId: 'corp-entra',
+      clientState: { env: 'X' },
+      subscriptions: { notificationUrl: NOTIFY, ...overrides },
+    },
+  });
   return config.graph!.subscriptions;
 }
 
 function manager(port: FakeGraphPort, now: () => number, overrides: Record<string, unknown> = {}) {
-  return new GraphSubscriptionManager({ port, settings: settings(overrides), clientState: CLIENT_STATE, logger: silentLogger(), now });
+  return new GraphSubscriptionManager({
+    port,
+    settings: settings(overrides),
+    clientState: CLIENT_STATE,
+    logger: silentLogger(),
+    now,
+  });
 }
 
 describe('GraphSubscriptionManager', () => {
@@ -34,7 +50,14 @@ describe('GraphSubscriptionManager', () => {
       ['groups', 'created'],
     ]);
     const created = port.calls.filter((c) => c.op === 'create').map((c) => c.body as NewGraphSubscription);
-    expect(created[0]).toEqual({ resource: '/users', changeType: 'updated,deleted', notificationUrl: NOTIFY, lifecycleNotificationUrl: NOTIFY, clientState: CLIENT_STATE, expirationDateTime: new Date(T0 + 28 * DAY).toISOString() });
+    expect(created[0]).toEqual({
+      resource: '/users',
+      changeType: 'updated,deleted',
+      notificationUrl: NOTIFY,
+      lifecycleNotificationUrl: NOTIFY,
+      clientState: CLIENT_STATE,
+      expirationDateTime: new Date(T0 + 28 * DAY).toISOString(),
+    });
     expect(created[1]?.resource).toBe('/groups');
   });
 
@@ -43,7 +66,11 @@ describe('GraphSubscriptionManager', () => {
     const port = new FakeGraphPort(() => now);
     const m = manager(port, () => now);
     await m.ensureSubscriptions();
-    const foreign = port.seed({ resource: '/users', notificationUrl: 'https://other.example.com/hook', expirationDateTime: new Date(T0 + DAY).toISOString() });
+    const foreign = port.seed({
+      resource: '/users',
+      notificationUrl: 'https://other.example.com/hook',
+      expirationDateTime: new Date(T0 + DAY).toISOString(),
+    });
     port.calls.length = 0;
     now = T0 + 13 * DAY;
     expect((await m.ensureSubscriptions()).map((o) => o.action)).toEqual(['kept', 'kept']);
@@ -74,7 +101,12 @@ describe('GraphSubscriptionManager', () => {
 
   it('recreates a subscription without our lifecycle URL, since Graph only takes it at creation', async () => {
     const port = new FakeGraphPort(() => T0);
-    const old = port.seed({ resource: 'Users', notificationUrl: NOTIFY, lifecycleNotificationUrl: null, expirationDateTime: new Date(T0 + 27 * DAY).toISOString() });
+    const old = port.seed({
+      resource: 'Users',
+      notificationUrl: NOTIFY,
+      lifecycleNotificationUrl: null,
+      expirationDateTime: new Date(T0 + 27 * DAY).toISOString(),
+    });
     const [outcome] = await manager(port, () => T0, { resources: ['users'] }).ensureSubscriptions();
     expect(outcome).toMatchObject({ resource: 'users', action: 'recreated' });
     expect(port.subscriptions.has(old)).toBe(false);
@@ -83,8 +115,16 @@ describe('GraphSubscriptionManager', () => {
 
   it('deletes duplicate subscriptions, keeping the one that lasts longest', async () => {
     const port = new FakeGraphPort(() => T0);
-    const short = port.seed({ resource: '/groups', notificationUrl: NOTIFY, expirationDateTime: new Date(T0 + 20 * DAY).toISOString() });
-    const long = port.seed({ resource: '/groups', notificationUrl: NOTIFY, expirationDateTime: new Date(T0 + 25 * DAY).toISOString() });
+    const short = port.seed({
+      resource: '/groups',
+      notificationUrl: NOTIFY,
+      expirationDateTime: new Date(T0 + 20 * DAY).toISOString(),
+    });
+    const long = port.seed({
+      resource: '/groups',
+      notificationUrl: NOTIFY,
+      expirationDateTime: new Date(T0 + 25 * DAY).toISOString(),
+    });
     const [outcome] = await manager(port, () => T0, { resources: ['groups'] }).ensureSubscriptions();
     expect(outcome).toMatchObject({ action: 'kept', subscriptionId: long, removed: [short] });
   });
@@ -94,7 +134,9 @@ describe('GraphSubscriptionManager', () => {
     const ahead = () => T0 + 12 * 3_600_000;
     const port = new FakeGraphPort(graphNow);
     await expect(manager(port, ahead).ensureSubscriptions()).resolves.toHaveLength(2);
-    await expect(manager(new FakeGraphPort(graphNow), ahead, { lifetimeMinutes: 41_760 }).ensureSubscriptions()).rejects.toThrow('41760 minutes');
+    await expect(
+      manager(new FakeGraphPort(graphNow), ahead, { lifetimeMinutes: 41_760 }).ensureSubscriptions(),
+    ).rejects.toThrow('41760 minutes');
   });
 
   it('renews on reauthorizationRequired and recreates on subscriptionRemoved', async () => {
@@ -109,14 +151,24 @@ describe('GraphSubscriptionManager', () => {
     await m.handleLifecycle({ lifecycleEvent: 'subscriptionRemoved', subscriptionId: users!.subscriptionId });
     expect(port.ops()).toEqual(['list', 'create']);
     port.calls.length = 0;
-    await m.handleLifecycle({ lifecycleEvent: 'reauthorizationRequired', subscriptionId: '00000000-0000-4000-8000-000000000000' });
+    await m.handleLifecycle({
+      lifecycleEvent: 'reauthorizationRequired',
+      subscriptionId: '00000000-0000-4000-8000-000000000000',
+    });
     expect(port.ops()).toEqual(['renew', 'list']);
   });
 
   it('runs concurrent ensures one after the other, so no twins are created', async () => {
     const port = new FakeGraphPort(() => T0);
     const m = manager(port, () => T0);
-    await Promise.all([m.ensureSubscriptions(), m.ensureSubscriptions(), m.handleLifecycle({ lifecycleEvent: 'subscriptionRemoved', subscriptionId: '00000000-0000-4000-8000-000000000000' })]);
+    await Promise.all([
+      m.ensureSubscriptions(),
+      m.ensureSubscriptions(),
+      m.handleLifecycle({
+        lifecycleEvent: 'subscriptionRemoved',
+        subscriptionId: '00000000-0000-4000-8000-000000000000',
+      }),
+    ]);
     expect(port.subscriptions.size).toBe(2);
   });
 });
@@ -153,7 +205,12 @@ describe('the default Graph subscription port', () => {
     body: string;
   }
 
-  async function fakeGraph(handle: (req: IncomingMessage, body: string) => { status: number; body?: unknown; headers?: Record<string, string> }): Promise<{ base: string; seen: Seen[] }> {
+  async function fakeGraph(
+    handle: (
+      req: IncomingMessage,
+      body: string,
+    ) => { status: number; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ base: string; seen: Seen[] }> {
     const seen: Seen[] = [];
     server = createServer(async (req, res) => {
       let body = '';
@@ -168,20 +225,47 @@ describe('the default Graph subscription port', () => {
   }
 
   it('lists across same-origin pages, creates, renews and deletes with the bearer token', async () => {
-    const sub = { id: '3b1c9a44-1d2e-4f50-8a6b-7c8d9e0f1a2b', resource: '/users', changeType: 'updated,deleted', notificationUrl: NOTIFY, expirationDateTime: '2026-03-29T00:00:00Z' };
+    const sub = {
+      id: '3b1c9a44-1d2e-4f50-8a6b-7c8d9e0f1a2b',
+      resource: '/users',
+      changeType: 'updated,deleted',
+      notificationUrl: NOTIFY,
+      expirationDateTime: '2026-03-29T00:00:00Z',
+    };
     const { base, seen } = await fakeGraph((req) => {
-      if (req.method === 'GET' && req.url === '/v1.0/subscriptions') return { status: 200, body: { value: [sub], '@odata.nextLink': `${base}/subscriptions?$skiptoken=2` } };
-      if (req.method === 'GET') return { status: 200, body: { value: [{ ...sub, id: 'b' }], '@odata.nextLink': 'https://elsewhere.example.com/v1.0/subscriptions?$skiptoken=3' } };
+      if (req.method === 'GET' && req.url === '/v1.0/subscriptions')
+        return { status: 200, body: { value: [sub], '@odata.nextLink': `${base}/subscriptions?$skiptoken=2` } };
+      if (req.method === 'GET')
+        return {
+          status: 200,
+          body: {
+            value: [{ ...sub, id: 'b' }],
+            '@odata.nextLink': 'https://elsewhere.example.com/v1.0/subscriptions?$skiptoken=3',
+          },
+        };
       if (req.method === 'POST') return { status: 201, body: sub };
       if (req.method === 'PATCH') return { status: 200, body: sub };
       return { status: 204 };
     });
     const port = createGraphSubscriptionPort({ graphBaseUrl: base, getToken: async () => 'token-1' });
     expect((await port.list()).map((s) => s.id)).toEqual([sub.id, 'b']);
-    await port.create({ resource: '/users', changeType: 'updated,deleted', notificationUrl: NOTIFY, lifecycleNotificationUrl: NOTIFY, expirationDateTime: sub.expirationDateTime, clientState: CLIENT_STATE });
+    await port.create({
+      resource: '/users',
+      changeType: 'updated,deleted',
+      notificationUrl: NOTIFY,
+      lifecycleNotificationUrl: NOTIFY,
+      expirationDateTime: sub.expirationDateTime,
+      clientState: CLIENT_STATE,
+    });
     await port.renew(sub.id, '2026-04-01T00:00:00.000Z');
     await port.delete(sub.id);
-    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['GET /v1.0/subscriptions', 'GET /v1.0/subscriptions?$skiptoken=2', 'POST /v1.0/subscriptions', `PATCH /v1.0/subscriptions/${sub.id}`, `DELETE /v1.0/subscriptions/${sub.id}`]);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'GET /v1.0/subscriptions',
+      'GET /v1.0/subscriptions?$skiptoken=2',
+      'POST /v1.0/subscriptions',
+      `PATCH /v1.0/subscriptions/${sub.id}`,
+      `DELETE /v1.0/subscriptions/${sub.id}`,
+    ]);
     expect(seen.every((s) => s.auth === 'Bearer token-1')).toBe(true);
     expect(JSON.parse(seen[2]!.body)).toMatchObject({ clientState: CLIENT_STATE, changeType: 'updated,deleted' });
     expect(JSON.parse(seen[3]!.body)).toEqual({ expirationDateTime: '2026-04-01T00:00:00.000Z' });
@@ -190,14 +274,27 @@ describe('the default Graph subscription port', () => {
   it('reports Graph errors with status and code but without the clientState, and refuses redirects', async () => {
     const { base } = await fakeGraph((req) =>
       req.method === 'POST'
-        ? { status: 400, body: { error: { code: 'ValidationError', message: 'Subscription validation request failed.' } } }
+        ? {
+            status: 400,
+            body: { error: { code: 'ValidationError', message: 'Subscription validation request failed.' } },
+          }
         : { status: 302, headers: { location: 'https://elsewhere.example.com/steal' } },
     );
     const port = createGraphSubscriptionPort({ graphBaseUrl: base, getToken: async () => 'token-1' });
-    const created = port.create({ resource: '/users', changeType: 'updated,deleted', notificationUrl: NOTIFY, lifecycleNotificationUrl: NOTIFY, expirationDateTime: '2026-03-29T00:00:00Z', clientState: CLIENT_STATE });
+    const created = port.create({
+      resource: '/users',
+      changeType: 'updated,deleted',
+      notificationUrl: NOTIFY,
+      lifecycleNotificationUrl: NOTIFY,
+      expirationDateTime: '2026-03-29T00:00:00Z',
+      clientState: CLIENT_STATE,
+    });
     const error = await created.catch((err: unknown) => err as GraphSubscriptionError);
     expect(error).toBeInstanceOf(GraphSubscriptionError);
-    expect(error).toMatchObject({ status: 400, message: 'POST /subscriptions (/users): HTTP 400: ValidationError: Subscription validation request failed.' });
+    expect(error).toMatchObject({
+      status: 400,
+      message: 'POST /subscriptions (/users): HTTP 400: ValidationError: Subscription validation request failed.',
+    });
     expect(JSON.stringify(error)).not.toContain(CLIENT_STATE);
     await expect(port.list()).rejects.toThrow('GET /subscriptions: request failed');
     await expect(port.delete('../admin')).rejects.toThrow('subscription id is not an id');

@@ -23,11 +23,23 @@ afterEach(async () => {
   redis = undefined;
 });
 
-async function start(maxRedisOutageMs: number): Promise<{ url: (path: string) => string; worker: FakeWorker; redis: Redis }> {
-  redis = new Redis('redis://127.0.0.1:6379', { connectionName: 'icsync-worker-health-test', maxRetriesPerRequest: null });
+async function start(
+  maxRedisOutageMs: number,
+): Promise<{ url: (path: string) => string; worker: FakeWorker; redis: Redis }> {
+  redis = new Redis('redis://127.0.0.1:6379', {
+    connectionName: 'icsync-worker-health-test',
+    maxRetriesPerRequest: null,
+  });
   await redis.ping();
   const worker = new FakeWorker();
-  health = await startWorkerHealth({ host: '127.0.0.1', port: 0, maxEventLoopStallMs: 10_000, maxRedisOutageMs, redis, worker });
+  health = await startWorkerHealth({
+    host: '127.0.0.1',
+    port: 0,
+    maxEventLoopStallMs: 10_000,
+    maxRedisOutageMs,
+    redis,
+    worker,
+  });
   const base = `http://127.0.0.1:${health.address.port}`;
   return { url: (path) => `${base}${path}`, worker, redis };
 }

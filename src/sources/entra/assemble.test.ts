@@ -4,7 +4,11 @@ import { GUEST_SKIPPED, type TransformOptions } from './transform.js';
 import type { GraphUser } from './wire.js';
 
 const options: TransformOptions = { id: 'corp-entra', userName: 'userPrincipalName', email: 'mail', guests: 'skip' };
-const user = (id: string, over: Partial<GraphUser> = {}): GraphUser => ({ id, userPrincipalName: `${id}@contoso.example`, ...over });
+const user = (id: string, over: Partial<GraphUser> = {}): GraphUser => ({
+  id,
+  userPrincipalName: `${id}@contoso.example`,
+  ...over,
+});
 const READ_AT = '2026-03-01T12:00:00.000Z';
 
 describe('assembleSnapshot', () => {

@@ -41,7 +41,12 @@ export class EntraGraph {
     const base = new URL(options.graphBaseUrl);
     const authProvider = new TokenCredentialAuthenticationProvider(options.credential, { scopes: options.scopes });
     const client = Client.initWithMiddleware({
-      middleware: graphMiddlewareChain({ authProvider, retry: options.retry, requestTimeoutMs: options.requestTimeoutMs, onRetry: options.onRetry }),
+      middleware: graphMiddlewareChain({
+        authProvider,
+        retry: options.retry,
+        requestTimeoutMs: options.requestTimeoutMs,
+        onRetry: options.onRetry,
+      }),
       baseUrl: base.origin,
       defaultVersion: base.pathname.replace(/^\/|\/$/g, ''),
       customHosts: new Set([base.hostname]),
@@ -107,7 +112,8 @@ export class EntraGraph {
 
 function parsePage<T>(body: unknown, operation: string): GraphPage<T> {
   const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  if (!Array.isArray(record.value)) throw new GraphRequestError(`${operation}: the response is not a collection page (no "value" array)`);
+  if (!Array.isArray(record.value))
+    throw new GraphRequestError(`${operation}: the response is not a collection page (no "value" array)`);
   const page: GraphPage<T> = { value: record.value as T[] };
   const nextLink = link(record['@odata.nextLink'], operation, '@odata.nextLink');
   const deltaLink = link(record['@odata.deltaLink'], operation, '@odata.deltaLink');
@@ -119,7 +125,8 @@ function parsePage<T>(body: unknown, operation: string): GraphPage<T> {
 /** Graph's links are absolute https URLs; the SDK would mangle anything else into a path (sources.md §0 #1). */
 function link(value: unknown, operation: string, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !value.startsWith('https://')) throw new GraphRequestError(`${operation}: ${name} is not an absolute https URL`);
+  if (typeof value !== 'string' || !value.startsWith('https://'))
+    throw new GraphRequestError(`${operation}: ${name} is not an absolute https URL`);
   return value;
 }
 

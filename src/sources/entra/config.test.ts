@@ -36,13 +36,17 @@ describe('entraSourceConfigSchema', () => {
 
   it('accepts the three credential forms and nothing else', () => {
     expect(issues({ credential: { certificateFile: '/run/secrets/entra.pem' } })).toEqual([]);
-    expect(issues({ credential: { certificate: { file: '/run/secrets/entra.pem' }, sendCertificateChain: true } })).toEqual([]);
+    expect(
+      issues({ credential: { certificate: { file: '/run/secrets/entra.pem' }, sendCertificateChain: true } }),
+    ).toEqual([]);
     expect(issues({ credential: { clientSecret: 'inline-secret' } })).not.toEqual([]);
     expect(issues({ credential: {} })).not.toEqual([]);
   });
 
   it('accepts sovereign endpoints and refuses plain http or a missing version', () => {
-    expect(issues({ graphBaseUrl: 'https://graph.microsoft.us/v1.0', authorityHost: 'https://login.microsoftonline.us' })).toEqual([]);
+    expect(
+      issues({ graphBaseUrl: 'https://graph.microsoft.us/v1.0', authorityHost: 'https://login.microsoftonline.us' }),
+    ).toEqual([]);
     expect(issues({ graphBaseUrl: 'https://microsoftgraph.chinacloudapi.cn/v1.0/' })).toEqual([]);
     expect(issues({ graphBaseUrl: 'http://graph.microsoft.com/v1.0' })).not.toEqual([]);
     expect(issues({ graphBaseUrl: 'https://graph.microsoft.com' })).not.toEqual([]);
@@ -50,8 +54,12 @@ describe('entraSourceConfigSchema', () => {
   });
 
   it('needs servicePrincipalId for appAssignments scopes', () => {
-    expect(issues({ scope: { users: 'appAssignments' } })).toEqual(['servicePrincipalId: appAssignments scope needs the object id of the enterprise application']);
-    expect(issues({ scope: { users: 'appAssignments', groups: 'appAssignments' }, servicePrincipalId: SP })).toEqual([]);
+    expect(issues({ scope: { users: 'appAssignments' } })).toEqual([
+      'servicePrincipalId: appAssignments scope needs the object id of the enterprise application',
+    ]);
+    expect(issues({ scope: { users: 'appAssignments', groups: 'appAssignments' }, servicePrincipalId: SP })).toEqual(
+      [],
+    );
   });
 
   it('allows incremental reads only over all users and delta-trackable groups', () => {

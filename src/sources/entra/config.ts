@@ -91,7 +91,10 @@ export const entraSourceConfigSchema = z
       })
       .prefault({}),
     /** Object id of the enterprise application (service principal), not its appId; required by `appAssignments`. */
-    servicePrincipalId: z.string().regex(GUID_PATTERN, 'the object id of the enterprise application, a GUID').optional(),
+    servicePrincipalId: z
+      .string()
+      .regex(GUID_PATTERN, 'the object id of the enterprise application, a GUID')
+      .optional(),
     /**
      * B2B guests (`userType` Guest, or `#EXT#` in the userPrincipalName): `skip` reports them as skipped,
      * `include` syncs them like members (reliability.md B-15).
@@ -121,13 +124,25 @@ export const entraSourceConfigSchema = z
   .superRefine((config, ctx) => {
     const usesAssignments = config.scope.users === 'appAssignments' || config.scope.groups === 'appAssignments';
     if (usesAssignments && config.servicePrincipalId === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['servicePrincipalId'], message: 'appAssignments scope needs the object id of the enterprise application' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['servicePrincipalId'],
+        message: 'appAssignments scope needs the object id of the enterprise application',
+      });
     }
     if (config.incremental && config.scope.users !== 'all') {
-      ctx.addIssue({ code: 'custom', path: ['incremental'], message: 'incremental reads need scope.users: all (group and assignment scopes are read in full)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['incremental'],
+        message: 'incremental reads need scope.users: all (group and assignment scopes are read in full)',
+      });
     }
     if (config.incremental && config.scope.groups === 'appAssignments') {
-      ctx.addIssue({ code: 'custom', path: ['incremental'], message: 'incremental reads cannot follow app assignments (Graph has no delta query for them)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['incremental'],
+        message: 'incremental reads cannot follow app assignments (Graph has no delta query for them)',
+      });
     }
   });
 

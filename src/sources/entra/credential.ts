@@ -9,15 +9,28 @@ import type { EntraSourceConfig } from './config.js';
  * `authorityHost` must be https (@azure/identity refuses anything else), and `disableInstanceDiscovery`
  * stops MSAL from asking login.microsoftonline.com about an authority it does not know (sources.md §1.10).
  */
-export async function createCredential(config: EntraSourceConfig, env: NodeJS.ProcessEnv = process.env): Promise<TokenCredential> {
+export async function createCredential(
+  config: EntraSourceConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TokenCredential> {
   const options = { authorityHost: config.authorityHost, disableInstanceDiscovery: config.disableInstanceDiscovery };
   const { credential } = config;
   if ('clientSecret' in credential) {
-    return new ClientSecretCredential(config.tenantId, config.clientId, await resolveSecret(credential.clientSecret, env), options);
+    return new ClientSecretCredential(
+      config.tenantId,
+      config.clientId,
+      await resolveSecret(credential.clientSecret, env),
+      options,
+    );
   }
   const certificateOptions = { ...options, sendCertificateChain: credential.sendCertificateChain };
   if ('certificateFile' in credential) {
-    return new ClientCertificateCredential(config.tenantId, config.clientId, { certificatePath: credential.certificateFile }, certificateOptions);
+    return new ClientCertificateCredential(
+      config.tenantId,
+      config.clientId,
+      { certificatePath: credential.certificateFile },
+      certificateOptions,
+    );
   }
   const certificate = await resolveSecret(credential.certificate, env);
   return new ClientCertificateCredential(config.tenantId, config.clientId, { certificate }, certificateOptions);

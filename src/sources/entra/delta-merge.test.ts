@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyGroupDelta, applyUserDelta, withAncestors, type GroupChanges, type GroupTracking } from './delta-merge.js';
+import {
+  applyGroupDelta,
+  applyUserDelta,
+  withAncestors,
+  type GroupChanges,
+  type GroupTracking,
+} from './delta-merge.js';
 import type { GraphUser } from './wire.js';
 
 const GROUP = '#microsoft.graph.group';
@@ -26,7 +32,10 @@ describe('applyUserDelta', () => {
 
   it('is idempotent when Graph replays a change', () => {
     const users: Record<string, GraphUser> = {};
-    const items = [{ id: 'a', displayName: 'A' }, { id: 'b', '@removed': { reason: 'deleted' } }];
+    const items = [
+      { id: 'a', displayName: 'A' },
+      { id: 'b', '@removed': { reason: 'deleted' } },
+    ];
     applyUserDelta(users, items);
     applyUserDelta(users, items);
     expect(users).toEqual({ a: { id: 'a', displayName: 'A' } });
@@ -37,10 +46,33 @@ describe('applyGroupDelta', () => {
   it('tracks names and direct child groups across items of one group, ignoring user members', () => {
     const tracking: GroupTracking = { groupNames: {}, childGroups: {} };
     const c = changes();
-    applyGroupDelta(tracking, [{ id: 'p', displayName: 'Parent', 'members@delta': [{ '@odata.type': GROUP, id: 'c1' }, { '@odata.type': USER, id: 'u1' }] }], c);
+    applyGroupDelta(
+      tracking,
+      [
+        {
+          id: 'p',
+          displayName: 'Parent',
+          'members@delta': [
+            { '@odata.type': GROUP, id: 'c1' },
+            { '@odata.type': USER, id: 'u1' },
+          ],
+        },
+      ],
+      c,
+    );
     applyGroupDelta(tracking, [{ id: 'p', 'members@delta': [{ '@odata.type': GROUP, id: 'c2' }] }], c);
     expect(tracking).toEqual({ groupNames: { p: 'Parent' }, childGroups: { p: ['c1', 'c2'] } });
-    applyGroupDelta(tracking, [{ id: 'p', displayName: 'Renamed', 'members@delta': [{ '@odata.type': GROUP, id: 'c1', '@removed': { reason: 'deleted' } }] }], c);
+    applyGroupDelta(
+      tracking,
+      [
+        {
+          id: 'p',
+          displayName: 'Renamed',
+          'members@delta': [{ '@odata.type': GROUP, id: 'c1', '@removed': { reason: 'deleted' } }],
+        },
+      ],
+      c,
+    );
     expect(tracking).toEqual({ groupNames: { p: 'Renamed' }, childGroups: { p: ['c2'] } });
     expect([...c.changed]).toEqual(['p']);
   });

@@ -60,7 +60,11 @@ export interface GroupChanges {
  * are, so that a change deep in a nesting chain can be traced up to the groups in scope.
  * One group may arrive as several items across pages; each is applied in turn.
  */
-export function applyGroupDelta(tracking: GroupTracking, items: readonly GroupDeltaItem[], changes: GroupChanges): void {
+export function applyGroupDelta(
+  tracking: GroupTracking,
+  items: readonly GroupDeltaItem[],
+  changes: GroupChanges,
+): void {
   for (const item of items) {
     if (typeof item.id !== 'string' || item.id === '') continue;
     if (item['@removed'] !== undefined) {

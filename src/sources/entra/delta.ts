@@ -4,7 +4,14 @@ import type { SourceStateStore } from '../types.js';
 import type { RawDirectory, ScopedGroup } from './assemble.js';
 import type { EntraGraph, GraphQuery } from './client.js';
 import type { EntraSourceConfig } from './config.js';
-import { applyGroupDelta, applyUserDelta, withAncestors, type GroupChanges, type GroupTracking, type UserChangeCounts } from './delta-merge.js';
+import {
+  applyGroupDelta,
+  applyUserDelta,
+  withAncestors,
+  type GroupChanges,
+  type GroupTracking,
+  type UserChangeCounts,
+} from './delta-merge.js';
 import { GraphRequestError, isExpiredDeltaToken } from './graph-error.js';
 import { readGroupMembers } from './read.js';
 import { selectGroups, type NamedGroup } from './scope.js';
@@ -54,7 +61,10 @@ export async function readIncremental(
   const saved = await store.load<DeltaState>(DELTA_STATE_KEY);
   let next: DeltaState;
   if (saved === undefined || saved.version !== STATE_VERSION || saved.fingerprint !== fingerprint) {
-    log.info({ reason: saved === undefined ? 'no saved delta state' : 'scope or endpoint changed' }, 'delta: enumerating the directory from scratch');
+    log.info(
+      { reason: saved === undefined ? 'no saved delta state' : 'scope or endpoint changed' },
+      'delta: enumerating the directory from scratch',
+    );
     next = await initialRound(graph, config, fingerprint, log, signal);
   } else {
     try {
@@ -70,24 +80,57 @@ export async function readIncremental(
   return { users: Object.values(next.users), groups: Object.values(next.groups) };
 }
 
-async function initialRound(graph: EntraGraph, config: DeltaConfig, fingerprint: string, log: Logger, signal: AbortSignal): Promise<DeltaState> {
+async function initialRound(
+  graph: EntraGraph,
+  config: DeltaConfig,
+  fingerprint: string,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<DeltaState> {
   const users: Record<string, GraphUser> = {};
-  const usersDeltaLink = await drain<UserDeltaItem>(graph, '/users/delta', { select: USER_SELECT }, signal, (items) => void applyUserDelta(users, items));
-  const state: DeltaState = { version: STATE_VERSION, fingerprint, usersDeltaLink, users, groupNames: {}, childGroups: {}, groups: {} };
+  const usersDeltaLink = await drain<UserDeltaItem>(
+    graph,
+    '/users/delta',
+    { select: USER_SELECT },
+    signal,
+    (items) => void applyUserDelta(users, items),
+  );
+  const state: DeltaState = {
+    version: STATE_VERSION,
+    fingerprint,
+    usersDeltaLink,
+    users,
+    groupNames: {},
+    childGroups: {},
+    groups: {},
+  };
   const scope = groupsScope(config);
   if (scope !== 'none') {
     const changes = emptyChanges();
-    state.groupsDeltaLink = await drain<GroupDeltaItem>(graph, '/groups/delta', { select: ['displayName', 'members'] }, signal, (items) =>
-      applyGroupDelta(state, items, changes),
+    state.groupsDeltaLink = await drain<GroupDeltaItem>(
+      graph,
+      '/groups/delta',
+      { select: ['displayName', 'members'] },
+      signal,
+      (items) => applyGroupDelta(state, items, changes),
     );
     const read = await readGroupMembers(graph, selectGroups(scope, namedGroups(state)), config.concurrency, signal);
     state.groups = Object.fromEntries(read.map((g) => [g.id, g]));
   }
-  log.info({ users: Object.keys(users).length, groups: Object.keys(state.groups).length }, 'delta: enumeration complete');
+  log.info(
+    { users: Object.keys(users).length, groups: Object.keys(state.groups).length },
+    'delta: enumeration complete',
+  );
   return state;
 }
 
-async function nextRound(graph: EntraGraph, config: DeltaConfig, state: DeltaState, log: Logger, signal: AbortSignal): Promise<DeltaState> {
+async function nextRound(
+  graph: EntraGraph,
+  config: DeltaConfig,
+  state: DeltaState,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<DeltaState> {
   const userCounts: UserChangeCounts = { updated: 0, softDeleted: 0, deleted: 0 };
   state.usersDeltaLink = await drain<UserDeltaItem>(graph, state.usersDeltaLink, {}, signal, (items) => {
     const counts = applyUserDelta(state.users, items);
@@ -101,7 +144,9 @@ async function nextRound(graph: EntraGraph, config: DeltaConfig, state: DeltaSta
     return state;
   }
   const changes = emptyChanges();
-  state.groupsDeltaLink = await drain<GroupDeltaItem>(graph, state.groupsDeltaLink, {}, signal, (items) => applyGroupDelta(state, items, changes));
+  state.groupsDeltaLink = await drain<GroupDeltaItem>(graph, state.groupsDeltaLink, {}, signal, (items) =>
+    applyGroupDelta(state, items, changes),
+  );
   const inScope = selectGroups(scope, namedGroups(state));
   const affected = withAncestors(changes.changed, state.childGroups);
   const stale = inScope.filter((g) => affected.has(g.id) || state.groups[g.id] === undefined);
@@ -109,7 +154,15 @@ async function nextRound(graph: EntraGraph, config: DeltaConfig, state: DeltaSta
   state.groups = Object.fromEntries(
     inScope.map((g) => [g.id, fresh.get(g.id) ?? { ...state.groups[g.id]!, displayName: g.displayName }]),
   );
-  log.info({ ...userCounts, groupsChanged: changes.changed.size, groupsRemoved: changes.removed.size, groupsReread: stale.length }, 'delta: round complete');
+  log.info(
+    {
+      ...userCounts,
+      groupsChanged: changes.changed.size,
+      groupsRemoved: changes.removed.size,
+      groupsReread: stale.length,
+    },
+    'delta: round complete',
+  );
   return state;
 }
 
@@ -117,13 +170,22 @@ async function nextRound(graph: EntraGraph, config: DeltaConfig, state: DeltaSta
  * Follows a delta round to its end. A round is complete only when a page carries
  * `@odata.deltaLink`; pages are applied as they arrive, but the caller saves nothing until then.
  */
-async function drain<T>(graph: EntraGraph, start: string, query: GraphQuery, signal: AbortSignal, apply: (items: T[]) => void): Promise<string> {
+async function drain<T>(
+  graph: EntraGraph,
+  start: string,
+  query: GraphQuery,
+  signal: AbortSignal,
+  apply: (items: T[]) => void,
+): Promise<string> {
   let deltaLink: string | undefined;
   for await (const page of graph.pages<T>(start, query, signal)) {
     apply(page.value);
     deltaLink = page.deltaLink;
   }
-  if (deltaLink === undefined) throw new GraphRequestError(`delta round of ${new URL(start, 'https://graph.invalid').pathname} ended without @odata.deltaLink`);
+  if (deltaLink === undefined)
+    throw new GraphRequestError(
+      `delta round of ${new URL(start, 'https://graph.invalid').pathname} ended without @odata.deltaLink`,
+    );
   return deltaLink;
 }
 
@@ -142,6 +204,12 @@ function emptyChanges(): GroupChanges {
 }
 
 function fingerprintOf(config: DeltaConfig): string {
-  const basis = { v: STATE_VERSION, tenantId: config.tenantId, graphBaseUrl: config.graphBaseUrl, users: USER_SELECT, scope: config.scope };
+  const basis = {
+    v: STATE_VERSION,
+    tenantId: config.tenantId,
+    graphBaseUrl: config.graphBaseUrl,
+    users: USER_SELECT,
+    scope: config.scope,
+  };
   return createHash('sha256').update(JSON.stringify(basis)).digest('hex');
 }

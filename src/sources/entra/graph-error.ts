@@ -46,10 +46,15 @@ export function toGraphRequestError(err: unknown, operation: string): GraphReque
   const status = typeof e.statusCode === 'number' && e.statusCode > 0 ? e.statusCode : undefined;
   const graphCode = typeof e.code === 'string' && e.code !== '' ? e.code : undefined;
   const requestId = typeof e.requestId === 'string' ? e.requestId : undefined;
-  const text = typeof e.message === 'string' && e.message !== '' ? e.message : typeof e.name === 'string' ? e.name : String(err);
+  const text =
+    typeof e.message === 'string' && e.message !== '' ? e.message : typeof e.name === 'string' ? e.name : String(err);
   const parts = [status === undefined ? undefined : `HTTP ${status}`, graphCode, text].filter((p) => p !== undefined);
   const suffix = requestId === undefined ? '' : ` (request-id ${requestId})`;
-  return new GraphRequestError(`${operation}: ${[...new Set(parts)].join(' ')}${suffix}`, { status, graphCode, requestId });
+  return new GraphRequestError(`${operation}: ${[...new Set(parts)].join(' ')}${suffix}`, {
+    status,
+    graphCode,
+    requestId,
+  });
 }
 
 /**

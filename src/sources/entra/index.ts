@@ -52,13 +52,21 @@ export function createEntraSource(config: EntraSourceConfig, deps: EntraSourceDe
     return graph;
   };
 
-  async function session<T>(operation: string, signal: AbortSignal, work: (graph: EntraGraph) => Promise<T>): Promise<T> {
+  async function session<T>(
+    operation: string,
+    signal: AbortSignal,
+    work: (graph: EntraGraph) => Promise<T>,
+  ): Promise<T> {
     try {
       signal.throwIfAborted();
       return await work(await connect());
     } catch (err) {
       const cause = sanitizedError(err);
-      throw new SourceReadError(config.id, `${operation} failed${signal.aborted ? ' (aborted)' : ''}: ${cause.message}`, { cause });
+      throw new SourceReadError(
+        config.id,
+        `${operation} failed${signal.aborted ? ' (aborted)' : ''}: ${cause.message}`,
+        { cause },
+      );
     }
   }
 
@@ -70,7 +78,9 @@ export function createEntraSource(config: EntraSourceConfig, deps: EntraSourceDe
       const started = performance.now();
       const readAt = new Date().toISOString();
       const raw = await session<RawDirectory>(config.incremental ? 'delta read' : 'full read', signal, (g) =>
-        config.incremental ? readIncremental(g, deps.state, config, log, signal) : readEntraDirectory(g, config, signal),
+        config.incremental
+          ? readIncremental(g, deps.state, config, log, signal)
+          : readEntraDirectory(g, config, signal),
       );
       const snapshot = assembleSnapshot(raw, config, readAt);
       logSnapshotRead(log, snapshot, started);

@@ -58,11 +58,15 @@ export function graphMiddlewareChain(options: ChainOptions): Middleware {
  * An aborted read is not retried.
  */
 function retryHandlerOptions(retry: RetryPolicy, onRetry: (event: RetryEvent) => void): RetryHandlerOptions {
-  return new RetryHandlerOptions(retry.delaySeconds, retry.maxRetries, (_delay, attempt, _request, fetchOptions, response) => {
-    if (fetchOptions?.signal?.aborted === true) return false;
-    onRetry({ reason: 'status', status: response.status, attempt: attempt + 1 });
-    return true;
-  });
+  return new RetryHandlerOptions(
+    retry.delaySeconds,
+    retry.maxRetries,
+    (_delay, attempt, _request, fetchOptions, response) => {
+      if (fetchOptions?.signal?.aborted === true) return false;
+      onRetry({ reason: 'status', status: response.status, attempt: attempt + 1 });
+      return true;
+    },
+  );
 }
 
 /**
@@ -93,9 +97,14 @@ class AttemptHandler implements Middleware {
         await this.next!.execute(context);
         return;
       } catch (err) {
-        if (caller?.aborted === true || attempt >= this.retry.maxRetries || (options.method ?? 'GET') !== 'GET') throw err;
+        if (caller?.aborted === true || attempt >= this.retry.maxRetries || (options.method ?? 'GET') !== 'GET')
+          throw err;
         this.onRetry({ reason: 'network', attempt: attempt + 1 });
-        await sleep(Math.min(this.retry.delaySeconds * 2 ** attempt, 180) * 1000, undefined, caller === undefined ? {} : { signal: caller });
+        await sleep(
+          Math.min(this.retry.delaySeconds * 2 ** attempt, 180) * 1000,
+          undefined,
+          caller === undefined ? {} : { signal: caller },
+        );
       } finally {
         options.signal = caller;
       }

@@ -9,9 +9,18 @@ import { USER_SELECT } from './wire.js';
  * transitive members. Nothing is returned until the last page of the last collection was read;
  * any failure propagates and the caller plans nothing (reliability.md F-07).
  */
-export async function readEntraDirectory(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<RawDirectory> {
+export async function readEntraDirectory(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  signal: AbortSignal,
+): Promise<RawDirectory> {
   const users = await readScopedUsers(graph, config, USER_SELECT, signal);
-  const groups = await readGroupMembers(graph, await readScopeGroups(graph, config, signal), config.concurrency, signal);
+  const groups = await readGroupMembers(
+    graph,
+    await readScopeGroups(graph, config, signal),
+    config.concurrency,
+    signal,
+  );
   return { users, groups };
 }
 

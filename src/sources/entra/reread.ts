@@ -15,7 +15,12 @@ import { GROUP_SELECT, USER_SELECT, type GraphGroup, type GraphUser } from './wi
 
 export type RereadConfig = ScopeConfig & TransformOptions;
 
-export async function rereadEntraUser(graph: EntraGraph, config: RereadConfig, id: string, signal: AbortSignal): Promise<User | null> {
+export async function rereadEntraUser(
+  graph: EntraGraph,
+  config: RereadConfig,
+  id: string,
+  signal: AbortSignal,
+): Promise<User | null> {
   // The id goes into a URL path; anything but an object id cannot name a user of this source.
   if (!GUID_PATTERN.test(id)) return null;
   const raw = await graph.get<GraphUser>(`/users/${id}`, { select: USER_SELECT }, signal);
@@ -27,7 +32,12 @@ export async function rereadEntraUser(graph: EntraGraph, config: RereadConfig, i
 }
 
 /** The group with its transitive user members that are users of this source (in scope and not skipped). */
-export async function rereadEntraGroup(graph: EntraGraph, config: RereadConfig, id: string, signal: AbortSignal): Promise<Group | null> {
+export async function rereadEntraGroup(
+  graph: EntraGraph,
+  config: RereadConfig,
+  id: string,
+  signal: AbortSignal,
+): Promise<Group | null> {
   if (!GUID_PATTERN.test(id)) return null;
   const found = await graph.get<GraphGroup>(`/groups/${id}`, { select: GROUP_SELECT }, signal);
   if (found === null) return null;

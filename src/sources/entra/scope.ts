@@ -3,7 +3,14 @@ import { mapLimit } from './concurrency.js';
 import { GUID_PATTERN, type EntraSourceConfig, type GroupsScope } from './config.js';
 import { dedupeById } from './assemble.js';
 import { isNotFound } from './graph-error.js';
-import { GROUP_SELECT, ODATA_USER, type AppRoleAssignment, type GraphDirectoryObject, type GraphGroup, type GraphUser } from './wire.js';
+import {
+  GROUP_SELECT,
+  ODATA_USER,
+  type AppRoleAssignment,
+  type GraphDirectoryObject,
+  type GraphGroup,
+  type GraphUser,
+} from './wire.js';
 
 /**
  * Which users and groups a read covers (config.ts `scope`). Group names and prefixes are matched
@@ -25,8 +32,10 @@ export function resolveGroupRefs(refs: readonly string[], all: readonly NamedGro
       const matches = GUID_PATTERN.test(ref)
         ? all.filter((g) => g.id.toLowerCase() === ref.toLowerCase())
         : all.filter((g) => g.displayName.toLowerCase() === ref.toLowerCase());
-      if (matches.length === 0) throw new Error(`${setting}: no group ${GUID_PATTERN.test(ref) ? 'has the id' : 'is named'} "${ref}"`);
-      if (matches.length > 1) throw new Error(`${setting}: ${matches.length} groups are named "${ref}"; list the group's object id instead`);
+      if (matches.length === 0)
+        throw new Error(`${setting}: no group ${GUID_PATTERN.test(ref) ? 'has the id' : 'is named'} "${ref}"`);
+      if (matches.length > 1)
+        throw new Error(`${setting}: ${matches.length} groups are named "${ref}"; list the group's object id instead`);
       return matches[0]!;
     }),
   );
@@ -47,7 +56,11 @@ export async function readAllGroups(graph: EntraGraph, signal: AbortSignal): Pro
 }
 
 /** The groups to sync. */
-export async function readScopeGroups(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<NamedGroup[]> {
+export async function readScopeGroups(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  signal: AbortSignal,
+): Promise<NamedGroup[]> {
   const scope = config.scope.groups;
   if (scope === 'none') return [];
   if (scope === 'appAssignments') return readAssignedGroups(graph, config, signal);
@@ -56,7 +69,12 @@ export async function readScopeGroups(graph: EntraGraph, config: ScopeConfig, si
 }
 
 /** Whether one group is in the group scope; a prefix needs no other request, names and assignments read the scope as a full read would. */
-export async function isGroupInScope(graph: EntraGraph, config: ScopeConfig, group: NamedGroup, signal: AbortSignal): Promise<boolean> {
+export async function isGroupInScope(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  group: NamedGroup,
+  signal: AbortSignal,
+): Promise<boolean> {
   const scope = config.scope.groups;
   if (scope === 'none') return false;
   if (scope !== 'appAssignments' && 'displayNamePrefix' in scope) return selectGroups(scope, [group]).length > 0;
@@ -64,12 +82,23 @@ export async function isGroupInScope(graph: EntraGraph, config: ScopeConfig, gro
 }
 
 /** The users in scope, with the given properties. */
-export async function readScopedUsers(graph: EntraGraph, config: ScopeConfig, select: readonly string[], signal: AbortSignal): Promise<GraphUser[]> {
+export async function readScopedUsers(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  select: readonly string[],
+  signal: AbortSignal,
+): Promise<GraphUser[]> {
   const scope = config.scope.users;
   if (scope === 'all') return graph.list<GraphUser>('/users', { select }, signal);
   if (scope === 'appAssignments') return readAssignedUsers(graph, config, select, signal);
   const groups = await readConfiguredGroups(graph, config, scope.memberOf, 'scope.users.memberOf', signal);
-  return dedupeById((await mapLimit(groups, config.concurrency, (g) => readUserMembers(graph, g.id, 'transitiveMembers', select, signal))).flat());
+  return dedupeById(
+    (
+      await mapLimit(groups, config.concurrency, (g) =>
+        readUserMembers(graph, g.id, 'transitiveMembers', select, signal),
+      )
+    ).flat(),
+  );
 }
 
 /**
@@ -77,9 +106,16 @@ export async function readScopedUsers(graph: EntraGraph, config: ScopeConfig, se
  * group's access to its direct members only (docs/entra.md), so `members`, not `transitiveMembers`.
  * An assignment can outlive its principal for a while; a principal that is gone is not in scope.
  */
-async function readAssignedUsers(graph: EntraGraph, config: ScopeConfig, select: readonly string[], signal: AbortSignal): Promise<GraphUser[]> {
+async function readAssignedUsers(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  select: readonly string[],
+  signal: AbortSignal,
+): Promise<GraphUser[]> {
   const assignments = await readAssignments(graph, config, signal);
-  const direct = await mapLimit(principalIds(assignments, 'User'), config.concurrency, (id) => graph.get<GraphUser>(`/users/${id}`, { select }, signal));
+  const direct = await mapLimit(principalIds(assignments, 'User'), config.concurrency, (id) =>
+    graph.get<GraphUser>(`/users/${id}`, { select }, signal),
+  );
   const viaGroups = await mapLimit(principalIds(assignments, 'Group'), config.concurrency, (id) =>
     readUserMembers(graph, id, 'members', select, signal).catch((err: unknown) => {
       if (isNotFound(err)) return [];
@@ -90,7 +126,11 @@ async function readAssignedUsers(graph: EntraGraph, config: ScopeConfig, select:
 }
 
 /** The user ids in scope, or 'all'; used by re-reads to decide whether one object belongs to the source. */
-export async function readScopedUserIds(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<Set<string> | 'all'> {
+export async function readScopedUserIds(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  signal: AbortSignal,
+): Promise<Set<string> | 'all'> {
   if (config.scope.users === 'all') return 'all';
   return new Set((await readScopedUsers(graph, config, ['id'], signal)).map((u) => u.id));
 }
@@ -108,7 +148,11 @@ export async function readUserMembers(
   select: readonly string[],
   signal: AbortSignal,
 ): Promise<GraphUser[]> {
-  const members = await graph.list<GraphDirectoryObject & GraphUser>(`/groups/${groupId}/${relation}`, { select }, signal);
+  const members = await graph.list<GraphDirectoryObject & GraphUser>(
+    `/groups/${groupId}/${relation}`,
+    { select },
+    signal,
+  );
   return members.filter((m) => m['@odata.type'] === ODATA_USER);
 }
 
@@ -120,7 +164,8 @@ async function readConfiguredGroups(
   setting: string,
   signal: AbortSignal,
 ): Promise<NamedGroup[]> {
-  if (!refs.every((ref) => GUID_PATTERN.test(ref))) return resolveGroupRefs(refs, await readAllGroups(graph, signal), setting);
+  if (!refs.every((ref) => GUID_PATTERN.test(ref)))
+    return resolveGroupRefs(refs, await readAllGroups(graph, signal), setting);
   const groups = await mapLimit(refs, config.concurrency, async (ref) => {
     const group = await graph.get<GraphGroup>(`/groups/${ref}`, { select: GROUP_SELECT }, signal);
     if (group === null) throw new Error(`${setting}: no group has the id "${ref}"`);
@@ -132,11 +177,17 @@ async function readConfiguredGroups(
 /** Groups assigned to the app; an assignment can outlive its group for a while, and a group that is gone is not in scope. */
 async function readAssignedGroups(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<NamedGroup[]> {
   const ids = principalIds(await readAssignments(graph, config, signal), 'Group');
-  const groups = await mapLimit(ids, config.concurrency, (id) => graph.get<GraphGroup>(`/groups/${id}`, { select: GROUP_SELECT }, signal));
+  const groups = await mapLimit(ids, config.concurrency, (id) =>
+    graph.get<GraphGroup>(`/groups/${id}`, { select: GROUP_SELECT }, signal),
+  );
   return groups.flatMap((g) => (g === null ? [] : [named(g)]));
 }
 
-async function readAssignments(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<AppRoleAssignment[]> {
+async function readAssignments(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  signal: AbortSignal,
+): Promise<AppRoleAssignment[]> {
   const id = config.servicePrincipalId;
   if (id === undefined) throw new Error('appAssignments scope needs servicePrincipalId');
   return graph.list<AppRoleAssignment>(`/servicePrincipals/${id}/appRoleAssignedTo`, {}, signal);

@@ -74,19 +74,27 @@ describe('transformUser', () => {
 
   it('skips guests by default and maps them when guests: include (B-15)', () => {
     const guest = { userType: 'Guest', userPrincipalName: 'bob_fabrikam.example#EXT#@contoso.onmicrosoft.com' };
-    expect(transformUser(graphUser(guest), options)).toMatchObject({ kind: 'skipped', reason: expect.stringContaining('guest') });
+    expect(transformUser(graphUser(guest), options)).toMatchObject({
+      kind: 'skipped',
+      reason: expect.stringContaining('guest'),
+    });
     expect(mapped(guest, { guests: 'include' }).userName).toBe('bob_fabrikam.example#EXT#@contoso.onmicrosoft.com');
   });
 
   it('skips an object without an immutable id', () => {
-    expect(transformUser(graphUser({ id: '' }), options)).toMatchObject({ kind: 'skipped', reason: 'no immutable object id' });
+    expect(transformUser(graphUser({ id: '' }), options)).toMatchObject({
+      kind: 'skipped',
+      reason: 'no immutable object id',
+    });
   });
 });
 
 describe('isGuest', () => {
   it('recognises userType Guest and #EXT# UPNs, whatever the case', () => {
     expect(isGuest({ userType: 'Guest', userPrincipalName: 'x@contoso.example' })).toBe(true);
-    expect(isGuest({ userType: 'Member', userPrincipalName: 'x_fabrikam.example#ext#@contoso.onmicrosoft.com' })).toBe(true);
+    expect(isGuest({ userType: 'Member', userPrincipalName: 'x_fabrikam.example#ext#@contoso.onmicrosoft.com' })).toBe(
+      true,
+    );
     expect(isGuest({ userType: 'Member', userPrincipalName: 'x@contoso.example' })).toBe(false);
   });
 });
@@ -94,7 +102,12 @@ describe('isGuest', () => {
 describe('emailsOf', () => {
   const many = graphUser({
     mail: 'ada.lovelace@contoso.example',
-    proxyAddresses: ['smtp:ada@old.contoso.example', 'SMTP:ada.lovelace@contoso.example', 'X500:/o=Contoso/cn=ada', 'sip:ada@contoso.example'],
+    proxyAddresses: [
+      'smtp:ada@old.contoso.example',
+      'SMTP:ada.lovelace@contoso.example',
+      'X500:/o=Contoso/cn=ada',
+      'sip:ada@contoso.example',
+    ],
     otherMails: ['ada@home.example', 'ADA@OLD.CONTOSO.EXAMPLE'],
   });
 
@@ -116,7 +129,12 @@ describe('emailsOf', () => {
   });
 
   it('falls back to the primary SMTP proxy address when mail is not set', () => {
-    expect(emailsOf(graphUser({ mail: null, proxyAddresses: ['smtp:b@contoso.example', 'SMTP:a@contoso.example'] }), 'mail')[0]).toEqual({
+    expect(
+      emailsOf(
+        graphUser({ mail: null, proxyAddresses: ['smtp:b@contoso.example', 'SMTP:a@contoso.example'] }),
+        'mail',
+      )[0],
+    ).toEqual({
       value: 'a@contoso.example',
       type: 'work',
       primary: true,

@@ -18,7 +18,8 @@ export const GUEST_SKIPPED = 'guest (B2B) user; guests: skip';
 
 export function transformUser(raw: GraphUser, options: TransformOptions): UserOutcome {
   const ref = text(raw.id) ?? '(no id)';
-  if (text(raw.id) === undefined || /\s/.test(raw.id)) return { kind: 'skipped', ref, reason: 'no immutable object id' };
+  if (text(raw.id) === undefined || /\s/.test(raw.id))
+    return { kind: 'skipped', ref, reason: 'no immutable object id' };
   if (options.guests === 'skip' && isGuest(raw)) return { kind: 'skipped', ref, reason: GUEST_SKIPPED };
   const userName = text(options.userName === 'mail' ? raw.mail : raw.userPrincipalName);
   if (userName === undefined) return { kind: 'skipped', ref, reason: `no ${options.userName} to use as userName` };

@@ -88,7 +88,8 @@ export const directoryFileSchema = z
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
     const check = (collection: 'users' | 'groups', id: string, index: number): void => {
-      if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [collection, index, 'id'], message: `duplicate id "${id}"` });
+      if (seen.has(id))
+        ctx.addIssue({ code: 'custom', path: [collection, index, 'id'], message: `duplicate id "${id}"` });
       seen.add(id);
     };
     file.users.forEach((u, i) => check('users', u.id, i));
@@ -108,7 +109,5 @@ export function describeIssues(error: z.ZodError, limit = 20): string {
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(file)';
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
 }

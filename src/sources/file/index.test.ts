@@ -23,7 +23,10 @@ async function sourceFor(name: string, content: string | undefined) {
   return createFileSource(fileSourceConfigSchema.parse({ type: 'file', id: 'demo', path }), { logger: silentLogger() });
 }
 
-async function readError(source: Awaited<ReturnType<typeof sourceFor>>, signal = new AbortController().signal): Promise<SourceReadError> {
+async function readError(
+  source: Awaited<ReturnType<typeof sourceFor>>,
+  signal = new AbortController().signal,
+): Promise<SourceReadError> {
   const err: unknown = await source.readSnapshot(signal).then(
     () => undefined,
     (e: unknown) => e,
@@ -42,7 +45,9 @@ describe('fileSourceConfigSchema', () => {
   it('rejects bad ids, other extensions and unknown keys', () => {
     expect(fileSourceConfigSchema.safeParse({ type: 'file', id: 'Demo!', path: 'a.json' }).success).toBe(false);
     expect(fileSourceConfigSchema.safeParse({ type: 'file', id: 'demo', path: 'a.txt' }).success).toBe(false);
-    expect(fileSourceConfigSchema.safeParse({ type: 'file', id: 'demo', path: 'a.json', extra: 1 }).success).toBe(false);
+    expect(fileSourceConfigSchema.safeParse({ type: 'file', id: 'demo', path: 'a.json', extra: 1 }).success).toBe(
+      false,
+    );
   });
 });
 
@@ -65,7 +70,10 @@ describe('createFileSource', () => {
   });
 
   it('fails as a whole when one record is invalid, naming its path', async () => {
-    const source = await sourceFor('bad.json', JSON.stringify({ users: [{ id: 'u1', userName: 'a' }, { id: 'u2' }], groups: [] }));
+    const source = await sourceFor(
+      'bad.json',
+      JSON.stringify({ users: [{ id: 'u1', userName: 'a' }, { id: 'u2' }], groups: [] }),
+    );
     const err = await readError(source);
     expect(err.message).toContain('users[1].userName');
   });

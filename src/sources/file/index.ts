@@ -39,7 +39,8 @@ export function createFileSource(config: FileSourceConfig, deps: FileSourceDeps)
 
 async function load(config: FileSourceConfig, signal: AbortSignal): Promise<DirectoryFile> {
   const format = fileFormat(config.path);
-  if (format === undefined) throw new SourceReadError(config.id, `file "${config.path}" must end in .json, .yaml or .yml`);
+  if (format === undefined)
+    throw new SourceReadError(config.id, `file "${config.path}" must end in .json, .yaml or .yml`);
   let text: string;
   try {
     text = await readFile(config.path, { encoding: 'utf8', signal });
@@ -50,7 +51,8 @@ async function load(config: FileSourceConfig, signal: AbortSignal): Promise<Dire
   try {
     return parseDirectoryFile(text, format);
   } catch (err) {
-    if (err instanceof DirectoryFileError) throw new SourceReadError(config.id, `file "${config.path}" ${err.message}`, { cause: err });
+    if (err instanceof DirectoryFileError)
+      throw new SourceReadError(config.id, `file "${config.path}" ${err.message}`, { cause: err });
     throw err;
   }
 }

@@ -18,10 +18,20 @@ function parseError(text: string, format: 'json' | 'yaml' = 'json'): string {
 describe('parseDirectoryFile', () => {
   it('reads YAML and JSON into the same document, with defaults applied', () => {
     const yaml = 'users:\n  - id: u1\n    userName: alice\ngroups:\n  - id: g1\n    displayName: Eng\n';
-    const json = JSON.stringify({ users: [{ id: 'u1', userName: 'alice' }], groups: [{ id: 'g1', displayName: 'Eng' }] });
+    const json = JSON.stringify({
+      users: [{ id: 'u1', userName: 'alice' }],
+      groups: [{ id: 'g1', displayName: 'Eng' }],
+    });
     const fromYaml = parseDirectoryFile(yaml, 'yaml');
     expect(parseDirectoryFile(json, 'json')).toEqual(fromYaml);
-    expect(fromYaml.users[0]).toEqual({ id: 'u1', userName: 'alice', emails: [], phoneNumbers: [], addresses: [], active: true });
+    expect(fromYaml.users[0]).toEqual({
+      id: 'u1',
+      userName: 'alice',
+      emails: [],
+      phoneNumbers: [],
+      addresses: [],
+      active: true,
+    });
     expect(fromYaml.groups[0]?.members).toEqual([]);
   });
 
@@ -39,7 +49,10 @@ describe('parseDirectoryFile', () => {
   it('rejects ids with whitespace and ids used twice across users and groups', () => {
     const message = parseError(
       JSON.stringify({
-        users: [{ id: 'u 1', userName: 'a' }, { id: 'dup', userName: 'b' }],
+        users: [
+          { id: 'u 1', userName: 'a' },
+          { id: 'dup', userName: 'b' },
+        ],
         groups: [{ id: 'dup', displayName: 'G' }],
       }),
     );
@@ -96,7 +109,11 @@ describe('toSnapshot', () => {
   });
 
   it('splits members into users and groups, deduplicated, and reports unknown ids', () => {
-    expect(snapshot.groups[0]).toMatchObject({ externalId: 'demo/eng', memberUsers: ['demo/u1'], memberGroups: ['demo/platform'] });
+    expect(snapshot.groups[0]).toMatchObject({
+      externalId: 'demo/eng',
+      memberUsers: ['demo/u1'],
+      memberGroups: ['demo/platform'],
+    });
     expect(snapshot.groups[1]).toMatchObject({ memberUsers: ['demo/u2'], memberGroups: ['demo/eng'] });
     expect(snapshot.unresolvedMembers).toEqual([
       { group: 'demo/eng', member: 'ghost', reason: 'no user or group with this id in the file' },

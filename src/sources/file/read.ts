@@ -19,10 +19,16 @@ export function parseDirectoryFile(text: string, format: 'json' | 'yaml'): Direc
   try {
     document = format === 'json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new DirectoryFileError(`not valid ${format.toUpperCase()}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new DirectoryFileError(
+      `not valid ${format.toUpperCase()}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
   const result = directoryFileSchema.safeParse(document);
-  if (!result.success) throw new DirectoryFileError(`does not match the directory file format:\n${describeIssues(result.error)}`, { cause: result.error });
+  if (!result.success)
+    throw new DirectoryFileError(`does not match the directory file format:\n${describeIssues(result.error)}`, {
+      cause: result.error,
+    });
   return result.data;
 }
 

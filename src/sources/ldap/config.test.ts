@@ -35,7 +35,9 @@ describe('ldapSourceConfigSchema', () => {
   });
 
   it('refuses plain ldap:// without StartTLS unless allowInsecure is set (reliability.md S-07)', () => {
-    expect(issues({ url: 'ldap://ldap.example.test' })).toEqual([expect.stringMatching(/^url: plain ldap:\/\/ sends the bind password in clear/)]);
+    expect(issues({ url: 'ldap://ldap.example.test' })).toEqual([
+      expect.stringMatching(/^url: plain ldap:\/\/ sends the bind password in clear/),
+    ]);
     expect(issues({ url: 'ldap://ldap.example.test', startTls: true })).toEqual([]);
     expect(issues({ url: 'ldap://127.0.0.1:3890', allowInsecure: true })).toEqual([]);
   });

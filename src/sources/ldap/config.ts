@@ -91,17 +91,26 @@ export const ldapSourceConfigSchema = z
     if (scheme === undefined) return;
     const secure = scheme === 'ldaps';
     if (secure && config.startTls) {
-      ctx.addIssue({ code: 'custom', path: ['startTls'], message: 'StartTLS cannot be used on an ldaps:// connection' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startTls'],
+        message: 'StartTLS cannot be used on an ldaps:// connection',
+      });
     }
     if (!secure && !config.startTls && !config.allowInsecure) {
       ctx.addIssue({
         code: 'custom',
         path: ['url'],
-        message: 'plain ldap:// sends the bind password in clear: use ldaps://, set startTls: true, or (test setups only) allowInsecure: true',
+        message:
+          'plain ldap:// sends the bind password in clear: use ldaps://, set startTls: true, or (test setups only) allowInsecure: true',
       });
     }
     if (!secure && !config.startTls && (config.caFile !== undefined || config.tlsServerName !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['caFile'], message: 'caFile/tlsServerName need ldaps:// or startTls: true' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['caFile'],
+        message: 'caFile/tlsServerName need ldaps:// or startTls: true',
+      });
     }
   });
 

@@ -3,7 +3,11 @@ import { isInScope, normalizeDn, parseDn, stripOptionalUid } from './dn.js';
 
 describe('normalizeDn', () => {
   it.each([
-    ['case and spaces around separators', 'UID=Alice , OU=People,dc=Example, DC=test', 'uid=alice,ou=people,dc=example,dc=test'],
+    [
+      'case and spaces around separators',
+      'UID=Alice , OU=People,dc=Example, DC=test',
+      'uid=alice,ou=people,dc=example,dc=test',
+    ],
     ['hex and character escapes alike', 'cn=Doe\\2C John,dc=test', 'cn=doe\\, john,dc=test'],
     ['escaped UTF-8 bytes', 'cn=Jos\\C3\\A9,dc=test', 'cn=josé,dc=test'],
     ['multi-valued RDN order', 'cn=b+uid=a,dc=test', 'cn=b+uid=a,dc=test'],

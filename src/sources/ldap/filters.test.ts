@@ -12,7 +12,12 @@ function ber(filter: Filter): Buffer {
 
 /** equalityMatch [3] { attributeDesc OCTET STRING, assertionValue OCTET STRING } (RFC 4511 §4.5.1.7). */
 function equalityMatch(attribute: string, value: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from([0x04, attribute.length]), Buffer.from(attribute), Buffer.from([0x04, value.length]), value]);
+  const body = Buffer.concat([
+    Buffer.from([0x04, attribute.length]),
+    Buffer.from(attribute),
+    Buffer.from([0x04, value.length]),
+    value,
+  ]);
   return Buffer.concat([Buffer.from([0xa3, body.length]), body]);
 }
 

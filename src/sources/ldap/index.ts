@@ -32,7 +32,11 @@ export function createLdapSource(config: LdapSourceConfig, deps: LdapSourceDeps)
   const open = new Set<LdapDirectory>();
   let detected: LdapVendor | undefined;
 
-  async function session<T>(operation: string, signal: AbortSignal, work: (d: LdapDirectory, s: LdapReadSpec) => Promise<T>): Promise<T> {
+  async function session<T>(
+    operation: string,
+    signal: AbortSignal,
+    work: (d: LdapDirectory, s: LdapReadSpec) => Promise<T>,
+  ): Promise<T> {
     let directory: LdapDirectory | undefined;
     const onAbort = (): void => void directory?.close();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -53,7 +57,11 @@ export function createLdapSource(config: LdapSourceConfig, deps: LdapSourceDeps)
       signal.throwIfAborted();
       return await work(directory, buildReadSpec(config, await vendorOf(directory)));
     } catch (err) {
-      throw new SourceReadError(config.id, `${operation} failed${signal.aborted ? ' (aborted)' : ''}: ${messageOf(err)}`, { cause: err });
+      throw new SourceReadError(
+        config.id,
+        `${operation} failed${signal.aborted ? ' (aborted)' : ''}: ${messageOf(err)}`,
+        { cause: err },
+      );
     } finally {
       signal.removeEventListener('abort', onAbort);
       if (directory !== undefined) {
@@ -66,7 +74,12 @@ export function createLdapSource(config: LdapSourceConfig, deps: LdapSourceDeps)
   async function vendorOf(directory: LdapDirectory): Promise<LdapVendor> {
     if (config.vendor !== 'auto') return LDAP_VENDORS[config.vendor];
     if (detected === undefined) {
-      const rootDse = await directory.readEntry({ dn: '', filter: anyObject(), attributes: ROOT_DSE_ATTRIBUTES, binaryAttributes: [] });
+      const rootDse = await directory.readEntry({
+        dn: '',
+        filter: anyObject(),
+        attributes: ROOT_DSE_ATTRIBUTES,
+        binaryAttributes: [],
+      });
       detected = detectVendor(rootDse);
       log.info({ vendor: detected.name }, 'directory vendor detected from the RootDSE');
     }
@@ -80,7 +93,8 @@ export function createLdapSource(config: LdapSourceConfig, deps: LdapSourceDeps)
     async readSnapshot(signal: AbortSignal): Promise<Snapshot> {
       const started = performance.now();
       const { snapshot, skipped } = await session('full read', signal, (d, s) => readLdapSnapshot(d, s, signal));
-      if (skipped.length > 0) log.warn({ skipped: skipped.length }, 'entries without an immutable id or a name were skipped');
+      if (skipped.length > 0)
+        log.warn({ skipped: skipped.length }, 'entries without an immutable id or a name were skipped');
       logSnapshotRead(log, snapshot, started);
       return snapshot;
     },
@@ -92,7 +106,8 @@ export function createLdapSource(config: LdapSourceConfig, deps: LdapSourceDeps)
     async rereadGroup(immutableId: string, signal: AbortSignal): Promise<Group | null> {
       const resolved = await session('group re-read', signal, (d, s) => rereadGroup(d, s, immutableId));
       if (resolved === null) return null;
-      if (resolved.unresolved.length > 0) log.warn({ unresolvedMembers: resolved.unresolved.length }, 'group re-read left members unresolved');
+      if (resolved.unresolved.length > 0)
+        log.warn({ unresolvedMembers: resolved.unresolved.length }, 'group re-read left members unresolved');
       return resolved.group;
     },
 

@@ -50,14 +50,20 @@ export async function resolveGroup(record: GroupRecord, lookup: MemberLookup): P
 export const NOT_IN_SCOPE = 'not a user or group in scope';
 
 /** Resolves against everything one full read returned. DNs compare in normal form (dn.ts); uids case-insensitively (RFC 4519 uid: caseIgnoreMatch). */
-export function indexLookup(users: readonly UserRecord[], groups: readonly GroupRecord[], skipped: readonly SkippedEntry[]): MemberLookup {
+export function indexLookup(
+  users: readonly UserRecord[],
+  groups: readonly GroupRecord[],
+  skipped: readonly SkippedEntry[],
+): MemberLookup {
   const byDn = new Map<string, MemberRef>();
-  for (const s of skipped) byDn.set(normalizeDn(s.dn), { kind: 'unresolved', reason: `member entry skipped: ${s.reason}` });
+  for (const s of skipped)
+    byDn.set(normalizeDn(s.dn), { kind: 'unresolved', reason: `member entry skipped: ${s.reason}` });
   for (const u of users) byDn.set(normalizeDn(u.dn), { kind: 'user', externalId: u.user.externalId });
   for (const g of groups) byDn.set(normalizeDn(g.dn), { kind: 'group', externalId: g.externalId });
   const byUid = new Map<string, ExternalId[]>();
   for (const u of users) {
-    for (const uid of u.uids) byUid.set(uid.toLowerCase(), [...(byUid.get(uid.toLowerCase()) ?? []), u.user.externalId]);
+    for (const uid of u.uids)
+      byUid.set(uid.toLowerCase(), [...(byUid.get(uid.toLowerCase()) ?? []), u.user.externalId]);
   }
   return {
     byDn: async (dn) => byDn.get(normalizeDn(dn)) ?? { kind: 'unresolved', reason: NOT_IN_SCOPE },

@@ -15,7 +15,13 @@ function directory(members: number, options: FakeDirectoryOptions = AD_RANGING) 
 }
 
 async function searched(dir: FakeDirectory): Promise<LdapEntry> {
-  const spec = { baseDn: 'OU=Groups,DC=corp,DC=test', scope: 'sub' as const, filter: anyObject(), attributes: ['cn', 'member'], binaryAttributes: [] };
+  const spec = {
+    baseDn: 'OU=Groups,DC=corp,DC=test',
+    scope: 'sub' as const,
+    filter: anyObject(),
+    attributes: ['cn', 'member'],
+    binaryAttributes: [],
+  };
   for await (const page of dir.searchPages(spec)) if (page[0] !== undefined) return page[0];
   throw new Error('group not found');
 }
@@ -46,7 +52,11 @@ describe('completeRangedAttributes', () => {
   const scripted = (answer: Entry | null): FakeDirectoryOptions => ({ ...AD_RANGING, onRead: () => answer });
 
   it.each([
-    ['a slice that does not start where asked', scripted({ dn: GROUP_DN, 'member;range=3000-*': ['x'] }), /asked for values from 1500, got a slice from 3000/],
+    [
+      'a slice that does not start where asked',
+      scripted({ dn: GROUP_DN, 'member;range=3000-*': ['x'] }),
+      /asked for values from 1500, got a slice from 3000/,
+    ],
     ['an answer without a slice', scripted({ dn: GROUP_DN, member: [] }), /returned no slice for 1500-\*/],
     ['an entry that vanished', scripted(null), /disappeared during the read/],
     ['a slice that does not advance', scripted({ dn: GROUP_DN, 'member;range=1500-1400': [] }), /does not advance/],
@@ -63,7 +73,12 @@ describe('completeRangedAttributes', () => {
   });
 
   it('propagates a failed follow-up read', async () => {
-    const dir = directory(5000, { ...AD_RANGING, failure: ({ kind, index }) => (kind === 'read' && index === 1 ? new Error('socket hang up') : undefined) });
-    await expect(completeRangedAttributes(dir, await searched(dir), ['member'], 1000)).rejects.toThrow('socket hang up');
+    const dir = directory(5000, {
+      ...AD_RANGING,
+      failure: ({ kind, index }) => (kind === 'read' && index === 1 ? new Error('socket hang up') : undefined),
+    });
+    await expect(completeRangedAttributes(dir, await searched(dir), ['member'], 1000)).rejects.toThrow(
+      'socket hang up',
+    );
   });
 });

@@ -51,10 +51,12 @@ async function followRange(
   const collected = [...first.values];
   let slice = first;
   for (let iteration = 1; slice.high !== undefined; iteration += 1) {
-    if (iteration > maxIterations) throw new RangeRetrievalError(dn, attribute, `more than ${maxIterations} follow-up reads`);
+    if (iteration > maxIterations)
+      throw new RangeRetrievalError(dn, attribute, `more than ${maxIterations} follow-up reads`);
     const low = slice.high + 1;
     const next = await readSlice(directory, dn, attribute, low);
-    if (next.low !== low) throw new RangeRetrievalError(dn, attribute, `asked for values from ${low}, got a slice from ${next.low}`);
+    if (next.low !== low)
+      throw new RangeRetrievalError(dn, attribute, `asked for values from ${low}, got a slice from ${next.low}`);
     if (next.high !== undefined && next.high < next.low) {
       throw new RangeRetrievalError(dn, attribute, `slice ${next.low}-${next.high} does not advance`);
     }

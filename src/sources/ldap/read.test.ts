@@ -47,23 +47,38 @@ describe('readLdapSnapshot (OpenLDAP)', () => {
     const { snapshot } = await readLdapSnapshot(dir, readSpec(openLdapVendor), signal(), NOW);
     expect(snapshot.unresolvedMembers.filter((m) => m.group === ext(100))).toEqual([
       { group: ext(100), member: 'cn=reader,dc=example,dc=test', reason: 'not a user or group in scope' },
-      { group: ext(100), member: 'uid=dave,ou=people,dc=example,dc=test', reason: 'member entry skipped: no entryUUID' },
+      {
+        group: ext(100),
+        member: 'uid=dave,ou=people,dc=example,dc=test',
+        reason: 'member entry skipped: no entryUUID',
+      },
     ]);
   });
 
   it('searches with the configured bases, filters and requested attributes', async () => {
     const dir = new FakeDirectory(openLdapWorld());
-    await readLdapSnapshot(dir, readSpec(openLdapVendor, { groups: { baseDn: 'ou=groups,dc=example,dc=test', scope: 'one' } }), signal());
+    await readLdapSnapshot(
+      dir,
+      readSpec(openLdapVendor, { groups: { baseDn: 'ou=groups,dc=example,dc=test', scope: 'one' } }),
+      signal(),
+    );
     expect(dir.searches.map((s) => [s.baseDn, s.scope, s.filter.toString()])).toEqual([
       ['ou=people,dc=example,dc=test', 'sub', '(objectClass=inetOrgPerson)'],
-      ['ou=groups,dc=example,dc=test', 'one', '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))'],
+      [
+        'ou=groups,dc=example,dc=test',
+        'one',
+        '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))',
+      ],
     ]);
     expect(dir.searches[0]?.attributes).toContain('entryUUID');
   });
 
   it('fails as a whole when a page fails, after some pages were read (reliability.md F-07)', async () => {
     const error = new SizeLimitExceededError();
-    const dir = new FakeDirectory(openLdapWorld(), { pageSize: 2, failure: ({ kind, index }) => (kind === 'page' && index === 2 ? error : undefined) });
+    const dir = new FakeDirectory(openLdapWorld(), {
+      pageSize: 2,
+      failure: ({ kind, index }) => (kind === 'page' && index === 2 ? error : undefined),
+    });
     await expect(readLdapSnapshot(dir, readSpec(openLdapVendor), signal())).rejects.toBe(error);
   });
 
@@ -82,8 +97,15 @@ describe('readLdapSnapshot (OpenLDAP)', () => {
 
   it('refuses a read in which two entries carry one immutable id', async () => {
     const world = openLdapWorld();
-    world.push({ dn: 'uid=clone,ou=people,dc=example,dc=test', objectClass: 'inetOrgPerson', entryUUID: uuid(1), uid: 'clone' });
-    await expect(readLdapSnapshot(new FakeDirectory(world), readSpec(openLdapVendor), signal())).rejects.toThrow(/appears on more than one entry/);
+    world.push({
+      dn: 'uid=clone,ou=people,dc=example,dc=test',
+      objectClass: 'inetOrgPerson',
+      entryUUID: uuid(1),
+      uid: 'clone',
+    });
+    await expect(readLdapSnapshot(new FakeDirectory(world), readSpec(openLdapVendor), signal())).rejects.toThrow(
+      /appears on more than one entry/,
+    );
   });
 });
 
@@ -91,17 +113,28 @@ describe('readLdapSnapshot (Active Directory)', () => {
   const spec = readSpec(activeDirectoryVendor, {}, { users: AD_PEOPLE, groups: AD_GROUPS });
 
   it('follows range retrieval on a 5000-member group and decodes objectGUIDs', async () => {
-    const dir = new FakeDirectory(activeDirectoryWorld(5000), { pageSize: 1000, maxValRange: { limit: 1500, attributes: ['member'] } });
+    const dir = new FakeDirectory(activeDirectoryWorld(5000), {
+      pageSize: 1000,
+      maxValRange: { limit: 1500, attributes: ['member'] },
+    });
     const { snapshot } = await readLdapSnapshot(dir, spec, signal());
     expect(snapshot.users).toHaveLength(5000);
-    expect(snapshot.users[0]).toMatchObject({ externalId: `corp/${guidOf(0)}`, userName: 'user0@corp.test', active: false });
+    expect(snapshot.users[0]).toMatchObject({
+      externalId: `corp/${guidOf(0)}`,
+      userName: 'user0@corp.test',
+      active: false,
+    });
     expect(snapshot.users[1]?.active).toBe(true);
     const [group] = snapshot.groups;
     expect(group?.externalId).toBe(`corp/${guidOf(1_000_000)}`);
     expect(group?.memberUsers).toHaveLength(5000);
     expect(new Set(group?.memberUsers)).toEqual(new Set(snapshot.users.map((u) => u.externalId)));
     expect(snapshot.unresolvedMembers).toEqual([]);
-    expect(dir.reads.map((r) => r.attributes[0])).toEqual(['member;range=1500-*', 'member;range=3000-*', 'member;range=4500-*']);
+    expect(dir.reads.map((r) => r.attributes[0])).toEqual([
+      'member;range=1500-*',
+      'member;range=3000-*',
+      'member;range=4500-*',
+    ]);
     expect(dir.searches[0]?.binaryAttributes).toEqual(['objectGUID']);
   });
 
@@ -109,7 +142,8 @@ describe('readLdapSnapshot (Active Directory)', () => {
     const dir = new FakeDirectory(activeDirectoryWorld(3100), {
       pageSize: 1000,
       maxValRange: { limit: 1500, attributes: ['member'] },
-      failure: ({ kind }) => (kind === 'read' ? new Error('Connection closed before message response was received') : undefined),
+      failure: ({ kind }) =>
+        kind === 'read' ? new Error('Connection closed before message response was received') : undefined,
     });
     await expect(readLdapSnapshot(dir, spec, signal())).rejects.toThrow(/Connection closed/);
   });

@@ -5,7 +5,13 @@ import type { LdapEntry } from './entry.js';
 import { configured } from './filters.js';
 import { indexLookup, resolveGroup } from './members.js';
 import { completeRangedAttributes } from './range.js';
-import { groupAttributeList, memberAttributeList, userAttributeList, type LdapReadSpec, type SearchBase } from './spec.js';
+import {
+  groupAttributeList,
+  memberAttributeList,
+  userAttributeList,
+  type LdapReadSpec,
+  type SearchBase,
+} from './spec.js';
 import { transformGroup, transformUser, type GroupRecord, type SkippedEntry, type UserRecord } from './transform.js';
 
 export interface LdapReadResult {
@@ -57,16 +63,29 @@ interface Collected<T> {
   skipped: SkippedEntry[];
 }
 
-async function readUsers(directory: LdapDirectory, spec: LdapReadSpec, signal: AbortSignal): Promise<Collected<UserRecord>> {
+async function readUsers(
+  directory: LdapDirectory,
+  spec: LdapReadSpec,
+  signal: AbortSignal,
+): Promise<Collected<UserRecord>> {
   const search = searchSpec(spec.users, userAttributeList(spec), spec);
   return collect(directory, search, signal, async (entry) => transformUser(entry, spec));
 }
 
-async function readGroups(directory: LdapDirectory, spec: LdapReadSpec, signal: AbortSignal): Promise<Collected<GroupRecord>> {
+async function readGroups(
+  directory: LdapDirectory,
+  spec: LdapReadSpec,
+  signal: AbortSignal,
+): Promise<Collected<GroupRecord>> {
   const search = searchSpec(spec.groups, groupAttributeList(spec), spec);
   return collect(directory, search, signal, async (entry) => {
     signal.throwIfAborted();
-    const complete = await completeRangedAttributes(directory, entry, memberAttributeList(spec), spec.maxRangeIterations);
+    const complete = await completeRangedAttributes(
+      directory,
+      entry,
+      memberAttributeList(spec),
+      spec.maxRangeIterations,
+    );
     return transformGroup(complete, spec);
   });
 }
@@ -108,7 +127,10 @@ function isSkipped<T extends { kind: string }>(result: T | SkippedEntry): result
 function assertUniqueIds(ids: readonly string[]): void {
   const seen = new Set<string>();
   for (const id of ids) {
-    if (seen.has(id)) throw new Error(`immutable id ${id} appears on more than one entry; check that users.baseDn and groups.baseDn do not overlap with matching filters`);
+    if (seen.has(id))
+      throw new Error(
+        `immutable id ${id} appears on more than one entry; check that users.baseDn and groups.baseDn do not overlap with matching filters`,
+      );
     seen.add(id);
   }
 }

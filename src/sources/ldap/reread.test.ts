@@ -22,7 +22,11 @@ describe('rereadUser', () => {
   it('finds a user by entryUUID within the configured filter', async () => {
     const dir = new FakeDirectory(openLdapWorld());
     const user = await rereadUser(dir, openLdap, uuid(1));
-    expect(user).toMatchObject({ externalId: ext(1), userName: 'alice', emails: [{ value: 'alice@example.com', primary: true }, {}] });
+    expect(user).toMatchObject({
+      externalId: ext(1),
+      userName: 'alice',
+      emails: [{ value: 'alice@example.com', primary: true }, {}],
+    });
     expect(dir.searches[0]?.filter.toString()).toBe(`(&(objectClass=inetOrgPerson)(entryUUID=${uuid(1)}))`);
   });
 
@@ -58,7 +62,12 @@ describe('rereadUser', () => {
 
   it('fails when an id matches more than one entry', async () => {
     const world = openLdapWorld();
-    world.push({ dn: 'uid=clone,ou=people,dc=example,dc=test', objectClass: 'inetOrgPerson', entryUUID: uuid(1), uid: 'clone' });
+    world.push({
+      dn: 'uid=clone,ou=people,dc=example,dc=test',
+      objectClass: 'inetOrgPerson',
+      entryUUID: uuid(1),
+      uid: 'clone',
+    });
     await expect(rereadUser(new FakeDirectory(world), openLdap, uuid(1))).rejects.toThrow(/matched 2 entries/);
   });
 });
@@ -67,10 +76,19 @@ describe('rereadGroup', () => {
   it('resolves member DNs with base reads limited to the configured scopes', async () => {
     const dir = new FakeDirectory(openLdapWorld());
     const resolved = await rereadGroup(dir, openLdap, uuid(100));
-    expect(resolved?.group).toMatchObject({ externalId: ext(100), displayName: 'eng', memberUsers: [ext(1)], memberGroups: [ext(101)] });
+    expect(resolved?.group).toMatchObject({
+      externalId: ext(100),
+      displayName: 'eng',
+      memberUsers: [ext(1)],
+      memberGroups: [ext(101)],
+    });
     expect(resolved?.unresolved).toEqual([
       { group: ext(100), member: 'cn=reader,dc=example,dc=test', reason: 'not a user or group in scope' },
-      { group: ext(100), member: 'uid=dave,ou=people,dc=example,dc=test', reason: 'member entry skipped: no entryUUID' },
+      {
+        group: ext(100),
+        member: 'uid=dave,ou=people,dc=example,dc=test',
+        reason: 'member entry skipped: no entryUUID',
+      },
     ]);
     expect(dir.reads.map((r) => r.dn)).not.toContain('cn=reader,dc=example,dc=test');
   });
@@ -84,7 +102,9 @@ describe('rereadGroup', () => {
       ['*)(uid=*', 'no user in scope has this uid'],
       ['twin', '2 users in scope have this uid'],
     ]);
-    expect(dir.searches.map((s) => s.filter.toString())).toContain('(&(objectClass=inetOrgPerson)(uid=\\2a\\29\\28uid=\\2a))');
+    expect(dir.searches.map((s) => s.filter.toString())).toContain(
+      '(&(objectClass=inetOrgPerson)(uid=\\2a\\29\\28uid=\\2a))',
+    );
   });
 
   it('follows AD range retrieval on the group it re-reads', async () => {

@@ -4,10 +4,23 @@ import type { LdapDirectory } from './client.js';
 import { isInScope } from './dn.js';
 import type { LdapEntry } from './entry.js';
 import { configured, configuredAnd } from './filters.js';
-import { NOT_IN_SCOPE, resolveGroup, uidRef, type MemberLookup, type MemberRef, type ResolvedGroup } from './members.js';
+import {
+  NOT_IN_SCOPE,
+  resolveGroup,
+  uidRef,
+  type MemberLookup,
+  type MemberRef,
+  type ResolvedGroup,
+} from './members.js';
 import { completeRangedAttributes } from './range.js';
 import { searchSpec } from './read.js';
-import { groupAttributeList, memberAttributeList, userAttributeList, type LdapReadSpec, type SearchBase } from './spec.js';
+import {
+  groupAttributeList,
+  memberAttributeList,
+  userAttributeList,
+  type LdapReadSpec,
+  type SearchBase,
+} from './spec.js';
 import { entryExternalId, transformGroup, transformUser } from './transform.js';
 
 /**
@@ -23,7 +36,11 @@ export async function rereadUser(directory: LdapDirectory, spec: LdapReadSpec, i
   return record.kind === 'user' ? record.user : null;
 }
 
-export async function rereadGroup(directory: LdapDirectory, spec: LdapReadSpec, id: string): Promise<ResolvedGroup | null> {
+export async function rereadGroup(
+  directory: LdapDirectory,
+  spec: LdapReadSpec,
+  id: string,
+): Promise<ResolvedGroup | null> {
   const entry = await findById(directory, spec, spec.groups, groupAttributeList(spec), id);
   if (entry === undefined) return null;
   const complete = await completeRangedAttributes(directory, entry, memberAttributeList(spec), spec.maxRangeIterations);
@@ -41,10 +58,14 @@ async function findById(
 ): Promise<LdapEntry | undefined> {
   const assertion = spec.vendor.encodeId(id);
   if (assertion === undefined) return undefined;
-  const search = { ...searchSpec(base, attributes, spec), filter: configuredAnd(base.filter, spec.vendor.idAttribute, assertion) };
+  const search = {
+    ...searchSpec(base, attributes, spec),
+    filter: configuredAnd(base.filter, spec.vendor.idAttribute, assertion),
+  };
   const found: LdapEntry[] = [];
   for await (const page of directory.searchPages(search)) found.push(...page);
-  if (found.length > 1) throw new Error(`${spec.vendor.idAttribute} ${id} matched ${found.length} entries under "${base.baseDn}"`);
+  if (found.length > 1)
+    throw new Error(`${spec.vendor.idAttribute} ${id} matched ${found.length} entries under "${base.baseDn}"`);
   return found[0];
 }
 
@@ -60,12 +81,14 @@ function directoryLookup(directory: LdapDirectory, spec: LdapReadSpec): MemberLo
     });
     if (entry === undefined) return undefined;
     const externalId = entryExternalId(entry, spec);
-    if (typeof externalId !== 'string') return { kind: 'unresolved', reason: `member entry skipped: ${externalId.reason}` };
+    if (typeof externalId !== 'string')
+      return { kind: 'unresolved', reason: `member entry skipped: ${externalId.reason}` };
     return { kind, externalId };
   };
   return {
     byDn: async (dn) =>
-      (await idOf(dn, spec.groups, 'group')) ?? (await idOf(dn, spec.users, 'user')) ?? { kind: 'unresolved', reason: NOT_IN_SCOPE },
+      (await idOf(dn, spec.groups, 'group')) ??
+      (await idOf(dn, spec.users, 'user')) ?? { kind: 'unresolved', reason: NOT_IN_SCOPE },
     byUid: async (uid) => {
       const search = {
         ...searchSpec(spec.users, [spec.vendor.idAttribute], spec),

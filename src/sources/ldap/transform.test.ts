@@ -23,7 +23,13 @@ function spec(vendor: LdapVendor) {
 }
 
 const user = (over: Partial<Entry> = {}) =>
-  toLdapEntry({ dn: 'uid=carol,ou=people,dc=example,dc=test', entryUUID: UUID, uid: 'carol', cn: 'Carol Jones', ...over });
+  toLdapEntry({
+    dn: 'uid=carol,ou=people,dc=example,dc=test',
+    entryUUID: UUID,
+    uid: 'carol',
+    cn: 'Carol Jones',
+    ...over,
+  });
 
 describe('transformUser (OpenLDAP)', () => {
   it('maps names, every mail with the first as primary, phone, title, department and employee number', () => {
@@ -74,9 +80,16 @@ describe('transformUser (OpenLDAP)', () => {
   });
 
   it('skips, with a reason, entries without an id, with a malformed id or without a userName', () => {
-    expect(transformUser(user({ entryUUID: [] }), spec(openLdapVendor))).toMatchObject({ kind: 'skipped', reason: 'no entryUUID' });
-    expect(transformUser(user({ entryUUID: 'x y' }), spec(openLdapVendor))).toMatchObject({ reason: 'malformed entryUUID' });
-    expect(transformUser(user({ uid: [] }), spec(openLdapVendor))).toMatchObject({ reason: 'no uid value to use as userName' });
+    expect(transformUser(user({ entryUUID: [] }), spec(openLdapVendor))).toMatchObject({
+      kind: 'skipped',
+      reason: 'no entryUUID',
+    });
+    expect(transformUser(user({ entryUUID: 'x y' }), spec(openLdapVendor))).toMatchObject({
+      reason: 'malformed entryUUID',
+    });
+    expect(transformUser(user({ uid: [] }), spec(openLdapVendor))).toMatchObject({
+      reason: 'no uid value to use as userName',
+    });
   });
 });
 
@@ -137,7 +150,11 @@ describe('transformGroup', () => {
       kind: 'group',
       externalId: `corp/${UUID}`,
       displayName: 'ops',
-      memberDns: ['uid=a,ou=people,dc=example,dc=test', 'uid=b,ou=people,dc=example,dc=test', 'uid=c,ou=people,dc=example,dc=test'],
+      memberDns: [
+        'uid=a,ou=people,dc=example,dc=test',
+        'uid=b,ou=people,dc=example,dc=test',
+        'uid=c,ou=people,dc=example,dc=test',
+      ],
       memberUids: ['d', 'e'],
     });
   });

@@ -29,7 +29,9 @@ describe('objectGUID', () => {
 
 describe('entryUUID', () => {
   it('accepts an RFC 4530 UUID string and nothing else', () => {
-    expect(openLdapVendor.decodeId('b7450788-7c92-1041-8967-99a5b3e6f164')).toBe('b7450788-7c92-1041-8967-99a5b3e6f164');
+    expect(openLdapVendor.decodeId('b7450788-7c92-1041-8967-99a5b3e6f164')).toBe(
+      'b7450788-7c92-1041-8967-99a5b3e6f164',
+    );
     expect(openLdapVendor.decodeId('not a uuid')).toBeUndefined();
     expect(openLdapVendor.decodeId(Buffer.from('b7450788-7c92-1041-8967-99a5b3e6f164'))).toBeUndefined();
   });
@@ -41,9 +43,9 @@ describe('detectVendor', () => {
   it('recognises AD by forestFunctionality, isGlobalCatalogReady or the AD capability OID', () => {
     expect(detectVendor(rootDse({ forestFunctionality: '7' })).name).toBe('activedirectory');
     expect(detectVendor(rootDse({ isGlobalCatalogReady: 'TRUE' })).name).toBe('activedirectory');
-    expect(detectVendor(rootDse({ supportedCapabilities: ['1.2.840.113556.1.4.1670', '1.2.840.113556.1.4.800'] })).name).toBe(
-      'activedirectory',
-    );
+    expect(
+      detectVendor(rootDse({ supportedCapabilities: ['1.2.840.113556.1.4.1670', '1.2.840.113556.1.4.800'] })).name,
+    ).toBe('activedirectory');
   });
 
   it('treats everything else, including an unreadable RootDSE, as OpenLDAP', () => {

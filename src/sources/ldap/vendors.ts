@@ -126,7 +126,11 @@ export const activeDirectoryVendor: LdapVendor = {
 export const LDAP_VENDORS = { openldap: openLdapVendor, activedirectory: activeDirectoryVendor } as const;
 
 /** RootDSE attributes that tell AD apart (MS-ADTS 3.1.1.3.2). */
-export const ROOT_DSE_ATTRIBUTES: readonly string[] = ['forestFunctionality', 'isGlobalCatalogReady', 'supportedCapabilities'];
+export const ROOT_DSE_ATTRIBUTES: readonly string[] = [
+  'forestFunctionality',
+  'isGlobalCatalogReady',
+  'supportedCapabilities',
+];
 
 /** LDAP_CAP_ACTIVE_DIRECTORY_OID, advertised in supportedCapabilities by AD DS (MS-ADTS 3.1.1.3.4.3). */
 const AD_CAPABILITY_OID = '1.2.840.113556.1.4.800';

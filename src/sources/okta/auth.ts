@@ -11,13 +11,20 @@ export type OktaCredentials =
 export async function resolveCredentials(config: OktaSourceConfig, env?: NodeJS.ProcessEnv): Promise<OktaCredentials> {
   if ('apiToken' in config.auth) {
     const token = await resolveSecret(config.auth.apiToken, env);
-    if (/\s/.test(token)) throw new ConfigError('auth.apiToken: the token contains whitespace; it must be the bare SSWS token value');
+    if (/\s/.test(token))
+      throw new ConfigError('auth.apiToken: the token contains whitespace; it must be the bare SSWS token value');
     return { mode: 'SSWS', token };
   }
   const { clientId, keyId, privateKey } = config.auth.privateKeyJwt;
   const key = await resolveSecret(privateKey, env);
   checkPrivateKey(key);
-  return { mode: 'PrivateKey', clientId, ...(keyId === undefined ? {} : { keyId }), privateKey: key, scopes: oauthScopes(config) };
+  return {
+    mode: 'PrivateKey',
+    clientId,
+    ...(keyId === undefined ? {} : { keyId }),
+    privateKey: key,
+    scopes: oauthScopes(config),
+  };
 }
 
 /**
@@ -32,7 +39,9 @@ function checkPrivateKey(text: string): void {
     throw new ConfigError('auth.privateKeyJwt.privateKey: not an unencrypted PEM private key or a private JWK');
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new ConfigError(`auth.privateKeyJwt.privateKey: a ${key.asymmetricKeyType ?? 'unknown'} key; the Okta SDK in use signs with RSA keys only`);
+    throw new ConfigError(
+      `auth.privateKeyJwt.privateKey: a ${key.asymmetricKeyType ?? 'unknown'} key; the Okta SDK in use signs with RSA keys only`,
+    );
   }
 }
 

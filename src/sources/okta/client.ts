@@ -77,7 +77,13 @@ export function createSdkClient({ orgUrl, credentials, executor }: SdkClientOpti
           keyId: credentials.keyId ?? '',
         };
   // The cast: the config loader reads `userAgent`, but the SDK's V2Configuration type does not list it.
-  return new Client({ orgUrl, ...auth, userAgent: USER_AGENT, requestExecutor: executor, cacheMiddleware: null } as ConstructorParameters<typeof Client>[0]);
+  return new Client({
+    orgUrl,
+    ...auth,
+    userAgent: USER_AGENT,
+    requestExecutor: executor,
+    cacheMiddleware: null,
+  } as ConstructorParameters<typeof Client>[0]);
 }
 
 export function createOktaApi(client: Client, pageSize: number, signal: AbortSignal): OktaApi {
@@ -91,9 +97,19 @@ export function createOktaApi(client: Client, pageSize: number, signal: AbortSig
     listGroupUsers: (groupId) => all(() => client.groupApi.listGroupUsers({ groupId, limit: pageSize })),
     listUserGroups: (userId) => all(() => client.userApi.listUserGroups({ userId })),
     listAppUsers: (appId, expandUser) =>
-      all(() => client.applicationApi.listApplicationUsers({ appId, limit: pageSize, ...(expandUser ? { expand: 'user' } : {}) })),
-    getAppUser: (appId, userId) => one(() => client.applicationApi.getApplicationUser({ appId, userId, expand: 'user' })),
-    listAppGroups: (appId) => embedded(all(() => client.applicationApi.listApplicationGroupAssignments({ appId, limit: pageSize, expand: 'group' }))),
+      all(() =>
+        client.applicationApi.listApplicationUsers({
+          appId,
+          limit: pageSize,
+          ...(expandUser ? { expand: 'user' } : {}),
+        }),
+      ),
+    getAppUser: (appId, userId) =>
+      one(() => client.applicationApi.getApplicationUser({ appId, userId, expand: 'user' })),
+    listAppGroups: (appId) =>
+      embedded(
+        all(() => client.applicationApi.listApplicationGroupAssignments({ appId, limit: pageSize, expand: 'group' })),
+      ),
     isAppGroup: async (appId, groupId) =>
       (await one(() => client.applicationApi.getApplicationGroupAssignment({ appId, groupId }))) !== undefined,
   };
@@ -114,10 +130,13 @@ async function* everyPage<T>(signal: AbortSignal, open: () => Promise<Collection
   }
 }
 
-async function* embedded(assignments: AsyncIterable<{ id?: string; _embedded?: { [key: string]: unknown } }>): AsyncIterable<OktaGroup> {
+async function* embedded(
+  assignments: AsyncIterable<{ id?: string; _embedded?: { [key: string]: unknown } }>,
+): AsyncIterable<OktaGroup> {
   for await (const assignment of assignments) {
     const group = assignment._embedded?.group as OktaGroup | undefined;
-    if (group === undefined) throw new Error(`app group assignment ${assignment.id ?? '(no id)'} came without _embedded.group`);
+    if (group === undefined)
+      throw new Error(`app group assignment ${assignment.id ?? '(no id)'} came without _embedded.group`);
     yield group;
   }
 }

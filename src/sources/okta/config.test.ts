@@ -31,11 +31,20 @@ describe('oktaSourceConfigSchema', () => {
   });
 
   it('accepts Okta-hosted org URLs only, unless allowCustomDomain is set (reliability.md S-08)', () => {
-    for (const orgUrl of ['https://acme.okta.com', 'https://acme.oktapreview.com', 'https://acme.okta-emea.com', 'https://acme.okta-gov.com']) {
+    for (const orgUrl of [
+      'https://acme.okta.com',
+      'https://acme.oktapreview.com',
+      'https://acme.okta-emea.com',
+      'https://acme.okta-gov.com',
+    ]) {
       expect(issues({ orgUrl })).toEqual([]);
     }
-    expect(issues({ orgUrl: 'https://acme-admin.okta.com' })).toEqual(['orgUrl: use the org URL, not the -admin console URL']);
-    expect(issues({ orgUrl: 'https://login.acme.example' })).toEqual([expect.stringMatching(/^orgUrl: not an Okta-hosted org domain/)]);
+    expect(issues({ orgUrl: 'https://acme-admin.okta.com' })).toEqual([
+      'orgUrl: use the org URL, not the -admin console URL',
+    ]);
+    expect(issues({ orgUrl: 'https://login.acme.example' })).toEqual([
+      expect.stringMatching(/^orgUrl: not an Okta-hosted org domain/),
+    ]);
     expect(issues({ orgUrl: 'https://okta.com.attacker.example' })).toHaveLength(1);
     expect(issues({ orgUrl: 'https://acme.okta.com:8443' })).toHaveLength(1);
     expect(issues({ orgUrl: 'https://login.acme.example', allowCustomDomain: true })).toEqual([]);
@@ -43,7 +52,13 @@ describe('oktaSourceConfigSchema', () => {
   });
 
   it('rejects plain http, paths, queries and credentials in the org URL even for custom domains', () => {
-    for (const orgUrl of ['http://acme.okta.com', 'https://acme.okta.com/api/v1', 'https://acme.okta.com?x=1', 'https://u:p@acme.okta.com', 'acme.okta.com']) {
+    for (const orgUrl of [
+      'http://acme.okta.com',
+      'https://acme.okta.com/api/v1',
+      'https://acme.okta.com?x=1',
+      'https://u:p@acme.okta.com',
+      'acme.okta.com',
+    ]) {
       expect(issues({ orgUrl, allowCustomDomain: true })).toHaveLength(1);
     }
   });
@@ -51,16 +66,28 @@ describe('oktaSourceConfigSchema', () => {
   it('takes either private_key_jwt or an SSWS token, secrets only by reference', () => {
     expect(issues({ auth: { apiToken: { env: 'OKTA_API_TOKEN' } } })).toEqual([]);
     expect(issues({ auth: { apiToken: '00abc-inline-token' } })).toHaveLength(1);
-    expect(issues({ auth: { privateKeyJwt: { clientId: 'x', privateKey: 'inline key material, not a secret reference' } } })).toHaveLength(1);
-    expect(issues({ auth: { apiToken: { env: 'A' }, privateKeyJwt: { clientId: 'x', privateKey: { env: 'B' } } } })).toHaveLength(1);
+    expect(
+      issues({ auth: { privateKeyJwt: { clientId: 'x', privateKey: 'inline key material, not a secret reference' } } }),
+    ).toHaveLength(1);
+    expect(
+      issues({ auth: { apiToken: { env: 'A' }, privateKeyJwt: { clientId: 'x', privateKey: { env: 'B' } } } }),
+    ).toHaveLength(1);
   });
 
   it('requests the least scopes per scope type, and insists on okta.apps.read for app assignments', () => {
-    expect(oauthScopes(oktaSourceConfigSchema.parse(minimal))).toEqual(['okta.users.read', 'okta.groups.read', 'okta.apps.read']);
+    expect(oauthScopes(oktaSourceConfigSchema.parse(minimal))).toEqual([
+      'okta.users.read',
+      'okta.groups.read',
+      'okta.apps.read',
+    ]);
     const groups = oktaSourceConfigSchema.parse({ ...minimal, scope: { type: 'groups', ids: ['00g1'] } });
     expect(oauthScopes(groups)).toEqual(['okta.users.read', 'okta.groups.read']);
-    const narrow = { privateKeyJwt: { clientId: 'x', privateKey: { env: 'K' }, scopes: ['okta.users.read', 'okta.groups.read'] } };
-    expect(issues({ auth: narrow })).toEqual([expect.stringMatching(/^auth\.privateKeyJwt\.scopes: .* needs okta\.apps\.read$/)]);
+    const narrow = {
+      privateKeyJwt: { clientId: 'x', privateKey: { env: 'K' }, scopes: ['okta.users.read', 'okta.groups.read'] },
+    };
+    expect(issues({ auth: narrow })).toEqual([
+      expect.stringMatching(/^auth\.privateKeyJwt\.scopes: .* needs okta\.apps\.read$/),
+    ]);
     expect(issues({ auth: narrow, scope: { type: 'groups', search: 'type eq "OKTA_GROUP"' } })).toEqual([]);
   });
 

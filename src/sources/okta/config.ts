@@ -26,7 +26,10 @@ const privateKeyJwtSchema = z.strictObject({
    * Scopes requested in the client-credentials grant. Default: okta.users.read okta.groups.read, plus
    * okta.apps.read for the appAssignments scope (see `oauthScopes`). Each must be granted to the app.
    */
-  scopes: z.array(z.string().regex(/^okta\.[A-Za-z.]+$/, 'an okta.* management scope')).min(1).optional(),
+  scopes: z
+    .array(z.string().regex(/^okta\.[A-Za-z.]+$/, 'an okta.* management scope'))
+    .min(1)
+    .optional(),
 });
 
 const authSchema = z.union([
@@ -51,7 +54,9 @@ const scopeSchema = z.discriminatedUnion('type', [
       /** Okta `search` expression for groups, e.g. `type eq "OKTA_GROUP" and profile.name sw "aws-"`. */
       search: z.string().min(1).max(2000).optional(),
     })
-    .refine((scope) => scope.ids.length > 0 || scope.search !== undefined, { message: 'give group ids, a search expression, or both' }),
+    .refine((scope) => scope.ids.length > 0 || scope.search !== undefined, {
+      message: 'give group ids, a search expression, or both',
+    }),
 ]);
 
 /** What an Okta status that is not plainly active or inactive becomes. */
@@ -109,7 +114,11 @@ export const oktaSourceConfigSchema = z
       .strictObject({
         enabled: z.boolean().default(true),
         /** A full read runs at least this often, and whenever no complete earlier read is stored. */
-        fullReadIntervalHours: z.number().min(1).max(24 * 7).default(24),
+        fullReadIntervalHours: z
+          .number()
+          .min(1)
+          .max(24 * 7)
+          .default(24),
       })
       .prefault({}),
   })
@@ -134,8 +143,11 @@ export type OktaAttributeMapping = OktaSourceConfig['attributes'];
 
 /** The scopes requested with private_key_jwt: the configured ones, or the least the scope type needs. */
 export function oauthScopes(config: OktaSourceConfig): string[] {
-  if ('privateKeyJwt' in config.auth && config.auth.privateKeyJwt.scopes !== undefined) return config.auth.privateKeyJwt.scopes;
-  return config.scope.type === 'appAssignments' ? [...USERS_GROUPS_SCOPES, APP_ASSIGNMENTS_SCOPE] : [...USERS_GROUPS_SCOPES];
+  if ('privateKeyJwt' in config.auth && config.auth.privateKeyJwt.scopes !== undefined)
+    return config.auth.privateKeyJwt.scopes;
+  return config.scope.type === 'appAssignments'
+    ? [...USERS_GROUPS_SCOPES, APP_ASSIGNMENTS_SCOPE]
+    : [...USERS_GROUPS_SCOPES];
 }
 
 function orgUrlProblem(orgUrl: string, allowCustomDomain: boolean): string | undefined {

@@ -12,7 +12,13 @@ export function describeFailure(err: unknown): string {
     return `the Okta token request failed with HTTP ${err.httpStatus}${detail === '' ? '' : ` (${detail})`}${hint(err.httpStatus, TOKEN_PATH)}`;
   }
   if (!(err instanceof Error)) return String(err);
-  const http = err as Error & { status?: unknown; url?: unknown; errorCode?: unknown; errorSummary?: unknown; code?: unknown };
+  const http = err as Error & {
+    status?: unknown;
+    url?: unknown;
+    errorCode?: unknown;
+    errorSummary?: unknown;
+    code?: unknown;
+  };
   if (err.name === 'OktaApiError' || err.name === 'HttpError') {
     const status = Number(http.status);
     const path = pathOf(http.url);
@@ -45,8 +51,13 @@ export class TokenRequestError extends Error {
     } catch {
       // A body that is not JSON carries nothing worth reporting; the status alone is.
     }
-    const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value.slice(0, 300) : undefined);
-    return new TokenRequestError(response.status, text(body.error) ?? text(body.errorCode), text(body.error_description) ?? text(body.errorSummary));
+    const text = (value: unknown): string | undefined =>
+      typeof value === 'string' && value !== '' ? value.slice(0, 300) : undefined;
+    return new TokenRequestError(
+      response.status,
+      text(body.error) ?? text(body.errorCode),
+      text(body.error_description) ?? text(body.errorSummary),
+    );
   }
 }
 

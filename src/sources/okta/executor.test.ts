@@ -7,14 +7,21 @@ const epoch = (iso: string): number => Date.parse(iso) / 1000;
 
 describe('rateLimitWaitMs', () => {
   it('is X-Rate-Limit-Reset − Date + 1 s, by the server clock (sources.md §2.5)', () => {
-    const headers = new Headers({ 'x-rate-limit-reset': String(epoch('2026-03-01T12:00:05Z')), date: 'Sun, 01 Mar 2026 12:00:00 GMT' });
+    const headers = new Headers({
+      'x-rate-limit-reset': String(epoch('2026-03-01T12:00:05Z')),
+      date: 'Sun, 01 Mar 2026 12:00:00 GMT',
+    });
     expect(rateLimitWaitMs(headers, Date.parse('2030-01-01T00:00:00Z'))).toBe(6000);
   });
 
   it('falls back to the local clock without a Date header, and waits at least 1 s', () => {
     const reset = epoch('2026-03-01T12:00:05Z');
-    expect(rateLimitWaitMs(new Headers({ 'x-rate-limit-reset': String(reset) }), Date.parse('2026-03-01T12:00:03Z'))).toBe(3000);
-    expect(rateLimitWaitMs(new Headers({ 'x-rate-limit-reset': String(reset), date: 'Sun, 01 Mar 2026 12:01:00 GMT' }))).toBe(1000);
+    expect(
+      rateLimitWaitMs(new Headers({ 'x-rate-limit-reset': String(reset) }), Date.parse('2026-03-01T12:00:03Z')),
+    ).toBe(3000);
+    expect(
+      rateLimitWaitMs(new Headers({ 'x-rate-limit-reset': String(reset), date: 'Sun, 01 Mar 2026 12:01:00 GMT' })),
+    ).toBe(1000);
   });
 
   it('gives no wait for an absent, malformed or repeated reset (the SDK does not retry those either)', () => {
@@ -37,12 +44,20 @@ describe('OktaRequestExecutor', () => {
   });
 
   const get = (executor: OktaRequestExecutor, path: string) =>
-    executor.fetch({ url: `${fake.baseUrl}${path}`, method: 'GET', headers: { Authorization: 'SSWS ssws-test', Accept: 'application/json' } });
+    executor.fetch({
+      url: `${fake.baseUrl}${path}`,
+      method: 'GET',
+      headers: { Authorization: 'SSWS ssws-test', Accept: 'application/json' },
+    });
 
   it('refuses to send anything to another origin (reliability.md S-08)', async () => {
     const executor = new OktaRequestExecutor({ ...options, origin: fake.baseUrl });
-    await expect(executor.fetch({ url: 'https://attacker.example/api/v1/users', method: 'GET' })).rejects.toThrow(/refusing a request to https:\/\/attacker\.example/);
-    await expect(executor.fetch({ url: `${fake.baseUrl.replace('https', 'http')}/api/v1/users`, method: 'GET' })).rejects.toThrow(/refusing/);
+    await expect(executor.fetch({ url: 'https://attacker.example/api/v1/users', method: 'GET' })).rejects.toThrow(
+      /refusing a request to https:\/\/attacker\.example/,
+    );
+    await expect(
+      executor.fetch({ url: `${fake.baseUrl.replace('https', 'http')}/api/v1/users`, method: 'GET' }),
+    ).rejects.toThrow(/refusing/);
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -91,7 +106,9 @@ describe('OktaRequestExecutor', () => {
       (r) => r.path === '/api/v1/users/00u1',
       (res) => {
         res.removeHeader('X-Rate-Limit-Reset');
-        res.writeHead(429, { 'Content-Type': 'application/json' }).end(JSON.stringify(oktaError('E0000047', 'rate limited')));
+        res
+          .writeHead(429, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify(oktaError('E0000047', 'rate limited')));
       },
     );
     expect((await get(executor, '/api/v1/users/00u1')).status).toBe(429);
@@ -100,7 +117,10 @@ describe('OktaRequestExecutor', () => {
 
   it('close() aborts a request in flight, and every later request fails at once', async () => {
     const executor = new OktaRequestExecutor({ ...options, origin: fake.baseUrl });
-    fake.fault((r) => r.path === '/api/v1/groups/00gHang', () => undefined);
+    fake.fault(
+      (r) => r.path === '/api/v1/groups/00gHang',
+      () => undefined,
+    );
     const hanging = get(executor, '/api/v1/groups/00gHang');
     setTimeout(() => executor.close(), 50);
     await expect(hanging).rejects.toThrow('Okta source closed');
@@ -109,7 +129,12 @@ describe('OktaRequestExecutor', () => {
 
   it('times out a request that gets no answer', async () => {
     const executor = new OktaRequestExecutor({ ...options, origin: fake.baseUrl, requestTimeoutMs: 200 });
-    fake.fault((r) => r.path === '/api/v1/groups/00gSlow', () => undefined);
-    await expect(get(executor, '/api/v1/groups/00gSlow')).rejects.toThrow('GET /api/v1/groups/00gSlow timed out after 200 ms');
+    fake.fault(
+      (r) => r.path === '/api/v1/groups/00gSlow',
+      () => undefined,
+    );
+    await expect(get(executor, '/api/v1/groups/00gSlow')).rejects.toThrow(
+      'GET /api/v1/groups/00gSlow timed out after 200 ms',
+    );
   });
 });

@@ -103,7 +103,8 @@ export class OktaRequestExecutor extends RequestExecutor {
     // report only the 401s that follow. The token endpoint's own answer is the useful one. The one error
     // the SDK does handle passes: `use_dpop_nonce` with a DPoP-Nonce header (RFC 9449 §8), after which it
     // retries with the nonce and switches to DPoP-bound tokens.
-    if (path === TOKEN_PATH && !response.ok && response.headers.get('dpop-nonce') === null) throw await TokenRequestError.from(response);
+    if (path === TOKEN_PATH && !response.ok && response.headers.get('dpop-nonce') === null)
+      throw await TokenRequestError.from(response);
     return response;
   }
 
@@ -113,12 +114,17 @@ export class OktaRequestExecutor extends RequestExecutor {
       const response = await this.slots.run(signal, () => this.send(request, path, signal));
       const waitMs = rateLimitWaitMs(response.headers);
       if (response.status !== 429) {
-        if (response.headers.get('x-rate-limit-remaining') === '0' && waitMs !== undefined) this.pause(Math.min(waitMs, this.options.maxWaitMs));
+        if (response.headers.get('x-rate-limit-remaining') === '0' && waitMs !== undefined)
+          this.pause(Math.min(waitMs, this.options.maxWaitMs));
         return response;
       }
-      if (waitMs === undefined || attempt >= this.options.maxRetries || waitMs > this.options.maxWaitMs) return response;
+      if (waitMs === undefined || attempt >= this.options.maxRetries || waitMs > this.options.maxWaitMs)
+        return response;
       await response.text();
-      this.options.logger.warn({ status: 429, path, waitMs, attempt: attempt + 1 }, 'Okta rate limit reached; waiting for the reset before retrying');
+      this.options.logger.warn(
+        { status: 429, path, waitMs, attempt: attempt + 1 },
+        'Okta rate limit reached; waiting for the reset before retrying',
+      );
       this.pause(waitMs);
     }
   }
@@ -135,12 +141,17 @@ export class OktaRequestExecutor extends RequestExecutor {
     } catch (err) {
       // node-fetch reports every abort as "The user aborted a request."; say which one it was.
       if (signal.aborted) throw new Error(`${methodOf(request)} ${path} aborted: ${reasonOf(signal)}`, { cause: err });
-      if (timeout.aborted) throw new Error(`${methodOf(request)} ${path} timed out after ${this.options.requestTimeoutMs} ms`, { cause: err });
+      if (timeout.aborted)
+        throw new Error(`${methodOf(request)} ${path} timed out after ${this.options.requestTimeoutMs} ms`, {
+          cause: err,
+        });
       throw err;
     }
     const contentType = response.headers.get('content-type') ?? '';
     if (response.ok && !/[/+]json\b/i.test(contentType)) {
-      throw new Error(`${methodOf(request)} ${path} answered ${response.status} with "${contentType || 'no content type'}" instead of JSON`);
+      throw new Error(
+        `${methodOf(request)} ${path} answered ${response.status} with "${contentType || 'no content type'}" instead of JSON`,
+      );
     }
     return response;
   }
@@ -148,7 +159,9 @@ export class OktaRequestExecutor extends RequestExecutor {
   private checkedPath(url: string | undefined): string {
     const parsed = new URL(url ?? '');
     if (parsed.origin !== this.options.origin) {
-      throw new Error(`refusing a request to ${parsed.origin}: only the configured orgUrl ${this.options.origin} may receive credentials`);
+      throw new Error(
+        `refusing a request to ${parsed.origin}: only the configured orgUrl ${this.options.origin} may receive credentials`,
+      );
     }
     return parsed.pathname;
   }

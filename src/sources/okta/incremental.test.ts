@@ -17,7 +17,12 @@ const input: OktaSourceConfigInput = {
 };
 
 function api(): StubOktaApi {
-  return new StubOktaApi({ users: [stubUser('00u1'), stubUser('00u2')], groups: [stubGroup('00gA', 'aws', ['00u2'])], appUsers: ['00u1'], appGroups: ['00gA'] });
+  return new StubOktaApi({
+    users: [stubUser('00u1'), stubUser('00u2')],
+    groups: [stubGroup('00gA', 'aws', ['00u2'])],
+    appUsers: ['00u1'],
+    appGroups: ['00gA'],
+  });
 }
 
 function harness(state: SourceStateStore = new MemorySourceStateStore()) {
@@ -26,7 +31,8 @@ function harness(state: SourceStateStore = new MemorySourceStateStore()) {
   return {
     state,
     advance: (ms: number) => (now += ms),
-    read: async (over: Partial<OktaSourceConfigInput> = {}) => readWithState(api(), oktaSourceConfigSchema.parse({ ...input, ...over }), deps),
+    read: async (over: Partial<OktaSourceConfigInput> = {}) =>
+      readWithState(api(), oktaSourceConfigSchema.parse({ ...input, ...over }), deps),
   };
 }
 
@@ -56,8 +62,14 @@ describe('readWithState', () => {
   it('reads in full when the scope or mapping changed, or incremental reads are disabled', async () => {
     const h = harness();
     await h.read();
-    expect(await h.read({ statuses: { staged: 'inactive' } })).toMatchObject({ mode: 'full', reason: 'scope or mapping settings changed since the stored read' });
-    expect(await h.read({ incremental: { enabled: false } })).toMatchObject({ mode: 'full', reason: 'incremental reads are disabled' });
+    expect(await h.read({ statuses: { staged: 'inactive' } })).toMatchObject({
+      mode: 'full',
+      reason: 'scope or mapping settings changed since the stored read',
+    });
+    expect(await h.read({ incremental: { enabled: false } })).toMatchObject({
+      mode: 'full',
+      reason: 'incremental reads are disabled',
+    });
   });
 
   it('treats unreadable or foreign state as absent, and a failed save as a warning, never a failed read', async () => {

@@ -54,7 +54,11 @@ export interface IncrementalDeps {
   now: () => number;
 }
 
-export async function readWithState(api: OktaApi, config: OktaSourceConfig, deps: IncrementalDeps): Promise<RoundResult> {
+export async function readWithState(
+  api: OktaApi,
+  config: OktaSourceConfig,
+  deps: IncrementalDeps,
+): Promise<RoundResult> {
   const spec = roundSpec(config);
   const stored = config.incremental.enabled ? await load(deps) : undefined;
   const startedAt = deps.now();
@@ -70,7 +74,13 @@ export async function readWithState(api: OktaApi, config: OktaSourceConfig, deps
 }
 
 export function roundSpec(config: OktaSourceConfig): RoundSpec {
-  return { sourceId: config.id, statuses: config.statuses, attributes: config.attributes, scope: config.scope, concurrency: config.maxConcurrency };
+  return {
+    sourceId: config.id,
+    statuses: config.statuses,
+    attributes: config.attributes,
+    scope: config.scope,
+    concurrency: config.maxConcurrency,
+  };
 }
 
 function fullReadReason(config: OktaSourceConfig, stored: StoredRound | undefined, now: number): string | undefined {
@@ -78,7 +88,8 @@ function fullReadReason(config: OktaSourceConfig, stored: StoredRound | undefine
   if (stored === undefined) return 'no complete earlier read is stored';
   if (stored.configKey !== configKey(config)) return 'scope or mapping settings changed since the stored read';
   const age = now - Date.parse(stored.fullReadAt);
-  if (!(age < config.incremental.fullReadIntervalHours * 3_600_000)) return `the last full read is older than ${config.incremental.fullReadIntervalHours} h`;
+  if (!(age < config.incremental.fullReadIntervalHours * 3_600_000))
+    return `the last full read is older than ${config.incremental.fullReadIntervalHours} h`;
   return undefined;
 }
 
@@ -115,7 +126,12 @@ async function load(deps: IncrementalDeps): Promise<StoredRound | undefined> {
  * Saving is best effort: the round is complete whether or not its state is kept, and an older (or no)
  * stored round only makes the next round read more.
  */
-async function save(deps: IncrementalDeps, config: OktaSourceConfig, directory: Directory, fullReadAt: string): Promise<void> {
+async function save(
+  deps: IncrementalDeps,
+  config: OktaSourceConfig,
+  directory: Directory,
+  fullReadAt: string,
+): Promise<void> {
   if (!config.incremental.enabled) return;
   const stored: StoredRound = {
     version: STATE_VERSION,

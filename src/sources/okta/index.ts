@@ -55,13 +55,22 @@ export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps)
     return client;
   }
 
-  async function run<T>(operation: string, signal: AbortSignal, fresh: boolean, work: (api: OktaApi) => Promise<T>): Promise<T> {
+  async function run<T>(
+    operation: string,
+    signal: AbortSignal,
+    fresh: boolean,
+    work: (api: OktaApi) => Promise<T>,
+  ): Promise<T> {
     try {
       signal.throwIfAborted();
       const api = createOktaApi(await connect(fresh), config.pageSize, signal);
       return await work(api);
     } catch (err) {
-      throw new SourceReadError(config.id, `${operation} failed${signal.aborted ? ' (aborted)' : ''}: ${describeFailure(err)}`, { cause: err });
+      throw new SourceReadError(
+        config.id,
+        `${operation} failed${signal.aborted ? ' (aborted)' : ''}: ${describeFailure(err)}`,
+        { cause: err },
+      );
     }
   }
 
@@ -72,10 +81,19 @@ export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps)
     async readSnapshot(signal: AbortSignal): Promise<Snapshot> {
       const started = performance.now();
       const readAt = new Date(now()).toISOString();
-      const round = await run('read', signal, true, (api) => readWithState(api, config, { state: deps.state, logger: log, now }));
+      const round = await run('read', signal, true, (api) =>
+        readWithState(api, config, { state: deps.state, logger: log, now }),
+      );
       const snapshot = toSnapshot(round.directory, spec, readAt);
       const excluded = [...round.directory.users.values()].filter((entry) => entry.kind === 'excluded').length;
-      log.info({ mode: round.mode, ...(round.reason === undefined ? {} : { fullReadReason: round.reason }), excludedUsers: excluded }, 'Okta read round complete');
+      log.info(
+        {
+          mode: round.mode,
+          ...(round.reason === undefined ? {} : { fullReadReason: round.reason }),
+          excludedUsers: excluded,
+        },
+        'Okta read round complete',
+      );
       logSnapshotRead(log, snapshot, started);
       return snapshot;
     },

@@ -53,7 +53,11 @@ export class Semaphore {
  * Maps `items` through `work` with at most `limit` calls running. The first failure stops new calls from
  * starting; it is thrown once the running ones have settled, so nothing keeps running after a failed read.
  */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;

@@ -15,7 +15,12 @@ const LATER = '2026-02-01T00:00:00.000Z';
 
 function world(): StubOktaApi {
   return new StubOktaApi({
-    users: [stubUser('00u1'), stubUser('00u2'), stubUser('00u3', { lastUpdated: '2026-01-15T00:00:00.000Z' }), stubUser('00u4')],
+    users: [
+      stubUser('00u1'),
+      stubUser('00u2'),
+      stubUser('00u3', { lastUpdated: '2026-01-15T00:00:00.000Z' }),
+      stubUser('00u4'),
+    ],
     groups: [stubGroup('00gA', 'aws-a', ['00u2', '00u3']), stubGroup('00gB', 'aws-b', ['00u3'])],
     appUsers: ['00u1'],
     appGroups: ['00gA', '00gB'],
@@ -29,9 +34,19 @@ describe('readRound, full', () => {
     const api = world();
     const directory = await readRound(api, spec);
     expect(ids(directory)).toEqual(['00u1', '00u2', '00u3']);
-    expect(directory.groups.get('00gA')).toEqual({ kind: 'group', displayName: 'aws-a', memberIds: ['00u2', '00u3'], lastMembershipUpdated: '2026-01-01T00:00:00.000Z' });
+    expect(directory.groups.get('00gA')).toEqual({
+      kind: 'group',
+      displayName: 'aws-a',
+      memberIds: ['00u2', '00u3'],
+      lastMembershipUpdated: '2026-01-01T00:00:00.000Z',
+    });
     expect(directory.watermarks).toEqual({ lastUpdated: '2026-01-15T00:00:00.000Z' });
-    expect(api.calls).toEqual(['listAppGroups', 'listAppUsers expand=true', 'listGroupUsers 00gA', 'listGroupUsers 00gB']);
+    expect(api.calls).toEqual([
+      'listAppGroups',
+      'listAppUsers expand=true',
+      'listGroupUsers 00gA',
+      'listGroupUsers 00gB',
+    ]);
   });
 
   it('never sets the watermark after the round started: a user changed mid-read may have been read before', async () => {
@@ -61,7 +76,12 @@ describe('readRound, incremental', () => {
     api.users.set('00u2', stubUser('00u2', { lastUpdated: LATER, profile: { title: 'Lead' } }));
     api.groups.set('00gB', stubGroup('00gB', 'aws-b', ['00u3', '00u4'], LATER));
     const directory = await readRound(api, spec, baseline);
-    expect(api.calls).toEqual(['listAppGroups', 'listAppUsers expand=false', 'listGroupUsers 00gB', 'searchUsers lastUpdated gt "2026-01-14T23:55:00.000Z"']);
+    expect(api.calls).toEqual([
+      'listAppGroups',
+      'listAppUsers expand=false',
+      'listGroupUsers 00gB',
+      'searchUsers lastUpdated gt "2026-01-14T23:55:00.000Z"',
+    ]);
     expect(ids(directory)).toEqual(['00u1', '00u2', '00u3', '00u4']);
     const u2 = directory.users.get('00u2');
     expect(u2?.kind === 'user' && u2.user.title).toBe('Lead');
@@ -93,11 +113,16 @@ describe('readRound, groups scope', () => {
   it('reads configured ids and search matches once each, and fails on a configured id that is gone', async () => {
     const api = world();
     api.groups.set('00gC', stubGroup('00gC', 'other', ['00u4']));
-    const groups: RoundSpec = { ...spec, scope: { type: 'groups', ids: ['00gC', '00gA'], search: 'profile.name sw "aws-"' } };
+    const groups: RoundSpec = {
+      ...spec,
+      scope: { type: 'groups', ids: ['00gC', '00gA'], search: 'profile.name sw "aws-"' },
+    };
     const directory = await readRound(api, groups);
     expect([...directory.groups.keys()]).toEqual(['00gC', '00gA', '00gB']);
     expect(ids(directory)).toEqual(['00u2', '00u3', '00u4']);
-    await expect(readRound(api, { ...groups, scope: { type: 'groups', ids: ['00gGone'] } })).rejects.toThrow(/configured group 00gGone/);
+    await expect(readRound(api, { ...groups, scope: { type: 'groups', ids: ['00gGone'] } })).rejects.toThrow(
+      /configured group 00gGone/,
+    );
   });
 });
 
@@ -109,7 +134,10 @@ describe('re-reads', () => {
     expect((await rereadUser(api, spec, '00u1'))?.externalId).toBe('corp-okta/00u1');
     expect(await rereadUser(api, spec, '00u4')).toBeNull();
     expect(await rereadUser(api, spec, '00u5')).toBeNull();
-    expect(await rereadGroup(api, spec, '00gA')).toMatchObject({ externalId: 'corp-okta/00gA', memberUsers: ['corp-okta/00u2', 'corp-okta/00u3'] });
+    expect(await rereadGroup(api, spec, '00gA')).toMatchObject({
+      externalId: 'corp-okta/00gA',
+      memberUsers: ['corp-okta/00u2', 'corp-okta/00u3'],
+    });
     api.appGroups.delete('00gB');
     expect(await rereadGroup(api, spec, '00gB')).toBeNull();
     api.calls.length = 0;

@@ -1,7 +1,16 @@
 import type { OktaApi, OktaGroup, OktaUser } from './client.js';
 import type { OktaScope } from './config.js';
 import { mapConcurrent } from './limit.js';
-import { groupEntry, isoTime, userEntry, type Directory, type GroupEntry, type TransformSpec, type UserEntry, type Watermarks } from './transform.js';
+import {
+  groupEntry,
+  isoTime,
+  userEntry,
+  type Directory,
+  type GroupEntry,
+  type TransformSpec,
+  type UserEntry,
+  type Watermarks,
+} from './transform.js';
 
 export interface RoundSpec extends TransformSpec {
   scope: OktaScope;
@@ -30,12 +39,23 @@ export interface Baseline {
  * The new watermark is the newest `lastUpdated` seen, but never later than `startedAt`: a user changed
  * while the round ran may have been read before the change.
  */
-export async function readRound(api: OktaApi, spec: RoundSpec, baseline?: Baseline, startedAt: number = Date.now()): Promise<Directory> {
+export async function readRound(
+  api: OktaApi,
+  spec: RoundSpec,
+  baseline?: Baseline,
+  startedAt: number = Date.now(),
+): Promise<Directory> {
   const round = new Round(spec, baseline?.directory.watermarks ?? {}, startedAt);
   const scopeGroups = await readScopeGroups(api, spec.scope, spec.concurrency);
-  const assigned = spec.scope.type === 'appAssignments' ? await readAppUsers(api, spec.scope.appId, round, baseline === undefined) : [];
+  const assigned =
+    spec.scope.type === 'appAssignments'
+      ? await readAppUsers(api, spec.scope.appId, round, baseline === undefined)
+      : [];
   const groups = await mapConcurrent(scopeGroups, spec.concurrency, (group) => readGroup(api, group, round, baseline));
-  const inScope = new Set([...assigned, ...groups.flatMap(([, entry]) => (entry.kind === 'group' ? entry.memberIds : []))]);
+  const inScope = new Set([
+    ...assigned,
+    ...groups.flatMap(([, entry]) => (entry.kind === 'group' ? entry.memberIds : [])),
+  ]);
   const since = baseline?.since.lastUpdated;
   if (since !== undefined) {
     for await (const user of api.searchUsers(`lastUpdated gt "${since}"`)) {
@@ -76,13 +96,22 @@ async function readAppUsers(api: OktaApi, appId: string, round: Round, full: boo
   return ids;
 }
 
-async function readGroup(api: OktaApi, group: OktaGroup, round: Round, baseline: Baseline | undefined): Promise<[string, GroupEntry]> {
+async function readGroup(
+  api: OktaApi,
+  group: OktaGroup,
+  round: Round,
+  baseline: Baseline | undefined,
+): Promise<[string, GroupEntry]> {
   const id = requireId(group, 'group');
   const unchanged = groupEntry(group, []);
   if (unchanged.kind === 'skipped') return [id, unchanged];
   const previous = baseline?.directory.groups.get(id);
   // Compared per group rather than against a watermark: equal stamps need no clock and no overlap.
-  if (previous?.kind === 'group' && unchanged.lastMembershipUpdated !== undefined && previous.lastMembershipUpdated === unchanged.lastMembershipUpdated) {
+  if (
+    previous?.kind === 'group' &&
+    unchanged.lastMembershipUpdated !== undefined &&
+    previous.lastMembershipUpdated === unchanged.lastMembershipUpdated
+  ) {
     return [id, groupEntry(group, previous.memberIds)];
   }
   const memberIds: string[] = [];
@@ -136,7 +165,9 @@ class Round {
   }
 
   watermarks(): Watermarks {
-    return this.lastUpdated === undefined ? {} : { lastUpdated: new Date(Math.min(this.lastUpdated, this.startedAt)).toISOString() };
+    return this.lastUpdated === undefined
+      ? {}
+      : { lastUpdated: new Date(Math.min(this.lastUpdated, this.startedAt)).toISOString() };
   }
 }
 

@@ -42,7 +42,8 @@ async function userInScope(api: OktaApi, scope: OktaScope, userId: string): Prom
     const assignment = await api.getAppUser(scope.appId, userId);
     if (assignment === undefined) return undefined;
     const user = assignment._embedded?.user as OktaUser | undefined;
-    if (user?.id !== userId) throw new Error(`app user ${userId} came without its user in _embedded.user (expand=user)`);
+    if (user?.id !== userId)
+      throw new Error(`app user ${userId} came without its user in _embedded.user (expand=user)`);
     return user;
   }
   // GET /api/v1/users/{id} also accepts a login; only an exact id match is the user the event named.

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { groupEntry, statusOutcome, toSnapshot, userEntry, type Directory, type TransformSpec, type UserEntry } from './transform.js';
+import {
+  groupEntry,
+  statusOutcome,
+  toSnapshot,
+  userEntry,
+  type Directory,
+  type TransformSpec,
+  type UserEntry,
+} from './transform.js';
 
-const spec: TransformSpec = { sourceId: 'corp-okta', statuses: { staged: 'exclude', provisioned: 'exclude' }, attributes: { userName: 'login', email: 'email' } };
+const spec: TransformSpec = {
+  sourceId: 'corp-okta',
+  statuses: { staged: 'exclude', provisioned: 'exclude' },
+  attributes: { userName: 'login', email: 'email' },
+};
 const READ_AT = '2026-03-01T12:00:00.000Z';
 
 function user(entry: UserEntry) {
@@ -54,7 +66,13 @@ describe('userEntry', () => {
       externalId: 'corp-okta/00uAda',
       userName: 'ada@corp.example',
       displayName: 'Ada Lovelace',
-      name: { givenName: 'Ada', familyName: 'Lovelace', middleName: undefined, honorificPrefix: undefined, honorificSuffix: undefined },
+      name: {
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        middleName: undefined,
+        honorificPrefix: undefined,
+        honorificSuffix: undefined,
+      },
       nickName: undefined,
       title: 'Analyst',
       userType: undefined,
@@ -69,31 +87,73 @@ describe('userEntry', () => {
         { value: '+44 20 7946 0000', type: 'work', primary: true },
         { value: '+44 7700 900000', type: 'mobile', primary: false },
       ],
-      addresses: [{ type: 'work', streetAddress: undefined, locality: 'London', region: undefined, postalCode: undefined, country: 'GB', primary: true }],
-      enterprise: { employeeNumber: 'E-1815', costCenter: undefined, organization: undefined, division: undefined, department: 'R&D' },
+      addresses: [
+        {
+          type: 'work',
+          streetAddress: undefined,
+          locality: 'London',
+          region: undefined,
+          postalCode: undefined,
+          country: 'GB',
+          primary: true,
+        },
+      ],
+      enterprise: {
+        employeeNumber: 'E-1815',
+        costCenter: undefined,
+        organization: undefined,
+        division: undefined,
+        department: 'R&D',
+      },
       active: true,
       provenance: { sourceKind: 'okta', sourceId: 'corp-okta', ref: '/api/v1/users/00uAda' },
     });
   });
 
   it('takes userName and the primary email from the configured attributes', () => {
-    const swapped = user(userEntry({ id: '00uAda', status: 'ACTIVE', profile }, { ...spec, attributes: { userName: 'email', email: 'login' } }));
+    const swapped = user(
+      userEntry(
+        { id: '00uAda', status: 'ACTIVE', profile },
+        { ...spec, attributes: { userName: 'email', email: 'login' } },
+      ),
+    );
     expect(swapped.userName).toBe('ada.lovelace@corp.example');
     expect(swapped.emails[0]).toEqual({ value: 'ada@corp.example', type: 'work', primary: true });
   });
 
   it('ignores blanks, nulls and non-strings, and does not repeat an email or phone number', () => {
-    const sparse = user(userEntry({ id: '00u1', status: 'ACTIVE', profile: { login: ' u1 ', email: null, secondEmail: 'U1@x.example', title: '  ', mobilePhone: 5 } }, spec));
+    const sparse = user(
+      userEntry(
+        {
+          id: '00u1',
+          status: 'ACTIVE',
+          profile: { login: ' u1 ', email: null, secondEmail: 'U1@x.example', title: '  ', mobilePhone: 5 },
+        },
+        spec,
+      ),
+    );
     expect(sparse).toMatchObject({ userName: 'u1', title: undefined, phoneNumbers: [], addresses: [] });
     expect(sparse.emails).toEqual([{ value: 'U1@x.example', type: 'other', primary: true }]);
-    const same = user(userEntry({ id: '00u2', profile: { login: 'a', email: 'A@x', secondEmail: 'a@X', primaryPhone: '1', mobilePhone: '1' }, status: 'ACTIVE' }, spec));
+    const same = user(
+      userEntry(
+        {
+          id: '00u2',
+          profile: { login: 'a', email: 'A@x', secondEmail: 'a@X', primaryPhone: '1', mobilePhone: '1' },
+          status: 'ACTIVE',
+        },
+        spec,
+      ),
+    );
     expect(same.emails).toHaveLength(1);
     expect(same.phoneNumbers).toHaveLength(1);
   });
 
   it('excludes or skips instead of mapping', () => {
     expect(userEntry({ id: '00u1', status: 'STAGED', profile }, spec)).toEqual({ kind: 'excluded', status: 'STAGED' });
-    expect(userEntry({ id: '00u1', status: 'ACTIVE', profile: { email: 'x@y' } }, spec)).toEqual({ kind: 'skipped', reason: 'no profile.login to use as userName' });
+    expect(userEntry({ id: '00u1', status: 'ACTIVE', profile: { email: 'x@y' } }, spec)).toEqual({
+      kind: 'skipped',
+      reason: 'no profile.login to use as userName',
+    });
     expect(user(userEntry({ id: '00u1', status: 'SUSPENDED', profile }, spec)).active).toBe(false);
   });
 });
@@ -107,7 +167,16 @@ describe('toSnapshot', () => {
         ['00u3', { kind: 'skipped', reason: 'no profile.login to use as userName' }],
       ]),
       groups: new Map([
-        ['00gA', groupEntry({ id: '00gA', profile: { name: 'aws-admins' }, lastMembershipUpdated: new Date(READ_AT) }, ['00u1', '00u2', '00u3', '00u1', '00u9'])],
+        [
+          '00gA',
+          groupEntry({ id: '00gA', profile: { name: 'aws-admins' }, lastMembershipUpdated: new Date(READ_AT) }, [
+            '00u1',
+            '00u2',
+            '00u3',
+            '00u1',
+            '00u9',
+          ]),
+        ],
         ['00gB', groupEntry({ id: '00gB', profile: {} }, [])],
       ]),
       watermarks: {},
@@ -136,7 +205,9 @@ describe('toSnapshot', () => {
   });
 
   it('stores the group lastMembershipUpdated it read members at, from Date or string', () => {
-    expect(groupEntry({ profile: { name: 'a' }, lastMembershipUpdated: '2026-02-03T04:05:06Z' }, [])).toMatchObject({ lastMembershipUpdated: '2026-02-03T04:05:06.000Z' });
+    expect(groupEntry({ profile: { name: 'a' }, lastMembershipUpdated: '2026-02-03T04:05:06Z' }, [])).toMatchObject({
+      lastMembershipUpdated: '2026-02-03T04:05:06.000Z',
+    });
     expect(groupEntry({ profile: { name: 'a' } }, [])).not.toHaveProperty('lastMembershipUpdated');
   });
 });

@@ -66,7 +66,8 @@ export function userEntry(okta: OktaUser & { id: string }, spec: TransformSpec):
   if (outcome === 'exclude') return { kind: 'excluded', status: okta.status ?? 'unknown' };
   const profile = okta.profile ?? {};
   const userName = text(profile[spec.attributes.userName]);
-  if (userName === undefined) return { kind: 'skipped', reason: `no profile.${spec.attributes.userName} to use as userName` };
+  if (userName === undefined)
+    return { kind: 'skipped', reason: `no profile.${spec.attributes.userName} to use as userName` };
   const user: User = {
     externalId: makeExternalId(spec.sourceId, okta.id),
     userName,
@@ -165,14 +166,16 @@ function unresolvedReason(member: UserEntry | undefined): string {
 function emails(primary: string | undefined, second: string | undefined): Email[] {
   const list: Email[] = [];
   if (primary !== undefined) list.push({ value: primary, type: 'work', primary: true });
-  if (second !== undefined && second.toLowerCase() !== primary?.toLowerCase()) list.push({ value: second, type: 'other', primary: list.length === 0 });
+  if (second !== undefined && second.toLowerCase() !== primary?.toLowerCase())
+    list.push({ value: second, type: 'other', primary: list.length === 0 });
   return list;
 }
 
 function phoneNumbers(primaryPhone: string | undefined, mobilePhone: string | undefined): PhoneNumber[] {
   const list: PhoneNumber[] = [];
   if (primaryPhone !== undefined) list.push({ value: primaryPhone, type: 'work', primary: true });
-  if (mobilePhone !== undefined && mobilePhone !== primaryPhone) list.push({ value: mobilePhone, type: 'mobile', primary: list.length === 0 });
+  if (mobilePhone !== undefined && mobilePhone !== primaryPhone)
+    list.push({ value: mobilePhone, type: 'mobile', primary: list.length === 0 });
   return list;
 }
 
@@ -187,7 +190,9 @@ function addresses(profile: { [attribute: string]: unknown }): Address[] {
     country: text(profile.countryCode),
     primary: true,
   };
-  const present = [address.streetAddress, address.locality, address.region, address.postalCode, address.country].some((v) => v !== undefined);
+  const present = [address.streetAddress, address.locality, address.region, address.postalCode, address.country].some(
+    (v) => v !== undefined,
+  );
   return present ? [address] : [];
 }
 
