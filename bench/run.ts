@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * `npm run bench`: each benchmark in its own process, so peak RSS figures are not mixed up.
+ *   start          --help, --version, validate-config as processes vs a bare `node -e 0` (target ≤ 8×)
  *   plan (first)   50,000 users / 10,000 groups / 500,000 memberships, empty AWS → plan   (target ≤ 2 s, ≤ 512 MiB)
  *   plan (steady)  the same directory with 1 % churn against an in-sync AWS → plan
  *   sync           5,000 users / 500 groups into the emulator at BENCH_RATE req/s (default 50; target ≥ 95 %)
@@ -17,6 +18,7 @@ const node = (args: string[]): string =>
   }).trim();
 
 const results = [
+  ...(JSON.parse(node([here('./start.ts')])) as object[]),
   { name: 'plan (first sync)', ...JSON.parse(node([here('./plan.ts'), 'first'])) },
   { name: 'plan (steady state)', ...JSON.parse(node([here('./plan.ts'), 'steady'])) },
   { name: 'sync into emulator', ...JSON.parse(node([here('./sync.ts'), process.env.BENCH_RATE ?? '50'])) },

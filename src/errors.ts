@@ -51,3 +51,14 @@ export class StateStoreError extends SyncError {
     super('STATE_STORE', message, options);
   }
 }
+
+/** Redis (queue or state store) is unreachable, or set up so that it could lose BullMQ's keys. */
+export class RedisUnavailableError extends SyncError {
+  /** True when Redis did not answer at all (as opposed to answering with an unsafe setting). */
+  readonly unreachable: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; unreachable?: boolean }) {
+    super('STATE_STORE', message, options);
+    this.unreachable = options?.unreachable ?? false;
+  }
+}

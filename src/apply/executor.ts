@@ -27,6 +27,12 @@ export interface ExecutionResult {
   elapsedMs: number;
 }
 
+/** Applies a plan: in this process by default, or through the queue (`icsync sync --queue`). */
+export type PlanExecutor = (
+  plan: Plan,
+  context: { runId: string; logger: Logger; onProgress?: (done: number, total: number) => void; signal?: AbortSignal },
+) => Promise<ExecutionResult>;
+
 export interface ExecutorDeps {
   ctx: ApplyContext;
   limiter: RequestLimiter;

@@ -3,16 +3,17 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import { assertSafeEnvironment } from '../config/environment.js';
-import { findSecretRefs, resolveSecret } from '../config/secret.js';
+import { findSecretRefs, resolveSecret } from '../secret/secret.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { checkRedis, createRedis, RedisUnavailableError } from '../queue/connection.js';
+import { RedisUnavailableError } from '../errors.js';
+import { checkRedis, createRedis } from '../queue/connection.js';
 import type { OperationJob } from '../queue/jobs.js';
 import { stateKey } from '../queue/keys.js';
 import { queueExecutor } from '../queue/producer.js';
 import { ScimClient } from '../scim/client.js';
 import { TokenBucketLimiter } from '../scim/limiter.js';
 import { ThrottlePolicy } from '../scim/throttle.js';
-import { createSource } from '../sources/registry.js';
+import { createSource } from './sources.js';
 import type { SourceConnector, SourceStateStore } from '../sources/types.js';
 import { FileSourceStateStore } from '../state/file-source-state.js';
 import { FileStateStore } from '../state/file-store.js';
@@ -64,8 +65,8 @@ export async function compose(
     capMs: config.sync.retryMaxMs,
   });
   const scim = createScimClient(config, token, limiter, log, throttle);
-  const sources: SourceConnector[] = config.sources.map((s) =>
-    createSource(s, { logger: log, env, state: sourceState(config, redis, s.id) }),
+  const sources: SourceConnector[] = await Promise.all(
+    config.sources.map((s) => createSource(s, { logger: log, env, state: sourceState(config, redis, s.id) })),
   );
   const queue = config.queue.enabled
     ? new Queue<OperationJob>(config.queue.name, { connection: redis!, prefix: config.redis.keyPrefix })

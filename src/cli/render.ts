@@ -71,7 +71,7 @@ export function renderReport(report: RunReport, limit = MAX_ROWS): string {
     lines.push(`Findings (${report.findings.length}):`);
     for (const f of report.findings.slice(0, limit)) {
       lines.push(
-        `  ${f.action.padEnd(14)} ${f.object.padEnd(10)} ${f.externalId} ${f.field ? `[${f.field}] ` : ''}${f.reason}`,
+        `  ${f.action.padEnd(14)} ${f.object.padEnd(10)} ${f.externalId ?? `${f.source ?? ''}: ${f.ref ?? ''}`} ${f.field ? `[${f.field}] ` : ''}${f.reason}`,
       );
     }
     if (report.findings.length > limit) lines.push(`  … ${report.findings.length - limit} more (use --json)`);

@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import { assertSafeEnvironment } from '../config/environment.js';
 import type { Config, SourceConfig } from '../config/schema.js';
-import { resolveSecret } from '../config/secret.js';
+import { resolveSecret } from '../secret/secret.js';
 import { ConfigError } from '../errors.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { createRedis } from '../queue/connection.js';
 import { EXIT } from '../sync/exit-codes.js';
-import type { GraphWebhookConfig, WebhookConfig } from '../webhook/config.js';
+import type { GraphWebhookConfig, WebhookConfig } from '../config/webhook.js';
 import { RedisDedupe, type HintDedupe } from '../webhook/dedupe.js';
 import type { GraphRouteOptions } from '../webhook/graph.js';
 import { graphPortForEntraSource } from '../webhook/graph-port.js';
@@ -15,7 +15,7 @@ import {
   type EnsureOutcome,
   type GraphSubscriptionPort,
 } from '../webhook/graph-subscriptions.js';
-import type { HintSink } from '../webhook/hints.js';
+import type { HintSink } from '../model/hints.js';
 import { createWebhookMetrics, type LastFullSync } from '../webhook/metrics.js';
 import { createWebhookServer } from '../webhook/server.js';
 import { configSecrets } from './compose.js';
@@ -81,7 +81,14 @@ export async function runServeCommand(
       ? { graph: graphOptions(config, serve.graph, secrets.clientState!, manager, fullSyncWanted) }
       : {}),
     ...(serve.okta?.enabled
-      ? { okta: { sourceId: serve.okta.sourceId, secret: secrets.oktaSecret!, header: serve.okta.header } }
+      ? {
+          okta: {
+            sourceId: serve.okta.sourceId,
+            secret: secrets.oktaSecret!,
+            header: serve.okta.header,
+            onFullSyncWanted: fullSyncWanted,
+          },
+        }
       : {}),
   });
   let renewal: { stop(): void } | undefined;

@@ -1,10 +1,11 @@
 import { Queue } from 'bullmq';
 import type { Config } from '../config/schema.js';
-import { resolveSecret } from '../config/secret.js';
+import { resolveSecret } from '../secret/secret.js';
 import { ConfigError } from '../errors.js';
-import { checkRedis, createRedis, RedisUnavailableError } from '../queue/connection.js';
+import { RedisUnavailableError } from '../errors.js';
+import { checkRedis, createRedis } from '../queue/connection.js';
 import { QueueHintSink, startHintWorker } from '../webhook/hint-queue.js';
-import type { ReReadHint } from '../webhook/hints.js';
+import type { ReReadHint } from '../model/hints.js';
 import { compose, configSecrets } from './compose.js';
 import { runServeCommand, runSubscriptionsEnsure } from './serve-command.js';
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { assertSafeEnvironment } from '../config/environment.js';
-import { resolveSecret } from '../config/secret.js';
+import { resolveSecret } from '../secret/secret.js';
 import { createLogger } from '../log/logger.js';
 import { checkRedis, createRedis } from '../queue/connection.js';
 import { startSyncWorker } from '../queue/worker.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { applyEnvOverrides, loadConfig, parseConfig } from './load.js';
 import { assertSafeEnvironment } from './environment.js';
-import { findSecretRefs, resolveSecret } from './secret.js';
+import { findSecretRefs, resolveSecret } from '../secret/secret.js';
 
 const minimal = {
   sources: [{ type: 'file', id: 'hr', path: 'dir.json' }],

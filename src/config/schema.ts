@@ -3,8 +3,8 @@ import { entraSourceConfigSchema } from '../sources/entra/config.js';
 import { fileSourceConfigSchema } from '../sources/file/config.js';
 import { ldapSourceConfigSchema } from '../sources/ldap/config.js';
 import { oktaSourceConfigSchema } from '../sources/okta/config.js';
-import { webhookConfigSchema } from '../webhook/config.js';
-import { secretRefSchema } from './secret.js';
+import { webhookConfigSchema } from './webhook.js';
+import { secretRefSchema } from '../secret/secret.js';
 
 /** YAML gives booleans and numbers; environment overrides give strings. Both are accepted. */
 const bool = (fallback: boolean) => z.union([z.boolean(), z.stringbool()]).default(fallback);

@@ -6,13 +6,21 @@ import type { Finding } from './findings.js';
  * "Uniqueness"); group displayName is unique too. Two source objects that would collide are
  * resolved before any request, so the run never loops on 409s (reliability.md B-03, F7).
  *
- * The winner is stable across runs: the object already bound in AWS to that key (matched by our
- * externalId) wins; otherwise the lexicographically smallest externalId wins. Losers are skipped
- * and reported.
+ * The winner is the one a person would pick, and stays the same across runs:
+ * 1. the object AWS already holds with that value (matched by our externalId) keeps it;
+ * 2. otherwise, for an email, the object whose own userName is that address;
+ * 3. otherwise the object the source created first (`createdAt`: AD whenCreated, Okta created, …);
+ * 4. the externalId only as the last tie-break, when creation times are equal or unknown.
+ * Losers are skipped and reported.
  */
+
+/** Source creation times by externalId; objects without one sort after those with one. */
+export type CreatedAt = ReadonlyMap<string, string>;
+
 export function resolveUserCollisions(
   users: readonly DesiredUser[],
   current: readonly TargetUser[],
+  createdAt: CreatedAt = new Map(),
 ): { users: DesiredUser[]; findings: Finding[] } {
   const incumbent = new Map<string, string>();
   for (const t of current) {
@@ -27,32 +35,41 @@ export function resolveUserCollisions(
     if (email) keys.push(`e:${foldKey(email)}`);
     return keys;
   };
-  const { kept, findings } = resolve(users, keysOf, incumbent, 'user', (k) =>
-    k.startsWith('u:') ? 'userName' : 'emails',
-  );
+  const ownsValue = (u: DesiredUser, key: string): boolean =>
+    key.startsWith('e:') && `e:${foldKey(u.userName)}` === key;
+  const rules = { incumbent, createdAt, ownsValue };
+  const { kept, findings } = resolve(users, keysOf, rules, 'user', (k) => (k.startsWith('u:') ? 'userName' : 'emails'));
   return { users: kept, findings };
 }
 
 export function resolveGroupCollisions(
   groups: readonly DesiredGroup[],
   current: readonly TargetGroup[],
+  createdAt: CreatedAt = new Map(),
 ): { groups: DesiredGroup[]; findings: Finding[] } {
   const incumbent = new Map<string, string>();
   for (const t of current) if (t.externalId) incumbent.set(`g:${foldKey(t.displayName)}`, t.externalId);
+  const rules = { incumbent, createdAt, ownsValue: () => false };
   const { kept, findings } = resolve(
     groups,
     (g) => [`g:${foldKey(g.displayName)}`],
-    incumbent,
+    rules,
     'group',
     () => 'displayName',
   );
   return { groups: kept, findings };
 }
 
+interface WinnerRules<T> {
+  incumbent: ReadonlyMap<string, string>;
+  createdAt: CreatedAt;
+  ownsValue: (item: T, key: string) => boolean;
+}
+
 function resolve<T extends { externalId: string }>(
   items: readonly T[],
   keysOf: (item: T) => string[],
-  incumbent: Map<string, string>,
+  rules: WinnerRules<T>,
   object: 'user' | 'group',
   fieldOf: (key: string) => string,
 ): { kept: T[]; findings: Finding[] } {
@@ -67,7 +84,7 @@ function resolve<T extends { externalId: string }>(
   const losers = new Map<string, Finding>();
   for (const [key, claimants] of claims) {
     if (claimants.length < 2) continue;
-    const winner = pickWinner(claimants, incumbent.get(key));
+    const winner = pickWinner(claimants, key, rules);
     for (const c of claimants) {
       if (c === winner || losers.has(c.externalId)) continue;
       losers.set(c.externalId, {
@@ -82,10 +99,27 @@ function resolve<T extends { externalId: string }>(
   return { kept: items.filter((i) => !losers.has(i.externalId)), findings: [...losers.values()] };
 }
 
-function pickWinner<T extends { externalId: string }>(claimants: T[], incumbentExt: string | undefined): T {
-  const bound = claimants.find((c) => c.externalId === incumbentExt);
+function pickWinner<T extends { externalId: string }>(claimants: T[], key: string, rules: WinnerRules<T>): T {
+  const bound = claimants.find((c) => c.externalId === rules.incumbent.get(key));
   if (bound) return bound;
-  return [...claimants].sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0))[0]!;
+  const owners = claimants.filter((c) => rules.ownsValue(c, key));
+  const pool = owners.length > 0 ? owners : claimants;
+  return [...pool].sort(
+    (a, b) => compareCreated(rules.createdAt, a.externalId, b.externalId) || compareText(a.externalId, b.externalId),
+  )[0]!;
+}
+
+/** Earlier first; ISO 8601 UTC strings of equal precision compare as text, so times are parsed. */
+function compareCreated(createdAt: CreatedAt, a: string, b: string): number {
+  const ta = Date.parse(createdAt.get(a) ?? '');
+  const tb = Date.parse(createdAt.get(b) ?? '');
+  if (Number.isNaN(ta) || Number.isNaN(tb))
+    return Number.isNaN(ta) === Number.isNaN(tb) ? 0 : Number.isNaN(ta) ? 1 : -1;
+  return ta - tb;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Unicode NFC then case folding, the comparison AWS applies to caseExact=false attributes. */

@@ -48,12 +48,19 @@ export function buildDesiredState(
       if (r.user) normalized.push(r.user);
     }
     for (const s of snap.skipped) {
+      const id = s.externalId === undefined ? {} : { externalId: s.externalId };
       findings.push({
         object: s.object,
-        externalId: `${snap.sourceId}: ${s.ref}`,
+        ...id,
+        source: snap.sourceId,
+        ref: s.ref,
         action: 'skipped',
         reason: s.reason,
       });
+    }
+    for (const n of snap.notices ?? []) {
+      const { action, ...rest } = n;
+      findings.push({ ...rest, source: snap.sourceId, action: action === 'excluded' ? 'skipped' : 'warning' });
     }
     for (const m of snap.unresolvedMembers) {
       findings.push({
@@ -65,13 +72,14 @@ export function buildDesiredState(
       });
     }
   }
-  const users = resolveUserCollisions(normalized, current.users);
+  const createdAt = creationTimes(snapshots);
+  const users = resolveUserCollisions(normalized, current.users, createdAt);
   findings.push(...users.findings);
   const kept = new Set<string>(users.users.map((u) => u.externalId));
   const skippedUsers = new Set([...inScope].filter((id) => !kept.has(id)));
 
   const groups = buildGroups(snapshots, kept, options, inScope, findings);
-  const resolved = resolveGroupCollisions(groups, current.groups);
+  const resolved = resolveGroupCollisions(groups, current.groups, createdAt);
   findings.push(...resolved.findings);
   return { users: users.users, groups: resolved.groups, inScope, skippedUsers, findings };
 }
@@ -130,4 +138,14 @@ function buildGroups(
     }
   }
   return groups;
+}
+
+/** Source creation times, for the collision winner rule (collisions.ts). */
+function creationTimes(snapshots: readonly Snapshot[]): Map<string, string> {
+  const times = new Map<string, string>();
+  for (const snap of snapshots) {
+    for (const o of [...snap.users, ...snap.groups])
+      if (o.createdAt !== undefined) times.set(o.externalId, o.createdAt);
+  }
+  return times;
 }

@@ -253,19 +253,33 @@ describe('planChanges', () => {
     expect(p.operations).toEqual([]);
   });
 
-  it('reports source entries the source could not turn into objects', () => {
+  it('reports source entries the source could not turn into objects, with the DN in its own field', () => {
     const snap = {
       ...snapshot([user('a')]),
       skipped: [{ object: 'user' as const, ref: 'uid=ghost,ou=people', reason: 'no entryUUID' }],
     };
     const p = plan(snap);
-    expect(p.findings).toContainEqual(
-      expect.objectContaining({
-        object: 'user',
-        action: 'skipped',
-        reason: 'no entryUUID',
-        externalId: `${SOURCE_ID}: uid=ghost,ou=people`,
-      }),
-    );
+    const finding = p.findings.find((f) => f.reason === 'no entryUUID');
+    expect(finding).toEqual({
+      object: 'user',
+      action: 'skipped',
+      reason: 'no entryUUID',
+      source: SOURCE_ID,
+      ref: 'uid=ghost,ou=people',
+    });
+  });
+
+  it('reports a source notice as a finding of that source', () => {
+    const notices = [
+      { object: 'source' as const, action: 'warning' as const, field: 'url', reason: 'bind over plain ldap://' },
+    ];
+    const p = plan({ ...snapshot([user('a')]), notices });
+    expect(p.findings).toContainEqual({
+      object: 'source',
+      action: 'warning',
+      field: 'url',
+      reason: 'bind over plain ldap://',
+      source: SOURCE_ID,
+    });
   });
 });

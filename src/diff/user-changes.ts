@@ -1,5 +1,5 @@
 import type { AwsUserAttributes } from '../model/aws.js';
-import { SCHEMA_ENTERPRISE_USER } from '../scim/wire.js';
+import { SCHEMA_ENTERPRISE_USER } from '../model/aws.js';
 import type { AttributeChange } from './plan.js';
 
 const SIMPLE = [

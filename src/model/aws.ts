@@ -1,3 +1,9 @@
+/**
+ * The enterprise User extension's schema URN (RFC 7643 §4.3); AWS attribute paths of the extension
+ * (department, costCenter, …) are prefixed with it.
+ */
+export const SCHEMA_ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
 import type { ExternalId, ScimId } from './ids.js';
 import type { PersonName, User } from './user.js';
 

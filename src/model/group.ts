@@ -11,5 +11,7 @@ export interface Group {
   displayName: string;
   memberUsers: ExternalId[];
   memberGroups: ExternalId[];
+  /** When the source created the group (ISO 8601), if it says; only breaks ties between colliding groups. */
+  createdAt?: string;
   provenance: Provenance;
 }

@@ -16,11 +16,27 @@ export interface Snapshot {
   unresolvedMembers: UnresolvedMember[];
   /** Entries the source matched but could not turn into objects (no immutable id, no name); kept for the report. */
   skipped: SkippedSourceEntry[];
+  /** What the operator should know about the read as a whole (an insecure bind, objects left out by default, …); for the report. */
+  notices?: SourceNotice[];
+}
+
+export interface SourceNotice {
+  object: 'user' | 'group' | 'source';
+  /** Warnings ask for attention; exclusions say what a default left out on purpose. */
+  action: 'warning' | 'excluded';
+  reason: string;
+  /** How many objects the notice stands for, when it summarizes several. */
+  count?: number;
+  /** The entry the notice is about, when it is about one (its externalId when it has one). */
+  externalId?: string;
+  field?: string;
 }
 
 export interface SkippedSourceEntry {
   object: 'user' | 'group';
   ref: string;
+  /** Set when the entry has an immutable id but cannot become an object (no userName, no name). */
+  externalId?: string;
   reason: string;
 }
 

@@ -60,5 +60,7 @@ export interface User {
   enterprise: EnterpriseInfo;
   /** false for disabled, suspended or locked accounts: they stay in AWS with active=false. */
   active: boolean;
+  /** When the source created the object (ISO 8601), if it says; only breaks ties between colliding objects. */
+  createdAt?: string;
   provenance: Provenance;
 }

@@ -1,4 +1,4 @@
-import { Counter } from '../webhook/metrics.js';
+import { Counter } from './prometheus.js';
 import { LivenessMonitor, type ConnectionEvents, type LivenessBounds } from './liveness.js';
 import { createOpsServer, PROMETHEUS_CONTENT_TYPE } from './ops-server.js';
 

@@ -1,17 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisSettings } from '../config/schema.js';
-import { SyncError } from '../errors.js';
+import { RedisUnavailableError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-
-export class RedisUnavailableError extends SyncError {
-  /** True when Redis did not answer at all (as opposed to answering with an unsafe setting). */
-  readonly unreachable: boolean;
-
-  constructor(message: string, options?: { cause?: unknown; unreachable?: boolean }) {
-    super('STATE_STORE', message, options);
-    this.unreachable = options?.unreachable ?? false;
-  }
-}
 
 /**
  * Two connection profiles (BullMQ "going to production"): workers wait out Redis outages

@@ -5,7 +5,7 @@ import type { OperationResult } from '../apply/outcome.js';
 import type { QueueSettings, SyncSettings } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { operationExternalId, PHASES, type Operation, type Plan } from '../diff/plan.js';
-import type { PlanExecutor } from '../sync/run.js';
+import type { PlanExecutor } from '../apply/executor.js';
 import { jobId, jobOptions, type OperationJob } from './jobs.js';
 import { RunStore } from './run-store.js';
 

@@ -1,3 +1,5 @@
+import { SCHEMA_ENTERPRISE_USER } from '../model/aws.js';
+
 /**
  * JSON shapes of the IAM Identity Center SCIM endpoint (RFC 7643/7644 as AWS implements them).
  * Shared by the client and the emulator so both speak exactly the same dialect.
@@ -5,7 +7,7 @@
  */
 export const SCHEMA_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const SCHEMA_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-export const SCHEMA_ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export { SCHEMA_ENTERPRISE_USER };
 export const SCHEMA_LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const SCHEMA_PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const SCHEMA_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { executePlan, type ExecutionResult } from '../apply/executor.js';
+import { executePlan, type ExecutionResult, type PlanExecutor } from '../apply/executor.js';
 import { MemoryIdDirectory, type ScimPort } from '../apply/port.js';
 import type { Config } from '../config/schema.js';
 import { buildDesiredState, checkSourceSize, planChanges, type DesiredState, type Plan } from '../diff/index.js';
@@ -45,12 +45,6 @@ export interface RunDeps {
   logger: Logger;
   executor?: PlanExecutor;
 }
-
-/** Applies a plan: in this process by default, or through the queue (`icsync sync --queue`). */
-export type PlanExecutor = (
-  plan: Plan,
-  context: { runId: string; logger: Logger; onProgress?: (done: number, total: number) => void; signal?: AbortSignal },
-) => Promise<ExecutionResult>;
 
 export function inProcessExecutor(deps: Pick<RunDeps, 'scim' | 'limiter' | 'throttle' | 'config'>): PlanExecutor {
   return (plan, context) =>

@@ -8,7 +8,7 @@ import { legacyExternalIdOf, makeExternalId } from '../model/ids.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { User } from '../model/user.js';
 import { supportsReread, type SourceConnector } from '../sources/types.js';
-import type { ReReadHint } from '../webhook/hints.js';
+import type { ReReadHint } from '../model/hints.js';
 import { exitCodeFor } from './exit-codes.js';
 import { planPolicy } from './policy.js';
 import type { TargetReader } from './read-target.js';

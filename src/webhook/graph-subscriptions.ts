@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.js';
-import type { GraphSubscriptionSettings } from './config.js';
+import type { GraphSubscriptionSettings } from '../config/webhook.js';
 import type { LifecycleNotice } from './graph-notifications.js';
 
 /** The fields of a Graph subscription we read (learn.microsoft.com/graph/api/resources/subscription). */

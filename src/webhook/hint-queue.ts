@@ -4,7 +4,7 @@ import { scrubError, type Logger } from '../log/logger.js';
 import { syncWaitingKey } from '../queue/keys.js';
 import { acquireRunLock } from '../queue/run-lock.js';
 import { runTargeted, type TargetedDeps } from '../sync/targeted.js';
-import { hintKey, type HintSink, type ReReadHint } from './hints.js';
+import { hintKey, type HintSink, type ReReadHint } from '../model/hints.js';
 
 /**
  * Hints wait this long before they are processed; more hints for the same object within the

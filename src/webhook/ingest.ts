@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { HintDedupe } from './dedupe.js';
-import { hintKey, type HintSink, type ReReadHint } from './hints.js';
+import { hintKey, type HintSink, type ReReadHint } from '../model/hints.js';
 import { DeadlineError, withDeadline } from './http.js';
 import type { Origin, WebhookMetrics } from './metrics.js';
 

@@ -45,7 +45,21 @@ describe('Okta event classification', () => {
       { hint: { sourceId: 'corp-okta', kind: 'user', id: '00u1', origin: 'okta' }, dedupeKey: 'okta:a1b2-c3' },
       { hint: { sourceId: 'corp-okta', kind: 'group', id: '00g1', origin: 'okta' }, dedupeKey: 'okta:a1b2-c3' },
     ]);
-    expect(out).toMatchObject({ received: 5, ignored: 4, ignoredTypes: ['user.lifecycle.create', '(none)'] });
+    expect(out).toMatchObject({
+      received: 5,
+      ignored: 4,
+      ignoredTypes: ['user.lifecycle.create', '(none)'],
+      withoutTarget: 0,
+    });
+  });
+
+  it("counts relevant events whose target is null, as in Okta's published group.user_membership.add delivery, instead of dropping them", () => {
+    const events = [
+      { uuid: 'n1', eventType: 'group.user_membership.add', target: null },
+      { uuid: 'n2', eventType: 'user.lifecycle.create' },
+      { uuid: 'n3', eventType: 'user.session.start', target: null },
+    ];
+    expect(classifyEvents(events, 'corp-okta')).toMatchObject({ candidates: [], withoutTarget: 2, ignored: 1 });
   });
 
   it('finds data.events only in an event-hook body', () => {

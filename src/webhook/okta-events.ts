@@ -43,6 +43,12 @@ export interface ClassifiedEvents {
   ignored: number;
   /** A few of the event types that were ignored, shortened; sender-controlled text, for a namespaced debug log. */
   ignoredTypes: string[];
+  /**
+   * Relevant events that name no target at all (`"target": null`, as in Okta's published delivery of
+   * group.user_membership.add, https://developer.okta.com/docs/guides/event-hook-implementation/nodejs/main/):
+   * the changed object is unknown, so only a full sync can pick the change up.
+   */
+  withoutTarget: number;
 }
 
 const MAX_IGNORED_TYPES = 10;
@@ -61,8 +67,18 @@ export function eventItems(body: unknown): unknown[] | undefined {
  * source's current state, so a late or reordered event cannot roll anything back (S-04).
  */
 export function classifyEvents(events: readonly unknown[], sourceId: string): ClassifiedEvents {
-  const out: ClassifiedEvents = { candidates: [], received: events.length, ignored: 0, ignoredTypes: [] };
+  const out: ClassifiedEvents = {
+    candidates: [],
+    received: events.length,
+    ignored: 0,
+    ignoredTypes: [],
+    withoutTarget: 0,
+  };
   for (const event of events) {
+    if (lacksTarget(event)) {
+      out.withoutTarget += 1;
+      continue;
+    }
     const found = eventCandidates(event, sourceId);
     out.candidates.push(...found);
     if (found.length > 0) continue;
@@ -71,6 +87,15 @@ export function classifyEvents(events: readonly unknown[], sourceId: string): Cl
     if (out.ignoredTypes.length < MAX_IGNORED_TYPES && !out.ignoredTypes.includes(type)) out.ignoredTypes.push(type);
   }
   return out;
+}
+
+function lacksTarget(event: unknown): boolean {
+  return (
+    isRecord(event) &&
+    typeof event.eventType === 'string' &&
+    isRelevantEventType(event.eventType) &&
+    (event.target === null || event.target === undefined)
+  );
 }
 
 function eventCandidates(event: unknown, sourceId: string): Candidate[] {

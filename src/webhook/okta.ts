@@ -21,6 +21,8 @@ export interface OktaRouteOptions {
   secret: string;
   /** Lower-case name of the header that carries it. */
   header: string;
+  /** Asks for a full sync; the scheduled one is the backstop when this is not wired. */
+  onFullSyncWanted?: (reason: string) => void;
 }
 
 const ORIGIN = 'okta';
@@ -87,6 +89,14 @@ async function acceptEvents(
   // Okta wants a quick 200 or 204 with an empty body.
   reply(res, 200);
   // Event types come from the request: logged only under `untrusted`, never as our own fields (style.md principle 12).
+  if (classified.withoutTarget > 0) {
+    ctx.metrics.fullSyncRequested.inc({ origin: ORIGIN, reason: 'event-without-target' }, classified.withoutTarget);
+    ctx.logger.warn(
+      { origin: ORIGIN, events: classified.withoutTarget },
+      'Okta events without a target: the changed object is unknown, asking for a full sync',
+    );
+    options.onFullSyncWanted?.('okta-event-without-target');
+  }
   const untrusted = classified.ignored > 0 ? { untrusted: { ignoredEventTypes: classified.ignoredTypes } } : {};
   ctx.logger.debug(
     { origin: ORIGIN, events: classified.received, ignored: classified.ignored, ...result, ...untrusted },

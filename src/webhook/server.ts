@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/logger.js';
-import type { WebhookConfig } from './config.js';
+import type { WebhookConfig } from '../config/webhook.js';
 import type { HintDedupe } from './dedupe.js';
 import { graphRoute, type GraphRouteOptions } from './graph.js';
-import type { HintSink } from './hints.js';
+import type { HintSink } from '../model/hints.js';
 import { BodyTooLargeError, ClientAbortedError, reply, TEXT, withDeadline } from './http.js';
 import { SinkUnavailableError } from './ingest.js';
 import type { Origin, WebhookMetrics } from './metrics.js';

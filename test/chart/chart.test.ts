@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfig } from '../../src/config/load.js';
-import { webhookConfigSchema } from '../../src/webhook/config.js';
+import { webhookConfigSchema } from '../../src/config/webhook.js';
 import { CHART_DIR, renderChart, renderError, runHelm, type Manifest, type Values } from './helm.js';
 import { CI_FILES, manifestsOf, MINIMAL, set, SOURCES, VALUE_SETS } from './value-sets.js';
 import {

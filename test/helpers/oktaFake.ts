@@ -65,7 +65,8 @@ export class OktaFake {
   readonly users = new Map<string, FakeOktaUser>();
   readonly groups = new Map<string, FakeOktaGroup>();
   /** Direct user assignments and group assignments of the app. */
-  readonly app: { id: string; users: Set<string>; groups: Set<string> };
+  /** `userNames`: app usernames that differ from the login (a custom app username format). */
+  readonly app: { id: string; users: Set<string>; groups: Set<string>; userNames: Map<string, string> };
   readonly requests: RecordedRequest[] = [];
   readonly authorization: FakeAuthorizationServer;
   baseUrl = '';
@@ -73,7 +74,7 @@ export class OktaFake {
   private server: Server | undefined;
 
   private constructor(private readonly options: OktaFakeOptions) {
-    this.app = { id: options.appId ?? '0oaAwsApp1', users: new Set(), groups: new Set() };
+    this.app = { id: options.appId ?? '0oaAwsApp1', users: new Set(), groups: new Set(), userNames: new Map() };
     this.authorization = new FakeAuthorizationServer(options.serviceApp, () => `${this.baseUrl}/oauth2/v1/token`);
   }
 
@@ -231,7 +232,7 @@ export class OktaFake {
       status: 'PROVISIONED',
       created: user.created,
       lastUpdated: user.created,
-      credentials: { userName: user.profile.login },
+      credentials: { userName: this.app.userNames.get(id) ?? user.profile.login },
       profile: {},
       _links: { user: { href: `${this.baseUrl}/api/v1/users/${id}` } },
       ...(expandUser ? { _embedded: { user: renderUser(user, this.baseUrl) } } : {}),

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger, silentLogger, type Logger } from '../../src/log/logger.js';
-import { webhookConfigSchema, type WebhookConfig, type WebhookConfigInput } from '../../src/webhook/config.js';
+import { webhookConfigSchema, type WebhookConfig, type WebhookConfigInput } from '../../src/config/webhook.js';
 import { MemoryDedupe, type HintDedupe } from '../../src/webhook/dedupe.js';
 import type { GraphRouteOptions } from '../../src/webhook/graph.js';
-import type { HintSink, ReReadHint } from '../../src/webhook/hints.js';
+import type { HintSink, ReReadHint } from '../../src/model/hints.js';
 import { createWebhookMetrics, type WebhookMetrics } from '../../src/webhook/metrics.js';
 import { createWebhookServer, type WebhookServer } from '../../src/webhook/server.js';
 
@@ -65,6 +65,7 @@ export interface ReceiverOptions {
   readiness?: () => Promise<boolean>;
   graph?: Partial<GraphRouteOptions>;
   oktaHeader?: string;
+  onOktaFullSyncWanted?: (reason: string) => void;
   lastFullSync?: () => number | undefined;
 }
 
@@ -100,6 +101,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       sourceId: OKTA_SOURCE,
       secret: OKTA_SECRET,
       header: options.oktaHeader ?? config.okta?.header ?? 'authorization',
+      ...(options.onOktaFullSyncWanted ? { onFullSyncWanted: options.onOktaFullSyncWanted } : {}),
     },
   });
   const { port } = await server.listen();

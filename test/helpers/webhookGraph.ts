@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GRAPH_MAX_SUBSCRIPTION_MINUTES } from '../../src/webhook/config.js';
+import { GRAPH_MAX_SUBSCRIPTION_MINUTES } from '../../src/config/webhook.js';
 import {
   GraphSubscriptionError,
   type GraphSubscription,

@@ -167,7 +167,30 @@ describe('Entra full read', () => {
     expect(snapshot.users.map((u) => u.externalId).sort()).toEqual([ext(uid(1)), ext(uid(2))]);
     expect(snapshot.groups.map((g) => [g.displayName, g.memberUsers])).toEqual([['AWS app users', [ext(uid(2))]]]);
     expect(snapshot.unresolvedMembers).toEqual([{ group: ext(gid(1)), member: uid(4), reason: 'not a user in scope' }]);
-    expect(w.fake.calls(`/servicePrincipals/${sp}/appRoleAssignedTo`).length).toBeGreaterThan(0);
+    // Users and groups both come from the assignments: one listing serves both.
+    const listings = w.fake
+      .calls(`/servicePrincipals/${sp}/appRoleAssignedTo`)
+      .filter((r) => !r.query.has('$skiptoken'));
+    expect(listings).toHaveLength(1);
+  });
+
+  it('reports a user whose mail is null, and can fall back to the userPrincipalName (https://learn.microsoft.com/en-us/graph/api/user-list?view=graph-rest-1.0)', async () => {
+    // Microsoft's example tenant lists "MOD Administrator" with "mail": null and no other address.
+    w.fake.tenant.addUser(person(1, { mail: null, proxyAddresses: [], otherMails: [] }));
+    const plain = await w.source().readSnapshot(signal());
+    expect(plain.users[0]?.emails).toEqual([]);
+    expect(plain.notices).toEqual([
+      expect.objectContaining({
+        object: 'user',
+        action: 'warning',
+        externalId: ext(uid(1)),
+        field: 'emails',
+        reason: expect.stringContaining('mailOrUserPrincipalName'),
+      }),
+    ]);
+    const fallback = await w.source({ email: 'mailOrUserPrincipalName' }).readSnapshot(signal());
+    expect(fallback.users[0]?.emails[0]?.value).toBe(fallback.users[0]?.userName);
+    expect(fallback.notices).toEqual([]);
   });
 
   it('fails on a configured group name that matches nothing instead of dropping the group', async () => {

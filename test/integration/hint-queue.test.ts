@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { syncWaitingKey } from '../../src/queue/keys.js';
 import { HINT_DEBOUNCE_MS, QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';
-import type { ReReadHint } from '../../src/webhook/hints.js';
+import type { ReReadHint } from '../../src/model/hints.js';
 import { ext, group, snapshot, user } from '../helpers/builders.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 

@@ -94,6 +94,8 @@ describe('full read', () => {
       addresses: [],
       enterprise: { employeeNumber: '1001', department: 'R&D' },
       active: true,
+      // createTimestamp (RFC 4512 §3.4), for the collision winner rule.
+      createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z$/),
       provenance: { sourceKind: 'ldap', sourceId: 'corp-ldap', ref: `uid=alice,${PEOPLE}` },
     });
   });

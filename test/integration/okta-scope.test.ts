@@ -81,6 +81,19 @@ describe('Okta source scope and mapping', () => {
     });
   });
 
+  it('takes userName from the AWS app user credentials.userName when asked (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ApplicationUsers/)', async () => {
+    fake.app.userNames.set('00uDirect', 'direct.custom@corp.example');
+    fake.app.userNames.set('00uMember', 'member.custom@corp.example');
+    const config = oktaConfig(fake, { attributes: { userName: 'appUserName' } });
+    const source = startOktaSource(config);
+    const snapshot = await source.readSnapshot(signal());
+    const userName = (id: string) => snapshot.users.find((u) => u.provenance.ref === `/api/v1/users/${id}`)?.userName;
+    expect(userName('00uDirect')).toBe('direct.custom@corp.example');
+    expect(userName('00uMember')).toBe('member.custom@corp.example');
+    expect(userName('00uBoth')).toBe('00uBoth@example.com');
+    expect((await source.rereadUser('00uDirect', signal()))?.userName).toBe('direct.custom@corp.example');
+  });
+
   it('groups: configured ids plus a search expression; a configured id Okta does not have fails the read', async () => {
     const config = oktaConfig(fake, { scope: { type: 'groups', ids: ['00gOther'], search: 'profile.name sw "aws-"' } });
     const snapshot = await startOktaSource(config).readSnapshot(signal());

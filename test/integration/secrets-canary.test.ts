@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { User } from '../../src/model/user.js';
 import { QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';
-import type { ReReadHint } from '../../src/webhook/hints.js';
+import type { ReReadHint } from '../../src/model/hints.js';
 import { snapshot, user } from '../helpers/builders.js';
 import { ScriptedSource, startHarness } from '../helpers/harness.js';
 import { captureLogger } from '../helpers/webhook.js';
@@ -146,5 +146,5 @@ describe('canary secrets with upstreams that echo Authorization', () => {
     expect(ran.out).toContain('internal error for GET');
     expect(ran.code).not.toBe(0);
     expect(ran.out + reportText + state).not.toContain(SCIM_CANARY);
-  });
+  }, 60_000);
 });

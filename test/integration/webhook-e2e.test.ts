@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { MemoryDedupe } from '../../src/webhook/dedupe.js';
 import { QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';
-import type { ReReadHint } from '../../src/webhook/hints.js';
+import type { ReReadHint } from '../../src/model/hints.js';
 import { createWebhookMetrics } from '../../src/webhook/metrics.js';
 import { createWebhookServer } from '../../src/webhook/server.js';
 import { ext, group, snapshot, SOURCE_ID, user } from '../helpers/builders.js';

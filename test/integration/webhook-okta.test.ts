@@ -3,7 +3,7 @@
  * secret on every request (S-03), replays processed once and order not mattering (S-04), 5xx rather
  * than 4xx when hints cannot be persisted (F-17), and nothing secret in the logs (S-06).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRedis } from '../../src/queue/connection.js';
 import { RedisDedupe } from '../../src/webhook/dedupe.js';
 import {
@@ -48,6 +48,18 @@ describe('Okta verification challenge', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await res.json()).toEqual({ verification: 'zXZtD1ykZH3EbmyJv0bH6Ke9LTy9Zb1pQY5nW6Qn' });
+  });
+
+  it('asks for a full sync and logs a relevant event whose target is null (https://developer.okta.com/docs/guides/event-hook-implementation/nodejs/main/)', async () => {
+    const onOktaFullSyncWanted = vi.fn();
+    const { logger, text } = captureLogger();
+    r = await startReceiver({ onOktaFullSyncWanted, logger });
+    const res = await postOkta(r, oktaBody([oktaEvent('group.user_membership.add', [], { target: null })]));
+    expect(res.status).toBe(200);
+    expect(onOktaFullSyncWanted).toHaveBeenCalledWith('okta-event-without-target');
+    expect(r.metrics.fullSyncRequested.get({ origin: 'okta', reason: 'event-without-target' })).toBe(1);
+    expect(text()).toMatch(/without a target/);
+    expect(r.sink.hints).toEqual([]);
   });
 
   it.each(FORGED_SECRETS)('answers 401 without echoing for %s', async (_name, secret) => {

@@ -10,7 +10,7 @@ import { runServeCommand, runSubscriptionsEnsure } from '../../src/cli/serve-com
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { ConfigError } from '../../src/errors.js';
-import { webhookConfigSchema } from '../../src/webhook/config.js';
+import { webhookConfigSchema } from '../../src/config/webhook.js';
 import { MemoryDedupe } from '../../src/webhook/dedupe.js';
 import {
   captureLogger,

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
-import { webhookConfigSchema } from '../../src/webhook/config.js';
+import { webhookConfigSchema } from '../../src/config/webhook.js';
 import { createGraphSubscriptionPort } from '../../src/webhook/graph-port.js';
 import {
   GraphSubscriptionError,

@@ -1,6 +1,6 @@
 import type { Group } from '../../model/group.js';
 import { makeExternalId, type ExternalId } from '../../model/ids.js';
-import type { SkippedSourceEntry, Snapshot, UnresolvedMember } from '../../model/snapshot.js';
+import type { SkippedSourceEntry, Snapshot, SourceNotice, UnresolvedMember } from '../../model/snapshot.js';
 import type { User } from '../../model/user.js';
 import { provenanceOf, transformUser, type TransformOptions } from './transform.js';
 import type { GraphUser } from './wire.js';
@@ -57,7 +57,30 @@ export function assembleSnapshot(raw: RawDirectory, options: TransformOptions, r
       provenance: provenanceOf(options.id, scoped.id),
     });
   }
-  return { sourceId: options.id, sourceKind: 'entra', users, groups, readAt, unresolvedMembers, skipped };
+  return {
+    sourceId: options.id,
+    sourceKind: 'entra',
+    users,
+    groups,
+    readAt,
+    unresolvedMembers,
+    skipped,
+    notices: noEmailNotices(users, options),
+  };
+}
+
+/** A user Entra gives no address at all (`mail: null`, no proxy or other mails) is created without one: said, not silent. */
+function noEmailNotices(users: readonly User[], options: TransformOptions): SourceNotice[] {
+  const hint = options.email === 'mail' ? '; email: mailOrUserPrincipalName uses the userPrincipalName instead' : '';
+  return users
+    .filter((u) => u.emails.length === 0)
+    .map((u) => ({
+      object: 'user',
+      action: 'warning',
+      externalId: u.externalId,
+      field: 'emails',
+      reason: `Entra has no email address for this user (mail is null)${hint}`,
+    }));
 }
 
 /** A user reached through several scope groups is listed once (first occurrence wins; they are the same object). */

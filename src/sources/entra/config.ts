@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../../config/secret.js';
+import { secretRefSchema } from '../../secret/secret.js';
 import { SOURCE_ID_PATTERN } from '../../model/ids.js';
 
 /** Entra object ids (users, groups, service principals, tenants) are GUIDs. */
@@ -105,8 +105,13 @@ export const entraSourceConfigSchema = z
      * when the UPN is not an email address (the AWS guide warns a UPN may only look like one).
      */
     userName: z.enum(['userPrincipalName', 'mail']).default('userPrincipalName'),
-    /** The primary email. The others (`proxyAddresses` smtp:, `otherMails`) follow it in the emails list. */
-    email: z.enum(['mail', 'userPrincipalName']).default('mail'),
+    /**
+     * The primary email. The others (`proxyAddresses` smtp:, `otherMails`) follow it in the emails list.
+     * `mailOrUserPrincipalName` takes `mail`, or the userPrincipalName when `mail` is null, as it is for
+     * accounts without a mailbox (Microsoft's own "MOD Administrator" example,
+     * https://learn.microsoft.com/en-us/graph/api/user-list?view=graph-rest-1.0).
+     */
+    email: z.enum(['mail', 'userPrincipalName', 'mailOrUserPrincipalName']).default('mail'),
     /**
      * Read changes through users/delta and groups/delta and keep the merged directory in the source state
      * (delta.ts). Needs `scope.users: all` and groups that are not `appAssignments`: app assignments have no

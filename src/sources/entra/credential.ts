@@ -1,5 +1,5 @@
 import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
-import { resolveSecret } from '../../config/secret.js';
+import { resolveSecret } from '../../secret/secret.js';
 import type { EntraSourceConfig } from './config.js';
 
 /**

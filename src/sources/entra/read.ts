@@ -1,7 +1,14 @@
 import type { EntraGraph } from './client.js';
 import { mapLimit } from './concurrency.js';
 import type { RawDirectory, ScopedGroup } from './assemble.js';
-import { readScopeGroups, readScopedUsers, readUserMembers, type NamedGroup, type ScopeConfig } from './scope.js';
+import {
+  readScopeGroups,
+  readScopedUsers,
+  readUserMembers,
+  type NamedGroup,
+  type ReadMemo,
+  type ScopeConfig,
+} from './scope.js';
 import { USER_SELECT } from './wire.js';
 
 /**
@@ -14,10 +21,11 @@ export async function readEntraDirectory(
   config: ScopeConfig,
   signal: AbortSignal,
 ): Promise<RawDirectory> {
-  const users = await readScopedUsers(graph, config, USER_SELECT, signal);
+  const memo: ReadMemo = {};
+  const users = await readScopedUsers(graph, config, USER_SELECT, signal, memo);
   const groups = await readGroupMembers(
     graph,
-    await readScopeGroups(graph, config, signal),
+    await readScopeGroups(graph, config, signal, memo),
     config.concurrency,
     signal,
   );

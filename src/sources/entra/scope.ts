@@ -25,6 +25,14 @@ export interface NamedGroup {
 
 export type ScopeConfig = Pick<EntraSourceConfig, 'scope' | 'servicePrincipalId' | 'concurrency'>;
 
+/**
+ * What one read has already fetched and the next step would fetch again: the app's assignments serve
+ * both the user and the group scope, so a read that uses both lists `appRoleAssignedTo` once.
+ */
+export interface ReadMemo {
+  assignments?: Promise<AppRoleAssignment[]>;
+}
+
 /** Resolves configured group references: a GUID is an object id, anything else an exact displayName (case-insensitive, as Graph compares). */
 export function resolveGroupRefs(refs: readonly string[], all: readonly NamedGroup[], setting: string): NamedGroup[] {
   return dedupeById(
@@ -60,10 +68,11 @@ export async function readScopeGroups(
   graph: EntraGraph,
   config: ScopeConfig,
   signal: AbortSignal,
+  memo: ReadMemo = {},
 ): Promise<NamedGroup[]> {
   const scope = config.scope.groups;
   if (scope === 'none') return [];
-  if (scope === 'appAssignments') return readAssignedGroups(graph, config, signal);
+  if (scope === 'appAssignments') return readAssignedGroups(graph, config, signal, memo);
   if ('list' in scope) return readConfiguredGroups(graph, config, scope.list, 'scope.groups.list', signal);
   return selectGroups(scope, await readAllGroups(graph, signal));
 }
@@ -87,10 +96,11 @@ export async function readScopedUsers(
   config: ScopeConfig,
   select: readonly string[],
   signal: AbortSignal,
+  memo: ReadMemo = {},
 ): Promise<GraphUser[]> {
   const scope = config.scope.users;
   if (scope === 'all') return graph.list<GraphUser>('/users', { select }, signal);
-  if (scope === 'appAssignments') return readAssignedUsers(graph, config, select, signal);
+  if (scope === 'appAssignments') return readAssignedUsers(graph, config, select, signal, memo);
   const groups = await readConfiguredGroups(graph, config, scope.memberOf, 'scope.users.memberOf', signal);
   return dedupeById(
     (
@@ -111,8 +121,9 @@ async function readAssignedUsers(
   config: ScopeConfig,
   select: readonly string[],
   signal: AbortSignal,
+  memo: ReadMemo,
 ): Promise<GraphUser[]> {
-  const assignments = await readAssignments(graph, config, signal);
+  const assignments = await readAssignments(graph, config, signal, memo);
   const direct = await mapLimit(principalIds(assignments, 'User'), config.concurrency, (id) =>
     graph.get<GraphUser>(`/users/${id}`, { select }, signal),
   );
@@ -175,8 +186,13 @@ async function readConfiguredGroups(
 }
 
 /** Groups assigned to the app; an assignment can outlive its group for a while, and a group that is gone is not in scope. */
-async function readAssignedGroups(graph: EntraGraph, config: ScopeConfig, signal: AbortSignal): Promise<NamedGroup[]> {
-  const ids = principalIds(await readAssignments(graph, config, signal), 'Group');
+async function readAssignedGroups(
+  graph: EntraGraph,
+  config: ScopeConfig,
+  signal: AbortSignal,
+  memo: ReadMemo,
+): Promise<NamedGroup[]> {
+  const ids = principalIds(await readAssignments(graph, config, signal, memo), 'Group');
   const groups = await mapLimit(ids, config.concurrency, (id) =>
     graph.get<GraphGroup>(`/groups/${id}`, { select: GROUP_SELECT }, signal),
   );
@@ -187,10 +203,12 @@ async function readAssignments(
   graph: EntraGraph,
   config: ScopeConfig,
   signal: AbortSignal,
+  memo: ReadMemo,
 ): Promise<AppRoleAssignment[]> {
   const id = config.servicePrincipalId;
   if (id === undefined) throw new Error('appAssignments scope needs servicePrincipalId');
-  return graph.list<AppRoleAssignment>(`/servicePrincipals/${id}/appRoleAssignedTo`, {}, signal);
+  memo.assignments ??= graph.list<AppRoleAssignment>(`/servicePrincipals/${id}/appRoleAssignedTo`, {}, signal);
+  return memo.assignments;
 }
 
 /** A principal can hold several app roles of one app; each is listed once. */

@@ -63,7 +63,7 @@ export function emailsOf(raw: GraphUser, primary: TransformOptions['email']): Em
     return match ? [{ value: match[1]!, primarySmtp: p.startsWith('SMTP:') }] : [];
   });
   const candidates: Array<{ value: string | null | undefined; type: string }> = [
-    { value: primary === 'mail' ? raw.mail : raw.userPrincipalName, type: 'work' },
+    { value: primaryEmail(raw, primary), type: 'work' },
     { value: raw.mail, type: 'work' },
     ...proxies.filter((p) => p.primarySmtp).map((p) => ({ value: p.value, type: 'work' })),
     ...proxies.filter((p) => !p.primarySmtp).map((p) => ({ value: p.value, type: 'work' })),
@@ -78,6 +78,12 @@ export function emailsOf(raw: GraphUser, primary: TransformOptions['email']): Em
     emails.push({ value, type: candidate.type, primary: emails.length === 0 });
   }
   return emails;
+}
+
+function primaryEmail(raw: GraphUser, primary: TransformOptions['email']): string | null | undefined {
+  if (primary === 'mail') return raw.mail;
+  if (primary === 'userPrincipalName') return raw.userPrincipalName;
+  return text(raw.mail) ?? raw.userPrincipalName;
 }
 
 /** Business phones first (Graph allows one today, the property is a list), then the mobile phone. */

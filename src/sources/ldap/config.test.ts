@@ -31,6 +31,7 @@ describe('ldapSourceConfigSchema', () => {
       pageSize: 500,
       timeoutMs: 30_000,
       maxRangeIterations: 1000,
+      includeSystemObjects: false,
     });
   });
 
@@ -82,6 +83,13 @@ describe('buildReadSpec', () => {
     const users = userAttributeList(spec);
     expect(users).toEqual(expect.arrayContaining(['entryUUID', 'uid', 'mail', 'pwdAccountLockedTime']));
     expect(users.filter((a) => a === 'uid')).toHaveLength(1);
-    expect(groupAttributeList(spec)).toEqual(['entryUUID', 'cn', 'member', 'uniqueMember', 'memberUid']);
+    expect(groupAttributeList(spec)).toEqual([
+      'entryUUID',
+      'cn',
+      'member',
+      'uniqueMember',
+      'memberUid',
+      'createTimestamp',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { FilterParser } from 'ldapts';
 import { z } from 'zod';
-import { secretRefSchema } from '../../config/secret.js';
+import { secretRefSchema } from '../../secret/secret.js';
 import { SOURCE_ID_PATTERN } from '../../model/ids.js';
 
 /** An operator-written filter must parse; a typo should stop startup, not return an empty directory. */
@@ -74,6 +74,11 @@ export const ldapSourceConfigSchema = z
     users: z.strictObject(searchBase),
     /** Where groups are read from. */
     groups: z.strictObject(searchBase),
+    /**
+     * Also read Active Directory's built-in and critical system objects (Domain Admins, Administrators,
+     * Guest, krbtgt, …), which are left out by default and counted in the run report (ad-objects.ts).
+     */
+    includeSystemObjects: z.boolean().default(false),
     /** Per-attribute overrides of the vendor's attribute names. */
     attributes: attributeOverridesSchema.default({}),
     /** Simple paged results page size (RFC 2696). AD serves at most MaxPageSize (1000) per page whatever is asked. */

@@ -1,4 +1,4 @@
-import { resolveSecret } from '../../config/secret.js';
+import { resolveSecret } from '../../secret/secret.js';
 import { SourceReadError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { Group } from '../../model/group.js';
@@ -95,6 +95,19 @@ export function createLdapSource(config: LdapSourceConfig, deps: LdapSourceDeps)
       const { snapshot, skipped } = await session('full read', signal, (d, s) => readLdapSnapshot(d, s, signal));
       if (skipped.length > 0)
         log.warn({ skipped: skipped.length }, 'entries without an immutable id or a name were skipped');
+      if (isInsecure(config)) {
+        log.warn({ url: config.url }, INSECURE_BIND);
+        snapshot.notices = [
+          ...(snapshot.notices ?? []),
+          { object: 'source', action: 'warning', field: 'allowInsecure', reason: INSECURE_BIND },
+        ];
+      }
+      for (const notice of snapshot.notices ?? []) {
+        if (notice.action === 'warning' && notice.field !== 'allowInsecure')
+          log.warn({ object: notice.object, field: notice.field }, notice.reason);
+        if (notice.action === 'excluded')
+          log.info({ object: notice.object, excluded: notice.count }, 'system objects left out');
+      }
       logSnapshotRead(log, snapshot, started);
       return snapshot;
     },
@@ -116,6 +129,14 @@ export function createLdapSource(config: LdapSourceConfig, deps: LdapSourceDeps)
       open.clear();
     },
   };
+}
+
+/** RFC 4513 §6.3.1: a simple bind without TLS sends the password in clear, readable by anyone on the path. */
+const INSECURE_BIND =
+  'the bind password was sent in clear over plain ldap:// (allowInsecure: true); use ldaps:// or startTls: true';
+
+function isInsecure(config: LdapSourceConfig): boolean {
+  return /^ldap:\/\//i.test(config.url) && !config.startTls;
 }
 
 function messageOf(err: unknown): string {

@@ -42,22 +42,27 @@ export async function resolveGroup(record: GroupRecord, lookup: MemberLookup): P
     displayName: record.displayName,
     memberUsers: [...users],
     memberGroups: [...groups],
+    ...(record.createdAt === undefined ? {} : { createdAt: record.createdAt }),
     provenance: record.provenance,
   };
   return { group, unresolved };
 }
 
 export const NOT_IN_SCOPE = 'not a user or group in scope';
+export const SYSTEM_OBJECT_LEFT_OUT =
+  'built-in or critical system object, left out (includeSystemObjects: true reads it)';
 
 /** Resolves against everything one full read returned. DNs compare in normal form (dn.ts); uids case-insensitively (RFC 4519 uid: caseIgnoreMatch). */
 export function indexLookup(
   users: readonly UserRecord[],
   groups: readonly GroupRecord[],
   skipped: readonly SkippedEntry[],
+  excluded: readonly { dn: string }[] = [],
 ): MemberLookup {
   const byDn = new Map<string, MemberRef>();
   for (const s of skipped)
     byDn.set(normalizeDn(s.dn), { kind: 'unresolved', reason: `member entry skipped: ${s.reason}` });
+  for (const e of excluded) byDn.set(normalizeDn(e.dn), { kind: 'unresolved', reason: SYSTEM_OBJECT_LEFT_OUT });
   for (const u of users) byDn.set(normalizeDn(u.dn), { kind: 'user', externalId: u.user.externalId });
   for (const g of groups) byDn.set(normalizeDn(g.dn), { kind: 'group', externalId: g.externalId });
   const byUid = new Map<string, ExternalId[]>();

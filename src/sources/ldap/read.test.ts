@@ -67,7 +67,7 @@ describe('readLdapSnapshot (OpenLDAP)', () => {
       [
         'ou=groups,dc=example,dc=test',
         'one',
-        '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))',
+        '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup)(objectClass=group))',
       ],
     ]);
     expect(dir.searches[0]?.attributes).toContain('entryUUID');
@@ -135,7 +135,7 @@ describe('readLdapSnapshot (Active Directory)', () => {
       'member;range=3000-*',
       'member;range=4500-*',
     ]);
-    expect(dir.searches[0]?.binaryAttributes).toEqual(['objectGUID']);
+    expect(dir.searches[0]?.binaryAttributes).toEqual(['objectGUID', 'objectSid']);
   });
 
   it('returns no snapshot when a range read fails', async () => {

@@ -1,5 +1,5 @@
 import type { Group } from '../../model/group.js';
-import type { Snapshot, UnresolvedMember } from '../../model/snapshot.js';
+import type { SourceNotice, Snapshot, UnresolvedMember } from '../../model/snapshot.js';
 import type { LdapDirectory, SearchSpec } from './client.js';
 import type { LdapEntry } from './entry.js';
 import { configured } from './filters.js';
@@ -31,11 +31,14 @@ export async function readLdapSnapshot(
   now: () => Date = () => new Date(),
 ): Promise<LdapReadResult> {
   const readAt = now().toISOString();
-  const users = await readUsers(directory, spec, signal);
-  const groups = await readGroups(directory, spec, signal);
-  assertUniqueIds([...users.records.map((u) => u.user.externalId), ...groups.records.map((g) => g.externalId)]);
+  const allUsers = await readUsers(directory, spec, signal);
+  const allGroups = await readGroups(directory, spec, signal);
+  assertUniqueIds([...allUsers.records.map((u) => u.user.externalId), ...allGroups.records.map((g) => g.externalId)]);
+  const users = withoutSystemObjects(allUsers, spec);
+  const groups = withoutSystemObjects(allGroups, spec);
+  addPrimaryGroupMembers(users.records, groups.records);
   const skipped = [...users.skipped, ...groups.skipped];
-  const lookup = indexLookup(users.records, groups.records, skipped);
+  const lookup = indexLookup(users.records, groups.records, skipped, [...users.excluded, ...groups.excluded]);
   const resolvedGroups: Group[] = [];
   const unresolvedMembers: UnresolvedMember[] = [];
   for (const record of groups.records) {
@@ -51,12 +54,53 @@ export async function readLdapSnapshot(
     readAt,
     unresolvedMembers,
     skipped: [
-      ...users.skipped.map((s) => ({ object: 'user' as const, ref: s.dn, reason: s.reason })),
-      ...groups.skipped.map((s) => ({ object: 'group' as const, ref: s.dn, reason: s.reason })),
+      ...users.skipped.map((s) => ({ object: 'user' as const, ref: s.dn, reason: s.reason, ...idOf(s) })),
+      ...groups.skipped.map((s) => ({ object: 'group' as const, ref: s.dn, reason: s.reason, ...idOf(s) })),
     ],
+    notices: readNotices(users.excluded.length, groups.excluded.length, allGroups),
   };
   return { snapshot, skipped };
 }
+
+function idOf(s: SkippedEntry): { externalId?: string } {
+  return s.externalId === undefined ? {} : { externalId: s.externalId };
+}
+
+/** System objects are left out unless asked for (ad-objects.ts); counted, since a silent filter hides surprises. */
+function withoutSystemObjects<T extends { system: boolean; dn: string }>(
+  read: Collected<T>,
+  spec: LdapReadSpec,
+): Collected<T> & { excluded: T[] } {
+  if (spec.includeSystemObjects) return { ...read, excluded: [] };
+  return { ...read, records: read.records.filter((r) => !r.system), excluded: read.records.filter((r) => r.system) };
+}
+
+/** Users named by their primary group's SID join it as direct members, since `member` never lists them (ad-objects.ts). */
+function addPrimaryGroupMembers(users: readonly UserRecord[], groups: readonly GroupRecord[]): void {
+  const bySid = new Map(groups.flatMap((g) => (g.sid === undefined ? [] : [[g.sid, g] as const])));
+  for (const u of users) {
+    const group = u.primaryGroupSid === undefined ? undefined : bySid.get(u.primaryGroupSid);
+    if (group !== undefined) group.memberDns.push(u.dn);
+  }
+}
+
+function readNotices(excludedUsers: number, excludedGroups: number, groups: Collected<GroupRecord>): SourceNotice[] {
+  const notices: SourceNotice[] = [];
+  const excluded = (object: 'user' | 'group', count: number): void => {
+    if (count === 0) return;
+    const reason = `${count} built-in or critical system ${object}s (isCriticalSystemObject, well-known SIDs) were left out; includeSystemObjects: true syncs them`;
+    notices.push({ object, action: 'excluded', count, reason });
+  };
+  excluded('user', excludedUsers);
+  excluded('group', excludedGroups);
+  if (groups.records.length === 0 && groups.skipped.length === 0) {
+    notices.push({ object: 'group', action: 'warning', count: 0, field: 'groups.filter', reason: NO_GROUPS_READ });
+  }
+  return notices;
+}
+
+export const NO_GROUPS_READ =
+  'groups are configured but the read returned none: check groups.baseDn and groups.filter (a filter for the wrong objectClass looks like an empty directory)';
 
 interface Collected<T> {
   records: T[];

@@ -33,7 +33,7 @@ export async function rereadUser(directory: LdapDirectory, spec: LdapReadSpec, i
   const entry = await findById(directory, spec, spec.users, userAttributeList(spec), id);
   if (entry === undefined) return null;
   const record = transformUser(entry, spec);
-  return record.kind === 'user' ? record.user : null;
+  return record.kind === 'user' && (spec.includeSystemObjects || !record.system) ? record.user : null;
 }
 
 export async function rereadGroup(
@@ -45,8 +45,35 @@ export async function rereadGroup(
   if (entry === undefined) return null;
   const complete = await completeRangedAttributes(directory, entry, memberAttributeList(spec), spec.maxRangeIterations);
   const record = transformGroup(complete, spec);
-  if (record.kind !== 'group') return null;
-  return resolveGroup(record, directoryLookup(directory, spec));
+  if (record.kind !== 'group' || (record.system && !spec.includeSystemObjects)) return null;
+  const resolved = await resolveGroup(record, directoryLookup(directory, spec));
+  const primary = await primaryMembers(directory, spec, record.sid);
+  resolved.group.memberUsers = [...new Set([...resolved.group.memberUsers, ...primary])];
+  return resolved;
+}
+
+/** Users whose primary group is the group with `sid`: the full read's `member` gap, closed for one group (ad-objects.ts). */
+async function primaryMembers(
+  directory: LdapDirectory,
+  spec: LdapReadSpec,
+  sid: string | undefined,
+): Promise<ExternalId[]> {
+  const rule = spec.vendor.primaryGroup;
+  const rid = sid?.split('-').pop();
+  if (rule === undefined || sid === undefined || rid === undefined) return [];
+  const search = {
+    ...searchSpec(spec.users, userAttributeList(spec), spec),
+    filter: configuredAnd(spec.users.filter, rule.userAttribute, rid),
+  };
+  const ids: ExternalId[] = [];
+  for await (const page of directory.searchPages(search)) {
+    for (const entry of page) {
+      const record = transformUser(entry, spec);
+      if (record.kind === 'user' && record.primaryGroupSid === sid && (spec.includeSystemObjects || !record.system))
+        ids.push(record.user.externalId);
+    }
+  }
+  return ids;
 }
 
 async function findById(

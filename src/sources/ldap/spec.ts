@@ -10,6 +10,8 @@ export interface LdapReadSpec {
   userAttributes: UserAttributeNames;
   groupNameAttribute: string;
   maxRangeIterations: number;
+  /** Read the vendor's built-in and critical system objects like any other entry (ad-objects.ts). */
+  includeSystemObjects: boolean;
 }
 
 export interface SearchBase {
@@ -32,16 +34,40 @@ export function buildReadSpec(config: LdapSourceConfig, vendor: LdapVendor): Lda
     userAttributes,
     groupNameAttribute: groupName ?? vendor.groupNameAttribute,
     maxRangeIterations: config.maxRangeIterations,
+    includeSystemObjects: config.includeSystemObjects,
   };
 }
 
 /** Attributes requested for users. The id is named explicitly: `entryUUID` is operational (RFC 4530). */
 export function userAttributeList(spec: LdapReadSpec): string[] {
-  return unique([spec.vendor.idAttribute, ...Object.values(spec.userAttributes), spec.vendor.disabled.attribute]);
+  const { primaryGroup } = spec.vendor;
+  const primary = primaryGroup === undefined ? [] : [primaryGroup.userAttribute, primaryGroup.sidAttribute];
+  return unique([
+    spec.vendor.idAttribute,
+    ...Object.values(spec.userAttributes),
+    spec.vendor.disabled.attribute,
+    ...primary,
+    ...commonAttributes(spec),
+  ]);
 }
 
 export function groupAttributeList(spec: LdapReadSpec): string[] {
-  return unique([spec.vendor.idAttribute, spec.groupNameAttribute, ...memberAttributeList(spec)]);
+  const sid = spec.vendor.primaryGroup === undefined ? [] : [spec.vendor.primaryGroup.sidAttribute];
+  return unique([
+    spec.vendor.idAttribute,
+    spec.groupNameAttribute,
+    ...memberAttributeList(spec),
+    ...sid,
+    ...commonAttributes(spec),
+  ]);
+}
+
+function commonAttributes(spec: LdapReadSpec): string[] {
+  const system = spec.vendor.systemObjects;
+  return [
+    spec.vendor.createdAttribute,
+    ...(system === undefined ? [] : [system.criticalAttribute, system.sidAttribute]),
+  ];
 }
 
 export function memberAttributeList(spec: LdapReadSpec): string[] {

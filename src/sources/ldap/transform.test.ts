@@ -50,6 +50,7 @@ describe('transformUser (OpenLDAP)', () => {
       kind: 'user',
       dn: 'uid=carol,ou=people,dc=example,dc=test',
       uids: ['carol'],
+      system: false,
       user: {
         externalId: `corp/${UUID}`,
         userName: 'carol',

@@ -1,6 +1,7 @@
 import { makeExternalId, type ExternalId } from '../../model/ids.js';
 import type { Provenance } from '../../model/provenance.js';
 import type { Email, PhoneNumber, User } from '../../model/user.js';
+import { isSystemObject, primaryGroupSid, sidOf, formatSid } from './ad-objects.js';
 import { stripOptionalUid } from './dn.js';
 import { firstString, strings, values, type LdapEntry } from './entry.js';
 import type { LdapReadSpec } from './spec.js';
@@ -18,6 +19,10 @@ export interface UserRecord {
   dn: string;
   /** Values of the posix uid attribute, which RFC 2307 `memberUid` refers to. */
   uids: string[];
+  /** SID of the user's primary group, which lists the user nowhere (ad-objects.ts). */
+  primaryGroupSid?: string;
+  /** A built-in or critical system object of the directory (ad-objects.ts). */
+  system: boolean;
 }
 
 export interface GroupRecord {
@@ -29,6 +34,10 @@ export interface GroupRecord {
   memberDns: string[];
   /** Direct members named by bare uid (posixGroup). */
   memberUids: string[];
+  /** The group's own SID, which users name as their primary group. */
+  sid?: string;
+  system: boolean;
+  createdAt?: string;
   provenance: Provenance;
 }
 
@@ -37,6 +46,8 @@ export interface SkippedEntry {
   kind: 'skipped';
   dn: string;
   reason: string;
+  /** Set when the entry has an immutable id but cannot become an object. */
+  externalId?: ExternalId;
 }
 
 export function transformUser(entry: LdapEntry, spec: LdapReadSpec): UserRecord | SkippedEntry {
@@ -44,7 +55,7 @@ export function transformUser(entry: LdapEntry, spec: LdapReadSpec): UserRecord 
   if (typeof externalId !== 'string') return externalId;
   const names = spec.userAttributes;
   const userName = firstString(entry, names.userName);
-  if (userName === undefined) return skipped(entry, `no ${names.userName} value to use as userName`);
+  if (userName === undefined) return { ...skipped(entry, `no ${names.userName} value to use as userName`), externalId };
   const user: User = {
     externalId,
     userName,
@@ -59,17 +70,28 @@ export function transformUser(entry: LdapEntry, spec: LdapReadSpec): UserRecord 
       department: firstString(entry, names.department),
     },
     active: !isDisabled(entry, spec.vendor.disabled),
+    ...createdAt(entry, spec),
     provenance: provenance(entry, spec),
   };
-  return { kind: 'user', user, dn: entry.dn, uids: strings(entry, names.posixUid) };
+  const primary = spec.vendor.primaryGroup === undefined ? undefined : primaryGroupSid(entry, spec.vendor.primaryGroup);
+  return {
+    kind: 'user',
+    user,
+    dn: entry.dn,
+    uids: strings(entry, names.posixUid),
+    ...(primary === undefined ? {} : { primaryGroupSid: primary }),
+    system: systemObject(entry, spec),
+  };
 }
 
 export function transformGroup(entry: LdapEntry, spec: LdapReadSpec): GroupRecord | SkippedEntry {
   const externalId = entryExternalId(entry, spec);
   if (typeof externalId !== 'string') return externalId;
   const displayName = firstString(entry, spec.groupNameAttribute);
-  if (displayName === undefined) return skipped(entry, `no ${spec.groupNameAttribute} value to use as displayName`);
+  if (displayName === undefined)
+    return { ...skipped(entry, `no ${spec.groupNameAttribute} value to use as displayName`), externalId };
   const { dn, dnWithOptionalUid, uid } = spec.vendor.memberAttributes;
+  const sid = spec.vendor.primaryGroup === undefined ? undefined : sidOf(entry, spec.vendor.primaryGroup.sidAttribute);
   return {
     kind: 'group',
     externalId,
@@ -80,8 +102,27 @@ export function transformGroup(entry: LdapEntry, spec: LdapReadSpec): GroupRecor
       ...dnWithOptionalUid.flatMap((attribute) => strings(entry, attribute).map(stripOptionalUid)),
     ],
     memberUids: uid.flatMap((attribute) => strings(entry, attribute)),
+    ...(sid === undefined ? {} : { sid: formatSid(sid) }),
+    system: systemObject(entry, spec),
+    ...createdAt(entry, spec),
     provenance: provenance(entry, spec),
   };
+}
+
+function systemObject(entry: LdapEntry, spec: LdapReadSpec): boolean {
+  return spec.vendor.systemObjects !== undefined && isSystemObject(entry, spec.vendor.systemObjects);
+}
+
+/** `createdAt` from a GeneralizedTime (RFC 4517 §3.3.13: `YYYYMMDDHHMMSS[.fraction](Z|±HHMM)`), when the entry has a valid one. */
+function createdAt(entry: LdapEntry, spec: LdapReadSpec): { createdAt?: string } {
+  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?(Z|[+-]\d{4})$/.exec(
+    firstString(entry, spec.vendor.createdAttribute) ?? '',
+  );
+  if (match === null) return {};
+  const [, y, mo, d, h, mi, sec, fraction = '0', zone = 'Z'] = match;
+  const offset = zone === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const time = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${sec}.${fraction.padEnd(3, '0').slice(0, 3)}${offset}`);
+  return Number.isNaN(time) ? {} : { createdAt: new Date(time).toISOString() };
 }
 
 /** The entry's externalId, or why it has none. */

@@ -1,3 +1,4 @@
+import type { PrimaryGroupRule, SystemObjectRule } from './ad-objects.js';
 import { firstString, strings, type AttributeValue, type LdapEntry } from './entry.js';
 
 /** Attribute names a user entry is read through; each can be overridden under `attributes` in config.ts. */
@@ -52,6 +53,12 @@ export interface LdapVendor {
   readonly groupNameAttribute: string;
   readonly memberAttributes: MemberAttributes;
   readonly disabled: DisabledRule;
+  /** Attribute with the entry's creation time (GeneralizedTime); it ranks colliding objects (diff/collisions.ts). */
+  readonly createdAttribute: string;
+  /** How the directory's own built-in objects are recognized; left out by default (ad-objects.ts). */
+  readonly systemObjects?: SystemObjectRule;
+  /** Membership the `member` attribute does not list: the primary group (ad-objects.ts). */
+  readonly primaryGroup?: PrimaryGroupRule;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -73,7 +80,9 @@ export const openLdapVendor: LdapVendor = {
   // Passed through unvalidated: the server applies UUID syntax to the assertion and matches nothing on garbage.
   encodeId: (id) => id,
   userFilter: '(objectClass=inetOrgPerson)',
-  groupFilter: '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))',
+  // `group` too: AD-style entries (a Samba or AD DC read with `vendor: openldap`, AD-schema overlays) carry `member`.
+  groupFilter:
+    '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup)(objectClass=group))',
   userAttributes: {
     userName: 'uid',
     displayName: 'displayName',
@@ -90,6 +99,8 @@ export const openLdapVendor: LdapVendor = {
   groupNameAttribute: 'cn',
   memberAttributes: { dn: ['member'], dnWithOptionalUid: ['uniqueMember'], uid: ['memberUid'] },
   disabled: { kind: 'present', attribute: 'pwdAccountLockedTime' },
+  // Operational (RFC 4512 §3.4), so requested by name.
+  createdAttribute: 'createTimestamp',
 };
 
 /**
@@ -100,7 +111,7 @@ export const openLdapVendor: LdapVendor = {
 export const activeDirectoryVendor: LdapVendor = {
   name: 'activedirectory',
   idAttribute: 'objectGUID',
-  binaryAttributes: ['objectGUID'],
+  binaryAttributes: ['objectGUID', 'objectSid'],
   decodeId: (value) => (Buffer.isBuffer(value) && value.length === 16 ? formatGuid(value) : undefined),
   encodeId: (id) => parseGuid(id),
   userFilter: '(&(objectCategory=person)(objectClass=user))',
@@ -121,6 +132,9 @@ export const activeDirectoryVendor: LdapVendor = {
   groupNameAttribute: 'cn',
   memberAttributes: { dn: ['member'], dnWithOptionalUid: [], uid: [] },
   disabled: { kind: 'flag', attribute: 'userAccountControl', mask: 0x2 },
+  createdAttribute: 'whenCreated',
+  systemObjects: { criticalAttribute: 'isCriticalSystemObject', sidAttribute: 'objectSid' },
+  primaryGroup: { userAttribute: 'primaryGroupID', sidAttribute: 'objectSid' },
 };
 
 export const LDAP_VENDORS = { openldap: openLdapVendor, activedirectory: activeDirectoryVendor } as const;

@@ -1,5 +1,5 @@
 import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { resolveSecret } from '../../config/secret.js';
+import { resolveSecret } from '../../secret/secret.js';
 import { ConfigError } from '../../errors.js';
 import { oauthScopes, type OktaSourceConfig } from './config.js';
 

@@ -20,6 +20,8 @@ export interface OktaGroup {
 /** An app assignment; its id is the Okta user id. With `expand=user` the user is embedded. */
 export interface OktaAppUser {
   id?: string;
+  /** `userName` is the name the app sends to the service provider (the app's username format). */
+  credentials?: { userName?: unknown };
   _embedded?: { [key: string]: unknown };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../../config/secret.js';
+import { secretRefSchema } from '../../secret/secret.js';
 import { SOURCE_ID_PATTERN } from '../../model/ids.js';
 
 /**
@@ -90,7 +90,12 @@ export const oktaSourceConfigSchema = z
     /** Which Okta profile attributes become the SCIM userName and the primary email. */
     attributes: z
       .strictObject({
-        userName: z.enum(['login', 'email']).default('login'),
+        /**
+         * `appUserName` takes the AWS app user's `credentials.userName`, the name Okta's own AWS IAM Identity
+         * Center app sends, for orgs with a custom app username format
+         * (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/ApplicationUsers/); appAssignments scope only.
+         */
+        userName: z.enum(['login', 'email', 'appUserName']).default('login'),
         email: z.enum(['email', 'login']).default('email'),
       })
       .prefault({}),
@@ -125,6 +130,13 @@ export const oktaSourceConfigSchema = z
   .superRefine((config, ctx) => {
     const problem = orgUrlProblem(config.orgUrl, config.allowCustomDomain);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['orgUrl'], message: problem });
+    if (config.attributes.userName === 'appUserName' && config.scope.type !== 'appAssignments') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attributes', 'userName'],
+        message: "appUserName is the AWS app user's credentials.userName: it needs scope type appAssignments",
+      });
+    }
     const scopes = 'privateKeyJwt' in config.auth ? config.auth.privateKeyJwt.scopes : undefined;
     if (config.scope.type === 'appAssignments' && scopes !== undefined && !scopes.includes(APP_ASSIGNMENTS_SCOPE)) {
       ctx.addIssue({

@@ -5,6 +5,7 @@ import {
   groupEntry,
   isoTime,
   userEntry,
+  withAppUserName,
   type Directory,
   type GroupEntry,
   type TransformSpec,
@@ -47,10 +48,11 @@ export async function readRound(
 ): Promise<Directory> {
   const round = new Round(spec, baseline?.directory.watermarks ?? {}, startedAt);
   const scopeGroups = await readScopeGroups(api, spec.scope, spec.concurrency);
-  const assigned =
+  const appUsers =
     spec.scope.type === 'appAssignments'
       ? await readAppUsers(api, spec.scope.appId, round, baseline === undefined)
-      : [];
+      : new Map<string, unknown>();
+  const assigned = [...appUsers.keys()];
   const groups = await mapConcurrent(scopeGroups, spec.concurrency, (group) => readGroup(api, group, round, baseline));
   const inScope = new Set([
     ...assigned,
@@ -64,6 +66,8 @@ export async function readRound(
     }
   }
   const users = await resolveUsers(api, inScope, round, baseline, spec.concurrency);
+  if (spec.attributes.userName === 'appUserName')
+    for (const [id, entry] of users) users.set(id, withAppUserName(entry, appUsers.get(id)));
   return { users, groups: new Map(groups), watermarks: round.watermarks() };
 }
 
@@ -81,9 +85,9 @@ async function readScopeGroups(api: OktaApi, scope: OktaScope, concurrency: numb
   return [...unique.values()];
 }
 
-/** Assignment ids; in a full read each assignment's embedded user is taken as read. */
-async function readAppUsers(api: OktaApi, appId: string, round: Round, full: boolean): Promise<string[]> {
-  const ids: string[] = [];
+/** Assignment id → the app user's `credentials.userName`; in a full read each assignment's embedded user is taken as read. */
+async function readAppUsers(api: OktaApi, appId: string, round: Round, full: boolean): Promise<Map<string, unknown>> {
+  const ids = new Map<string, unknown>();
   for await (const assignment of api.listAppUsers(appId, full)) {
     const id = requireId(assignment, 'app user');
     if (full) {
@@ -91,7 +95,7 @@ async function readAppUsers(api: OktaApi, appId: string, round: Round, full: boo
       if (user?.id !== id) throw new Error(`app user ${id} came without its user in _embedded.user (expand=user)`);
       round.seeUser(user);
     }
-    ids.push(id);
+    ids.set(id, assignment.credentials?.userName);
   }
   return ids;
 }

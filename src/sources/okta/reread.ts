@@ -3,7 +3,7 @@ import type { User } from '../../model/user.js';
 import type { OktaApi, OktaUser } from './client.js';
 import type { OktaScope } from './config.js';
 import type { RoundSpec } from './read.js';
-import { groupEntry, toSnapshot, userEntry, type UserEntry } from './transform.js';
+import { groupEntry, toSnapshot, userEntry, withAppUserName, type UserEntry } from './transform.js';
 
 /**
  * Targeted re-reads by Okta id, for event hooks (sources.md §2.6: an event only names what to re-read).
@@ -16,10 +16,11 @@ const OKTA_ID = /^[A-Za-z0-9]{1,64}$/;
 
 export async function rereadUser(api: OktaApi, spec: RoundSpec, userId: string): Promise<User | null> {
   if (!OKTA_ID.test(userId)) return null;
-  const okta = await userInScope(api, spec.scope, userId);
-  if (okta === undefined) return null;
-  const entry = userEntry({ ...okta, id: userId }, spec);
-  return entry.kind === 'user' ? entry.user : null;
+  const found = await userInScope(api, spec.scope, userId);
+  if (found === undefined) return null;
+  const entry = userEntry({ ...found.user, id: userId }, spec);
+  const named = spec.attributes.userName === 'appUserName' ? withAppUserName(entry, found.appUserName) : entry;
+  return named.kind === 'user' ? named.user : null;
 }
 
 /** The group with its members; every member of an in-scope group is itself in scope (Okta groups do not nest). */
@@ -37,21 +38,25 @@ export async function rereadGroup(api: OktaApi, spec: RoundSpec, groupId: string
   return toSnapshot(directory, spec, new Date().toISOString()).groups[0] ?? null;
 }
 
-async function userInScope(api: OktaApi, scope: OktaScope, userId: string): Promise<OktaUser | undefined> {
+async function userInScope(
+  api: OktaApi,
+  scope: OktaScope,
+  userId: string,
+): Promise<{ user: OktaUser; appUserName?: unknown } | undefined> {
   if (scope.type === 'appAssignments') {
     const assignment = await api.getAppUser(scope.appId, userId);
     if (assignment === undefined) return undefined;
     const user = assignment._embedded?.user as OktaUser | undefined;
     if (user?.id !== userId)
       throw new Error(`app user ${userId} came without its user in _embedded.user (expand=user)`);
-    return user;
+    return { user, appUserName: assignment.credentials?.userName };
   }
   // GET /api/v1/users/{id} also accepts a login; only an exact id match is the user the event named.
   const user = await api.getUser(userId);
   if (user?.id !== userId) return undefined;
   const scopeIds = await scopeGroupIds(api, scope);
   for await (const group of api.listUserGroups(userId)) {
-    if (group.id !== undefined && scopeIds.has(group.id)) return user;
+    if (group.id !== undefined && scopeIds.has(group.id)) return { user };
   }
   return undefined;
 }

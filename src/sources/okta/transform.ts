@@ -65,9 +65,10 @@ export function userEntry(okta: OktaUser & { id: string }, spec: TransformSpec):
   const outcome = statusOutcome(okta.status, spec.statuses);
   if (outcome === 'exclude') return { kind: 'excluded', status: okta.status ?? 'unknown' };
   const profile = okta.profile ?? {};
-  const userName = text(profile[spec.attributes.userName]);
-  if (userName === undefined)
-    return { kind: 'skipped', reason: `no profile.${spec.attributes.userName} to use as userName` };
+  // With appUserName the login only stands in until the round applies the app user's name (withAppUserName).
+  const attribute = spec.attributes.userName === 'appUserName' ? 'login' : spec.attributes.userName;
+  const userName = text(profile[attribute]);
+  if (userName === undefined) return { kind: 'skipped', reason: `no profile.${attribute} to use as userName` };
   const user: User = {
     externalId: makeExternalId(spec.sourceId, okta.id),
     userName,
@@ -99,6 +100,18 @@ export function userEntry(okta: OktaUser & { id: string }, spec: TransformSpec):
     provenance: provenance(spec.sourceId, `/api/v1/users/${okta.id}`),
   };
   return { kind: 'user', user };
+}
+
+/** The entry with the AWS app user's `credentials.userName` as userName, or skipped when the app user has none. */
+export function withAppUserName(entry: UserEntry, appUserName: unknown): UserEntry {
+  if (entry.kind !== 'user') return entry;
+  const userName = text(appUserName);
+  if (userName === undefined)
+    return {
+      kind: 'skipped',
+      reason: 'no AWS app user credentials.userName to use as userName (attributes.userName: appUserName)',
+    };
+  return { kind: 'user', user: { ...entry.user, userName } };
 }
 
 export function groupEntry(okta: OktaGroup, memberIds: string[]): GroupEntry {

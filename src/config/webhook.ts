@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../config/secret.js';
+import { secretRefSchema } from '../secret/secret.js';
 import { SOURCE_ID_PATTERN } from '../model/ids.js';
 
 /** YAML gives booleans and numbers; environment overrides give strings. Both are accepted (as in config/schema.ts). */
@@ -108,8 +108,9 @@ export const webhookConfigSchema = z
       if (path !== undefined && RESERVED_PATHS.includes(path))
         ctx.addIssue({ code: 'custom', path: [key, 'path'], message: `${path} is reserved` });
     }
-    if (c.metricsPort !== undefined && c.metricsPort !== 0 && c.metricsPort === c.port)
+    if (c.metricsPort !== undefined && c.metricsPort !== 0 && c.metricsPort === c.port) {
       ctx.addIssue({ code: 'custom', path: ['metricsPort'], message: 'must differ from port' });
+    }
     if (c.headersTimeoutMs > c.requestTimeoutMs)
       ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: 'must be ≤ requestTimeoutMs' });
   });

@@ -1,0 +1,98 @@
+import { writeFile } from 'node:fs/promises';
+import { loadConfig } from '../config/load.js';
+import { scrub } from '../log/scrub.js';
+import { EXIT } from '../sync/exit-codes.js';
+import { runSync, type RunResult } from '../sync/run.js';
+import { compose, configSecrets } from './compose.js';
+import type { Out } from './out.js';
+import { renderPlan, renderReport } from './render.js';
+import { acquireSyncLock } from './run-lock.js';
+import { pushRunMetrics } from '../ops/pushgateway.js';
+
+/** `icsync diff` and `icsync sync`: read, plan, and (sync) apply under the run lock. */
+export async function runCommand(
+  mode: 'diff' | 'sync',
+  configPath: string,
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  out: Out,
+): Promise<number> {
+  const loaded = await loadConfig(configPath, env);
+  const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
+  const deps = await compose(config, env);
+  const secrets = await configSecrets(config, env);
+  // Reports and printed plans leave the process: no configured secret, no credential-shaped value.
+  const safeOut: Out = { stdout: (s) => out.stdout(scrub(s, secrets)), stderr: (s) => out.stderr(scrub(s, secrets)) };
+  const interrupt = new AbortController();
+  const lock =
+    mode === 'sync'
+      ? await acquireSyncLock({
+          config,
+          ...(deps.redis ? { redis: deps.redis } : {}),
+          logger: deps.logger,
+          onLost: () => {
+            deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
+            interrupt.abort(new Error('run lock lost'));
+          },
+        })
+      : undefined;
+  if (lock === null) {
+    await deps.close();
+    out.stderr(
+      `locked: another icsync sync held the run lock for longer than sync.lockWaitMs (${config.sync.lockWaitMs} ms); nothing was applied`,
+    );
+    return EXIT.locked;
+  }
+  let lastProgress = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    deps.logger.warn(
+      { signal: sig },
+      'stopping: no new operation starts; in-flight ones finish and the state is saved',
+    );
+    interrupt.abort(new Error(`received ${sig}`));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    const result = await runSync(deps, {
+      mode,
+      signal: interrupt.signal,
+      ...(typeof values.approve === 'string' ? { approve: values.approve } : {}),
+      allowEmptySource: values['allow-empty-source'] === true,
+      allowShrink: values['allow-shrink'] === true,
+      onProgress: (done, total) => {
+        if (Date.now() - lastProgress < 5000 && done !== total) return;
+        lastProgress = Date.now();
+        deps.logger.info({ done, total }, 'applying plan');
+      },
+    });
+    if (typeof values.report === 'string')
+      await writeFile(values.report, scrub(JSON.stringify(result.report, null, 2), secrets), { mode: 0o600 });
+    await pushRunMetrics(result.report, config.metrics, deps.logger);
+    print(result, values.json === true, safeOut);
+    return result.report.exitCode;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await lock?.release().catch(() => undefined);
+    await deps.close();
+  }
+}
+
+function print(result: RunResult, json: boolean, out: Out): void {
+  if (json) {
+    out.stdout(
+      JSON.stringify(
+        {
+          report: result.report,
+          plan: result.plan ? { hash: result.plan.hash, operations: result.plan.operations } : null,
+        },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  if (result.plan) out.stdout(renderPlan(result.plan));
+  out.stdout(renderReport(result.report));
+}
