@@ -16,7 +16,8 @@ const allowed = {
   apply: ['model', 'diff', 'scim', 'log'],
   sync: ['model', 'diff', 'scim', 'log', 'apply', 'sources', 'state', 'config'],
   queue: ['model', 'diff', 'scim', 'log', 'apply', 'config', 'state'],
-  webhook: ['model', 'log', 'config', 'queue', 'sync', 'sources', 'state', 'secret'],
+  ops: ['model', 'log', 'sync'],
+  webhook: ['model', 'log', 'config', 'queue', 'sync', 'sources', 'state', 'secret', 'ops'],
   cli: ['*'],
 };
 

@@ -1,27 +1,31 @@
 # syntax=docker/dockerfile:1
 #
-# icsync container image (reliability.md S-12, style.md principle 15).
+# icsync container image.
 #
-#   docker build -t icsync:0.1.0 .
+#   docker build -t icsync:0.1.0 --build-arg REVISION="$(git rev-parse HEAD)" --build-arg SOURCE=<repository URL> .
 #   docker run --rm --read-only --tmpfs /tmp icsync:0.1.0 --help
 #
 # Stages:
-#   build      npm ci + npm run build (tsc -p tsconfig.build.json → dist/, tests excluded)
-#   prod-deps  npm ci --omit=dev --ignore-scripts: production node_modules only, no install scripts run
-#   runtime    distroless Node.js: no shell, no npm; only dist/, package.json and production node_modules
+#   build      npm ci + npm run build (tsc -p tsconfig.build.json → dist/, tests excluded), then the
+#              SCIM emulator and the demo are removed from dist/: they are development tools
+#   prod-deps  npm ci --omit=dev --ignore-scripts: production node_modules only, no install scripts
+#              run; type declarations (@types/*) that dependencies list are removed, Node never loads them
+#   runtime    distroless Node.js 22: no shell, no npm; only dist/, package.json and production node_modules
+#
+# Node.js 22 (LTS): Node 20 left upstream support on 2026-04-30
+# (https://github.com/nodejs/release#release-schedule). The build stage's tag names the exact
+# release (22.23.3), which .ci/node.sh installs for the test suite; the runtime image is
+# distroless's nodejs22 line, whose Node release is the one in the pinned digest.
 #
 # Base images are pinned by digest so a rebuild uses exactly the reviewed bytes and a moved tag
 # cannot change the image silently. These digests were taken from public Dockerfiles that pin the
 # same tags; they could not be pulled or checked from the machine this file was written on.
-# Before a release, and whenever a base image is refreshed (OS or Node security fixes), verify or
-# replace them with the registry's answer, e.g.
-#   docker buildx imagetools inspect node:20-bookworm-slim
-#   docker buildx imagetools inspect gcr.io/distroless/nodejs20-debian12:nonroot
-# and prefer a bot (Renovate or Dependabot "docker") that proposes digest bumps.
-# Node.js 20 left upstream support on 2026-04-30; the runtime follows the version the test suite
-# runs on, so move both stages to 22 (nodejs22-debian12, as S-12 suggests) together with CI.
-ARG BUILD_IMAGE=node:20-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0
-ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs20-debian12:nonroot@sha256:2cd820156cf039c8b54ae2d2a97e424b6729070714de8707a6b79f20d56f6a9a
+# Verify them before a release with the registry's answer, e.g.
+#   docker buildx imagetools inspect node:22.23.3-bookworm-slim
+#   docker buildx imagetools inspect gcr.io/distroless/nodejs22-debian12:nonroot
+# Renovate (renovate.json) proposes digest bumps for both.
+ARG BUILD_IMAGE=node:22.23.3-bookworm-slim@sha256:43ac6c60b8f89723f746e8a92ce91abd5017e627ce1ddfe4238355d3a30b772c
+ARG RUNTIME_IMAGE=gcr.io/distroless/nodejs22-debian12:nonroot@sha256:13593b7570658e8477de39e2f4a1dd25db2f836d68a0ba771251572d23bb4f8e
 
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /app
@@ -29,7 +33,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build
+RUN npm run build && rm -rf dist/emulator dist/cli/emulator-command.js dist/cli/demo.js
 
 FROM ${BUILD_IMAGE} AS prod-deps
 WORKDIR /app
@@ -37,9 +41,22 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: no dependency runs code at install time. The one production package with an
 # install script (msgpackr-extract, optional, under bullmq) only builds a native speed-up that
 # msgpackr loads from its prebuilt platform package or replaces with plain JavaScript.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && find node_modules -type d -name @types -prune -exec rm -rf {} +
 
 FROM ${RUNTIME_IMAGE}
+# OCI annotations (https://github.com/opencontainers/image-spec/blob/main/annotations.md).
+# VERSION follows package.json (a test checks it); pass the repository URL and the commit at build
+# time: --build-arg SOURCE=<repository URL> --build-arg REVISION="$(git rev-parse HEAD)".
+ARG VERSION=0.1.0
+ARG SOURCE=unknown
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="icsync" \
+      org.opencontainers.image.description="Keeps AWS IAM Identity Center in sync with LDAP/Active Directory, Entra ID and Okta over SCIM" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=prod-deps /app/node_modules ./node_modules

@@ -66,8 +66,7 @@ export async function main(
   out: Out = defaultOut,
 ): Promise<number> {
   // The emulator has its own flags (EMULATOR_USAGE).
-  if (argv[0] === 'emulator')
-    return (await import('./emulator-command.js')).runEmulatorCommand(argv.slice(1), env, out);
+  if (argv[0] === 'emulator') return runEmulator(argv.slice(1), env, out);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -148,4 +147,19 @@ function targetUnavailable(err: unknown): boolean {
   return (
     err instanceof ScimTransportError || err instanceof ScimProtocolError || (err instanceof ScimError && err.isServer)
   );
+}
+
+/** The container image leaves the emulator out; say so instead of failing with a module error. */
+async function runEmulator(args: string[], env: NodeJS.ProcessEnv, out: Out): Promise<number> {
+  let command: typeof import('./emulator-command.js');
+  try {
+    command = await import('./emulator-command.js');
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    out.stderr(
+      'the SCIM emulator is not part of this build (the container image leaves it out); run it from a checkout: npm run icsync -- emulator',
+    );
+    return EXIT.configInvalid;
+  }
+  return command.runEmulatorCommand(args, env, out);
 }

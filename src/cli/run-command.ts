@@ -7,6 +7,7 @@ import { compose, configSecrets } from './compose.js';
 import type { Out } from './out.js';
 import { renderPlan, renderReport } from './render.js';
 import { acquireSyncLock } from './run-lock.js';
+import { pushRunMetrics } from '../ops/pushgateway.js';
 
 /** `icsync diff` and `icsync sync`: read, plan, and (sync) apply under the run lock. */
 export async function runCommand(
@@ -67,6 +68,7 @@ export async function runCommand(
     });
     if (typeof values.report === 'string')
       await writeFile(values.report, scrub(JSON.stringify(result.report, null, 2), secrets), { mode: 0o600 });
+    await pushRunMetrics(result.report, config.metrics, deps.logger);
     print(result, values.json === true, safeOut);
     return result.report.exitCode;
   } finally {

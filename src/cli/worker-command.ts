@@ -4,6 +4,7 @@ import { resolveSecret } from '../secret/secret.js';
 import { createLogger } from '../log/logger.js';
 import { checkRedis, createRedis } from '../queue/connection.js';
 import { startSyncWorker } from '../queue/worker.js';
+import { startWorkerHealth } from '../ops/worker-health.js';
 import { TokenBucketLimiter } from '../scim/limiter.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { configSecrets, createScimClient, warnTokenExpiry } from './compose.js';
@@ -43,11 +44,19 @@ export async function runWorkerCommand(
     logger: log.child({ component: 'worker' }),
     secrets: await configSecrets(config, env),
   });
+  const health = config.queue.health
+    ? await startWorkerHealth({ ...config.queue.health, redis, worker: running.worker }).catch(async (err: unknown) => {
+        await running.close();
+        redis.disconnect();
+        throw err;
+      })
+    : undefined;
   log.info(
     {
       queue: config.queue.name,
       concurrency: config.sync.concurrency,
       requestsPerSecond: config.sync.rateLimit.requestsPerSecond,
+      health: health?.address,
     },
     'worker started',
   );
@@ -59,6 +68,7 @@ export async function runWorkerCommand(
   });
   log.info('worker stopping: finishing jobs in flight');
   await running.close();
+  await health?.close();
   await scim.close();
   await redis.quit().catch(() => redis.disconnect());
   log.info('worker stopped');

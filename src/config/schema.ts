@@ -127,6 +127,37 @@ const queueSchema = z.strictObject({
     'how often the producer looks for jobs that ended without a result (stalled twice, lost)',
   ),
   keepFailedJobs: int(0, 1_000_000, 1000),
+  health: z
+    .strictObject({
+      port: int(0, 65_535, 9464),
+      host: z.string().min(1).default('0.0.0.0'),
+      maxRedisOutageMs: int(1_000, 3_600_000, 120_000).describe(
+        '/healthz fails once Redis has been unreachable this long',
+      ),
+      maxEventLoopStallMs: int(100, 600_000, 10_000).describe(
+        '/healthz fails when the event loop was blocked this long',
+      ),
+    })
+    .optional()
+    .describe('icsync worker: /healthz, /readyz and Prometheus /metrics on their own port; no listener when absent'),
+});
+
+const metricsSchema = z.strictObject({
+  pushgateway: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }).refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'without credentials'),
+      job: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,60}$/)
+        .default('icsync-sync'),
+      timeoutMs: int(100, 60_000, 5_000),
+    })
+    .optional()
+    .describe('sync: push the run outcome to this Prometheus Pushgateway when the run ends'),
+  scimTokenExpiresAt: z.iso
+    .date()
+    .optional()
+    .describe('expiry date of the SCIM token (console: Manage access tokens); exported for an alert'),
 });
 
 const logSchema = z.strictObject({
@@ -149,6 +180,7 @@ export const configSchema = z
     redis: redisSchema.prefault({}),
     queue: queueSchema.prefault({}),
     log: logSchema.prefault({}),
+    metrics: metricsSchema.prefault({}),
     serve: webhookConfigSchema.optional().describe('the webhook receiver (icsync serve); see docs/webhooks.md'),
   })
   .superRefine((c, ctx) => {

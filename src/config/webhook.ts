@@ -77,6 +77,8 @@ export const webhookConfigSchema = z
   .strictObject({
     port: int(0, 65_535, 8080),
     host: z.string().min(1).default('0.0.0.0'),
+    /** When set, GET /metrics is served on this port only, not on the public `port` that Graph and Okta reach. */
+    metricsPort: z.coerce.number().int().min(0).max(65_535).optional(),
     /** Bodies are counted while streaming and refused past this (413), before any parsing (reliability.md S-05). */
     bodyLimitBytes: int(1024, 10 * 1024 * 1024, 262_144),
     /** Whole request, body included; closes slow-loris connections (node:http `requestTimeout`). */
@@ -105,6 +107,9 @@ export const webhookConfigSchema = z
     ] as const) {
       if (path !== undefined && RESERVED_PATHS.includes(path))
         ctx.addIssue({ code: 'custom', path: [key, 'path'], message: `${path} is reserved` });
+    }
+    if (c.metricsPort !== undefined && c.metricsPort !== 0 && c.metricsPort === c.port) {
+      ctx.addIssue({ code: 'custom', path: ['metricsPort'], message: 'must differ from port' });
     }
     if (c.headersTimeoutMs > c.requestTimeoutMs)
       ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: 'must be ≤ requestTimeoutMs' });

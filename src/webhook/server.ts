@@ -9,6 +9,7 @@ import { BodyTooLargeError, ClientAbortedError, reply, TEXT, withDeadline } from
 import { SinkUnavailableError } from './ingest.js';
 import type { Origin, WebhookMetrics } from './metrics.js';
 import { oktaRoute, type OktaRouteOptions } from './okta.js';
+import { createOpsServer, PROMETHEUS_CONTENT_TYPE } from '../ops/ops-server.js';
 import type { RouteContext, RouteHandler } from './route.js';
 
 export interface WebhookServerOptions {
@@ -26,6 +27,8 @@ export interface WebhookServerOptions {
 
 export interface WebhookServer {
   listen(): Promise<{ host: string; port: number }>;
+  /** Where /metrics is served when `config.metricsPort` is set; known after listen(). */
+  readonly metricsAddress: { host: string; port: number } | undefined;
   /** Stops accepting, lets requests in flight finish (at most `drainMs`), then closes every connection. */
   close(drainMs?: number): Promise<void>;
   readonly address: { host: string; port: number } | undefined;
@@ -55,6 +58,13 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   };
   const routes = buildRoutes(options, ctx);
   const state = { draining: false, inFlight: 0, idle: undefined as (() => void) | undefined };
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : createOpsServer(config.host, config.metricsPort, {
+          '/metrics': async () => ({ status: 200, body: await metrics.render(), contentType: PROMETHEUS_CONTENT_TYPE }),
+        });
+  let metricsAddress: { host: string; port: number } | undefined;
 
   // Node checks the request and header timeouts every `connectionsCheckingInterval` (30 s by
   // default), which would let a slow-loris client hold a socket far past the configured limit.
@@ -124,7 +134,9 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     const ops: Record<string, () => Promise<void> | void> = {
       '/healthz': () => reply(res, 200, 'ok\n'),
       '/readyz': async () => ((await isReady()) ? reply(res, 200, 'ready\n') : reply(res, 503, 'not ready\n')),
-      '/metrics': async () => reply(res, 200, await metrics.render(), 'text/plain; version=0.0.4; charset=utf-8'),
+      ...(metricsServer === undefined
+        ? { '/metrics': async () => reply(res, 200, await metrics.render(), PROMETHEUS_CONTENT_TYPE) }
+        : {}),
     };
     const op = ops[path];
     if (op === undefined) return reply(res, 404);
@@ -139,7 +151,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
 
   return {
     listen: () =>
-      new Promise((resolve, reject) => {
+      new Promise<{ host: string; port: number }>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
@@ -147,8 +159,16 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
           log.info({ host: bound.address, port: bound.port, routes: [...routes.keys()] }, 'webhook server listening');
           resolve({ host: bound.address, port: bound.port });
         });
+      }).then(async (address) => {
+        metricsAddress = await metricsServer?.listen();
+        return address;
       }),
-    close: (drainMs = DEFAULT_DRAIN_MS) => closeServer(server, state, drainMs),
+    close: async (drainMs = DEFAULT_DRAIN_MS) => {
+      await Promise.all([closeServer(server, state, drainMs), metricsServer?.close()]);
+    },
+    get metricsAddress() {
+      return metricsAddress;
+    },
     get address() {
       const bound = server.address();
       return bound !== null && typeof bound === 'object' ? { host: bound.address, port: bound.port } : undefined;

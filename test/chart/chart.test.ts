@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { parseConfig } from '../../src/config/load.js';
 import { webhookConfigSchema } from '../../src/config/webhook.js';
 import { CHART_DIR, renderChart, renderError, runHelm, type Manifest, type Values } from './helm.js';
+import { CI_FILES, manifestsOf, MINIMAL, set, SOURCES, VALUE_SETS } from './value-sets.js';
 import {
   CONFIG_PATH,
   SECRET_MOUNT,
@@ -20,64 +21,9 @@ import {
 
 /**
  * The chart rendered by Helm itself (test/chart/helm.ts) for the default values and every
- * ci/*-values.yaml, checked against reliability.md §1.7 and S-11.
+ * ci/*-values.yaml: hardening (https://kubernetes.io/docs/concepts/security/pod-security-standards/),
+ * CronJob policies, secrets as files only, and the modes.
  */
-
-/** The least a release must set; everything else stays at its default. */
-const SOURCES = [{ type: 'file', id: 'hr-export', path: '/etc/icsync-directory/directory.json' }];
-const MINIMAL: Record<string, unknown> = {
-  config: {
-    sources: SOURCES,
-    target: { baseUrl: 'https://scim.us-east-1.amazonaws.com/11111111111-2222-3333-4444-555555555555/scim/v2' },
-  },
-  secrets: { values: { 'scim-token': 'minimal-scim-token-canary' } },
-};
-
-interface ValueSet {
-  name: string;
-  values: Values[];
-  /** Secret values of the set, which must appear nowhere but in the Secret. */
-  secrets: string[];
-  secretName: string;
-}
-
-function secretValuesOf(file: string): string[] {
-  const values = parse(readFileSync(join(CHART_DIR, file), 'utf8')) as {
-    secrets?: { values?: Record<string, string> };
-  };
-  return Object.values(values.secrets?.values ?? {});
-}
-
-const VALUE_SETS: ValueSet[] = [
-  {
-    name: 'defaults + required values',
-    values: [MINIMAL],
-    secrets: ['minimal-scim-token-canary'],
-    secretName: 'icsync',
-  },
-  ...['cron', 'queue', 'webhook'].map((mode) => ({
-    name: `ci/${mode}-values.yaml`,
-    values: [`ci/${mode}-values.yaml`],
-    secrets: secretValuesOf(`ci/${mode}-values.yaml`),
-    secretName: 'icsync',
-  })),
-  {
-    name: 'ci/existing-secret-values.yaml',
-    values: ['ci/existing-secret-values.yaml'],
-    secrets: [],
-    secretName: 'icsync-credentials',
-  },
-];
-
-const renders = new Map<string, Manifest[]>();
-function manifestsOf(set: ValueSet): Manifest[] {
-  let m = renders.get(set.name);
-  if (!m) {
-    m = renderChart({ values: set.values }).manifests;
-    renders.set(set.name, m);
-  }
-  return m;
-}
 
 describe('chart: default values', () => {
   it('refuses to render without sources, endpoint and token, naming what is missing', () => {
@@ -88,7 +34,7 @@ describe('chart: default values', () => {
     );
   });
 
-  it('with only the required values: CronJob, dry-run CronJob, ConfigMap, Secret, state claim, ServiceAccount and the test pod; nothing optional', () => {
+  it('with only the required values: CronJob, dry-run CronJob, ConfigMap, Secret, state claim, ServiceAccount, NetworkPolicy and the test pod; nothing optional', () => {
     const kinds = manifestsOf(VALUE_SETS[0]!)
       .map((m) => `${m.kind}/${m.metadata.name}`)
       .sort();
@@ -96,6 +42,7 @@ describe('chart: default values', () => {
       'ConfigMap/icsync',
       'CronJob/icsync',
       'CronJob/icsync-diff',
+      'NetworkPolicy/icsync',
       'PersistentVolumeClaim/icsync-state',
       'Pod/icsync-validate-config',
       'Secret/icsync',
@@ -151,7 +98,7 @@ describe.each(VALUE_SETS)('chart: $name', (set) => {
     }
   });
 
-  it('the scheduled sync: Forbid, starting deadline ≥ 60 s, 0–1 retries, a deadline above the L3 first sync, TTL, history limits', () => {
+  it('the scheduled sync: Forbid, starting deadline ≥ 60 s, 0–1 retries, a deadline above a 50,000-user first sync, TTL, history limits', () => {
     const cron = find(manifestsOf(set), 'CronJob', 'icsync');
     expect(cron.spec.concurrencyPolicy).toBe('Forbid');
     expect(cron.spec.startingDeadlineSeconds).toBeGreaterThanOrEqual(60);
@@ -159,13 +106,14 @@ describe.each(VALUE_SETS)('chart: $name', (set) => {
     expect(cron.spec.failedJobsHistoryLimit).toBeGreaterThanOrEqual(1);
     const job = cron.spec.jobTemplate.spec;
     expect([0, 1]).toContain(job.backoffLimit);
-    // L3: ~70,000 requests at 10 req/s, with the 20 % margin reliability.md allows.
+    // A first sync of 50,000 users, 10,000 groups and 500,000 memberships: ~70,000 requests at 10 req/s, plus 20 %.
     expect(job.activeDeadlineSeconds).toBeGreaterThan((70_000 / 10) * 1.2);
     expect(job.ttlSecondsAfterFinished).toBeGreaterThan(0);
     expect(job.template.spec.restartPolicy).toBe('Never');
     expect(job.podFailurePolicy.rules).toEqual([
       { action: 'FailJob', onExitCodes: { containerName: 'icsync', operator: 'In', values: [3, 5, 6] } },
-      { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
+      // `status` is optional since Kubernetes 1.29 but required by the 1.27 and 1.28 API schemas.
+      { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
     ]);
     expect(container(job.template.spec).args).toEqual(['sync', '--config', CONFIG_PATH]);
     expect(job.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(30);
@@ -191,7 +139,7 @@ describe('chart: modes appear only when enabled', () => {
       .sort();
 
   it('cron only: no Deployment, Service or PodDisruptionBudget; the NetworkPolicy allows DNS, public HTTPS and the LDAP rule, and no Redis', () => {
-    const m = manifestsOf(VALUE_SETS[1]!);
+    const m = manifestsOf(set('cron'));
     expect(names(m, 'Deployment')).toEqual([]);
     expect(names(m, 'Service')).toEqual([]);
     expect(names(m, 'PodDisruptionBudget')).toEqual([]);
@@ -204,12 +152,19 @@ describe('chart: modes appear only when enabled', () => {
     expect(names(m, 'NetworkPolicy')).toEqual(['icsync']);
   });
 
-  it('no NetworkPolicy unless enabled', () => {
-    expect(names(manifestsOf(VALUE_SETS[0]!), 'NetworkPolicy')).toEqual([]);
+  it('NetworkPolicy egress is on by default, with a switch to turn it off', () => {
+    const np = find(manifestsOf(VALUE_SETS[0]!), 'NetworkPolicy', 'icsync');
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(np.spec.egress.map((r: { ports: { port: number }[] }) => r.ports.map((p) => p.port))).toEqual([
+      [53, 53],
+      [443],
+    ]);
+    const off = renderChart({ values: [MINIMAL, { networkPolicy: { enabled: false } }] }).manifests;
+    expect(names(off, 'NetworkPolicy')).toEqual([]);
   });
 
   it('queue mode: a worker Deployment running `icsync worker` with a grace period and a PDB; Redis state, so no claim; Redis in the NetworkPolicy', () => {
-    const m = manifestsOf(VALUE_SETS[2]!);
+    const m = manifestsOf(set('queue'));
     expect(names(m, 'Deployment')).toEqual(['icsync-worker']);
     const worker = find(m, 'Deployment', 'icsync-worker');
     expect(worker.spec.replicas).toBe(3);
@@ -218,7 +173,7 @@ describe('chart: modes appear only when enabled', () => {
     expect(worker.spec.template.spec.volumes.map((v: { name: string }) => v.name)).not.toContain('state');
     expect(find(m, 'PodDisruptionBudget', 'icsync-worker').spec.maxUnavailable).toBe(1);
     expect(names(m, 'PersistentVolumeClaim')).toEqual([]);
-    expect(names(m, 'Service')).toEqual([]);
+    expect(names(m, 'Service')).toEqual(['icsync-worker-metrics']);
     const redisRule = find(m, 'NetworkPolicy', 'icsync').spec.egress.find(
       (r: { ports: { port: number }[] }) => r.ports[0]!.port === 6379,
     );
@@ -226,16 +181,20 @@ describe('chart: modes appear only when enabled', () => {
   });
 
   it('webhook: `icsync serve` on the configured port with /healthz and /readyz probes, a Service, PDBs, and an ingress policy for its port only', () => {
-    const m = manifestsOf(VALUE_SETS[3]!);
+    const m = manifestsOf(set('webhook'));
     expect(names(m, 'Deployment')).toEqual(['icsync-webhook', 'icsync-worker']);
     const spec = find(m, 'Deployment', 'icsync-webhook').spec.template.spec;
     const c = container(spec);
     expect(c.args).toEqual(['serve', '--config', CONFIG_PATH]);
     expect(parse(renderedConfig(m, 'icsync') as string).serve.port).toBe(9090);
-    expect(c.ports).toEqual([{ name: 'http', containerPort: 9090, protocol: 'TCP' }]);
+    expect(c.ports).toEqual([
+      { name: 'http', containerPort: 9090, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9464, protocol: 'TCP' },
+    ]);
     expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     const svc = find(m, 'Service', 'icsync-webhook');
+    expect(names(m, 'Service')).toEqual(['icsync-webhook', 'icsync-webhook-metrics', 'icsync-worker-metrics']);
     expect(svc.spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
     expect(svc.spec.selector['app.kubernetes.io/component']).toBe('webhook');
     expect(names(m, 'PodDisruptionBudget')).toEqual(['icsync-webhook', 'icsync-worker']);
@@ -250,7 +209,7 @@ describe('chart: modes appear only when enabled', () => {
   });
 
   it('existing Secret and claim: no Secret or claim is created, the pods use the named ones, the image is pinned by digest', () => {
-    const m = manifestsOf(VALUE_SETS[4]!);
+    const m = manifestsOf(set('existing-secret'));
     expect(names(m, 'Secret')).toEqual([]);
     expect(names(m, 'PersistentVolumeClaim')).toEqual([]);
     const spec = find(m, 'CronJob', 'icsync').spec.jobTemplate.spec.template.spec;
@@ -306,34 +265,35 @@ describe('chart: values that would break a guarantee are refused', () => {
       [MINIMAL, { extraEnv: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }],
       'extraEnv.TOKEN: secrets are mounted as files',
     ],
-    ['backoffLimit 2', [MINIMAL, { cronjob: { backoffLimit: 2 } }], 'cronjob.backoffLimit must be 0 or 1'],
-    [
-      'startingDeadlineSeconds 30',
-      [MINIMAL, { cronjob: { startingDeadlineSeconds: 30 } }],
-      'startingDeadlineSeconds must be at least 60',
-    ],
-    ['file state without a volume', [MINIMAL, { persistence: { enabled: false } }], 'persistence.enabled is false'],
     [
       'a state path on the read-only root',
       [MINIMAL, { config: { state: { path: '/app/state.json' } } }],
       'config.state.path must be under persistence.mountPath',
     ],
-    ['queue mode without workers', ['ci/queue-values.yaml', { worker: { enabled: false } }], 'worker.enabled is false'],
-    ['workers without queue mode', [MINIMAL, { worker: { enabled: true } }], 'config.queue.enabled is false'],
-    [
-      'a webhook with file state',
-      [MINIMAL, { webhook: { enabled: true } }],
-      'webhook.enabled needs config.state.kind: redis',
-    ],
-    [
-      'a webhook without a serve section',
-      ['ci/webhook-values.yaml', { config: { serve: null } }],
-      'webhook.enabled needs config.serve',
-    ],
     [
       'a serve port that disagrees with the probes',
       ['ci/webhook-values.yaml', { config: { serve: { port: 8443 } } }],
       'config.serve.port differs from webhook.port',
+    ],
+    [
+      'a metrics port set in the config',
+      ['ci/webhook-values.yaml', { config: { serve: { metricsPort: 9100 } } }],
+      'config.serve.metricsPort is set by the chart from metrics.port',
+    ],
+    [
+      'worker health set in the config',
+      ['ci/queue-values.yaml', { config: { queue: { health: { port: 9100 } } } }],
+      'config.queue.health is set by the chart',
+    ],
+    [
+      'a pushgateway set in the config',
+      [MINIMAL, { config: { metrics: { pushgateway: { url: 'http://pg:9091' } } } }],
+      'config.metrics.pushgateway is set by the chart',
+    ],
+    [
+      'metrics on the public webhook port',
+      ['ci/webhook-values.yaml', { metrics: { port: 9090 } }],
+      'metrics.port must differ from webhook.port',
     ],
   ];
   it.each(cases)('%s', (_name, values, message) => {
@@ -401,47 +361,9 @@ describe('chart: the checks themselves catch a weakened render', () => {
 });
 
 describe('chart: helm lint', () => {
-  it.each(['cron', 'queue', 'webhook', 'existing-secret'])('ci/%s-values.yaml passes `helm lint --strict`', (mode) => {
-    const { status, stdout, stderr } = runHelm([
-      'lint',
-      '--strict',
-      CHART_DIR,
-      '-f',
-      join(CHART_DIR, `ci/${mode}-values.yaml`),
-    ]);
+  it.each(CI_FILES)('ci/%s passes `helm lint --strict` (values.schema.json included)', (file) => {
+    const { status, stdout, stderr } = runHelm(['lint', '--strict', CHART_DIR, '-f', join(CHART_DIR, 'ci', file)]);
     expect(`${stdout}${stderr}`).toContain('0 chart(s) failed');
     expect(status).toBe(0);
   });
-
-  it('every value in values.yaml is documented with a helm-docs `# --` comment', () => {
-    const undocumented = undocumentedValues(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8'));
-    expect(undocumented).toEqual([]);
-  });
 });
-
-/**
- * Keys of values.yaml without a `# --` comment, read the way helm-docs reads them: a key is
- * documented by the comment right above it; a map whose own key carries the comment documents
- * its whole subtree (as `podSecurityContext` does), otherwise each child needs its own.
- */
-function undocumentedValues(text: string): string[] {
-  const lines = text.split('\n');
-  const missing: string[] = [];
-  const stack: { indent: number; key: string; documented: boolean }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^( *)([A-Za-z0-9_-]+):/.exec(lines[i]!);
-    if (!match) continue;
-    const indent = match[1]!.length;
-    while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
-    let j = i - 1;
-    while (j >= 0 && /^\s*#/.test(lines[j]!) && !/^\s*# --/.test(lines[j]!)) j--;
-    const documented = j >= 0 && /^\s*# --/.test(lines[j]!);
-    const inherited = stack.some((s) => s.documented);
-    const path = [...stack.map((s) => s.key), match[2]!].join('.');
-    const next = lines.slice(i + 1).find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '';
-    const isLeafOrList = !/:\s*$/.test(lines[i]!) || /^\s*- /.test(next);
-    if (!documented && !inherited && isLeafOrList) missing.push(path);
-    stack.push({ indent, key: match[2]!, documented });
-  }
-  return missing;
-}

@@ -5,8 +5,8 @@ import { dockerignoreExcludes, readDockerfile, readDockerignore, type Stage } fr
 import { REPO_ROOT } from './helm.js';
 
 /**
- * The Dockerfile's promises (reliability.md S-12, style.md principle 15), checked without a
- * container engine; image-runtime.test.ts runs what its final stage would contain.
+ * The Dockerfile's promises (a minimal, pinned, non-root image), checked without a container
+ * engine; image-runtime.test.ts runs what its final stage would contain.
  */
 
 const stages = readDockerfile();
@@ -74,6 +74,72 @@ describe('Dockerfile', () => {
         expect(i.args).not.toMatch(/TOKEN|SECRET|PASSWORD|CREDENTIAL|_KEY\b/i);
       }
     }
+  });
+});
+
+describe('Dockerfile: Node.js 22 everywhere', () => {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+    engines: { node: string };
+    devDependencies: Record<string, string>;
+  };
+  const buildNode = /^node:(\d+)\.(\d+)\.(\d+)-bookworm-slim@/.exec(stages[0]!.from);
+
+  // Node 20 reached end of life on 2026-04-30: https://github.com/nodejs/release#release-schedule
+  it('the build stages name an exact Node 22 release, and the runtime is distroless nodejs22', () => {
+    expect(buildNode, stages[0]!.from).not.toBeNull();
+    expect(buildNode![1]).toBe('22');
+    for (const s of stages.slice(0, -1)) expect(s.from).toBe(stages[0]!.from);
+    expect(finalStage.from).toMatch(/^gcr\.io\/distroless\/nodejs22-debian12:nonroot@sha256:/);
+  });
+
+  it('CI installs the same release, and engines and @types/node follow its major', () => {
+    const ci = readFileSync(join(REPO_ROOT, '.ci/node.sh'), 'utf8');
+    expect(/^IMAGE_NODE_VERSION=(\S+)$/m.exec(ci)?.[1]).toBe(buildNode!.slice(1, 4).join('.'));
+    expect(readFileSync(join(REPO_ROOT, '.ci/run'), 'utf8')).toMatch(/^use_image_node$/m);
+    expect(pkg.engines.node).toBe('>=22');
+    expect(pkg.devDependencies['@types/node']).toMatch(/^22\./);
+  });
+
+  it('Renovate proposes digest bumps for the base images and moves the CI release with them', () => {
+    const renovate = JSON.parse(readFileSync(join(REPO_ROOT, 'renovate.json'), 'utf8')) as {
+      extends: string[];
+      customManagers: { fileMatch: string[] }[];
+    };
+    expect(renovate.extends).toContain('docker:pinDigests');
+    expect(renovate.customManagers.flatMap((m) => m.fileMatch).some((f) => new RegExp(f).test('.ci/node.sh'))).toBe(
+      true,
+    );
+  });
+});
+
+describe('Dockerfile: what the runtime image holds', () => {
+  const label = (name: string): string | undefined => {
+    const labels = finalStage.instructions
+      .filter((i) => i.keyword === 'LABEL')
+      .map((i) => i.args)
+      .join(' ');
+    return new RegExp(`${name.replace(/\./g, '\\.')}="([^"]*)"`).exec(labels)?.[1];
+  };
+  const arg = (name: string): string | undefined =>
+    finalStage.instructions
+      .find((i) => i.keyword === 'ARG' && i.args.startsWith(`${name}=`))
+      ?.args.slice(name.length + 1);
+
+  // https://github.com/opencontainers/image-spec/blob/main/annotations.md
+  it("carries the OCI source, version and revision labels; the version default is package.json's", () => {
+    expect(label('org.opencontainers.image.source')).toBe('${SOURCE}');
+    expect(label('org.opencontainers.image.revision')).toBe('${REVISION}');
+    expect(label('org.opencontainers.image.version')).toBe('${VERSION}');
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(arg('VERSION')).toBe(pkg.version);
+  });
+
+  it('leaves the emulator, the demo and @types/* out', () => {
+    const build = stages.find((s) => run(s).some((r) => r.includes('npm run build')))!;
+    expect(run(build).join('\n')).toMatch(/rm -rf dist\/emulator dist\/cli\/emulator-command\.js dist\/cli\/demo\.js/);
+    const prod = stages.find((s) => run(s).some((r) => r.includes('--omit=dev')))!;
+    expect(run(prod).join('\n')).toContain('-name @types -prune -exec rm -rf');
   });
 });
 

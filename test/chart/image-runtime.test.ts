@@ -72,10 +72,19 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
+/** The test's AWS stand-in runs from the checkout: the image leaves the emulator out. */
 function startEmulator(): Promise<string> {
-  const [cmd, ...rest] = asImageUser([process.execPath, 'dist/cli/main.js', 'emulator', '--port', '0']);
+  const [cmd, ...rest] = asImageUser([
+    process.execPath,
+    '--import',
+    'tsx',
+    join(REPO_ROOT, 'src/cli/main.ts'),
+    'emulator',
+    '--port',
+    '0',
+  ]);
   const child = spawn(cmd!, rest, {
-    cwd: app,
+    cwd: REPO_ROOT,
     env: { ...runtimeEnv(), ICSYNC_EMULATOR_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -108,7 +117,8 @@ beforeAll(async () => {
   copyFileSync(join(REPO_ROOT, 'package-lock.json'), join(app, 'package-lock.json'));
   must('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], app);
   rmSync(join(app, 'package-lock.json'));
-  // The build stage's output.
+  must('find', ['node_modules', '-type', 'd', '-name', '@types', '-prune', '-exec', 'rm', '-rf', '{}', '+'], app);
+  // The build stage's output, without the development tools.
   must(
     process.execPath,
     [
@@ -120,6 +130,8 @@ beforeAll(async () => {
     ],
     REPO_ROOT,
   );
+  for (const dev of ['dist/emulator', 'dist/cli/emulator-command.js', 'dist/cli/demo.js'])
+    rmSync(join(app, dev), { recursive: true });
   spawnSync('chmod', ['-R', 'a+rX,a-w', app]);
   chmodSync(root, 0o755);
   if (process.getuid?.() === 0) for (const d of [stateDir, tmp]) chownSync(d, UID, UID);
@@ -153,6 +165,14 @@ describe('image runtime layout (the final stage, without an engine)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: icsync/);
+  });
+
+  it('holds neither the emulator nor type declarations; `icsync emulator` says so and exits 6', () => {
+    const files = listFiles(app);
+    expect(files.filter((f) => f.startsWith('dist/emulator/') || f.includes('/@types/'))).toEqual([]);
+    const r = icsync(['emulator', '--port', '0']);
+    expect(r.status).toBe(6);
+    expect(r.stderr).toContain('the SCIM emulator is not part of this build');
   });
 
   it('sync and diff against the emulator with a read-only app, config and secret: writes land only in the state volume, the token in no output', () => {

@@ -117,7 +117,8 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/*
 Refuses any `{ env: NAME }` secret reference in the config: on Kubernetes every secret is a file
-mounted from the Secret (reliability.md S-11: prefer mounted files over env). Called with
+mounted from the Secret: environment variables leak into crash dumps, child processes and
+`kubectl describe` (https://kubernetes.io/docs/concepts/security/secrets-good-practices/). Called with
 (list "<path>" <node>) and walks maps and lists.
 */}}
 {{- define "icsync.refuseEnvSecrets" -}}
@@ -226,14 +227,33 @@ fails at `helm install` / `helm template` whichever template Helm renders first.
 {{- end -}}
 {{- if $v.cronjob.enabled -}}
 {{- if or (lt (int $v.cronjob.backoffLimit) 0) (gt (int $v.cronjob.backoffLimit) 1) -}}
-{{- fail "cronjob.backoffLimit must be 0 or 1: icsync retries every request itself, and each Job retry re-reads every source and AWS (reliability.md S-11)" -}}
+{{- fail "cronjob.backoffLimit must be 0 or 1: icsync retries every request itself, and each Job retry re-reads every source and AWS" -}}
 {{- end -}}
 {{- end -}}
 {{- if lt (int $v.cronjob.startingDeadlineSeconds) 60 -}}
-{{- fail "cronjob.startingDeadlineSeconds must be at least 60: the CronJob controller checks every 10 s and may never start a run with a shorter deadline (reliability.md §1.7)" -}}
+{{- fail "cronjob.startingDeadlineSeconds must be at least 60: the CronJob controller checks every 10 s and may never start a run with a shorter deadline (https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#cron-job-limitations)" -}}
 {{- end -}}
 {{- if lt (int $v.cronjob.activeDeadlineSeconds) 60 -}}
 {{- fail "cronjob.activeDeadlineSeconds must be at least 60 and above the longest expected run" -}}
+{{- end -}}
+{{- include "icsync.validateChartOwned" . -}}
+{{- end -}}
+
+{{/* Config keys the chart writes from its own values, so ports, probes and Services always agree. */}}
+{{- define "icsync.validateChartOwned" -}}
+{{- $v := .Values -}}
+{{- $serve := default (dict) $v.config.serve -}}
+{{- if hasKey $serve "metricsPort" -}}
+{{- fail "config.serve.metricsPort is set by the chart from metrics.port; remove it from the values" -}}
+{{- end -}}
+{{- if hasKey (default (dict) $v.config.queue) "health" -}}
+{{- fail "config.queue.health is set by the chart from metrics.port and worker.liveness; remove it from the values" -}}
+{{- end -}}
+{{- if hasKey (default (dict) $v.config.metrics) "pushgateway" -}}
+{{- fail "config.metrics.pushgateway is set by the chart from metrics.pushgateway; remove it from the values" -}}
+{{- end -}}
+{{- if and $v.webhook.enabled (eq (int $v.metrics.port) (int $v.webhook.port)) -}}
+{{- fail "metrics.port must differ from webhook.port: metrics are never served on the public webhook port" -}}
 {{- end -}}
 {{- end -}}
 
@@ -253,19 +273,30 @@ webhook enabled, serve.port set to webhook.port.
 {{- $_ := set $cfg "state" $state -}}
 {{- if .Values.webhook.enabled -}}
 {{- $_ := set $cfg.serve "port" (int .Values.webhook.port) -}}
+{{- $_ := set $cfg.serve "metricsPort" (int .Values.metrics.port) -}}
 {{- else if not $cfg.serve -}}
 {{- /* An empty serve section is left out: only `icsync serve` reads it. */ -}}
 {{- $_ := unset $cfg "serve" -}}
+{{- end -}}
+{{- if .Values.worker.enabled -}}
+{{- $live := .Values.worker.liveness -}}
+{{- $health := dict "port" (int .Values.metrics.port) "maxRedisOutageMs" (mul (int $live.maxRedisOutageSeconds) 1000) "maxEventLoopStallMs" (mul (int $live.maxEventLoopStallSeconds) 1000) -}}
+{{- $_ := set $cfg "queue" (merge (dict "health" $health) (default (dict) $cfg.queue)) -}}
+{{- end -}}
+{{- with .Values.metrics.pushgateway.url -}}
+{{- $push := dict "pushgateway" (dict "url" . "job" $.Values.metrics.pushgateway.job) -}}
+{{- $_ := set $cfg "metrics" (merge $push (default (dict) $cfg.metrics)) -}}
 {{- end -}}
 {{- toYaml $cfg -}}
 {{- end -}}
 
 {{/*
-The pod spec every icsync pod shares (S-11 baseline): its own ServiceAccount without a token, the
+The pod spec every icsync pod shares (the hardened baseline): its own ServiceAccount without a token, the
 hardened security contexts, config and Secret as read-only files, an emptyDir for /tmp (the root
 filesystem is read-only), resources. Call with a dict:
   root, component, args (list), resources, terminationGracePeriodSeconds,
-  restartPolicy (optional), mountState (bool), containerExtra (rendered YAML: ports, probes).
+  restartPolicy (optional), mountState (bool), containerExtra (rendered YAML: ports, probes),
+  spread (bool: a Deployment's replicas get topologySpreadConstraints).
 */}}
 {{- define "icsync.podSpec" -}}
 {{- $root := .root -}}
@@ -351,12 +382,25 @@ tolerations:
 affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- if .spread }}
+{{- with $v.topologySpreadConstraints }}
+topologySpreadConstraints:
+  {{- range . }}
+  - {{ toYaml . | indent 4 | trim }}
+    labelSelector:
+      matchLabels:
+        {{- include "icsync.componentSelectorLabels" (dict "root" $root "component" $.component) | nindent 8 }}
+    matchLabelKeys:
+      - pod-template-hash
+  {{- end }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/*
 Pod template metadata: labels and the config checksum, so Deployments roll when the config changes.
 There is deliberately no checksum of the Secret: a hash of a weak secret in pod metadata could be
-brute-forced by anyone who may read pods (reliability.md S-06).
+brute-forced by anyone who may read pods.
 */}}
 {{- define "icsync.podMetadata" -}}
 {{- $root := .root -}}
@@ -372,11 +416,14 @@ annotations:
   {{- end }}
 {{- end -}}
 
-{{/* Port and probes of the webhook container; the server's contract is in webhook-deployment.yaml. */}}
+{{/* Ports and probes of the webhook container; the server's contract is in webhook-deployment.yaml. */}}
 {{- define "icsync.webhookContainerExtra" -}}
 ports:
   - name: http
     containerPort: {{ int .Values.webhook.port }}
+    protocol: TCP
+  - name: metrics
+    containerPort: {{ int .Values.metrics.port }}
     protocol: TCP
 livenessProbe:
   httpGet:
@@ -388,6 +435,31 @@ readinessProbe:
     path: /readyz
     port: http
   {{- toYaml .Values.webhook.readinessProbe | nindent 2 }}
+{{- end -}}
+
+{{/* Metrics port and probes of a worker container: `icsync worker` serves both on metrics.port (config.queue.health). */}}
+{{- define "icsync.workerContainerExtra" -}}
+ports:
+  - name: metrics
+    containerPort: {{ int .Values.metrics.port }}
+    protocol: TCP
+livenessProbe:
+  httpGet:
+    path: /healthz
+    port: metrics
+  {{- toYaml .Values.worker.livenessProbe | nindent 2 }}
+readinessProbe:
+  httpGet:
+    path: /readyz
+    port: metrics
+  {{- toYaml .Values.worker.readinessProbe | nindent 2 }}
+{{- end -}}
+
+{{/* The port of an http(s) URL: the one it names, else `default`. Call with (list <url> <default>). */}}
+{{- define "icsync.urlPort" -}}
+{{- $hostPort := regexReplaceAll "^[a-z]+://([^/]*).*$" (index . 0) "${1}" -}}
+{{- $port := regexFind ":[0-9]+$" $hostPort | trimPrefix ":" -}}
+{{- default (index . 1) $port -}}
 {{- end -}}
 
 {{/* Redis's port from config.redis.url (redis[s]://host[:port][/db]); 6379 when the URL names none. */}}
