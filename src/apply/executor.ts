@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { RequestLimiter } from '../scim/limiter.js';
 import { ThrottledTooLongError, ThrottlePolicy } from '../scim/throttle.js';
 import { applyOperation } from './apply-operation.js';
+import { auditEntry } from './audit.js';
 import { backoffDelay, sleep } from '../scim/backoff.js';
 import { classifyFailure, describeError, type OperationResult } from './outcome.js';
 import type { ApplyContext } from './port.js';
@@ -15,6 +16,8 @@ export interface ExecutorSettings {
   retryMaxMs: number;
   /** A run throttled (429) for longer than this in total stops retrying; 429 alone never fails an operation before that. */
   maxThrottleWaitMs: number;
+  /** Audit lines name the changed fields but replace their values (PII) with a mask. */
+  maskAuditValues?: boolean;
 }
 
 export interface ExecutionResult {
@@ -105,6 +108,10 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
     try {
       run.attempts += 1;
       const note = await applyOperation(op, deps.ctx, ambiguous);
+      logger.info(
+        { audit: await auditEntry(op, deps.ctx.ids, settings.maskAuditValues ?? false), ...(note ? { note } : {}) },
+        'audit: SCIM write applied',
+      );
       return {
         index,
         kind: op.kind,

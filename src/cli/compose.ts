@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import { assertSafeEnvironment } from '../config/environment.js';
+import { tokenExpiryNotice } from '../config/token-expiry.js';
 import { findSecretRefs, resolveSecret } from '../secret/secret.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { RedisUnavailableError } from '../errors.js';
@@ -50,6 +51,7 @@ export async function compose(
   const token = await resolveSecret(config.target.token, env);
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
   const log = logger ?? createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
+  warnTokenExpiry(config, log);
   const redis =
     config.queue.enabled || config.state.kind === 'redis'
       ? createRedis(config.redis, redisPassword, 'producer', log)
@@ -97,6 +99,12 @@ export async function compose(
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** Every command that talks to AWS says so when the SCIM token is about to expire, or has. */
+export function warnTokenExpiry(config: Config, log: Logger, now: number = Date.now()): void {
+  const notice = tokenExpiryNotice(config.target.tokenExpiresAt, config.target.tokenExpiryWarningDays, now);
+  if (notice) log[notice.level]({ tokenExpiresAt: notice.expiresAt, daysLeft: notice.daysLeft }, notice.message);
 }
 
 export function createScimClient(

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, RedisUnavailableError, SyncError } from '../errors.js';
 import { scrub } from '../log/scrub.js';
+import { ScimError, ScimProtocolError, ScimTransportError } from '../scim/errors.js';
 import { EXIT } from '../sync/exit-codes.js';
 import type { Out } from './out.js';
 
@@ -34,7 +35,7 @@ Options:
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
 4 partial failure, 5 credentials invalid, 6 config invalid, 7 source failed or refused,
 8 Redis unavailable or unsafe, 9 throttled past sync.maxThrottleWaitMs, 10 locked by another sync,
-1 internal error.`;
+11 AWS SCIM endpoint unavailable, 1 internal error.`;
 
 const OPTIONS = {
   config: { type: 'string' },
@@ -131,9 +132,21 @@ function exitForError(err: unknown, out: Out): number {
     out.stderr(err.message);
     return EXIT.redisUnavailable;
   }
+  if (targetUnavailable(err)) {
+    const why = err instanceof Error ? err.message : String(err);
+    out.stderr(scrub(`icsync: AWS SCIM endpoint unavailable, nothing was applied; the next run retries: ${why}`, []));
+    return EXIT.targetUnavailable;
+  }
   const message = err instanceof Error ? err.message : String(err);
   out.stderr(scrub(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${message}`, []));
   return EXIT.internal;
+}
+
+/** DNS, TLS, connection or 5xx-after-retries failures of the SCIM endpoint, while reading AWS. */
+function targetUnavailable(err: unknown): boolean {
+  return (
+    err instanceof ScimTransportError || err instanceof ScimProtocolError || (err instanceof ScimError && err.isServer)
+  );
 }
 
 /** The container image leaves the emulator out; say so instead of failing with a module error. */

@@ -53,13 +53,26 @@ export async function runServe(config: Config, env: NodeJS.ProcessEnv): Promise<
         logger: deps.logger,
       });
     } finally {
-      await worker.close();
-      await hints.close();
+      // With Redis gone, a graceful BullMQ close waits for it forever; past the bound, close at once.
+      await closeWithin(
+        SHUTDOWN_BOUND_MS,
+        () => worker.close(),
+        () => worker.close(true),
+      );
+      await closeWithin(
+        SHUTDOWN_BOUND_MS,
+        () => hints.close(),
+        () => hints.disconnect(),
+      );
     }
   } finally {
     producer.disconnect();
     workerRedis.disconnect();
-    await deps.close();
+    await closeWithin(
+      SHUTDOWN_BOUND_MS,
+      () => deps.close(),
+      async () => deps.redis?.disconnect(),
+    );
   }
 }
 
@@ -75,4 +88,16 @@ export async function runEnsureSubscriptions(
 function requireServe(config: Config): NonNullable<Config['serve']> {
   if (!config.serve) throw new ConfigError('config: the serve section is missing; see docs/webhooks.md');
   return config.serve;
+}
+
+/** How long a graceful close may wait for Redis during shutdown. */
+const SHUTDOWN_BOUND_MS = 5_000;
+
+async function closeWithin(ms: number, graceful: () => Promise<void>, forced: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  const outcome = await Promise.race([graceful().then(() => 'closed' as const), late]);
+  clearTimeout(timer);
+  // The forced close is not awaited either: with Redis gone it may never settle.
+  if (outcome === 'late') void forced().catch(() => undefined);
 }

@@ -7,7 +7,7 @@ import { startSyncWorker } from '../queue/worker.js';
 import { startWorkerHealth } from '../ops/worker-health.js';
 import { TokenBucketLimiter } from '../scim/limiter.js';
 import { EXIT } from '../sync/exit-codes.js';
-import { configSecrets, createScimClient } from './compose.js';
+import { configSecrets, createScimClient, warnTokenExpiry } from './compose.js';
 
 /**
  * `icsync worker`: takes plan operations from the queue until SIGTERM/SIGINT, then stops taking
@@ -22,6 +22,7 @@ export async function runWorkerCommand(
   const token = await resolveSecret(config.target.token, env);
   const redisPassword = config.redis.password ? await resolveSecret(config.redis.password, env) : undefined;
   const log = createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
+  warnTokenExpiry(config, log);
   const redis = createRedis(config.redis, redisPassword, 'worker', log);
   try {
     await checkRedis(redis, config.redis);

@@ -27,6 +27,11 @@ const targetSchema = z
       'accept an http://127.0.0.1 base URL (the bundled emulator); never in production',
     ),
     requestTimeoutMs: int(1000, 300_000, 30_000),
+    tokenExpiresAt: z
+      .union([z.iso.date(), z.iso.datetime({ offset: true })])
+      .optional()
+      .describe('expiry of the SCIM token as the console shows it (tokens last one year); runs warn before it'),
+    tokenExpiryWarningDays: int(30, 365, 30).describe('start warning this many days before tokenExpiresAt'),
     userAgent: z.string().min(1).optional(),
   })
   .superRefine((t, ctx) => {
@@ -78,6 +83,7 @@ const syncSchema = z.strictObject({
   membershipVerifyIntervalHours: num(0, 24 * 365, 24).describe(
     're-read every group membership from AWS at least this often',
   ),
+  maskAuditValues: bool(false).describe('audit log lines name each changed field but mask its values (PII)'),
 });
 
 const stateSchema = z.strictObject({

@@ -38,6 +38,8 @@ export interface PlanContext {
   /** our externalId → AWS id, for users that exist (or are adopted) before this plan runs. */
   userIds: Map<string, ScimId>;
   usersById: Map<string, TargetUser>;
+  /** Desired users this plan neither finds nor creates (their userName or email is held by another AWS user). */
+  blockedUsers: Set<string>;
   ops: Operation[];
   findings: Finding[];
 }

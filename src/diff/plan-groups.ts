@@ -92,7 +92,17 @@ function planMembers(
   for (const ext of d.members) {
     const id = ctx.userIds.get(ext);
     if (id) wanted.add(id);
-    else if (toCreate && !toCreate.has(ext)) {
+    else if (ctx.blockedUsers.has(ext)) {
+      // Adding a user this plan does not create would fail every run until the conflict clears.
+      ctx.findings.push({
+        object: 'membership',
+        externalId: d.externalId,
+        action: 'skipped',
+        field: 'members',
+        reason: `${ext} is not in AWS (see its userName conflict); it is added once it is created`,
+      });
+      continue;
+    } else if (toCreate && !toCreate.has(ext)) {
       ctx.findings.push({
         object: 'membership',
         externalId: d.externalId,

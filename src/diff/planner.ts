@@ -29,6 +29,7 @@ export function planChanges(desired: DesiredState, current: CurrentState, policy
     isOwned: (ext) => ext !== undefined && policy.managedPrefixes.some((p) => ext.startsWith(p)),
     userIds: new Map(),
     usersById: new Map(current.users.map((u) => [u.id, u])),
+    blockedUsers: new Set(),
     ops: [],
     findings: [...desired.findings],
   };
@@ -101,6 +102,7 @@ function createOrAdoptUser(ctx: PlanContext, d: DesiredUser, byKey: Map<string, 
     : holder.externalId
       ? `userName or email is held by AWS user ${holder.id}, which belongs to another system (externalId not ours); never overwritten`
       : `userName or email is held by unmanaged AWS user ${holder.id}; enable adopt mode to claim it`;
+  ctx.blockedUsers.add(d.externalId);
   ctx.findings.push({ object: 'user', externalId: d.externalId, action: 'conflict', field: 'userName', reason });
 }
 

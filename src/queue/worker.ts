@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { applyOperation } from '../apply/apply-operation.js';
+import { auditEntry } from '../apply/audit.js';
 import { backoffDelay } from '../scim/backoff.js';
 import { classifyFailure, describeError, type OperationResult } from '../apply/outcome.js';
 import type { ScimPort } from '../apply/port.js';
@@ -81,6 +82,10 @@ async function processJob(job: Job<OperationJob>, deps: WorkerDeps, rateQueue: Q
   const ambiguous = job.attemptsMade > 0 || job.stalledCounter > 0;
   try {
     const note = await applyOperation(op, { scim: deps.scim, ids: store }, ambiguous);
+    deps.logger.info(
+      { runId, audit: await auditEntry(op, store, deps.sync.maskAuditValues), ...(note ? { note } : {}) },
+      'audit: SCIM write applied',
+    );
     await store.record({ ...base, status: 'applied', attempts: job.attemptsMade + 1, ...(note ? { note } : {}) });
     return note ?? 'applied';
   } catch (err) {

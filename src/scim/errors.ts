@@ -1,5 +1,5 @@
 import { SyncError } from '../errors.js';
-import { scrub } from '../log/logger.js';
+import { scrub } from '../log/scrub.js';
 import { parseRetryAfter } from './retry-after.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';

@@ -21,6 +21,8 @@ export const EXIT = {
   sourceFailed: 7,
   /** Redis (queue or state store) is unreachable, or its eviction policy could lose jobs. */
   redisUnavailable: 8,
+  /** The AWS SCIM endpoint could not be read (DNS, TLS, connection, 5xx after retries); nothing was applied. */
+  targetUnavailable: 11,
   /** AWS throttled (429) the run for longer than `sync.maxThrottleWaitMs` in total; it stopped cleanly. */
   throttled: 9,
   /** Another run held the run lock for longer than `sync.lockWaitMs`; this run applied nothing. */

@@ -4,6 +4,7 @@
  * port, a graceful stop that finishes the request in flight, and canary secrets absent from the logs.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runServeCommand, runSubscriptionsEnsure } from '../../src/cli/serve-command.js';
@@ -56,9 +57,9 @@ function config(): Config {
   });
 }
 
-function serveConfig(graph: Record<string, unknown> = {}) {
+function serveConfig(graph: Record<string, unknown> = {}, port = 0) {
   return webhookConfigSchema.parse({
-    port: 0,
+    port,
     host: '127.0.0.1',
     graph: {
       sourceId: ENTRA_SOURCE,
@@ -67,6 +68,16 @@ function serveConfig(graph: Record<string, unknown> = {}) {
       ...graph,
     },
     okta: { sourceId: OKTA_SOURCE, secret: { env: 'OKTA_HOOK_SECRET' } },
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
   });
 }
 
