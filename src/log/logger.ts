@@ -4,7 +4,8 @@ export type { Logger } from 'pino';
 
 /**
  * Paths pino censors wherever they appear. Secrets are also kept out of log calls by design
- * (ids and counts only); this list is the net under that rule (reliability.md S-06).
+ * (ids and counts only); this list is the net under that rule
+ * (https://github.com/pinojs/pino/blob/main/docs/redaction.md).
  */
 export const REDACT_PATHS = [
   'authorization',
