@@ -5,8 +5,8 @@ import { dockerignoreExcludes, readDockerfile, readDockerignore, type Stage } fr
 import { REPO_ROOT } from './helm.js';
 
 /**
- * The Dockerfile's promises (reliability.md S-12, style.md principle 15), checked without a
- * container engine; image-runtime.test.ts runs what its final stage would contain.
+ * The Dockerfile's promises (multi-stage, pinned bases, production dependencies only, non-root), checked
+ * without a container engine; image-runtime.test.ts runs what its final stage would contain.
  */
 
 const stages = readDockerfile();

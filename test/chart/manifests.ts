@@ -51,8 +51,9 @@ export function container(spec: any, name = 'icsync'): any {
 }
 
 /**
- * The reliability.md S-11 baseline and the Pod Security "restricted" profile
- * (https://kubernetes.io/docs/concepts/security/pod-security-standards/), checked on one pod spec.
+ * The Pod Security "restricted" profile (https://kubernetes.io/docs/concepts/security/pod-security-standards/)
+ * plus our own baseline (no service-account token, read-only root filesystem, CPU and memory requests and
+ * limits, /tmp as an emptyDir), checked on one pod spec.
  * Returns every violation, so a failing test names them all.
  */
 export function securityViolations({ owner, spec }: PodSpecOf): string[] {
@@ -88,7 +89,7 @@ export function securityViolations({ owner, spec }: PodSpecOf): string[] {
 }
 
 /**
- * Secrets only as files from a Secret (S-11): no secretKeyRef, no envFrom secretRef, and the Secret
+ * Secrets only as files from a Secret, never in the environment: no secretKeyRef, no envFrom secretRef, and the Secret
  * volume mounted read-only at the secrets mount path.
  */
 export function secretHandlingViolations({ owner, spec }: PodSpecOf, secretName: string): string[] {
