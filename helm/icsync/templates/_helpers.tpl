@@ -117,7 +117,7 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/*
 Refuses any `{ env: NAME }` secret reference in the config: on Kubernetes every secret is a file
-mounted from the Secret (reliability.md S-11: prefer mounted files over env). Called with
+mounted from the Secret, never an environment variable. Called with
 (list "<path>" <node>) and walks maps and lists.
 */}}
 {{- define "icsync.refuseEnvSecrets" -}}
@@ -226,11 +226,11 @@ fails at `helm install` / `helm template` whichever template Helm renders first.
 {{- end -}}
 {{- if $v.cronjob.enabled -}}
 {{- if or (lt (int $v.cronjob.backoffLimit) 0) (gt (int $v.cronjob.backoffLimit) 1) -}}
-{{- fail "cronjob.backoffLimit must be 0 or 1: icsync retries every request itself, and each Job retry re-reads every source and AWS (reliability.md S-11)" -}}
+{{- fail "cronjob.backoffLimit must be 0 or 1: icsync retries every request itself, and each Job retry re-reads every source and AWS" -}}
 {{- end -}}
 {{- end -}}
 {{- if lt (int $v.cronjob.startingDeadlineSeconds) 60 -}}
-{{- fail "cronjob.startingDeadlineSeconds must be at least 60: the CronJob controller checks every 10 s and may never start a run with a shorter deadline (reliability.md §1.7)" -}}
+{{- fail "cronjob.startingDeadlineSeconds must be at least 60: the CronJob controller checks every 10 s and may never start a run with a shorter deadline" -}}
 {{- end -}}
 {{- if lt (int $v.cronjob.activeDeadlineSeconds) 60 -}}
 {{- fail "cronjob.activeDeadlineSeconds must be at least 60 and above the longest expected run" -}}
@@ -261,9 +261,9 @@ webhook enabled, serve.port set to webhook.port.
 {{- end -}}
 
 {{/*
-The pod spec every icsync pod shares (S-11 baseline): its own ServiceAccount without a token, the
-hardened security contexts, config and Secret as read-only files, an emptyDir for /tmp (the root
-filesystem is read-only), resources. Call with a dict:
+The pod spec every icsync pod shares (the Pod Security "restricted" profile and more): its own
+ServiceAccount without a token, the hardened security contexts, config and Secret as read-only
+files, an emptyDir for /tmp (the root filesystem is read-only), resources. Call with a dict:
   root, component, args (list), resources, terminationGracePeriodSeconds,
   restartPolicy (optional), mountState (bool), containerExtra (rendered YAML: ports, probes).
 */}}
@@ -356,7 +356,7 @@ affinity:
 {{/*
 Pod template metadata: labels and the config checksum, so Deployments roll when the config changes.
 There is deliberately no checksum of the Secret: a hash of a weak secret in pod metadata could be
-brute-forced by anyone who may read pods (reliability.md S-06).
+brute-forced by anyone who may read pods.
 */}}
 {{- define "icsync.podMetadata" -}}
 {{- $root := .root -}}
