@@ -13,7 +13,7 @@ export type { ApplyContext } from './port.js';
  * Applies ONE attempt of one plan operation. Retrying, throttling and backoff belong to the caller
  * (the in-process executor or a queue worker), which passes `ambiguous` when an earlier attempt
  * may have reached AWS (a lost response): then the target is re-read before anything is re-sent,
- * so a lost POST response never yields two users (reliability.md F-03).
+ * so a lost POST response never yields two users.
  *
  * Resolves with an optional note for the report; throws ScimError / ScimTransportError /
  * OperationError for the caller to classify.
@@ -65,7 +65,8 @@ export async function applyOperation(
 
 /**
  * POST a user or group. After an ambiguous earlier attempt the target is searched by externalId
- * first; a 409 adopts the existing object only if it carries our externalId (reliability.md F-14).
+ * first; a 409 adopts the existing object only if it carries our externalId, so a reused userName or email
+ * never takes over someone else's object (https://github.com/awslabs/ssosync/issues/358).
  */
 async function createOwned(
   kind: 'user' | 'group',
@@ -103,7 +104,7 @@ async function createOwned(
   }
 }
 
-/** PATCH a user; a 404 means it was deleted out of band (F-13): an error, unless `goneIsDone`. */
+/** PATCH a user; a 404 means it was deleted out of band: an error, unless `goneIsDone`. */
 async function patchUser(ctx: ApplyContext, id: string, ops: PatchOperation[], goneIsDone = false): Promise<boolean> {
   try {
     await ctx.scim.patchUser(id, ops);

@@ -53,7 +53,7 @@ export interface ExecutorDeps {
  * The in-process executor: phases in order (users → groups → members → removals → deactivation →
  * deletes), operations within a phase concurrently. A 429 pauses every writer through the shared
  * limiter and is retried without consuming an attempt; 5xx and network errors retry with bounded
- * jittered backoff; 401/403 stop the run at once (reliability.md F-01, F-02, F-06).
+ * jittered backoff; 401/403 stop the run at once, since no later request can succeed with that credential.
  */
 export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<ExecutionResult> {
   const started = performance.now();

@@ -36,14 +36,17 @@ export interface ServeDeps {
   onListening?: (address: { host: string; port: number }) => void;
 }
 
-/** 32 random bytes are 43+ characters encoded; Graph accepts at most 128 (reliability.md S-02). */
+/**
+ * 32 random bytes are 43+ characters encoded; Graph accepts at most 128
+ * (https://learn.microsoft.com/graph/api/resources/subscription).
+ */
 const CLIENT_STATE_LENGTH = { min: 32, max: 128 };
 const OKTA_SECRET_MIN_LENGTH = 16;
 
 /**
  * `icsync serve`: receives Graph change notifications and Okta event hooks and turns them into
  * re-read hints. On SIGTERM/SIGINT (or `signal`) it stops accepting, lets requests in flight finish,
- * and exits 0. The scheduled full sync stays the correctness backstop (reliability.md lesson 5).
+ * and exits 0. The scheduled full sync stays the correctness backstop, since a notification can be lost.
  */
 export async function runServeCommand(
   config: Config,

@@ -11,7 +11,11 @@ const bool = (fallback: boolean) => z.union([z.boolean(), z.stringbool()]).defau
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const num = (min: number, max: number, fallback: number) => z.coerce.number().min(min).max(max).default(fallback);
 
-/** S-08: the bearer token only ever goes to an IAM Identity Center SCIM endpoint (or a local emulator when allowed). */
+/**
+ * The bearer token only ever goes to an IAM Identity Center SCIM endpoint, `https://scim.<region>.amazonaws.com/
+ * <tenant-id>/scim/v2` (https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-with-scim.html),
+ * or to a local emulator when allowed.
+ */
 const AWS_SCIM_URL = /^https:\/\/scim\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/[A-Za-z0-9-]+\/scim\/v2\/?$/;
 const LOCAL_URL = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//;
 

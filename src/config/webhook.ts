@@ -11,7 +11,10 @@ const routePath = z.string().regex(/^\/[A-Za-z0-9/_.-]{1,200}$/, 'an absolute pa
 /** Graph delivers only to public HTTPS endpoints (change-notifications-delivery-webhooks). */
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL reachable by Microsoft Graph' });
 
-/** Graph caps user and group subscriptions at 41,760 minutes, just under 29 days (reliability.md §1.2). */
+/**
+ * Graph caps user and group subscriptions at 41,760 minutes, just under 29 days
+ * (https://learn.microsoft.com/graph/api/resources/subscription).
+ */
 export const GRAPH_MAX_SUBSCRIPTION_MINUTES = 41_760;
 
 const subscriptionsSchema = z
@@ -31,7 +34,7 @@ const subscriptionsSchema = z
      * Graph's cannot push the expiry past the limit and have the request refused.
      */
     lifetimeMinutes: int(60, GRAPH_MAX_SUBSCRIPTION_MINUTES, GRAPH_MAX_SUBSCRIPTION_MINUTES - 1440),
-    /** Renew when fewer minutes than this remain; the default renews at half the lifetime (reliability.md F-12). */
+    /** Renew when fewer minutes than this remain; the default renews at half the lifetime. */
     renewBeforeMinutes: int(10, GRAPH_MAX_SUBSCRIPTION_MINUTES, 20_160),
     /** How often serve checks the subscriptions. */
     checkIntervalMinutes: int(1, 1440, 60),
@@ -51,7 +54,10 @@ const graphSchema = z.strictObject({
   path: routePath.default('/webhooks/graph'),
   /** The Entra source whose objects the notifications name; hints carry this id. */
   sourceId,
-  /** Shared with Graph at subscription time and echoed in every notification: 32 to 128 characters, random (S-02). */
+  /**
+   * Shared with Graph at subscription time and echoed in every notification: 32 to 128 characters (Graph's
+   * maximum), random.
+   */
   clientState: secretRefSchema,
   subscriptions: subscriptionsSchema,
 });
@@ -79,17 +85,18 @@ export const webhookConfigSchema = z
     host: z.string().min(1).default('0.0.0.0'),
     /** When set, GET /metrics is served on this port only, not on the public `port` that Graph and Okta reach. */
     metricsPort: z.coerce.number().int().min(0).max(65_535).optional(),
-    /** Bodies are counted while streaming and refused past this (413), before any parsing (reliability.md S-05). */
+    /** Bodies are counted while streaming and refused past this (413), before any parsing. */
     bodyLimitBytes: int(1024, 10 * 1024 * 1024, 262_144),
     /** Whole request, body included; closes slow-loris connections (node:http `requestTimeout`). */
     requestTimeoutMs: int(1000, 120_000, 10_000),
     headersTimeoutMs: int(1000, 60_000, 5000),
     /**
      * Persisting hints must finish within this, or the sender gets a 503 and retries. Graph counts a
-     * response slower than 2.9 s as slow and Okta gives up after 3 s (sources.md §1.8, §2.6).
+     * response slower than 2.9 s as slow (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks)
+     * and Okta gives up after 3 s (https://developer.okta.com/docs/concepts/event-hooks/).
      */
     ackTimeoutMs: int(100, 2900, 2500),
-    /** How long an Okta event uuid (or Graph notification id) is remembered; at least a day (reliability.md S-04). */
+    /** How long an Okta event uuid (or Graph notification id) is remembered; a day at least, past Graph's retries. */
     dedupeTtlSeconds: int(86_400, 30 * 86_400, 86_400),
     graph: graphSchema.optional(),
     okta: oktaSchema.optional(),

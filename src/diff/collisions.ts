@@ -2,9 +2,10 @@ import type { DesiredGroup, DesiredUser, TargetGroup, TargetUser } from '../mode
 import type { Finding } from './findings.js';
 
 /**
- * userName is unique in AWS with caseExact=false, and so is the primary email (aws-scim.md,
- * "Uniqueness"); group displayName is unique too. Two source objects that would collide are
- * resolved before any request, so the run never loops on 409s (reliability.md B-03, F7).
+ * userName is unique in AWS with caseExact=false (RFC 7643 §4.1.1, DG/getschema), and so is the primary
+ * email (https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html); group displayName
+ * is unique too. Two source objects that would collide are resolved before any request, so the run never
+ * loops on 409s (as in https://github.com/ory/polis/pull/4066).
  *
  * The winner is the one a person would pick, and stays the same across runs:
  * 1. the object AWS already holds with that value (matched by our externalId) keeps it;

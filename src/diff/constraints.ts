@@ -1,7 +1,8 @@
 /**
  * IAM Identity Center limits the planner and the constraint engine must respect.
- * Each constant cites where the rule comes from (../shared/reference/aws-scim.md;
- * DG = SCIM Implementation Developer Guide, IS = Identity Store API Reference).
+ * Each constant cites where the rule comes from: DG = SCIM Implementation Developer Guide
+ * (https://docs.aws.amazon.com/singlesignon/latest/developerguide/), IS = Identity Store API Reference
+ * (https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/); DG/x is x.html there.
  */
 
 /** DG/patchgroup: "at most 100 membership changes per request". Also DG/creategroup for inline members. */

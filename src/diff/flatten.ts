@@ -2,7 +2,7 @@ import type { ExternalId } from '../model/ids.js';
 import type { Group } from '../model/group.js';
 import type { Finding } from './findings.js';
 
-/** Default nesting depth followed before a group's expansion stops (reliability.md B-06). */
+/** Default nesting depth followed before a group's expansion stops, so deep nesting cannot recurse without bound. */
 export const DEFAULT_MAX_NESTING_DEPTH = 10;
 
 export interface FlattenResult {

@@ -1,8 +1,9 @@
 import type { BrakeEvaluation, Operation } from './plan.js';
 
 /**
- * The deletion brake (reliability.md F-09, after Entra's accidental-deletion prevention, Okta's
- * import safeguards, SailPoint and HelloID): if a plan would deactivate, delete or remove
+ * The deletion brake, after Entra's accidental-deletion prevention
+ * (https://learn.microsoft.com/entra/identity/app-provisioning/accidental-deletions), Okta's import
+ * safeguards, SailPoint and HelloID: if a plan would deactivate, delete or remove
  * memberships beyond the threshold, none of it is applied. Default threshold: more than
  * max(5 % of managed objects, 10). `absolute` replaces the computed threshold.
  */
@@ -34,7 +35,8 @@ export function evaluateBrake(
 }
 
 /**
- * "Source shrank" guard (reliability.md F-08): a source that returns nothing, or far fewer
+ * "Source shrank" guard (an empty read deleted everything in https://github.com/awslabs/ssosync/issues/194):
+ * a source that returns nothing, or far fewer
  * objects than last time, is refused unless the operator explicitly allows it. Returns the
  * reason to refuse, or undefined.
  */

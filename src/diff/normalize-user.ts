@@ -145,7 +145,7 @@ function requiredNames(
 
 /**
  * AWS keeps one value of emails, phoneNumbers and addresses (DG/createuser). The kept one is the
- * source's primary, else the first `work` value, else the first value (reliability.md B-04).
+ * source's primary, else the first `work` value, else the first value, so the choice is the same every run.
  */
 export function pickSingle<T extends { primary?: boolean; type?: string }>(
   values: readonly T[],
@@ -200,7 +200,7 @@ function cleanAddress(a: Address, text: TextFn): Address {
   });
 }
 
-/** Absent and undefined must compare equal, so plans never flap on a missing key (B-14). */
+/** Absent and undefined must compare equal, so plans never flap on a missing key. */
 export function dropUndefined<T extends object>(obj: T): T {
   const record = obj as Record<string, unknown>;
   for (const k in record) {

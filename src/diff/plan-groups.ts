@@ -6,8 +6,9 @@ import { graceExpired, inRetireScope, pendingReason, type PlanContext } from './
 
 /**
  * Groups are matched by externalId; a new displayName is a rename on the same AWS id, never a
- * delete + create, which would drop the group's permission-set assignments (aws-scim.md, "Ids
- * and renames"; ssosync #166, #291).
+ * delete + create, which would drop the group's permission-set assignments
+ * (https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html;
+ * https://github.com/awslabs/ssosync/issues/166, https://github.com/awslabs/ssosync/issues/291).
  */
 export function planGroups(ctx: PlanContext): void {
   const owned = new Map<string, TargetGroup>();

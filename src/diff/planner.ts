@@ -106,7 +106,10 @@ function createOrAdoptUser(ctx: PlanContext, d: DesiredUser, byKey: Map<string, 
   ctx.findings.push({ object: 'user', externalId: d.externalId, action: 'conflict', field: 'userName', reason });
 }
 
-/** Leaving scope deactivates first; the hard delete waits for the grace period (reliability.md B-12). */
+/**
+ * Leaving scope deactivates first; the hard delete waits for the grace period, as in Entra's provisioning
+ * (https://learn.microsoft.com/entra/identity/app-provisioning/how-provisioning-works).
+ */
 function retireUser(ctx: PlanContext, t: TargetUser): void {
   const target = { externalId: t.externalId!, id: t.id };
   if (t.active) {

@@ -3,14 +3,15 @@ import { charLength, FORBIDDEN_CHARACTERS, FORBIDDEN_CHARACTERS_GLOBAL, STRING_M
 /**
  * The documented, deterministic sanitizer for non-identifier text (display and person names,
  * titles, departments, …). Identifiers (`userName`, `externalId`) never pass through here:
- * they are either valid as they are or the object is skipped (reliability.md B-01).
+ * they are either valid as they are or the object is skipped, never silently rewritten.
  *
  * Rules, in order:
- *  1. Unicode NFC, so NFC and NFD spellings of the same name compare equal (B-07).
+ *  1. Unicode NFC, so NFC and NFD spellings of the same name compare equal.
  *  2. Tab, CR and LF become a space; `< > ; : %` and other control characters are removed.
  *  3. Runs of whitespace collapse to one space; leading/trailing whitespace is trimmed.
- *  4. Longer than 1024 characters → cut to 1024 characters (B-08).
- *  5. An empty result means "absent": AWS rejects "" (aws-scim.md, "characters").
+ *  4. Longer than 1024 characters → cut to 1024 characters (the Identity Store maximum).
+ *  5. An empty result means "absent": AWS rejects "" (minimum length 1,
+ *     https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html).
  */
 export interface Sanitized {
   value: string | undefined;

@@ -28,7 +28,7 @@ const ENTERPRISE = ['employeeNumber', 'costCenter', 'organization', 'division', 
  * (DG/patchuser lists the modifiable attributes; enterprise attributes use the full URN path as in
  * Microsoft's AWS gallery mapping). `active` is not compared here: deactivation is its own
  * operation so the deletion brake can count it. Strings compare after NFC so NFC/NFD spellings
- * never cause a perpetual update (reliability.md B-07).
+ * never cause a perpetual update.
  */
 export function userChanges(desired: AwsUserAttributes, current: AwsUserAttributes): AttributeChange[] {
   const changes: AttributeChange[] = [];

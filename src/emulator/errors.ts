@@ -1,8 +1,9 @@
 import { SCHEMA_ERROR, type ScimErrorBody } from '../scim/wire.js';
 
 /**
- * Error replies in the shape the live endpoint sends (aws-scim.md, "Error body"): both `schema` and
- * `schemas`, `status` as a string, `detail`, `exceptionRequestId`, `timeStamp`, and no `scimType`.
+ * Error replies in the shape the live endpoint sends (captured in
+ * https://github.com/slashdevops/idp-scim-sync/issues/62 and https://github.com/mitodl/keycloak-scim/issues/73):
+ * both `schema` and `schemas`, `status` as a string, `detail`, `exceptionRequestId`, `timeStamp`, and no `scimType`.
  */
 
 /** The generic 400 detail; AWS puts the specific reason only in CloudTrail (UG/idp-microsoft-entra). */

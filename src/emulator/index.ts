@@ -10,8 +10,9 @@ import { DirectoryStore } from './store.js';
 import type { EmulatorOptions, RunningEmulator } from './types.js';
 
 /**
- * An in-process emulator of the AWS IAM Identity Center SCIM endpoint, faithful to the behaviour listed in
- * aws-scim.md ("What an emulator of this endpoint must do"). It writes nothing to stdout or stderr.
+ * An in-process emulator of the AWS IAM Identity Center SCIM endpoint, faithful to the SCIM Implementation
+ * Developer Guide (https://docs.aws.amazon.com/singlesignon/latest/developerguide/) and to replies captured
+ * from the live endpoint by other projects. It writes nothing to stdout or stderr.
  */
 export type {
   EmulatorOptions,

@@ -42,7 +42,7 @@ class GroupChange {
     const user = this.store.getUser(userId);
     if (!user || isLagging(user, this.settings)) throw new ScimError(404, 'members: unknown user', DETAIL_NO_USER);
     if (this.isMember(userId)) {
-      // Unverified in AWS docs (aws-scim.md "NOT FOUND"), hence the switch.
+      // The Developer Guide does not say whether adding a current member is a no-op or an error, hence the switch.
       if (this.settings.duplicateMemberAdd === 'error') throw invalid('members: user is already a member');
       return;
     }

@@ -3,7 +3,7 @@ import type { RateLimitOptions, RetryAfterForm } from './types.js';
 /**
  * A token bucket over all requests. AWS publishes no SCIM rate and only documents 429 ThrottlingException
  * (DG/listusers and the other pages); whether the 429 carries `Retry-After` is unverified, so its form is a
- * setting (aws-scim.md, "Rate limit").
+ * setting.
  */
 export class TokenBucket {
   private tokens: number;

@@ -7,9 +7,8 @@ export function isWrite(method: string): boolean {
 }
 
 /**
- * What the emulator saw, so tests can assert exactly which writes happened (aws-scim.md, emulator section,
- * "Observability"). Entries are appended on arrival and completed when the answer is known, so the log keeps
- * arrival order even with concurrent requests.
+ * What the emulator saw, so tests can assert exactly which writes happened. Entries are appended on arrival and
+ * completed when the answer is known, so the log keeps arrival order even with concurrent requests.
  */
 export class RequestRecorder {
   readonly entries: RequestLogEntry[] = [];

@@ -150,7 +150,7 @@ describe('writes and the request log', () => {
   });
 });
 
-describe('faults (reliability.md F-02, F-03, F-06)', () => {
+describe('injected faults: 5xx, revoked token, 429, lost and reset connections', () => {
   it('answers injected 5xx for the given number of matching requests, then recovers', async () => {
     emulator.injectFault({ method: 'POST', path: '/Users', times: 2, kind: 'status', status: 503 });
     const first = await call('POST', '/Users', userBody('f1'));

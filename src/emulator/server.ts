@@ -126,7 +126,7 @@ function authorize(options: EmulatorOptions, exchange: Exchange): void {
   if (token === undefined || !options.tokens.includes(token)) throw new ScimError(401, 'bad or missing bearer token');
 }
 
-/** A trailing slash is undocumented (aws-scim.md "Connection"); by default it is a 404 like any unknown path. */
+/** A trailing slash is undocumented in the Developer Guide; by default it is a 404 like any unknown path. */
 function segmentsOf(options: EmulatorOptions, relativePath: string | undefined): string[] {
   let path = relativePath ?? '';
   if (options.trailingSlash === 'accept' && path.length > 1) path = path.replace(/\/$/, '');

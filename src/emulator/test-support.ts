@@ -2,7 +2,7 @@ import type { RunningEmulator } from './types.js';
 
 /**
  * HTTP helpers for the emulator's own tests: real requests over `fetch`, with the headers every client of
- * the endpoint sends (aws-scim.md, "Examples").
+ * the endpoint sends (Authorization, User-Agent, Content-Type; DG/createuser).
  */
 export interface Reply {
   status: number;

@@ -1,8 +1,9 @@
 import { invalid } from './errors.js';
 
 /**
- * String rules shared by the user and group validators. Lengths come from the Identity Store service model
- * that backs the same directory (aws-scim.md, "Length limits"); lengths count Unicode code points.
+ * String rules shared by the user and group validators. Lengths come from the Identity Store API, which backs
+ * the same directory (IS = https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/);
+ * lengths count Unicode code points.
  */
 
 /** IS/API_CreateUser: userName pattern `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`, so no whitespace or control characters. */

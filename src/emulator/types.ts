@@ -9,7 +9,7 @@ export interface RateLimitOptions {
 }
 
 /**
- * Behaviour switches of the emulated endpoint. Where AWS behaviour is unverified (aws-scim.md marks it so),
+ * Behaviour switches of the emulated endpoint. Where AWS documents no behaviour and no capture shows it,
  * the choice is a switch rather than a guess baked into the code.
  */
 export interface EmulatorOptions {

@@ -6,7 +6,8 @@ export { scrub, scrubError } from './scrub.js';
 
 /**
  * Paths pino censors wherever they appear. Secrets are also kept out of log calls by design
- * (ids and counts only); this list is the net under that rule (reliability.md S-06).
+ * (ids and counts only); this list is the net under that rule
+ * (https://github.com/pinojs/pino/blob/main/docs/redaction.md).
  */
 export const REDACT_PATHS = [
   'authorization',

@@ -1,7 +1,9 @@
 /**
- * A change notification is a hint, never data (reliability.md lesson 5, S-04): it only says
- * "re-read this object from its source". The re-read object then goes through the same planner,
- * constraints, brake and executor as a full sync; the payload's attribute values are never applied.
+ * A change notification is a hint, never data: Graph and Okta deliver at least once, late or out of order
+ * (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks,
+ * https://developer.okta.com/docs/concepts/event-hooks/). It only says "re-read this object from its source". The
+ * re-read object then goes through the same planner, constraints, brake and executor as a full sync; the payload's
+ * attribute values are never applied.
  */
 export interface ReReadHint {
   /** The configured source id (e.g. "corp-entra"). */

@@ -4,7 +4,8 @@ import type { User } from './user.js';
 
 /**
  * A complete read of one source. A source returns one only after the last page of every
- * collection was read; anything less throws instead (reliability.md, lesson 1).
+ * collection was read; anything less throws instead, because a partial read planned as complete deletes
+ * everything it missed (https://github.com/awslabs/ssosync/issues/194).
  */
 export interface Snapshot {
   sourceId: string;

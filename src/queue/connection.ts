@@ -37,7 +37,7 @@ export function createRedis(
 
 /**
  * Startup checks: Redis answers, and it will not evict BullMQ's keys. `noeviction` is the only
- * safe policy (BullMQ guide; reliability.md §1.6): locks and job hashes evicted under memory
+ * safe policy (https://docs.bullmq.io/guide/going-to-production): locks and job hashes evicted under memory
  * pressure lose jobs silently. Managed Redis often forbids CONFIG; then only an explicit override runs.
  */
 export async function checkRedis(redis: Redis, settings: RedisSettings): Promise<void> {

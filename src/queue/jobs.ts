@@ -3,7 +3,7 @@ import type { Operation } from '../diff/plan.js';
 
 /**
  * A job is one plan operation of one run. The payload is ids and directory data only, never a
- * credential: BullMQ stores job data in clear text (reliability.md S-06).
+ * credential: BullMQ stores job data in clear text (https://docs.bullmq.io/guide/going-to-production).
  */
 export interface OperationJob {
   runId: string;

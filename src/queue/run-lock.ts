@@ -14,7 +14,9 @@ export interface RunLock {
 }
 
 /**
- * One sync at a time (reliability.md F-15): a Redis key with a TTL, refreshed at a third of the TTL
+ * One sync at a time, since a CronJob may start two Jobs for one schedule
+ * (https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#cron-job-limitations):
+ * a Redis key with a TTL, refreshed at a third of the TTL
  * while the run lives, so a crashed producer blocks the next run for at most one TTL.
  * Resolves null when another run holds it.
  */

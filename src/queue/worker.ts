@@ -28,7 +28,7 @@ export interface WorkerDeps {
  * in-process executor. One global rate limit across all workers (BullMQ limiter); a SCIM 429 pauses
  * the whole queue and retries without using an attempt (RateLimitError); deterministic 4xx fail at
  * once (UnrecoverableError); 5xx/network use bounded jittered backoff; 401/403 trip the run's breaker
- * so the remaining jobs are skipped, not failed one by one (reliability.md §4.4, F-06).
+ * so the remaining jobs are skipped, not failed one by one against a credential that no longer works.
  */
 export function startSyncWorker(deps: WorkerDeps): { worker: Worker<OperationJob>; close(): Promise<void> } {
   const connection = deps.redis;

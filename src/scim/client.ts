@@ -1,6 +1,6 @@
 /**
  * The SCIM client for the IAM Identity Center endpoint. Methods speak our model types; the wire
- * dialect (aws-scim.md) stays inside src/scim/.
+ * dialect (the SCIM Implementation Developer Guide, see ./wire.ts) stays inside src/scim/.
  */
 import type { Logger } from '../log/logger.js';
 import type { DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';

@@ -13,10 +13,10 @@ export interface ParsedErrorBody {
 }
 
 /**
- * Reads an error body leniently. AWS sends `schema` and/or `schemas`, `status` as a string, plus
- * `exceptionRequestId` and `timeStamp` (aws-scim.md, "Error body"); RFC 7644 §3.12 allows `scimType`,
- * and some servers send `status` as a number. Unknown keys are ignored, and a body that is not JSON
- * at all (an HTML page from a proxy or load balancer) yields an empty result instead of an exception.
+ * Reads an error body leniently. AWS sends `schema` and/or `schemas`, `status` as a string, plus `exceptionRequestId`
+ * and `timeStamp` (bodies captured in https://github.com/slashdevops/idp-scim-sync/issues/45 and /issues/62); RFC
+ * 7644 §3.12 allows `scimType`, and some servers send `status` as a number. Unknown keys are ignored, and a body that
+ * is not JSON at all (an HTML page from a proxy or load balancer) yields an empty result instead of an exception.
  */
 export function parseScimErrorBody(text: string): ParsedErrorBody {
   let json: unknown;

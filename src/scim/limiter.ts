@@ -2,7 +2,7 @@
  * Client-side rate limiting for the SCIM endpoint. AWS publishes no SCIM rate, only 429
  * `ThrottlingException` (DG/listusers etc.), and peers were throttled at a few hundred objects
  * (ssosync #13). So every request, reads included, passes one shared limiter, and a 429 pauses
- * all callers rather than the one request that saw it (aws-scim.md, "Rate limit").
+ * all callers rather than the one request that saw it.
  */
 export interface RequestLimiter {
   /** Resolves when the caller may send one request; rejects with `signal.reason` if aborted first. */

@@ -1,6 +1,7 @@
 /**
  * Wire ↔ model mapping. Pure functions: no I/O, no logging.
- * The wire shapes are in ./wire.ts; the AWS dialect they follow is in aws-scim.md.
+ * The wire shapes are in ./wire.ts; the AWS dialect they follow is the SCIM Implementation Developer Guide
+ * (DG, linked there).
  */
 import { hasForbiddenCharacter } from '../model/aws-characters.js';
 import { asScimId } from '../model/ids.js';
@@ -161,8 +162,9 @@ function multiValue(value: string, type: string | undefined, primary: boolean | 
 }
 
 /**
- * Copies the listed string fields that are present and non-empty. AWS rejects `""` (Okta KB in
- * aws-scim.md, "characters"), and an absent value means the same thing.
+ * Copies the listed string fields that are present and non-empty. AWS rejects `""` (every string has a
+ * minimum length of 1: https://docs.aws.amazon.com/singlesignon/latest/userguide/troubleshooting.html),
+ * and an absent value means the same thing.
  */
 function copyStrings<K extends string>(
   from: Partial<Record<K, unknown>>,

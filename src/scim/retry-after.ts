@@ -1,7 +1,7 @@
 /**
  * `Retry-After` (RFC 9110 §10.2.3) as undici's RetryHandler reads it: either delay-seconds or an
- * HTTP-date. Whether the SCIM endpoint sends it on 429 is undocumented (aws-scim.md, "Rate limit"),
- * so callers must also cope with `undefined`.
+ * HTTP-date. Whether the SCIM endpoint sends it on 429 is undocumented (the Developer Guide lists only
+ * 429 ThrottlingException), so callers must also cope with `undefined`.
  */
 
 /** A misbehaving server or proxy must not be able to park the whole sync for hours. */

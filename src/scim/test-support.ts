@@ -1,6 +1,6 @@
 /**
- * A scripted IAM Identity Center SCIM endpoint on undici's MockAgent, for the client tests
- * (style.md principle 13(b)). Each reply records the raw request exactly as the client sent it;
+ * A scripted IAM Identity Center SCIM endpoint on undici's MockAgent, so the client tests run the real
+ * client at its HTTP boundary. Each reply records the raw request exactly as the client sent it;
  * MockAgent's own matching sorts and normalises the query, so assertions use the record.
  */
 import { MockAgent, type Dispatcher } from 'undici';

@@ -200,9 +200,11 @@ export class ScimTransport {
 }
 
 /**
- * The console shows the base URL without a trailing slash, but a pasted one with a slash (or one
- * missing between base and resource) is the classic misconfiguration (aws-scim.md, "Connection"):
- * strip trailing slashes here and join every resource path with exactly one `/`.
+ * The console shows the base URL without a trailing slash
+ * (https://docs.aws.amazon.com/singlesignon/latest/userguide/how-to-with-scim.html), but a pasted one with a slash,
+ * or one missing between base and resource (`…/scim/v2Groups` and a 404 in
+ * https://github.com/mitodl/keycloak-scim/issues/73), is a common misconfiguration: strip trailing slashes here and
+ * join every resource path with exactly one `/`.
  */
 export function parseBaseUrl(baseUrl: string): { origin: string; basePath: string } {
   let url: URL;

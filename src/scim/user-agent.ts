@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * `icsync/<version>`. Always sent: PingFederate reports that IAM Identity Center blocks PATCH
- * requests that carry no User-Agent (aws-scim.md, "Connection").
+ * requests that carry no User-Agent (changelog of its AWS IAM Identity Center provisioner, 1.1.0.3,
+ * docs.pingidentity.com/integrations/amazon/aws_iam_identity_center_provisioner/).
  *
  * The version is read from the nearest `package.json` named `icsync`, found by walking up from this
  * module, so it is right both under `src/` (tsx, vitest) and under `dist/src/` (the built CLI).

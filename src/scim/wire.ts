@@ -3,7 +3,8 @@ import { SCHEMA_ENTERPRISE_USER } from '../model/aws.js';
 /**
  * JSON shapes of the IAM Identity Center SCIM endpoint (RFC 7643/7644 as AWS implements them).
  * Shared by the client and the emulator so both speak exactly the same dialect.
- * Facts: ../shared/reference/aws-scim.md (DG = SCIM Implementation Developer Guide).
+ * DG = the SCIM Implementation Developer Guide, https://docs.aws.amazon.com/singlesignon/latest/developerguide/
+ * (DG/x is x.html there).
  */
 export const SCHEMA_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const SCHEMA_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -113,7 +114,10 @@ export interface PatchRequest {
   Operations: PatchOperation[];
 }
 
-/** AWS sends both `schema` and `schemas`, `status` as a string (aws-scim.md, "Error body"). */
+/**
+ * AWS sends both `schema` and `schemas`, `status` as a string (bodies captured from the live endpoint in
+ * https://github.com/slashdevops/idp-scim-sync/issues/62).
+ */
 export interface ScimErrorBody {
   schema?: string[];
   schemas?: string[];

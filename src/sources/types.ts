@@ -6,7 +6,8 @@ import type { User } from '../model/user.js';
 /**
  * The contract every source implements. A read is all-or-nothing: `readSnapshot` resolves only
  * with a complete snapshot and throws `SourceReadError` otherwise, so a partial read never
- * reaches the planner (reliability.md F1, F-07).
+ * reaches the planner (a partial read planned as complete deleted users in
+ * https://github.com/awslabs/ssosync/issues/194).
  */
 export interface SourceConnector {
   readonly id: string;

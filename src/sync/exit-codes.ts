@@ -1,6 +1,5 @@
 /**
- * Process exit codes, one per outcome an operator or an alert must tell apart
- * (reliability.md §4.6). Documented in the README.
+ * Process exit codes, one per outcome an operator or an alert must tell apart. Documented in the README.
  */
 export const EXIT = {
   /** sync applied everything (or nothing was needed); diff found nothing to do. */

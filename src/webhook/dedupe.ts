@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 
 /**
  * Replay protection for deliveries that carry a unique id (Okta event uuid, Graph notification id):
- * at-least-once senders repeat them, and a replay must not cost a second re-read (reliability.md S-04).
+ * at-least-once senders repeat them (https://developer.okta.com/docs/concepts/event-hooks/), and a replay
+ * must not cost a second re-read.
  */
 export interface HintDedupe {
   /** True the first time `key` is seen within `ttlSeconds`; false for a replay. */

@@ -4,7 +4,8 @@ import type { Candidate } from './ingest.js';
 /**
  * Reading a Graph change-notification collection (`{ value: changeNotification[] }`,
  * learn.microsoft.com/graph/api/resources/changenotification). Only ids are taken from it: a
- * notification is "re-read this object", never data, and its `resource` URL is never fetched (S-08).
+ * notification is "re-read this object", never data, and its `resource` URL is never fetched, so a
+ * forged notification cannot steer our requests elsewhere.
  */
 
 export type LifecycleEvent = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';

@@ -22,7 +22,7 @@ const MAX_PAGES = 100;
 
 /**
  * The subscription calls over plain fetch (undici). Redirects are refused so the bearer token never
- * reaches another host, and `@odata.nextLink` is followed only on the configured Graph origin (S-08).
+ * reaches another host, and `@odata.nextLink` is followed only on the configured Graph origin.
  * Errors carry the status and Graph's error code and message, never headers or the request body
  * (which holds the clientState).
  */

@@ -56,7 +56,7 @@ export interface EnsureOutcome {
 
 /**
  * Users and groups support `updated` and `deleted` only; creation and soft delete arrive as
- * `updated` (sources.md §1.8).
+ * `updated` (https://learn.microsoft.com/graph/api/resources/subscription).
  */
 const CHANGE_TYPE = 'updated,deleted';
 const MINUTE_MS = 60_000;
@@ -71,8 +71,8 @@ export interface SubscriptionManagerOptions {
 
 /**
  * Keeps one subscription per configured resource alive, well before Graph's < 29-day expiry
- * (reliability.md F-12). Subscriptions are ours when they point at our notificationUrl; the list
- * call only returns the calling app's own. Operations run one at a time, so the timer and a
+ * (https://learn.microsoft.com/graph/api/resources/subscription). Subscriptions are ours when they point at our
+ * notificationUrl; the list call only returns the calling app's own. Operations run one at a time, so the timer and a
  * lifecycle notification never create twins.
  */
 export class GraphSubscriptionManager {

@@ -9,17 +9,17 @@ export interface GraphRouteOptions {
   /** The Entra source the notifications are about. */
   sourceId: string;
   clientState: string;
-  /** The source's tenant; notifications naming another tenant are refused (S-02). */
+  /** The source's tenant; notifications naming another tenant are refused as not genuine. */
   tenantId?: string;
   /** Whether a subscription id is one this deployment keeps (the subscription manager's `owns`). */
   ownsSubscription?: (subscriptionId: string) => Promise<'yes' | 'no' | 'unknown'>;
   /** Reauthorizes or recreates subscriptions (the subscription manager); runs after the ack. */
   onLifecycle?: (notice: LifecycleNotice) => Promise<void>;
-  /** Asks for a full sync; the scheduled one is the backstop when this is not wired (reliability.md F-12). */
+  /** Asks for a full sync; the scheduled one is the backstop when this is not wired. */
   onFullSyncWanted?: (reason: string) => void;
 }
 
-/** Graph's tokens are short opaque text; a longer one is refused rather than echoed (S-01). */
+/** Graph's tokens are short opaque text; a longer one is refused rather than echoed. */
 export const MAX_VALIDATION_TOKEN_LENGTH = 1024;
 
 const ORIGIN = 'graph';
@@ -85,9 +85,9 @@ export function graphRoute(options: GraphRouteOptions, ctx: RouteContext): Route
 }
 
 /**
- * The subscription handshake (S-01): Graph POSTs `?validationToken=…` and wants the URL-decoded
- * token back as text/plain within 10 s. The token is echoed only as text/plain with nosniff, and only
- * when it is short printable text without markup.
+ * The subscription handshake (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks): Graph POSTs
+ * `?validationToken=…` and wants the URL-decoded token back as text/plain within 10 s. The token is echoed only as
+ * text/plain with nosniff, and only when it is short printable text without markup.
  */
 async function answerValidation(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext): Promise<void> {
   if (req.method !== 'POST' && req.method !== 'GET') {
@@ -119,7 +119,7 @@ function refuse(
 /**
  * After the ack, as Graph asks (change-notifications-lifecycle-events): `reauthorizationRequired`
  * renews the subscription, `subscriptionRemoved` recreates it, and both `subscriptionRemoved` and
- * `missed` mean changes were lost, so a full sync is wanted (reliability.md F-12).
+ * `missed` mean changes were lost, so a full sync is wanted.
  */
 function handleLifecycle(options: GraphRouteOptions, ctx: RouteContext, notices: readonly LifecycleNotice[]): void {
   for (const notice of notices) {

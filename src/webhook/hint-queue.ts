@@ -58,7 +58,7 @@ export interface HintWorkerDeps {
 
 /**
  * Processes hints one at a time under the same run lock as the full sync, so webhook-triggered
- * writes never interleave with a scheduled run (reliability.md F-15).
+ * writes never interleave with a scheduled run.
  */
 export function startHintWorker(deps: HintWorkerDeps): Worker<ReReadHint> {
   const secrets = deps.secrets ?? [];

@@ -15,7 +15,7 @@ export class ClientAbortedError extends Error {
 }
 
 /**
- * Reads a body up to `limit` bytes, counting while it streams (reliability.md S-05). A declared
+ * Reads a body up to `limit` bytes, counting while it streams. A declared
  * Content-Length over the limit fails before a byte is read; a body that grows past it stops being
  * read at once, so at most `limit` bytes plus one chunk are ever held. The stream is paused, not
  * destroyed: destroying an IncomingMessage destroys its socket, and the 413 would never be sent.
@@ -70,7 +70,7 @@ export function mediaType(req: IncomingMessage): string | undefined {
 }
 
 /**
- * A compressed body would be inflated past the limit after it was checked (gzip bomb, S-05); neither
+ * A compressed body would be inflated past the limit after it was checked (gzip bomb); neither
  * Graph nor Okta compress webhook bodies, so only identity is accepted.
  */
 export function isJsonRequest(req: IncomingMessage): boolean {
@@ -84,7 +84,8 @@ const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'ut
 
 /**
  * Constant-time comparison against a secret. Both sides are hashed to 32 bytes first, because
- * `timingSafeEqual` throws on a length mismatch (a 500 and a length oracle, reliability.md §1.8);
+ * `timingSafeEqual` throws on a length mismatch (a 500 and a length oracle; ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH,
+ * https://nodejs.org/api/errors.html#err_crypto_timing_safe_equal_length);
  * a missing value is compared too, so it takes the same path as a wrong one.
  */
 export class SecretMatcher {
@@ -100,7 +101,7 @@ export class SecretMatcher {
   }
 }
 
-/** Headers on every response: nothing here is a page, and nothing may be sniffed into one (S-01). */
+/** Headers on every response: nothing here is a page, and nothing may be sniffed into one. */
 const SAFE_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-store',

@@ -19,7 +19,11 @@ export interface IngestDeps {
   dedupeTtlSeconds: number;
 }
 
-/** The hints could not be persisted in time: the sender must get a 5xx and retry (reliability.md F-17). */
+/**
+ * The hints could not be persisted in time: the sender must get a 5xx and retry. Graph retries for up to 4 h
+ * (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks); Okta retries once and never
+ * after a 4xx (https://developer.okta.com/docs/concepts/event-hooks/).
+ */
 export class SinkUnavailableError extends Error {
   constructor(options: { cause: unknown }) {
     super('hints could not be persisted', options);

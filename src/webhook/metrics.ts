@@ -34,7 +34,10 @@ export interface WebhookMetrics {
   render(): Promise<string>;
 }
 
-/** Bucket bounds around Graph's 2.9 s "slow" line and our 500 ms target (reliability.md L7). */
+/**
+ * Bucket bounds around our 500 ms target and Graph's 2.9 s "slow" line
+ * (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks).
+ */
 const ACK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.9, 5];
 
 export function createWebhookMetrics(lastFullSync: LastFullSync = () => undefined): WebhookMetrics {

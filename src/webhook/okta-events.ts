@@ -3,10 +3,13 @@ import type { Candidate } from './ingest.js';
 /**
  * Okta event-hook bodies (`{ data: { events: LogEvent[] } }`, developer.okta.com/docs/concepts/event-hooks)
  * reduced to the ids to re-read. Only `target[].id` of type User or UserGroup is used; actor, profile
- * values and URLs in the event are never read (S-04, S-08).
+ * values and URLs in the event are never read, so an event can neither set data nor steer a request.
  */
 
-/** Event types after which a user or group may look different to the sync (sources.md §2.6). */
+/**
+ * Event types after which a user or group may look different to the sync (the event-hook eligible ones in
+ * https://developer.okta.com/docs/reference/api/event-types/).
+ */
 const RELEVANT_TYPES = new Set([
   'user.account.update_profile',
   'group.user_membership.add',
@@ -64,7 +67,8 @@ export function eventItems(body: unknown): unknown[] | undefined {
 
 /**
  * Events become hints in any order: each only says "re-read this id now", and the re-read sees the
- * source's current state, so a late or reordered event cannot roll anything back (S-04).
+ * source's current state, so a late or reordered event cannot roll anything back (Okta delivers at least
+ * once and possibly out of order: https://developer.okta.com/docs/concepts/event-hooks/).
  */
 export function classifyEvents(events: readonly unknown[], sourceId: string): ClassifiedEvents {
   const out: ClassifiedEvents = {

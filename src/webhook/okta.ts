@@ -30,9 +30,9 @@ const CHALLENGE_HEADER = 'x-okta-verification-challenge';
 const MAX_CHALLENGE_LENGTH = 1024;
 
 /**
- * Okta event hooks (sources.md §2.6). Every request, the verification GET included, must carry the
- * shared secret (S-03). Failures the sender should retry are 5xx: Okta never retries a 4xx and
- * retries anything else once (reliability.md §1.3, F-17).
+ * Okta event hooks (https://developer.okta.com/docs/concepts/event-hooks/). Every request, the verification
+ * GET included, must carry the shared secret. Failures the sender should retry are 5xx: Okta never retries
+ * a 4xx and retries anything else once (same page).
  */
 export function oktaRoute(options: OktaRouteOptions, ctx: RouteContext): RouteHandler {
   const secret = new SecretMatcher(options.secret);
@@ -88,7 +88,8 @@ async function acceptEvents(
   const result = await persistHints(ctx, ORIGIN, classified.candidates, deadline);
   // Okta wants a quick 200 or 204 with an empty body.
   reply(res, 200);
-  // Event types come from the request: logged only under `untrusted`, never as our own fields (style.md principle 12).
+  // Event types come from the request: logged only under `untrusted`, never as our own fields, so a sender cannot
+  // forge a log line that reads as ours.
   if (classified.withoutTarget > 0) {
     ctx.metrics.fullSyncRequested.inc({ origin: ORIGIN, reason: 'event-without-target' }, classified.withoutTarget);
     ctx.logger.warn(

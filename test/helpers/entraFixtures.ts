@@ -13,7 +13,7 @@ import { trustsTestCertificate } from './tls.js';
 
 export const TENANT_ID = '7d4b1e2a-0c3f-4a5b-9c8d-1e2f3a4b5c6d';
 export const CLIENT_ID = '3f2e1d0c-9b8a-4765-8432-10fedcba9876';
-/** A canary: it must never show up in a log line or an error (reliability.md S-06). */
+/** A canary: it must never show up in a log line or an error. */
 export const CLIENT_SECRET = 'canary-entra-secret-Zq8Rk2Vw';
 export const SECRET_ENV = 'ICSYNC_TEST_ENTRA_SECRET';
 export const ENTRA_SOURCE_ID = 'corp-entra';

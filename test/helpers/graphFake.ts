@@ -9,7 +9,7 @@ import { testTls } from './tls.js';
 
 /**
  * An https fake of Microsoft Graph v1.0 and of the Entra token endpoint on 127.0.0.1, for the real
- * Graph SDK and @azure/identity (sources.md §1.11). It serves absolute nextLinks and deltaLinks on
+ * Graph SDK and @azure/identity. It serves absolute nextLinks and deltaLinks on
  * its own origin, answers 401 to any Graph call without a bearer token it issued, and lets a test
  * script faults per request.
  */
@@ -183,7 +183,10 @@ export class GraphFake {
     return graphError(400, 'BadRequest', `the fake does not serve ${r.path}`);
   }
 
-  /** `$top` from 1 to 999 (sources.md §1.2), default 100; nextLinks carry an opaque skip token and nothing else. */
+  /**
+   * `$top` from 1 to 999 (https://learn.microsoft.com/graph/paging), default 100; nextLinks carry an opaque skip
+   * token and nothing else.
+   */
   private list(r: RecordedRequest, url: URL, items: (select: string[] | undefined) => Json[]): FakeResponse {
     const skip = r.query.get('$skiptoken');
     const first = { offset: 0, top: Number(r.query.get('$top') ?? 100), select: r.query.get('$select')?.split(',') };

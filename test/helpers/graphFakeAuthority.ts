@@ -3,7 +3,7 @@ import type { FakeResponse } from './graphFake.js';
 
 /**
  * The two calls @azure/identity (MSAL) makes against an authority when instance discovery is off
- * (sources.md §1.10): the tenant's OpenID metadata, then the token endpoint it names. A client
+ * (`disableInstanceDiscovery`): the tenant's OpenID metadata, then the token endpoint it names. A client
  * secret must match; a certificate assertion must be a JWT signed by the configured certificate.
  */
 

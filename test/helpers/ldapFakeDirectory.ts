@@ -1,10 +1,10 @@
 /**
- * An in-memory `LdapDirectory` for the LDAP reader's unit tests (style.md §1: `read.ts` is tested
- * against a typed fake of the client). It evaluates the filter objects the reader builds (and, or,
+ * An in-memory `LdapDirectory` for the LDAP reader's unit tests, so `read.ts` is tested
+ * against a typed fake of the client. It evaluates the filter objects the reader builds (and, or,
  * equality, presence), pages results, and can behave like Active Directory under MaxValRange:
  * a multi-valued attribute with more values than the limit comes back as `member;range=0-1499`
  * with plain `member` empty, and `member;range=<low>-*` reads return the next slice
- * (MS-ADTS 3.1.1.3.1.3.3), which neither OpenLDAP nor Samba will do (sources.md §3.3).
+ * (MS-ADTS 3.1.1.3.1.3.3), which neither OpenLDAP nor Samba will do.
  */
 import { AndFilter, EqualityFilter, OrFilter, PresenceFilter, type Entry, type Filter } from 'ldapts';
 import type { EntryRead, LdapDirectory, SearchSpec } from '../../src/sources/ldap/client.js';

@@ -7,7 +7,7 @@ import { testTls } from './tls.js';
 
 /**
  * A fake Okta org on https://127.0.0.1:<port>, served with the test certificate, for driving the real
- * `@okta/okta-sdk-nodejs` (sources.md §2.8). It pages every list with `limit` / `after` and absolute
+ * `@okta/okta-sdk-nodejs`. It pages every list with `limit` / `after` and absolute
  * `Link: rel="next"` URLs, sends the X-Rate-Limit-* headers on every response, requires the SSWS token or
  * a bearer token it issued on every API call, and can script faults (429s, failed pages, dropped sockets).
  */
@@ -186,7 +186,10 @@ export class OktaFake {
     notFound(res);
   }
 
-  /** Without search or filter Okta lists everyone except DEPROVISIONED users (sources.md §2.2). */
+  /**
+   * Without search or filter Okta lists everyone except DEPROVISIONED users
+   * (https://developer.okta.com/docs/reference/core-okta-api/).
+   */
   private listUsers(q: URLSearchParams): Json[] {
     const expression = q.get('search') ?? q.get('filter');
     const all = [...this.users.values()];

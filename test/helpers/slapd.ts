@@ -1,5 +1,5 @@
 /**
- * A throwaway OpenLDAP `slapd` for integration tests (sources.md §3.6.1): a fresh temp dir, free ports,
+ * A throwaway OpenLDAP `slapd` for integration tests: a fresh temp dir, free ports,
  * a self-signed certificate for ldaps:// and StartTLS, the core/cosine/inetorgperson/nis schemas, the
  * memberof and ppolicy overlays, and AD-like size limits (unpaged searches capped at 20 entries, paged
  * ones unlimited). Tests bind as a non-root, read-only DN, because the rootdn bypasses limits.

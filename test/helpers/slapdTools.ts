@@ -9,7 +9,7 @@ export interface Certificate {
 
 /**
  * A self-signed certificate (its own CA) for 127.0.0.1 and localhost, so TLS is verified exactly as
- * in production (sources.md §4). An EC key keeps generation to a few milliseconds.
+ * in production. An EC key keeps generation to a few milliseconds.
  */
 export async function createSelfSignedCertificate(dir: string, name = 'server'): Promise<Certificate> {
   const certFile = join(dir, `${name}-cert.pem`);

@@ -35,7 +35,7 @@ export class MemorySink implements HintSink {
   }
 }
 
-/** Log lines as text, to check that nothing secret or untrusted is written (S-06). */
+/** Log lines as text, to check that nothing secret or untrusted is written. */
 export function captureLogger(): { logger: Logger; text: () => string } {
   const lines: string[] = [];
   const destination = new Writable({

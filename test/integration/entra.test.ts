@@ -1,7 +1,7 @@
 /**
  * The Entra source through the real Graph SDK and the real @azure/identity credential, against an
- * https fake of Graph and of the token endpoint (sources.md §0 #1, #2: a plain-http fake would hide
- * a dropped Authorization header and mangled nextLinks).
+ * https fake of Graph and of the token endpoint (a plain-http fake would hide a dropped Authorization
+ * header and mangled nextLinks: the Graph SDK sends the token over https only).
  */
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -79,7 +79,7 @@ describe('Entra full read', () => {
     expect(w.log.lines).toContainEqual(expect.objectContaining({ msg: 'Graph request retried', reason: 'network' }));
   });
 
-  it('refuses a 200 answer that is not a collection page (F-08)', async () => {
+  it('refuses a 200 answer that is not a collection page', async () => {
     addPeople(3);
     w.fake.inject((r) =>
       r.page === 2
@@ -223,7 +223,7 @@ describe('Entra credentials', () => {
     expect(w.fake.tokenFailures).toBe(0);
   });
 
-  it('never puts the client secret or an access token into logs or errors (S-06)', async () => {
+  it('never puts the client secret or an access token into logs or errors', async () => {
     addPeople(3);
     await w.source().readSnapshot(signal());
     w.fake.inject((r) =>

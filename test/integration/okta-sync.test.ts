@@ -71,7 +71,7 @@ describe('Okta → IAM Identity Center', () => {
     expect(emulator.users().find((u) => u.externalId === 'corp-okta/00uP07')?.title).toBe('Principal Engineer');
   });
 
-  it('plans nothing from a read whose Link chain breaks: no writes, no deletes (reliability.md F-07)', async () => {
+  it('plans nothing from a read whose Link chain breaks: no writes, no deletes', async () => {
     await harness.run('sync');
     const { emulator } = harness;
     const devs = emulator.groups().find((g) => g.displayName === 'aws-developers')!;

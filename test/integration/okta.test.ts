@@ -175,7 +175,7 @@ describe('Okta source transport', () => {
     expect((await readError(wrong.readSnapshot(signal()))).message).toMatch(/HTTP 401 E0000011.*token was rejected/);
   });
 
-  it('returns nothing when a page fails, the connection drops, or a page is not JSON (reliability.md F-07, F-08)', async () => {
+  it('returns nothing when a page fails, the connection drops, or a page is not JSON', async () => {
     const laterPage = (path: string) => (r: { path: string; query: URLSearchParams }) =>
       r.path === path && r.query.has('after');
     fake.fault(laterPage('/api/v1/groups/00gEng/users'), serverError);
@@ -193,7 +193,7 @@ describe('Okta source transport', () => {
     expect((await readError(source.readSnapshot(signal()))).message).toMatch(/"text\/html" instead of JSON/);
   });
 
-  it('never sends credentials to another host, even when a Link header points there (reliability.md S-08)', async () => {
+  it('never sends credentials to another host, even when a Link header points there', async () => {
     fake.fault(
       (r) => r.path === appUsersPath(fake),
       (res) => {
@@ -236,7 +236,7 @@ describe('Okta source transport', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
-  it('keeps the API token and the private key out of every log line and error (reliability.md S-06)', async () => {
+  it('keeps the API token and the private key out of every log line and error', async () => {
     const log = captureLog();
     const pemBody = key.privateKeyPem.split('\n')[5]!;
     const auth = { privateKeyJwt: { clientId: CLIENT_ID, keyId: 'kid-1', privateKey: { env: KEY_ENV } } };

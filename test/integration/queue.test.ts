@@ -1,7 +1,7 @@
 /**
  * Queue mode against real Redis (127.0.0.1:6379, a unique key prefix per test) and the emulator:
  * workers share the rate limit, 429s pause the queue, killed workers and restarted Redis recover,
- * the run lock admits one run, and no credential reaches Redis (reliability.md §1.6, F8, S-06).
+ * the run lock admits one run, and no credential reaches Redis.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { UnrecoverableError, Worker } from 'bullmq';

@@ -1,5 +1,5 @@
 /**
- * Webhook burst (reliability.md L7): 1,000 Graph notifications and 1,000 Okta events in a few
+ * Webhook burst: 1,000 Graph notifications and 1,000 Okta events in a few
  * seconds, 30 % of them re-deliveries, against an in-memory sink and the Redis dedupe on
  * 127.0.0.1:6379 under a unique key prefix. Every POST is acked well inside Graph's and Okta's
  * 3 s, replays are dropped, and Redis holds one expiring key per delivery and nothing else.
@@ -74,7 +74,7 @@ async function fire(sends: Send[]): Promise<{ statuses: number[]; clientMs: numb
   return { statuses: results.map((x) => x.status), clientMs: results.map((x) => x.ms) };
 }
 
-describe('webhook burst (L7)', () => {
+describe('webhook burst: 2,000 deliveries, 30 % of them repeated', () => {
   const prefix = `icsync-test-webhook-${randomUUID().slice(0, 8)}`;
   const redis = createRedis(
     { url: 'redis://127.0.0.1:6379', keyPrefix: prefix, allowUnverifiedEviction: false },

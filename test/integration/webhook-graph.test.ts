@@ -1,7 +1,7 @@
 /**
- * The Graph change-notification route over real HTTP on 127.0.0.1: the validation handshake (S-01),
- * clientState authentication (S-02), hints that carry ids only (S-04, S-08), 5xx when hints cannot be
- * persisted (F-17) and the lifecycle events (F-12).
+ * The Graph change-notification route over real HTTP on 127.0.0.1: the validation handshake,
+ * clientState authentication, hints that carry ids only, 5xx when hints cannot be
+ * persisted and the lifecycle events.
  */
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -110,7 +110,7 @@ describe('Graph notifications', () => {
     expect(text()).not.toContain(CLIENT_STATE.slice(0, 20));
   });
 
-  it('never fetches the resource URL named in a notification (S-08)', async () => {
+  it('never fetches the resource URL named in a notification', async () => {
     let hits = 0;
     const canary: Server = createServer((_req, res) => {
       hits += 1;

@@ -1,7 +1,7 @@
 /**
  * The Okta event-hook route over real HTTP on 127.0.0.1: the verification challenge and the shared
- * secret on every request (S-03), replays processed once and order not mattering (S-04), 5xx rather
- * than 4xx when hints cannot be persisted (F-17), and nothing secret in the logs (S-06).
+ * secret on every request, replays processed once and order not mattering, 5xx rather
+ * than 4xx when hints cannot be persisted, and nothing secret in the logs.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRedis } from '../../src/queue/connection.js';
@@ -192,7 +192,7 @@ describe('Okta events', () => {
     expect(r.sink.calls).toBe(0);
   });
 
-  it('logs counts and reasons, never the secret, the offered value or the payload (S-06)', async () => {
+  it('logs counts and reasons, never the secret, the offered value or the payload', async () => {
     const { logger, text } = captureLogger();
     r = await startReceiver({ logger });
     await postOkta(

@@ -1,6 +1,6 @@
 /**
  * The receiver's HTTP envelope: health, readiness and metrics endpoints, body limits enforced while
- * streaming (S-05), header timeouts against slow clients, routing, and a graceful close.
+ * streaming, header timeouts against slow clients, routing, and a graceful close.
  */
 import { request } from 'node:http';
 import { connect } from 'node:net';

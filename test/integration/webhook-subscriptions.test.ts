@@ -1,5 +1,5 @@
 /**
- * Graph subscription upkeep (reliability.md F-12): create when missing, renew well before the
+ * Graph subscription upkeep: create when missing, renew well before the
  * 41,760-minute limit, recreate what Graph removed or what cannot be updated, act on lifecycle
  * notifications, and survive clock skew. Plus the default HTTP port against a local server.
  */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the self-signed certificate the https fakes (Graph, Entra token endpoint, Okta) serve on
 # 127.0.0.1. `npm test` runs this first and passes the certificate to Node as NODE_EXTRA_CA_CERTS,
-# so the real SDKs verify it like any other CA (../shared/reference/sources.md §4).
+# so the real SDKs verify it like any other CA (https://nodejs.org/api/cli.html#node_extra_ca_certsfile).
 set -euo pipefail
 dir="$(cd "$(dirname "$0")/.." && pwd)/.tls"
 mkdir -p "$dir"

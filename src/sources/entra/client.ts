@@ -33,9 +33,9 @@ export class EntraGraph {
   ) {}
 
   /**
-   * The SDK attaches the bearer token only to https URLs whose host is a Graph host or listed in
-   * `customHosts` (sources.md §1.9), so the configured host is always listed: sovereign and private
-   * endpoints then authenticate the same way as graph.microsoft.com.
+   * The SDK attaches the bearer token only to https URLs whose host is a Graph host or listed in `customHosts`
+   * (https://github.com/microsoftgraph/msgraph-sdk-javascript), so the configured host is always listed: sovereign
+   * and private endpoints then authenticate the same way as graph.microsoft.com.
    */
   static create(options: GraphClientOptions): EntraGraph {
     const base = new URL(options.graphBaseUrl);
@@ -56,8 +56,8 @@ export class EntraGraph {
 
   /**
    * Every page of a collection, first to last. Each `@odata.nextLink` is followed verbatim (never
-   * rebuilt: it encodes the query and the skip token, sources.md §1.2). A page that is not a
-   * collection (an HTML error page, a proxy's answer) fails the read (reliability.md F-08).
+   * rebuilt: it encodes the query and the skip token, https://learn.microsoft.com/graph/paging). A page that
+   * is not a collection (an HTML error page, a proxy's answer) fails the read rather than reading as empty.
    * `start` is a path relative to the base URL or an absolute delta link.
    */
   async *pages<T>(start: string, query: GraphQuery, signal: AbortSignal): AsyncGenerator<GraphPage<T>> {
@@ -122,7 +122,10 @@ function parsePage<T>(body: unknown, operation: string): GraphPage<T> {
   return page;
 }
 
-/** Graph's links are absolute https URLs; the SDK would mangle anything else into a path (sources.md §0 #1). */
+/**
+ * Graph's links are absolute https URLs; the SDK would mangle anything else into a path (src/GraphRequestUtil.ts
+ * in https://github.com/microsoftgraph/msgraph-sdk-javascript).
+ */
 function link(value: unknown, operation: string, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || !value.startsWith('https://'))

@@ -52,8 +52,9 @@ const credentialSchema = z.union([
 
 const retrySchema = z.strictObject({
   /**
-   * Retries of one Graph request answered 429, 503 or 504 (the SDK's RetryHandler, sources.md §1.5), and of
-   * a request that failed on the network or timed out. The SDK refuses more than 10.
+   * Retries of one Graph request answered 429, 503 or 504 (the SDK's RetryHandler, src/middleware/RetryHandler.ts in
+   * https://github.com/microsoftgraph/msgraph-sdk-javascript), and of a request that failed on the network or timed
+   * out. The SDK refuses more than 10.
    */
   maxRetries: z.int().min(0).max(10).default(3),
   /** Base delay in seconds when Graph sends no Retry-After; doubled per attempt. The SDK caps any wait at 180 s. */
@@ -74,12 +75,12 @@ export const entraSourceConfigSchema = z
     authorityHost: httpsUrl.default('https://login.microsoftonline.com'),
     /**
      * Skips MSAL's instance discovery call to login.microsoftonline.com; only for an authority that is
-     * not a Microsoft cloud (a private test endpoint), where discovery cannot succeed (sources.md §1.10).
+     * not a Microsoft cloud (a private test endpoint), where discovery cannot succeed.
      */
     disableInstanceDiscovery: z.boolean().default(false),
     /**
-     * Graph endpoint including the version. Sovereign clouds: https://graph.microsoft.us/v1.0 (US Gov L4),
-     * https://dod-graph.microsoft.us/v1.0 (US Gov L5), https://microsoftgraph.chinacloudapi.cn/v1.0 (China).
+     * Graph endpoint including the version. Sovereign clouds: https://graph.microsoft.us/v1.0 (US Gov GCC High),
+     * https://dod-graph.microsoft.us/v1.0 (US Gov DoD), https://microsoftgraph.chinacloudapi.cn/v1.0 (China).
      */
     graphBaseUrl: httpsUrl
       .regex(/^https:\/\/[^/?#\s]+\/v1\.0\/?$/, 'expected https://<graph host>/v1.0')
@@ -97,7 +98,7 @@ export const entraSourceConfigSchema = z
       .optional(),
     /**
      * B2B guests (`userType` Guest, or `#EXT#` in the userPrincipalName): `skip` reports them as skipped,
-     * `include` syncs them like members (reliability.md B-15).
+     * `include` syncs them like members.
      */
     guests: z.enum(['skip', 'include']).default('skip'),
     /**
@@ -118,7 +119,10 @@ export const entraSourceConfigSchema = z
      * delta query.
      */
     incremental: z.boolean().default(false),
-    /** `$top` of list calls; Graph accepts 1 to 999 on directory collections (sources.md §1.2). */
+    /**
+     * `$top` of list calls; Graph accepts 1 to 999 on directory collections
+     * (https://learn.microsoft.com/graph/paging).
+     */
     pageSize: z.int().min(1).max(999).default(999),
     /** Groups whose members are read at the same time. Graph throttles per app and tenant, so keep it small. */
     concurrency: z.int().min(1).max(16).default(4),

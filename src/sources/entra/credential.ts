@@ -4,10 +4,10 @@ import type { EntraSourceConfig } from './config.js';
 
 /**
  * The app's credential, resolved from the environment or a mounted file at first use. The secret
- * lives only inside the credential object; it is never logged or put into an error (reliability.md S-06).
+ * lives only inside the credential object; it is never logged or put into an error.
  *
  * `authorityHost` must be https (@azure/identity refuses anything else), and `disableInstanceDiscovery`
- * stops MSAL from asking login.microsoftonline.com about an authority it does not know (sources.md §1.10).
+ * stops MSAL from asking login.microsoftonline.com about an authority it does not know.
  */
 export async function createCredential(
   config: EntraSourceConfig,

@@ -18,7 +18,7 @@ import { selectGroups, type NamedGroup } from './scope.js';
 import { USER_SELECT, type GraphUser, type GroupDeltaItem, type UserDeltaItem } from './wire.js';
 
 /**
- * Incremental reads through users/delta and groups/delta (sources.md §1.4).
+ * Incremental reads through users/delta and groups/delta (https://learn.microsoft.com/graph/delta-query-overview).
  *
  * The source state holds the delta links and the merged directory they apply to. A round reads
  * both delta collections to their `@odata.deltaLink`, then re-reads `transitiveMembers` of every
@@ -28,7 +28,7 @@ import { USER_SELECT, type GraphUser, type GroupDeltaItem, type UserDeltaItem } 
  * failed round is replayed from the old links next time.
  *
  * An expired token (410 Gone, syncStateNotFound, resyncRequired) starts a new enumeration from
- * scratch, a full read; it is never read as "everything was deleted" (reliability.md F-11).
+ * scratch, a full read; it is never read as "everything was deleted".
  */
 
 export const DELTA_STATE_KEY = 'entra-delta';

@@ -2,7 +2,7 @@
  * A failed Graph call, reduced to what an operator needs: the HTTP status, Graph's error code and
  * message, and the request id to quote to Microsoft support. The SDK's own error carries response
  * headers and the raw body; they are dropped here, so nothing but these fields can reach a log line
- * or a report (reliability.md S-06).
+ * or a report.
  */
 export class GraphRequestError extends Error {
   readonly status: number | undefined;
@@ -21,7 +21,7 @@ export class GraphRequestError extends Error {
 /** Graph's answers to a delta link that can no longer be resumed (learn.microsoft.com/graph/delta-query-overview). */
 const EXPIRED_DELTA_CODES = new Set(['syncStateNotFound', 'resyncRequired', 'syncStateInvalid']);
 
-/** A delta token that expired (410 Gone, or one of the resync codes): start a full enumeration (reliability.md F-07/F-11). */
+/** A delta token that expired (410 Gone, or one of the resync codes): start a full enumeration. */
 export function isExpiredDeltaToken(err: unknown): err is GraphRequestError {
   if (!(err instanceof GraphRequestError)) return false;
   return err.status === 410 || (err.graphCode !== undefined && EXPIRED_DELTA_CODES.has(err.graphCode));

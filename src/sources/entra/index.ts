@@ -27,9 +27,9 @@ export interface EntraSourceDeps {
 }
 
 /**
- * An Entra ID source read through Microsoft Graph. A read resolves only with a complete snapshot;
- * any failure, including an abort, surfaces as SourceReadError with no partial result
- * (reliability.md F-07). Logs carry counts and timings, never tokens, secrets or user attributes.
+ * An Entra ID source read through Microsoft Graph. A read resolves only with a complete snapshot; any failure,
+ * including an abort, surfaces as SourceReadError with no partial result. Logs carry counts and timings, never
+ * tokens, secrets or user attributes.
  */
 export function createEntraSource(config: EntraSourceConfig, deps: EntraSourceDeps): SourceConnector & SupportsReread {
   const log = deps.logger.child({ component: 'source', source: { kind: 'entra', id: config.id } });

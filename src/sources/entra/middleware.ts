@@ -32,9 +32,10 @@ export interface ChainOptions {
 }
 
 /**
- * The SDK's default chain (Authentication → Retry → Redirect → Telemetry → HTTP message, sources.md §1.5)
- * with our retry bounds, plus one handler before the wire that gives every attempt its own timeout and
- * retries failures that produced no response at all, which the SDK's RetryHandler leaves to the caller.
+ * The SDK's default chain (Authentication → Retry → Redirect → Telemetry → HTTP message, as in
+ * src/middleware/MiddlewareFactory.ts of https://github.com/microsoftgraph/msgraph-sdk-javascript) with our retry
+ * bounds, plus one handler before the wire that gives every attempt its own timeout and retries failures that
+ * produced no response at all, which the SDK's RetryHandler leaves to the caller.
  */
 export function graphMiddlewareChain(options: ChainOptions): Middleware {
   const chain: Middleware[] = [

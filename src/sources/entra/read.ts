@@ -14,7 +14,7 @@ import { USER_SELECT } from './wire.js';
 /**
  * One complete read: every page of the users in scope, then every page of every scope group's
  * transitive members. Nothing is returned until the last page of the last collection was read;
- * any failure propagates and the caller plans nothing (reliability.md F-07).
+ * any failure propagates and the caller plans nothing.
  */
 export async function readEntraDirectory(
   graph: EntraGraph,
@@ -34,7 +34,8 @@ export async function readEntraDirectory(
 
 /**
  * The user ids under each group, nesting flattened server-side by `transitiveMembers`, so a group
- * nested anywhere below counts once and cycles cannot loop (sources.md §1.3).
+ * nested anywhere below counts once and cycles cannot loop
+ * (https://learn.microsoft.com/graph/api/group-list-transitivemembers).
  */
 export async function readGroupMembers(
   graph: EntraGraph,

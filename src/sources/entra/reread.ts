@@ -8,8 +8,8 @@ import { provenanceOf, transformUser, type TransformOptions } from './transform.
 import { GROUP_SELECT, USER_SELECT, type GraphGroup, type GraphUser } from './wire.js';
 
 /**
- * Targeted re-reads for webhook-triggered syncs (a notification is "re-read this id", never data,
- * sources.md §1.8). An object that is gone, outside the scope, or skipped by the mapping reads as
+ * Targeted re-reads for webhook-triggered syncs (a notification is "re-read this id", never data).
+ * An object that is gone, outside the scope, or skipped by the mapping reads as
  * null, exactly as it would be absent from a full read.
  */
 

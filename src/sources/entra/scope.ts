@@ -150,7 +150,7 @@ export async function readScopedUserIds(
  * The users under a group. Member collections mix users, groups, devices, contacts and service
  * principals; `transitiveMembers` also lists the nested groups themselves. Users are picked by
  * `@odata.type` rather than with the `/microsoft.graph.user` cast, which needs advanced query
- * headers and reads an eventually consistent index (sources.md §1.3, §1.7).
+ * headers and reads an eventually consistent index (https://learn.microsoft.com/graph/aad-advanced-queries).
  */
 export async function readUserMembers(
   graph: EntraGraph,

@@ -50,7 +50,7 @@ describe('transformUser', () => {
     });
   });
 
-  it('maps accountEnabled=false to an inactive user and never deactivates on a missing value (B-12)', () => {
+  it('maps accountEnabled=false to an inactive user and never deactivates on a missing value', () => {
     expect(mapped({ accountEnabled: false }).active).toBe(false);
     expect(mapped({ accountEnabled: null }).active).toBe(true);
   });
@@ -72,7 +72,7 @@ describe('transformUser', () => {
     });
   });
 
-  it('skips guests by default and maps them when guests: include (B-15)', () => {
+  it('skips guests by default and maps them when guests: include', () => {
     const guest = { userType: 'Guest', userPrincipalName: 'bob_fabrikam.example#EXT#@contoso.onmicrosoft.com' };
     expect(transformUser(graphUser(guest), options)).toMatchObject({
       kind: 'skipped',
@@ -111,7 +111,7 @@ describe('emailsOf', () => {
     otherMails: ['ada@home.example', 'ADA@OLD.CONTOSO.EXAMPLE'],
   });
 
-  it('lists the primary first, then proxy SMTP addresses, then otherMails, each address once (B-04)', () => {
+  it('lists the primary first, then proxy SMTP addresses, then otherMails, each address once', () => {
     expect(emailsOf(many, 'mail')).toEqual([
       { value: 'ada.lovelace@contoso.example', type: 'work', primary: true },
       { value: 'ada@old.contoso.example', type: 'work', primary: false },

@@ -37,7 +37,7 @@ export function transformUser(raw: GraphUser, options: TransformOptions): UserOu
       department: text(raw.department),
       organization: text(raw.companyName),
     },
-    // Only an explicit false disables: a missing value must never deactivate anyone (reliability.md B-12).
+    // Only an explicit false disables: a missing value must never deactivate anyone.
     active: raw.accountEnabled !== false,
     provenance: provenanceOf(options.id, raw.id),
   };
@@ -46,7 +46,7 @@ export function transformUser(raw: GraphUser, options: TransformOptions): UserOu
 
 /**
  * B2B guests have `userType` Guest; invited users from other tenants also carry `#EXT#` in their
- * userPrincipalName even when converted to members (reliability.md B-15).
+ * userPrincipalName even when converted to members.
  */
 export function isGuest(raw: Pick<GraphUser, 'userType' | 'userPrincipalName'>): boolean {
   return raw.userType?.toLowerCase() === 'guest' || (raw.userPrincipalName ?? '').toUpperCase().includes('#EXT#');
@@ -55,7 +55,7 @@ export function isGuest(raw: Pick<GraphUser, 'userType' | 'userPrincipalName'>):
 /**
  * The configured primary first, then `mail`, the SMTP proxy addresses (the upper-case `SMTP:` one is
  * Exchange's primary), and `otherMails`, each address once whatever its case. A fixed order keeps the
- * single address AWS stores stable between runs (reliability.md B-04).
+ * single address AWS stores stable between runs.
  */
 export function emailsOf(raw: GraphUser, primary: TransformOptions['email']): Email[] {
   const proxies = (raw.proxyAddresses ?? []).flatMap((p) => {

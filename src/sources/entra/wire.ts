@@ -6,7 +6,7 @@
 /**
  * Every user property the mapping uses (transform.ts). `GET /users` returns only a default set;
  * accountEnabled, otherMails, proxyAddresses, employeeId, department, companyName and userType come
- * back only when named in `$select` (sources.md §1.1, learn.microsoft.com/graph/api/user-list).
+ * back only when named in `$select` (https://learn.microsoft.com/graph/api/user-list).
  */
 export const USER_SELECT = [
   'id',

@@ -21,7 +21,7 @@ export interface EntryRead {
 
 /**
  * What the reader needs from a bound directory connection. `connectLdap` returns the ldapts-backed one;
- * tests hand `read.ts` a fake (style.md §1, "two layers of fakes").
+ * tests hand `read.ts` a fake, so the reader is tested without a server.
  */
 export interface LdapDirectory {
   /**
@@ -84,9 +84,9 @@ class LdaptsDirectory implements LdapDirectory {
   ) {}
 
   async *searchPages(spec: SearchSpec): AsyncIterable<readonly LdapEntry[]> {
-    // Never a client sizeLimit: ldapts then turns the server's sizeLimitExceeded into a silently
-    // truncated success (sources.md §0 #9). Search continuation references (AD's DomainDnsZones and
-    // similar partitions) are not chased: only entries in the configured naming context are read.
+    // Never a client sizeLimit: ldapts then turns the server's sizeLimitExceeded into a silently truncated success
+    // (ldapts src/Client.ts, https://github.com/ldapts/ldapts). Search continuation references (AD's DomainDnsZones
+    // and similar partitions) are not chased: only entries in the configured naming context are read.
     const pages = this.client.searchPaginated(spec.baseDn, {
       scope: spec.scope,
       filter: spec.filter,
@@ -146,7 +146,8 @@ async function tlsOptions(options: ConnectOptions): Promise<ConnectionOptions> {
 
 /**
  * StartTLS wraps the already-connected socket, so `tls.connect` gets no host of its own: name the
- * host explicitly for the certificate check, and send SNI for DNS names (sources.md §3.5).
+ * host explicitly for the certificate check, and send SNI for DNS names
+ * (https://nodejs.org/api/tls.html#tlsconnectoptions-callback).
  */
 function startTlsOptions(url: string, tls: ConnectionOptions): ConnectionOptions {
   const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');

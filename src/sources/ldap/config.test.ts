@@ -35,7 +35,7 @@ describe('ldapSourceConfigSchema', () => {
     });
   });
 
-  it('refuses plain ldap:// without StartTLS unless allowInsecure is set (reliability.md S-07)', () => {
+  it('refuses plain ldap:// without StartTLS unless allowInsecure is set', () => {
     expect(issues({ url: 'ldap://ldap.example.test' })).toEqual([
       expect.stringMatching(/^url: plain ldap:\/\/ sends the bind password in clear/),
     ]);

@@ -60,9 +60,12 @@ export const ldapSourceConfigSchema = z
     startTls: z.boolean().default(false),
     /** PEM file with the CA(s) that sign the server certificate; default: Node's bundled roots. */
     caFile: z.string().min(1).optional(),
-    /** Name to verify the server certificate against when it differs from the URL host (sources.md §3.5). */
+    /**
+     * Name to verify the server certificate against when it differs from the URL host (`servername`,
+     * https://nodejs.org/api/tls.html#tlsconnectoptions-callback).
+     */
     tlsServerName: z.string().min(1).optional(),
-    /** Permit plain `ldap://` without StartTLS: the bind password then crosses the wire in clear (reliability.md S-07). */
+    /** Permit plain `ldap://` without StartTLS: the bind password then crosses the wire in clear. */
     allowInsecure: z.boolean().default(false),
     /** DN (or AD UPN) of a read-only service account. */
     bindDn: z.string().min(1),

@@ -4,7 +4,7 @@ export type AttributeValue = string | Buffer;
 
 /**
  * A search result entry with one shape for every attribute. ldapts returns one value as a scalar,
- * several as an array and a requested-but-absent attribute as `[]` (sources.md §0 #7); here every
+ * several as an array and a requested-but-absent attribute as `[]`; here every
  * attribute is a list, keyed by its lower-cased description (descriptions are case-insensitive,
  * RFC 4512 §2.5), so `entryUUID` and `entryuuid` are the same key.
  */

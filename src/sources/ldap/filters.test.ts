@@ -34,7 +34,7 @@ describe('configuredAnd', () => {
     expect(bytes[0]).toBe(0xa0);
   });
 
-  it('carries binary values (objectGUID bytes ≥ 0x80) unchanged, which string filters cannot (sources.md §3.2)', () => {
+  it('carries binary values (objectGUID bytes ≥ 0x80) unchanged, which string filters cannot', () => {
     const guid = parseGuid('be7d0244-00d1-4e8a-9f2c-1a2b3c4d5e6f') as Buffer;
     const bytes = ber(configuredAnd('(objectClass=user)', 'objectGUID', guid));
     expect(bytes.includes(equalityMatch('objectGUID', guid))).toBe(true);

@@ -5,8 +5,8 @@ import type { AttributeValue } from './entry.js';
  * Search filters. Values that come from directory data or callers (memberUid values, ids to re-read)
  * are never spliced into filter text: they go into an `EqualityFilter` object and travel as the raw
  * assertionValue OCTET STRING of an equalityMatch (RFC 4511 §4.5.1.7), so no character of them can
- * become filter syntax (reliability.md S-09). This also avoids the ldapts string parser, which corrupts
- * `\XX` escapes of bytes ≥ 0x80 and so cannot carry an AD objectGUID (sources.md §0 #8, §3.2).
+ * become filter syntax. This also avoids the ldapts string parser, which corrupts `\XX` escapes of
+ * bytes ≥ 0x80 and so cannot carry an AD objectGUID (https://github.com/ldapts/ldapts/issues/104).
  * Rendered with `toString()`, such a filter shows the RFC 4515 escapes (`*` → `\2a`, …).
  *
  * Only operator-written filters from the config are parsed from text; config.ts rejects invalid ones.

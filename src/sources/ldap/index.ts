@@ -25,7 +25,7 @@ export interface LdapSourceDeps {
 /**
  * An LDAP / Active Directory source. Every operation opens its own connection, binds, works and
  * unbinds, so a dropped connection never leaks into the next run. Failures of any kind, including
- * aborts, surface as `SourceReadError`; no partial snapshot is ever returned (reliability.md F-07).
+ * aborts, surface as `SourceReadError`; no partial snapshot is ever returned.
  */
 export function createLdapSource(config: LdapSourceConfig, deps: LdapSourceDeps): SourceConnector & SupportsReread {
   const log = deps.logger.child({ component: 'source', source: { kind: 'ldap', id: config.id } });

@@ -6,8 +6,7 @@ import type { GroupRecord, SkippedEntry, UserRecord } from './transform.js';
 
 /**
  * Direct member resolution. A member is a user or a group in scope, or unresolved with a reason.
- * Nested groups stay references (`memberGroups`); flattening and cycle handling belong to the planner
- * (reliability.md B-06).
+ * Nested groups stay references (`memberGroups`); flattening and cycle handling belong to the planner.
  */
 
 export type MemberRef =

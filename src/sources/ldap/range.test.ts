@@ -32,7 +32,7 @@ describe('completeRangedAttributes', () => {
     [1500, 0],
     [1501, 1],
     [5000, 3],
-  ])('returns all %i members, with %i follow-up reads (reliability.md B-05)', async (count, followUps) => {
+  ])('returns all %i members, with %i follow-up reads', async (count, followUps) => {
     const dir = directory(count);
     const entry = await searched(dir);
     const complete = await completeRangedAttributes(dir, entry, ['member'], 1000);

@@ -3,11 +3,11 @@ import { values, withValues, type AttributeValue, type LdapEntry } from './entry
 import { anyObject } from './filters.js';
 
 /**
- * AD range retrieval (MS-ADTS 3.1.1.3.1.3.3; sources.md §3.3). When a multi-valued attribute holds more
+ * AD range retrieval (MS-ADTS 3.1.1.3.1.3.3). When a multi-valued attribute holds more
  * values than MaxValRange (1500 by default), AD returns the first slice under `member;range=0-1499` and
  * leaves plain `member` empty; the rest is read with base-scope searches for `member;range=<next>-*`
- * until a slice ends in `*`. Stopping early would drop members, which the planner would then remove
- * (reliability.md F-07, B-05), so every irregular answer is an error.
+ * until a slice ends in `*`. Stopping early would drop members, which the planner would then remove,
+ * so every irregular answer is an error.
  */
 
 export class RangeRetrievalError extends Error {

@@ -73,7 +73,7 @@ describe('readLdapSnapshot (OpenLDAP)', () => {
     expect(dir.searches[0]?.attributes).toContain('entryUUID');
   });
 
-  it('fails as a whole when a page fails, after some pages were read (reliability.md F-07)', async () => {
+  it('fails as a whole when a page fails, after some pages were read', async () => {
     const error = new SizeLimitExceededError();
     const dir = new FakeDirectory(openLdapWorld(), {
       pageSize: 2,

@@ -22,7 +22,7 @@ export interface LdapReadResult {
 
 /**
  * One complete read: every page of users, every page of groups, every range of every member list.
- * Any failure propagates; nothing is returned until the last page was read (reliability.md F-07).
+ * Any failure propagates; nothing is returned until the last page was read.
  */
 export async function readLdapSnapshot(
   directory: LdapDirectory,

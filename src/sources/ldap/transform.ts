@@ -41,7 +41,7 @@ export interface GroupRecord {
   provenance: Provenance;
 }
 
-/** An entry that cannot become a model object; reported, never created (reliability.md B-15). */
+/** An entry that cannot become a model object; reported, never created. */
 export interface SkippedEntry {
   kind: 'skipped';
   dn: string;

@@ -5,7 +5,7 @@ import { activeDirectoryVendor, detectVendor, formatGuid, openLdapVendor, parseG
 const SEQUENTIAL = Buffer.from([...Array(16).keys()]);
 
 describe('objectGUID', () => {
-  it('formats bytes 0–3, 4–5 and 6–7 reversed and 8–15 in order (sources.md §3.3)', () => {
+  it('formats bytes 0–3, 4–5 and 6–7 reversed and 8–15 in order', () => {
     expect(formatGuid(SEQUENTIAL)).toBe('03020100-0504-0706-0809-0a0b0c0d0e0f');
   });
 

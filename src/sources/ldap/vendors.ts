@@ -34,14 +34,14 @@ export interface MemberAttributes {
 }
 
 /**
- * Everything that differs between directory products, as data (style.md §8 principle 5): shared code
+ * Everything that differs between directory products, as data: shared code
  * reads these fields and never asks which vendor it is talking to.
  */
 export interface LdapVendor {
   readonly name: 'openldap' | 'activedirectory';
-  /** Attribute holding the immutable id; it must survive renames and moves (style.md §8 principle 4). */
+  /** Attribute holding the immutable id; it must survive renames and moves. */
   readonly idAttribute: string;
-  /** Attributes ldapts must hand back as Buffers (`explicitBufferAttributes`, sources.md §3.1). */
+  /** Attributes ldapts must hand back as Buffers (its `explicitBufferAttributes` search option). */
   readonly binaryAttributes: readonly string[];
   /** Canonical string form of an id value, or undefined when the value is not a well-formed id. */
   decodeId(value: AttributeValue): string | undefined;
@@ -104,7 +104,7 @@ export const openLdapVendor: LdapVendor = {
 };
 
 /**
- * Active Directory. `objectGUID` is 16 raw bytes (sources.md §3.3). Disabled: userAccountControl bit
+ * Active Directory. `objectGUID` is 16 raw bytes. Disabled: userAccountControl bit
  * ACCOUNTDISABLE 0x2 (MS-ADTS 2.2.16). employeeID rather than employeeNumber because it is the one HR feeds
  * usually populate and the one Entra Connect synchronises.
  */
@@ -161,7 +161,7 @@ export function detectVendor(rootDse: LdapEntry | undefined): LdapVendor {
 
 /**
  * The canonical GUID string of 16 `objectGUID` bytes: the first three fields are little-endian on the
- * wire, so bytes 0–3, 4–5 and 6–7 are reversed; bytes 8–15 are kept in order (sources.md §3.3).
+ * wire (MS-DTYP 2.3.4.2), so bytes 0–3, 4–5 and 6–7 are reversed; bytes 8–15 are kept in order.
  */
 export function formatGuid(bytes: Buffer): string {
   if (bytes.length !== 16) throw new RangeError(`objectGUID must be 16 bytes, got ${bytes.length}`);

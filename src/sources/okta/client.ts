@@ -27,11 +27,14 @@ export interface OktaAppUser {
 
 /**
  * The Okta reads the source needs, bound to one operation's AbortSignal. Lists iterate every page: they
- * end only after a page without `Link: rel="next"`, and any failed page throws (reliability.md F-07).
- * `read.ts` gets this interface, so its tests can hand it a fake (style.md §1, "two layers of fakes").
+ * end only after a page without `Link: rel="next"`, and any failed page throws.
+ * `read.ts` gets this interface, so its tests can hand it a fake.
  */
 export interface OktaApi {
-  /** GET /api/v1/users?search=…; unlike the plain list, `search` includes DEPROVISIONED users (sources.md §2.2). */
+  /**
+   * GET /api/v1/users?search=…; unlike the plain list, `search` includes DEPROVISIONED users
+   * (https://developer.okta.com/docs/reference/core-okta-api/).
+   */
   searchUsers(search: string): AsyncIterable<OktaUser>;
   /** GET /api/v1/users/{id}; undefined when there is no such user. */
   getUser(userId: string): Promise<OktaUser | undefined>;
@@ -63,8 +66,9 @@ const USER_AGENT = 'icsync';
 /**
  * Builds the SDK client with every setting the SDK's config loader knows given explicitly, so a stray
  * `~/.okta/okta.yaml`, `./okta.yaml` or `OKTA_CLIENT_*` variable cannot change the org, the credentials or
- * the auth mode: constructor values win over both (sources.md §2.7). The GET cache is off, since a re-read
- * after a webhook must see Okta's current state, not a cached copy (sources.md §0 #4).
+ * the auth mode: constructor values win over both (https://github.com/okta/okta-sdk-nodejs, src/config-loader.js).
+ * The GET cache is off, since a re-read after a webhook must see Okta's current state, not a cached copy
+ * (the SDK caches GETs by default: https://github.com/okta/okta-sdk-nodejs#caching).
  */
 export function createSdkClient({ orgUrl, credentials, executor }: SdkClientOptions): Client {
   const auth =
@@ -118,9 +122,9 @@ export function createOktaApi(client: Client, pageSize: number, signal: AbortSig
 }
 
 /**
- * Every item of every page. The SDK's `Collection` follows `Link: rel="next"` verbatim and stops at the
- * first page without one (sources.md §2.3). It yields `null` for an empty page that still has a next link;
- * those are skipped, not taken as the end.
+ * Every item of every page. The SDK's `Collection` follows `Link: rel="next"` verbatim and stops at the first page
+ * without one (https://developer.okta.com/docs/reference/core-okta-api/). It yields `null` for an empty page that
+ * still has a next link; those are skipped, not taken as the end.
  */
 async function* everyPage<T>(signal: AbortSignal, open: () => Promise<Collection<T>>): AsyncIterable<T> {
   const collection = await withSignal(signal, open);

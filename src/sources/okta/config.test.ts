@@ -30,7 +30,7 @@ describe('oktaSourceConfigSchema', () => {
     });
   });
 
-  it('accepts Okta-hosted org URLs only, unless allowCustomDomain is set (reliability.md S-08)', () => {
+  it('accepts Okta-hosted org URLs only, unless allowCustomDomain is set', () => {
     for (const orgUrl of [
       'https://acme.okta.com',
       'https://acme.oktapreview.com',

@@ -4,7 +4,7 @@ import { SOURCE_ID_PATTERN } from '../../model/ids.js';
 
 /**
  * Hosts Okta serves orgs on. The API token or access token goes to this host, so anything else
- * (a custom domain, a local fake) must be allowed explicitly (reliability.md S-08).
+ * (a custom domain, a local fake) must be allowed explicitly.
  */
 const OKTA_HOSTED_DOMAIN = /^[a-z0-9][a-z0-9-]*\.(okta\.com|oktapreview\.com|okta-emea\.com|okta-gov\.com|okta\.mil)$/;
 
@@ -33,11 +33,15 @@ const privateKeyJwtSchema = z.strictObject({
 });
 
 const authSchema = z.union([
-  /** Preferred: an OAuth 2.0 service app authenticating with private_key_jwt (reliability.md S-10). */
+  /**
+   * Preferred: an OAuth 2.0 service app authenticating with private_key_jwt, with scoped read-only tokens
+   * (https://developer.okta.com/docs/api/openapi/okta-management/guides/overview).
+   */
   z.strictObject({ privateKeyJwt: privateKeyJwtSchema }),
   /**
-   * Discouraged: an SSWS API token carries every privilege of the admin who created it and cannot be
-   * scoped (reliability.md §1.3 "Credential type"). Kept for orgs that cannot create a service app yet.
+   * Discouraged: an SSWS API token carries every privilege of the admin who created it and cannot be scoped
+   * (https://developer.okta.com/docs/guides/create-an-api-token/). Kept for orgs that cannot create a service app
+   * yet.
    */
   z.strictObject({ apiToken: secretRefSchema }),
 ]);
@@ -77,7 +81,7 @@ export const oktaSourceConfigSchema = z
     scope: scopeSchema,
     /**
      * SUSPENDED and DEPROVISIONED users are always inactive; ACTIVE, RECOVERY, PASSWORD_EXPIRED and LOCKED_OUT
-     * are active (still employed). Users never activated are left out by default (sources.md §2.4).
+     * are active (still employed). Users never activated are left out by default.
      */
     statuses: z
       .strictObject({
@@ -99,13 +103,22 @@ export const oktaSourceConfigSchema = z
         email: z.enum(['email', 'login']).default('email'),
       })
       .prefault({}),
-    /** `limit` per page. 200 is the users maximum and Okta's recommended ceiling for groups (sources.md §2.1). */
+    /**
+     * `limit` per page. 200 is the users maximum and Okta's recommended ceiling for groups
+     * (https://developer.okta.com/docs/reference/core-okta-api/).
+     */
     pageSize: z.int().min(1).max(200).default(200),
-    /** Requests in flight at once. Okta's org-wide limit is 75 and other integrations share it (reliability.md L6). */
+    /**
+     * Requests in flight at once. Okta's org-wide limit is 75 and other integrations share it
+     * (https://developer.okta.com/docs/reference/rl-best-practices/).
+     */
     maxConcurrency: z.int().min(1).max(10).default(4),
     /** Per request, from sending it to the end of the response body. */
     requestTimeoutMs: z.int().min(1000).max(300_000).default(30_000),
-    /** HTTP 429 handling: wait X-Rate-Limit-Reset − Date + 1 s, then retry (sources.md §2.5). */
+    /**
+     * HTTP 429 handling: wait X-Rate-Limit-Reset − Date + 1 s, then retry
+     * (https://github.com/okta/okta-sdk-nodejs#rate-limiting).
+     */
     rateLimit: z
       .strictObject({
         /** Retries of one request after a 429; 0 = never retry. */

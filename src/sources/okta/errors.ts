@@ -1,10 +1,13 @@
-/** Where the SDK sends the client-credentials grant: `{orgUrl}/oauth2/v1/token` (sources.md §2.7). */
+/**
+ * Where the SDK sends the client-credentials grant: `{orgUrl}/oauth2/v1/token`
+ * (src/oauth.js in https://github.com/okta/okta-sdk-nodejs).
+ */
 export const TOKEN_PATH = '/oauth2/v1/token';
 
 /**
  * One line describing a failed Okta call, for `SourceReadError` messages. Built from the status, Okta's
  * errorCode/errorSummary and the URL path only: never headers, request bodies or query strings, so no
- * token, key or client assertion can reach a log line through it (reliability.md S-06).
+ * token, key or client assertion can reach a log line through it.
  */
 export function describeFailure(err: unknown): string {
   if (err instanceof TokenRequestError) {

@@ -49,17 +49,20 @@ export function withSignal<T>(signal: AbortSignal, work: () => Promise<T>): Prom
 /**
  * Every HTTP request the Okta SDK makes (API calls and the OAuth token request) passes through
  * `OktaRequestExecutor.fetch`. It replaces the SDK's DefaultRequestExecutor so that the retry rules
- * are ours and explicit (sources.md §0 #5: its README and code disagree on `maxRetries: 0`):
+ * are ours and explicit (https://github.com/okta/okta-sdk-nodejs: its README calls `maxRetries: 0` unlimited,
+ * src/default-request-executor.js then never retries):
  *
- * - at most `maxConcurrency` requests in flight (reliability.md L6);
+ * - at most `maxConcurrency` requests in flight;
  * - HTTP 429: wait X-Rate-Limit-Reset − Date + 1 s, from the server's own clock, then retry, at most
- *   `maxRetries` times and never longer than `maxWaitMs` per wait (sources.md §2.5); while waiting no
- *   other request starts. A 2xx with X-Rate-Limit-Remaining: 0 pauses the same way, before the 429;
+ *   `maxRetries` times and never longer than `maxWaitMs` per wait
+ *   (https://developer.okta.com/docs/reference/rl-best-practices/); while waiting no other request
+ *   starts. A 2xx with X-Rate-Limit-Remaining: 0 pauses the same way, before the 429;
  * - a timeout per request; the operation's AbortSignal cancels requests in flight and waits;
  * - credentials only ever go to the configured org: requests to any other origin are refused and
- *   redirects are not followed (reliability.md S-08). The SDK follows `Link: rel="next"` URLs verbatim
- *   (sources.md §2.3), so a next link to another host would otherwise receive the bearer token;
- * - a 2xx that is not JSON (a proxy's login page, HTML from a captive portal) is an error (reliability.md F-08).
+ *   redirects are not followed. The SDK follows `Link: rel="next"` URLs verbatim
+ *   (https://developer.okta.com/docs/reference/core-okta-api/), so a next link to another host would otherwise
+ *   receive the bearer token;
+ * - a 2xx that is not JSON (a proxy's login page, HTML from a captive portal) is an error, never an empty list.
  */
 export class OktaRequestExecutor extends RequestExecutor {
   private readonly slots: Semaphore;
@@ -132,7 +135,7 @@ export class OktaRequestExecutor extends RequestExecutor {
   private async send(request: SdkRequest, path: string, signal: AbortSignal): Promise<FetchResponse> {
     const timeout = AbortSignal.timeout(this.options.requestTimeoutMs);
     // `agent` is dropped: the SDK sets an https-proxy agent from HTTPS_PROXY on its own, and no environment
-    // setting may reroute the credentials (sources.md §2.7, "Configuration sources").
+    // setting may reroute the credentials.
     const { agent: _agent, ...rest } = request;
     const init: SdkRequest = { ...rest, redirect: 'error', timeout: 0, signal: AbortSignal.any([signal, timeout]) };
     let response: FetchResponse;
@@ -178,7 +181,8 @@ export class OktaRequestExecutor extends RequestExecutor {
 
 /**
  * The wait Okta asks for: X-Rate-Limit-Reset (UTC epoch seconds) − the response's Date + 1 s for the
- * sub-second difference between the two clocks, as the SDK computes it (sources.md §2.5, §2.7). Using the
+ * sub-second difference between the two clocks, as the SDK computes it
+ * (https://github.com/okta/okta-sdk-nodejs#rate-limiting, src/default-request-executor.js). Using the
  * server's Date keeps a skewed local clock out of it. Undefined when the reset is absent or repeated
  * (the SDK does not retry those either, OKTA-112507); at least 1 s.
  */

@@ -30,7 +30,7 @@ export interface OktaSourceDeps {
 /**
  * An Okta source read through `@okta/okta-sdk-nodejs`. Every failure, including aborts and a page that
  * fails halfway through a list, surfaces as `SourceReadError`; no partial snapshot is ever returned
- * (reliability.md F-07). Secrets are resolved again at each full read, so a rotated key or token in a
+ * to plan from. Secrets are resolved again at each full read, so a rotated key or token in a
  * mounted file is picked up without a restart.
  */
 export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps): SourceConnector & SupportsReread {

@@ -1,6 +1,7 @@
 /**
  * Concurrency control for Okta calls. Okta counts in-flight requests org-wide (limit 75, shared with
- * every other integration), so the daemon keeps its own share small (reliability.md L6).
+ * every other integration: https://developer.okta.com/docs/reference/rl-best-practices/), so the daemon
+ * keeps its own share small.
  */
 
 /** At most `size` holders at once; waiters are served in arrival order and leave the queue on abort. */

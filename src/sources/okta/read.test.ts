@@ -56,7 +56,7 @@ describe('readRound, full', () => {
     expect(directory.watermarks).toEqual({ lastUpdated: '2026-04-01T00:00:00.000Z' });
   });
 
-  it('throws when any list fails part-way, returning nothing (reliability.md F-07)', async () => {
+  it('throws when any list fails part-way, returning nothing', async () => {
     const api = world();
     api.failOn = (call) => call === 'listGroupUsers 00gB';
     await expect(readRound(api, spec)).rejects.toThrow('stub: listGroupUsers 00gB failed');

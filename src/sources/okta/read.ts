@@ -27,14 +27,14 @@ export interface Baseline {
 }
 
 /**
- * One complete read round, returned only after the last page of every collection (reliability.md F-07);
+ * One complete read round, returned only after the last page of every collection;
  * any failure throws and nothing is returned.
  *
  * Without a baseline it is a full read: the scope's groups, every member list and (appAssignments) every
  * assignment with its user embedded. With a baseline it is incremental: the scope's groups and assignment
  * ids are still listed in full, since removals show only there, but a group's members are re-listed only
  * when its `lastMembershipUpdated` differs from the stored one, users are re-read only when
- * `search=lastUpdated gt …` names them (search includes DEPROVISIONED users, sources.md §2.2), and users
+ * `search=lastUpdated gt …` names them (search includes DEPROVISIONED users), and users
  * new to the scope are fetched one by one.
  *
  * The new watermark is the newest `lastUpdated` seen, but never later than `startedAt`: a user changed

@@ -6,7 +6,8 @@ import type { RoundSpec } from './read.js';
 import { groupEntry, toSnapshot, userEntry, withAppUserName, type UserEntry } from './transform.js';
 
 /**
- * Targeted re-reads by Okta id, for event hooks (sources.md §2.6: an event only names what to re-read).
+ * Targeted re-reads by Okta id, for event hooks: an event only names what to re-read
+ * (https://developer.okta.com/docs/concepts/event-hooks/).
  * An object outside the scope, excluded by status or gone reads as `null`, as it would be absent from a
  * full read. Re-reads do not touch the stored incremental state; the next round reads the change again.
  */

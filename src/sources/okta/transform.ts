@@ -22,7 +22,7 @@ export type UserEntry =
   | { kind: 'user'; user: User }
   /** Left out by the status policy (STAGED / PROVISIONED with `exclude`). */
   | { kind: 'excluded'; status: string }
-  /** Could not become a user (no value for userName); reported, never created (reliability.md B-15). */
+  /** Could not become a user (no value for userName); reported, never created. */
   | { kind: 'skipped'; reason: string };
 
 export type GroupEntry =
@@ -47,11 +47,11 @@ export interface Directory {
   watermarks: Watermarks;
 }
 
-/** Still employed: LOCKED_OUT, PASSWORD_EXPIRED and RECOVERY are sign-in states, not offboarding (sources.md §2.4). */
+/** Still employed: LOCKED_OUT, PASSWORD_EXPIRED and RECOVERY are sign-in states, not offboarding. */
 const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT']);
 
 /**
- * `active`, `inactive` (kept in AWS, deactivated: reliability.md B-12) or `exclude`. SUSPENDED and
+ * `active`, `inactive` (kept in AWS, deactivated, so access can come back without a new id) or `exclude`. SUSPENDED and
  * DEPROVISIONED are inactive; so is any status Okta may add later, since granting access needs a decision.
  */
 export function statusOutcome(status: string | undefined, policy: OktaStatusPolicy): 'active' | 'inactive' | 'exclude' {
