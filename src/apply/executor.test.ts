@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
+import type { DesiredUser, TargetUser } from '../model/aws.js';
 import { asScimId } from '../model/ids.js';
 import { silentLogger } from '../log/logger.js';
 import { ScimError } from '../scim/errors.js';
@@ -25,14 +25,14 @@ function fakePort(over: Partial<ScimPort> = {}): ScimPort & { calls: string[] } 
   const port: ScimPort = {
     createUser: async (u) => {
       calls.push(`createUser ${u.externalId}`);
-      return { ...u, id: asScimId(`id-${u.externalId}`) } as TargetUser;
+      return { ...u, id: asScimId(`id-${u.externalId}`) };
     },
     patchUser: async (id) => {
       calls.push(`patchUser ${id}`);
       return {} as TargetUser;
     },
     deleteUser: async (id) => (calls.push(`deleteUser ${id}`), 'deleted'),
-    createGroup: async (g) => ({ id: asScimId(`id-${g.externalId}`), ...g }) as TargetGroup,
+    createGroup: async (g) => ({ id: asScimId(`id-${g.externalId}`), ...g }),
     patchGroup: async (id) => void calls.push(`patchGroup ${id}`),
     deleteGroup: async () => 'deleted',
     findUserByExternalId: async () => null,
@@ -84,7 +84,7 @@ describe('executePlan', () => {
     const scim = fakePort({
       createUser: async (u) => {
         if (u.externalId === 'src/a') throw conflict;
-        return { ...u, id: asScimId('id-b') } as TargetUser;
+        return { ...u, id: asScimId('id-b') };
       },
     });
     const ops: Operation[] = [

@@ -67,7 +67,7 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
     });
   const throttledBefore = throttle.throttledMs;
   const run: RunState = { throttle, attempts: 0, done: 0 };
-  const results: OperationResult[] = new Array(plan.operations.length);
+  const results = new Array<OperationResult>(plan.operations.length);
   const indexed = plan.operations.map((op, index) => ({ op, index }));
   for (const kinds of PHASES) {
     const phase = indexed.filter((x) => kinds.includes(x.op.kind));

@@ -8,6 +8,7 @@ import { ConfigError, RedisUnavailableError, SyncError } from '../errors.js';
 import { scrub } from '../log/scrub.js';
 import { ScimError, ScimProtocolError, ScimTransportError } from '../scim/errors.js';
 import { EXIT } from '../sync/exit-codes.js';
+import type * as EmulatorCommand from './emulator-command.js';
 import type { Out } from './out.js';
 
 export const USAGE = `Usage: icsync <command> [options]
@@ -151,7 +152,7 @@ function targetUnavailable(err: unknown): boolean {
 
 /** The container image leaves the emulator out; say so instead of failing with a module error. */
 async function runEmulator(args: string[], env: NodeJS.ProcessEnv, out: Out): Promise<number> {
-  let command: typeof import('./emulator-command.js');
+  let command: typeof EmulatorCommand;
   try {
     command = await import('./emulator-command.js');
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { TargetGroup, TargetUser } from '../model/aws.js';
+import type { OwnershipTest, TargetGroup, TargetUser } from '../model/aws.js';
 import type { ScimId } from '../model/ids.js';
 import type { DesiredState } from './desired.js';
 import type { Finding } from './findings.js';
@@ -34,7 +34,7 @@ export interface PlanContext {
   policy: PlanPolicy;
   desired: DesiredState;
   current: CurrentState;
-  isOwned(externalId: string | undefined): boolean;
+  isOwned: OwnershipTest;
   /** our externalId → AWS id, for users that exist (or are adopted) before this plan runs. */
   userIds: Map<string, ScimId>;
   usersById: Map<string, TargetUser>;

@@ -1,3 +1,4 @@
+import { ownedOnly } from '../model/aws.js';
 import type { DesiredGroup, TargetGroup } from '../model/aws.js';
 import { foldKey } from './collisions.js';
 import { AWS_MANAGED_GROUP_PREFIX, isReservedName, MAX_MEMBER_CHANGES_PER_PATCH } from './constraints.js';
@@ -11,10 +12,9 @@ import { graceExpired, inRetireScope, pendingReason, type PlanContext } from './
  * https://github.com/awslabs/ssosync/issues/166, https://github.com/awslabs/ssosync/issues/291).
  */
 export function planGroups(ctx: PlanContext): void {
-  const owned = new Map<string, TargetGroup>();
+  const owned = new Map(ownedOnly(ctx.current.groups, ctx.isOwned).map((t) => [t.externalId, t]));
   const byName = new Map<string, TargetGroup>();
   for (const t of ctx.current.groups) {
-    if (ctx.isOwned(t.externalId)) owned.set(t.externalId!, t);
     byName.set(foldKey(t.displayName), t);
   }
   for (const d of ctx.desired.groups) {
@@ -23,19 +23,19 @@ export function planGroups(ctx: PlanContext): void {
     if (ref) planMembers(ctx, d, ref, ref.id ? ctx.current.members.get(ref.id) : new Set());
   }
   for (const t of owned.values()) {
-    if (ctx.desired.inScope.has(t.externalId!) || !inRetireScope(ctx, t.externalId!)) continue;
-    if (graceExpired(ctx.policy, t.externalId!)) {
+    if (ctx.desired.inScope.has(t.externalId) || !inRetireScope(ctx, t.externalId)) continue;
+    if (graceExpired(ctx.policy, t.externalId)) {
       ctx.ops.push({
         kind: 'deleteGroup',
-        target: { externalId: t.externalId!, id: t.id },
+        target: { externalId: t.externalId, id: t.id },
         displayName: t.displayName,
       });
     } else {
       ctx.findings.push({
         object: 'group',
-        externalId: t.externalId!,
+        externalId: t.externalId,
         action: 'pending-delete',
-        reason: pendingReason(ctx.policy, t.externalId!),
+        reason: pendingReason(ctx.policy, t.externalId),
       });
     }
   }

@@ -1,4 +1,4 @@
-import type { DesiredUser, TargetUser } from '../model/aws.js';
+import { type DesiredUser, type Owned, type TargetUser, ownedOnly } from '../model/aws.js';
 import { foldKey } from './collisions.js';
 import type { DesiredState } from './desired.js';
 import { compareFindings } from './findings.js';
@@ -26,14 +26,14 @@ export function planChanges(desired: DesiredState, current: CurrentState, policy
     policy,
     desired,
     current,
-    isOwned: (ext) => ext !== undefined && policy.managedPrefixes.some((p) => ext.startsWith(p)),
+    isOwned: (ext): ext is string => ext !== undefined && policy.managedPrefixes.some((p) => ext.startsWith(p)),
     userIds: new Map(),
     usersById: new Map(current.users.map((u) => [u.id, u])),
     blockedUsers: new Set(),
     ops: [],
     findings: [...desired.findings],
   };
-  for (const u of current.users) if (ctx.isOwned(u.externalId)) ctx.userIds.set(u.externalId!, u.id);
+  for (const u of ownedOnly(current.users, ctx.isOwned)) ctx.userIds.set(u.externalId, u.id);
   planUsers(ctx);
   planGroups(ctx);
   const owned = {
@@ -56,10 +56,9 @@ export function planChanges(desired: DesiredState, current: CurrentState, policy
 }
 
 function planUsers(ctx: PlanContext): void {
-  const owned = new Map<string, TargetUser>();
+  const owned = new Map(ownedOnly(ctx.current.users, ctx.isOwned).map((t) => [t.externalId, t]));
   const byKey = new Map<string, TargetUser>();
   for (const t of ctx.current.users) {
-    if (ctx.isOwned(t.externalId)) owned.set(t.externalId!, t);
     byKey.set(`u:${foldKey(t.userName)}`, t);
     const email = t.emails[0]?.value;
     if (email) byKey.set(`e:${foldKey(email)}`, t);
@@ -70,7 +69,7 @@ function planUsers(ctx: PlanContext): void {
     else createOrAdoptUser(ctx, d, byKey);
   }
   for (const t of owned.values()) {
-    if (!ctx.desired.inScope.has(t.externalId!) && inRetireScope(ctx, t.externalId!)) retireUser(ctx, t);
+    if (!ctx.desired.inScope.has(t.externalId) && inRetireScope(ctx, t.externalId)) retireUser(ctx, t);
   }
 }
 
@@ -110,21 +109,21 @@ function createOrAdoptUser(ctx: PlanContext, d: DesiredUser, byKey: Map<string, 
  * Leaving scope deactivates first; the hard delete waits for the grace period, as in Entra's provisioning
  * (https://learn.microsoft.com/entra/identity/app-provisioning/how-provisioning-works).
  */
-function retireUser(ctx: PlanContext, t: TargetUser): void {
-  const target = { externalId: t.externalId!, id: t.id };
+function retireUser(ctx: PlanContext, t: Owned<TargetUser>): void {
+  const target = { externalId: t.externalId, id: t.id };
   if (t.active) {
     ctx.ops.push({ kind: 'deactivateUser', target, reason: 'left-scope' });
     return;
   }
-  if (graceExpired(ctx.policy, t.externalId!)) {
+  if (graceExpired(ctx.policy, t.externalId)) {
     ctx.ops.push({ kind: 'deleteUser', target, userName: t.userName });
     return;
   }
   ctx.findings.push({
     object: 'user',
-    externalId: t.externalId!,
+    externalId: t.externalId,
     action: 'pending-delete',
-    reason: pendingReason(ctx.policy, t.externalId!),
+    reason: pendingReason(ctx.policy, t.externalId),
   });
 }
 

@@ -16,13 +16,13 @@ function capture(): { stream: Writable; lines: () => string[] } {
 describe('createLogger', () => {
   it('works without secrets', () => {
     const out = capture();
-    createLogger({ destination: out.stream as never }).info({ users: 3 }, 'read');
+    createLogger({ destination: out.stream }).info({ users: 3 }, 'read');
     expect(JSON.parse(out.lines()[0]!)).toMatchObject({ users: 3, msg: 'read' });
   });
 
   it('redacts secret paths and scrubs known secret values anywhere', () => {
     const out = capture();
-    const log = createLogger({ destination: out.stream as never, secrets: ['canary-token-123'] });
+    const log = createLogger({ destination: out.stream, secrets: ['canary-token-123'] });
     log.info({ headers: { authorization: 'Bearer xyz' }, config: { clientSecret: 's3cr3t' } }, 'request');
     log.error({ err: new Error('failed with canary-token-123 in it') }, 'oops canary-token-123');
     const text = out.lines().join('\n');
@@ -34,7 +34,7 @@ describe('createLogger', () => {
 
   it('scrubs credential-shaped values an upstream echoed back, whatever secret they carry', () => {
     const out = capture();
-    const log = createLogger({ destination: out.stream as never });
+    const log = createLogger({ destination: out.stream });
     log.error(
       { err: new Error('500 {"headers":{"Authorization":"SSWS 00abcDEFghiJKLmnop"}}') },
       'upstream said Authorization: Bearer eyJhbGciOi.x.y',

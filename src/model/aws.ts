@@ -42,3 +42,17 @@ export interface TargetGroup {
   legacyExternalId?: string;
   displayName: string;
 }
+
+/** An AWS object that carries one of our externalIds (so it is ours to change). */
+export type Owned<T extends { externalId?: string | undefined }> = T & { externalId: string };
+
+/** Whether an externalId is one of ours; a type guard, so owned objects need no assertion. */
+export type OwnershipTest = (externalId: string | undefined) => externalId is string;
+
+/** The objects an ownership test claims, typed as owned. */
+export function ownedOnly<T extends { externalId?: string | undefined }>(
+  objects: readonly T[],
+  isOwned: OwnershipTest,
+): Owned<T>[] {
+  return objects.filter((o): o is Owned<T> => isOwned(o.externalId));
+}

@@ -66,7 +66,7 @@ describe('run outcome metrics', () => {
       report({
         exitCode: 3,
         status: 'blocked',
-        plan: { hash: 'h', operations: 50, counts: {} as never, membershipChanges: {} as never, brake: brake as never },
+        plan: { hash: 'h', operations: 50, counts: {} as never, membershipChanges: {} as never, brake: brake },
       }),
       {},
     );

@@ -1,6 +1,5 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ExecutionResult } from '../apply/executor.js';
 import type { OperationResult } from '../apply/outcome.js';
 import type { QueueSettings, SyncSettings } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';

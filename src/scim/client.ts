@@ -2,11 +2,9 @@
  * The SCIM client for the IAM Identity Center endpoint. Methods speak our model types; the wire
  * dialect (the SCIM Implementation Developer Guide, see ./wire.ts) stays inside src/scim/.
  */
-import type { Logger } from '../log/logger.js';
 import type { DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
 import { ScimError, ScimProtocolError, UnsendableValueError, type HttpMethod } from './errors.js';
 import { andFilter, eqFilter } from './filter.js';
-import type { RequestLimiter } from './limiter.js';
 import {
   fromScimGroup,
   fromScimUser,

@@ -92,7 +92,7 @@ export function userPatchOperations(updates: readonly AttributeUpdate[]): PatchO
       return { op: 'remove', path };
     }
     // The only documented form (DG/patchuser example) carries the boolean as a string: "value": "false".
-    if (path === 'active') return { op: 'replace', path, value: String(value) };
+    if (path === 'active') return { op: 'replace', path, value: value === true ? 'true' : 'false' };
     const toWire = LIST_MAPPERS[path];
     if (toWire && Array.isArray(value)) return { op: 'replace', path, value: toWire(value as never[]) };
     return { op: 'replace', path, value };

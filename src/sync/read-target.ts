@@ -1,3 +1,4 @@
+import type { OwnershipTest } from '../model/aws.js';
 import { createHash } from 'node:crypto';
 import { claimLegacyObjects } from '../diff/index.js';
 import type { DesiredGroup, TargetGroup, TargetUser } from '../model/aws.js';
@@ -44,15 +45,15 @@ export function planMembershipReads(
   groups: readonly TargetGroup[],
   desired: ReadonlyMap<string, DesiredGroup>,
   state: SyncState,
-  options: { isOwned: (ext: string | undefined) => boolean; adopt: boolean; now: number; verifyIntervalMs: number },
+  options: { isOwned: OwnershipTest; adopt: boolean; now: number; verifyIntervalMs: number },
 ): MembershipReadPlan {
   const read: TargetGroup[] = [];
   const assumed: MembershipReadPlan['assumed'] = [];
   for (const g of groups) {
     if (options.isOwned(g.externalId)) {
-      const want = desired.get(g.externalId!);
+      const want = desired.get(g.externalId);
       if (!want) continue;
-      const rec = state.groups[g.externalId!];
+      const rec = state.groups[g.externalId];
       const fresh =
         rec &&
         rec.scimId === g.id &&

@@ -1,3 +1,4 @@
+import { ownedOnly, type OwnershipTest } from '../model/aws.js';
 import { randomUUID } from 'node:crypto';
 import { executePlan, type ExecutionResult, type PlanExecutor } from '../apply/executor.js';
 import { MemoryIdDirectory, type ScimPort } from '../apply/port.js';
@@ -119,7 +120,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   log.info({ sources: sourcesReport, ms: timings.readSources }, 'sources read completely');
 
   const prefixes = deps.sources.map((s) => ownershipPrefix(s.id));
-  const isOwned = (ext: string | undefined): boolean => ext !== undefined && prefixes.some((p) => ext.startsWith(p));
+  const isOwned: OwnershipTest = (ext): ext is string => ext !== undefined && prefixes.some((p) => ext.startsWith(p));
   let planned: Planned;
   try {
     planned = await readTargetAndPlan(deps, snapshots, state, { isOwned, now: started, timed });
@@ -199,7 +200,7 @@ interface Planned {
 }
 
 interface PlanEnv {
-  isOwned: (ext: string | undefined) => boolean;
+  isOwned: OwnershipTest;
   now: number;
   timed: <T>(name: string, fn: () => Promise<T> | T) => Promise<T>;
 }
@@ -228,7 +229,7 @@ async function readTargetAndPlan(
     verifyIntervalMs: sync.membershipVerifyIntervalHours * HOUR_MS,
   });
   const members = await env.timed('readMemberships', () => readMemberships(deps.scim, reads.read));
-  const userIds = new Map(target.users.filter((u) => env.isOwned(u.externalId)).map((u) => [u.externalId!, u.id]));
+  const userIds = new Map(ownedOnly(target.users, env.isOwned).map((u) => [u.externalId, u.id]));
   for (const { group, desired: d } of reads.assumed) {
     members.set(group.id, new Set(d.members.flatMap((ext) => userIds.get(ext) ?? [])));
   }

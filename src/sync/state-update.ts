@@ -1,3 +1,4 @@
+import { ownedOnly, type OwnershipTest } from '../model/aws.js';
 import type { OperationResult } from '../apply/outcome.js';
 import type { DesiredState, Plan } from '../diff/index.js';
 import type { TargetGroup, TargetUser } from '../model/aws.js';
@@ -8,7 +9,7 @@ export interface StateUpdateInput {
   state: SyncState;
   desired: DesiredState;
   current: { users: readonly TargetUser[]; groups: readonly TargetGroup[] };
-  isOwned: (ext: string | undefined) => boolean;
+  isOwned: OwnershipTest;
   snapshots: { sourceId: string; users: number; groups: number }[];
   readGroupIds: ReadonlySet<string>;
   plan: Plan;
@@ -25,10 +26,9 @@ export function nextState(input: StateUpdateInput): SyncState {
   const { state, desired, now } = input;
   const iso = new Date(now).toISOString();
   const outOfScopeSince: Record<string, string> = {};
-  const owned = [...input.current.users, ...input.current.groups].filter((o) => input.isOwned(o.externalId));
+  const owned = ownedOnly([...input.current.users, ...input.current.groups], input.isOwned);
   for (const o of owned) {
-    if (!desired.inScope.has(o.externalId!))
-      outOfScopeSince[o.externalId!] = state.outOfScopeSince[o.externalId!] ?? iso;
+    if (!desired.inScope.has(o.externalId)) outOfScopeSince[o.externalId] = state.outOfScopeSince[o.externalId] ?? iso;
   }
   const deleted = new Set(
     input.results
@@ -59,12 +59,9 @@ function nextGroupRecords(input: StateUpdateInput, iso: string): SyncState['grou
     const scimId = idByExt.get(d.externalId);
     if (failedGroups.has(d.externalId) || !scimId) continue;
     const wasRead = input.readGroupIds.has(scimId);
-    if (!wasRead && !previous) continue;
-    groups[d.externalId] = {
-      scimId,
-      memberHash: memberHash(d.members),
-      verifiedAt: wasRead ? iso : previous!.verifiedAt,
-    };
+    const verifiedAt = wasRead ? iso : previous?.verifiedAt;
+    if (verifiedAt === undefined) continue;
+    groups[d.externalId] = { scimId, memberHash: memberHash(d.members), verifiedAt };
   }
   return groups;
 }

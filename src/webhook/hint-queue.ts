@@ -1,4 +1,4 @@
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, type Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { scrubError, type Logger } from '../log/logger.js';
 import { syncWaitingKey } from '../queue/keys.js';

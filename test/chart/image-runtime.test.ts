@@ -92,7 +92,7 @@ function startEmulator(): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`emulator did not start: ${out}`)), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const url = /listening at (\S+)/.exec(out)?.[1];
       if (url) {
@@ -100,7 +100,7 @@ function startEmulator(): Promise<string> {
         resolve(url);
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${out}`)));
   });
 }

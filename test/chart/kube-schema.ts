@@ -32,7 +32,7 @@ export async function schemaViolations(manifests: Manifest[]): Promise<string[]>
     const Model = (await load())[m.kind] as ModelClass | undefined;
     if (!Model) throw new Error(`${m.kind}/${m.metadata.name}: no schema for ${m.apiVersion} ${m.kind}`);
     try {
-      new Model(m as unknown as Record<string, unknown>).validate();
+      new Model(m).validate();
     } catch (err) {
       out.push(`${m.kind}/${m.metadata.name}: ${(err as Error).message}`);
     }

@@ -51,8 +51,10 @@ export function readValues(text: string): { rows: ValueRow[]; undocumented: stri
     while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
     const comment: string[] = [];
     let j = i - 1;
-    while (j >= 0 && /^\s*#/.test(lines[j]!) && !/^\s*# --/.test(lines[j]!))
-      (comment.unshift(lines[j]!.replace(/^\s*#\s?/, '')), j--);
+    while (j >= 0 && /^\s*#/.test(lines[j]!) && !/^\s*# --/.test(lines[j]!)) {
+      comment.unshift(lines[j]!.replace(/^\s*#\s?/, ''));
+      j--;
+    }
     const documented = j >= 0 && /^\s*# --/.test(lines[j]!);
     const path = [...stack.map((s) => s.key), match[2]!];
     const inherited = stack.some((s) => s.documented);

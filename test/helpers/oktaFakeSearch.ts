@@ -81,7 +81,7 @@ function evaluate(node: Node, object: unknown): boolean {
     .split('.')
     .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], object);
   if (actual === undefined || actual === null) return false;
-  return compare(String(actual), node.op, node.value);
+  return compare(typeof actual === 'object' ? JSON.stringify(actual) : String(actual), node.op, node.value);
 }
 
 function compare(actual: string, op: string, expected: string): boolean {

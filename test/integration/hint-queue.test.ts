@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { syncWaitingKey } from '../../src/queue/keys.js';
 import { HINT_DEBOUNCE_MS, QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';

@@ -4,7 +4,6 @@
  * port, a graceful stop that finishes the request in flight, and canary secrets absent from the logs.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runServeCommand, runSubscriptionsEnsure } from '../../src/cli/serve-command.js';
@@ -71,15 +70,6 @@ function serveConfig(graph: Record<string, unknown> = {}, port = 0) {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on('error', reject);
-  });
-}
 
 afterAll(async () => {
   const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });

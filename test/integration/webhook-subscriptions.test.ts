@@ -212,13 +212,15 @@ describe('the default Graph subscription port', () => {
     ) => { status: number; body?: unknown; headers?: Record<string, string> },
   ): Promise<{ base: string; seen: Seen[] }> {
     const seen: Seen[] = [];
-    server = createServer(async (req, res) => {
+    server = createServer((req, res) => {
       let body = '';
-      for await (const chunk of req) body += String(chunk);
-      seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body });
-      const out = handle(req, body);
-      res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers });
-      res.end(out.body === undefined ? '' : JSON.stringify(out.body));
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body });
+        const out = handle(req, body);
+        res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers });
+        res.end(out.body === undefined ? '' : JSON.stringify(out.body));
+      });
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     return { base: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1.0`, seen };

@@ -145,7 +145,7 @@ export function logLines(stderr: string): Array<Record<string, unknown>> {
   return stderr.split('\n').flatMap((line) => {
     try {
       const parsed = JSON.parse(line) as unknown;
-      return typeof parsed === 'object' && parsed !== null ? [parsed as Record<string, unknown>] : [];
+      return typeof parsed === 'object' && parsed !== null ? [Object.fromEntries(Object.entries(parsed))] : [];
     } catch {
       return [];
     }

@@ -1,4 +1,4 @@
-import { AndFilter, EqualityFilter } from 'ldapts';
+import { type AndFilter, EqualityFilter } from 'ldapts';
 import { describe, expect, it } from 'vitest';
 import { FakeDirectory } from '../../../test/helpers/ldapFakeDirectory.js';
 import {

@@ -44,7 +44,7 @@ export function userAttributeList(spec: LdapReadSpec): string[] {
   const primary = primaryGroup === undefined ? [] : [primaryGroup.userAttribute, primaryGroup.sidAttribute];
   return unique([
     spec.vendor.idAttribute,
-    ...Object.values(spec.userAttributes),
+    ...(Object.values(spec.userAttributes) as string[]),
     spec.vendor.disabled.attribute,
     ...primary,
     ...commonAttributes(spec),

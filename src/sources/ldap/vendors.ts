@@ -44,7 +44,7 @@ export interface LdapVendor {
   /** Attributes ldapts must hand back as Buffers (its `explicitBufferAttributes` search option). */
   readonly binaryAttributes: readonly string[];
   /** Canonical string form of an id value, or undefined when the value is not a well-formed id. */
-  decodeId(value: AttributeValue): string | undefined;
+  decodeId: (value: AttributeValue) => string | undefined;
   /** The assertion value that finds an entry by its canonical id, or undefined when `id` cannot be one. */
   encodeId(id: string): AttributeValue | undefined;
   readonly userFilter: string;

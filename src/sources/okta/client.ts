@@ -159,6 +159,6 @@ async function unlessNotFound<T>(signal: AbortSignal, get: () => Promise<T>): Pr
 /** The HTTP status of an SDK error (`OktaApiError` for JSON bodies, `HttpError` otherwise), if any. */
 function statusOf(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null || !('status' in err)) return undefined;
-  const status = Number((err as { status: unknown }).status);
+  const status = Number(err.status);
   return Number.isInteger(status) ? status : undefined;
 }

@@ -140,7 +140,7 @@ export class OktaRequestExecutor extends RequestExecutor {
     const init: SdkRequest = { ...rest, redirect: 'error', timeout: 0, signal: AbortSignal.any([signal, timeout]) };
     let response: FetchResponse;
     try {
-      response = (await super.fetch(init as never)) as FetchResponse;
+      response = (await super.fetch(init)) as FetchResponse;
     } catch (err) {
       // node-fetch reports every abort as "The user aborted a request."; say which one it was.
       if (signal.aborted) throw new Error(`${methodOf(request)} ${path} aborted: ${reasonOf(signal)}`, { cause: err });
