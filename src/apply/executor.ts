@@ -72,9 +72,8 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
   for (const kinds of PHASES) {
     const phase = indexed.filter((x) => kinds.includes(x.op.kind));
     await pool(phase, deps.settings.concurrency, async ({ op, index }) => {
-      results[index] = stopReason(run, deps.signal)
-        ? skipped(op, index, stopReason(run, deps.signal)!)
-        : await runOperation(op, index, deps, run);
+      const stop = stopReason(run, deps.signal);
+      results[index] = stop ? skipped(op, index, stop) : await runOperation(op, index, deps, run);
       run.done += 1;
       deps.onProgress?.(run.done, plan.operations.length);
     });
@@ -186,10 +185,7 @@ function skipped(op: Operation, index: number, note: string): OperationResult {
 async function pool<T>(items: readonly T[], concurrency: number, worker: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await worker(item);
-    }
+    for (let i = next++; i < items.length; i = next++) await worker(items[i] as T);
   });
   await Promise.all(lanes);
 }

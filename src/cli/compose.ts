@@ -70,9 +70,11 @@ export async function compose(
   const sources: SourceConnector[] = await Promise.all(
     config.sources.map((s) => createSource(s, { logger: log, env, state: sourceState(config, redis, s.id) })),
   );
-  const queue = config.queue.enabled
-    ? new Queue<OperationJob>(config.queue.name, { connection: redis!, prefix: config.redis.keyPrefix })
-    : undefined;
+  // Redis exists whenever the queue is enabled (see above); the check only tells the compiler.
+  const queue =
+    config.queue.enabled && redis
+      ? new Queue<OperationJob>(config.queue.name, { connection: redis, prefix: config.redis.keyPrefix })
+      : undefined;
   queue?.on('error', (err) => log.warn({ err: { message: err.message } }, 'queue: Redis error'));
   return {
     config,
@@ -83,11 +85,11 @@ export async function compose(
     state: syncState(config, redis),
     logger: log,
     ...(redis ? { redis } : {}),
-    ...(queue
+    ...(queue && redis
       ? {
           executor: queueExecutor({
             queue,
-            redis: redis!,
+            redis,
             prefix: config.redis.keyPrefix,
             settings: config.queue,
             sync: config.sync,
@@ -144,14 +146,14 @@ async function checkRedisOrClose(
 }
 
 function syncState(config: Config, redis: Redis | undefined): StateStore {
-  return config.state.kind === 'redis'
-    ? new RedisStateStore(redis!, stateKey(config.redis.keyPrefix, 'sync'))
+  return config.state.kind === 'redis' && redis
+    ? new RedisStateStore(redis, stateKey(config.redis.keyPrefix, 'sync'))
     : new FileStateStore(config.state.path);
 }
 
 function sourceState(config: Config, redis: Redis | undefined, sourceId: string): SourceStateStore {
-  return config.state.kind === 'redis'
-    ? new RedisSourceStateStore(redis!, stateKey(config.redis.keyPrefix, `source:${sourceId}`))
+  return config.state.kind === 'redis' && redis
+    ? new RedisSourceStateStore(redis, stateKey(config.redis.keyPrefix, `source:${sourceId}`))
     : new FileSourceStateStore(dirname(config.state.path), sourceId);
 }
 

@@ -89,7 +89,7 @@ function emulatorOptions(
   };
   if (values.tenant !== undefined) options.tenantId = values.tenant;
   if (values['forbidden-characters'] !== undefined) options.forbiddenCharacters = values['forbidden-characters'];
-  if (options.port! > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
+  if ((options.port ?? 0) > 65535) throw new Error(`--port must be a port number, got "${values.port}"`);
   return options;
 }
 
@@ -100,8 +100,8 @@ function number(raw: string | undefined, flag: string, fallback: number): number
   return n;
 }
 
-function choice<T extends string>(raw: string | undefined, flag: string, allowed: readonly T[]): T {
-  if (raw === undefined) return allowed[0]!;
+function choice<T extends string>(raw: string | undefined, flag: string, allowed: readonly [T, ...T[]]): T {
+  if (raw === undefined) return allowed[0];
   if (!(allowed as readonly string[]).includes(raw))
     throw new Error(`${flag} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;

@@ -58,11 +58,16 @@ export async function runServeCommand(
   assertSafeEnvironment(env);
   const secrets = await resolveServeSecrets(config, serve, env);
   const log = deps.logger ?? createLogger({ level: config.log.level, secrets: await configSecrets(config, env) });
-  const manager = serve.graph?.enabled
-    ? await subscriptionManager(config, serve.graph, secrets.clientState!, env, log, deps.subscriptionPort)
-    : undefined;
+  const { clientState, oktaSecret } = secrets;
+  const graph = serve.graph?.enabled && clientState !== undefined ? serve.graph : undefined;
+  const manager =
+    graph && clientState !== undefined
+      ? await subscriptionManager(config, graph, clientState, env, log, deps.subscriptionPort)
+      : undefined;
   const redis =
     deps.dedupe === undefined ? createRedis(config.redis, secrets.redisPassword, 'producer', log) : undefined;
+  const dedupe = deps.dedupe ?? (redis ? new RedisDedupe(redis, config.redis.keyPrefix) : undefined);
+  if (dedupe === undefined) throw new Error('serve: no replay protection (neither Redis nor an injected dedupe)');
   redis
     ?.connect()
     .catch((err: unknown) =>
@@ -76,18 +81,18 @@ export async function runServeCommand(
   const server = createWebhookServer({
     config: serve,
     sink: deps.sink,
-    dedupe: deps.dedupe ?? new RedisDedupe(redis!, config.redis.keyPrefix),
+    dedupe,
     logger: log,
     metrics,
     readiness: deps.readiness ?? (redis ? () => redisReady(redis) : async () => true),
-    ...(serve.graph?.enabled
-      ? { graph: graphOptions(config, serve.graph, secrets.clientState!, manager, fullSyncWanted) }
+    ...(graph && clientState !== undefined
+      ? { graph: graphOptions(config, graph, clientState, manager, fullSyncWanted) }
       : {}),
-    ...(serve.okta?.enabled
+    ...(serve.okta?.enabled && oktaSecret !== undefined
       ? {
           okta: {
             sourceId: serve.okta.sourceId,
-            secret: secrets.oktaSecret!,
+            secret: oktaSecret,
             header: serve.okta.header,
             onFullSyncWanted: fullSyncWanted,
           },

@@ -55,7 +55,8 @@ function setPath(root: Record<string, unknown>, path: string[], value: string): 
     if (!next || typeof next !== 'object' || Array.isArray(next)) node[key] = {};
     node = node[key] as Record<string, unknown>;
   }
-  node[path[path.length - 1]!] = value;
+  const last = path.at(-1);
+  if (last !== undefined) node[last] = value;
 }
 
 function snakeToCamel(s: string): string {

@@ -105,9 +105,12 @@ function pickWinner<T extends { externalId: string }>(claimants: T[], key: strin
   if (bound) return bound;
   const owners = claimants.filter((c) => rules.ownsValue(c, key));
   const pool = owners.length > 0 ? owners : claimants;
-  return [...pool].sort(
-    (a, b) => compareCreated(rules.createdAt, a.externalId, b.externalId) || compareText(a.externalId, b.externalId),
-  )[0]!;
+  // The earliest created wins; the externalId breaks ties. `claimants` is never empty.
+  return pool.reduce((best, c) =>
+    (compareCreated(rules.createdAt, c.externalId, best.externalId) || compareText(c.externalId, best.externalId)) < 0
+      ? c
+      : best,
+  );
 }
 
 /** Earlier first; ISO 8601 UTC strings of equal precision compare as text, so times are parsed. */

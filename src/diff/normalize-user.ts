@@ -153,8 +153,9 @@ export function pickSingle<T extends { primary?: boolean; type?: string }>(
   ext: string,
   findings: Finding[],
 ): T[] {
-  if (values.length === 0) return [];
-  const chosen = values.find((v) => v.primary) ?? values.find((v) => v.type === 'work') ?? values[0]!;
+  const [firstValue] = values;
+  if (firstValue === undefined) return [];
+  const chosen = values.find((v) => v.primary) ?? values.find((v) => v.type === 'work') ?? firstValue;
   if (values.length > 1) {
     findings.push({
       object: 'user',

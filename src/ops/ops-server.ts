@@ -18,7 +18,7 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
  */
 export function createOpsServer(host: string, port: number, routes: Readonly<Record<string, OpsHandler>>): OpsServer {
   const server: Server = createServer({ requestTimeout: 5000, headersTimeout: 5000 }, (req, res) => {
-    const path = (req.url ?? '').split('?')[0]!;
+    const path = (req.url ?? '').split('?')[0] ?? '';
     const handler = Object.hasOwn(routes, path) ? routes[path] : undefined;
     const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...headers });

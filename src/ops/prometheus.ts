@@ -64,7 +64,7 @@ export class Histogram {
     const k = key(labels);
     const s = this.series.get(k) ?? { labels, buckets: this.bounds.map(() => 0), sum: 0, count: 0 };
     this.bounds.forEach((bound, i) => {
-      if (value <= bound) s.buckets[i]! += 1;
+      if (value <= bound) s.buckets[i] = (s.buckets[i] ?? 0) + 1;
     });
     s.sum += value;
     s.count += 1;
@@ -79,7 +79,7 @@ export class Histogram {
   quantile(q: number): number {
     if (this.recent.length === 0) return 0;
     const sorted = [...this.recent].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
   }
 
   max(): number {

@@ -81,7 +81,9 @@ function evaluate(node: Node, object: unknown): boolean {
     .split('.')
     .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], object);
   if (actual === undefined || actual === null) return false;
-  return compare(typeof actual === 'object' ? JSON.stringify(actual) : String(actual), node.op, node.value);
+  // Okta search compares scalar profile values; an object is compared by its JSON text.
+  const text = typeof actual === 'string' ? actual : JSON.stringify(actual);
+  return compare(text, node.op, node.value);
 }
 
 function compare(actual: string, op: string, expected: string): boolean {

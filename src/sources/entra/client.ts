@@ -136,5 +136,5 @@ function link(value: unknown, operation: string, name: string): string | undefin
 /** The path of a request for messages: no host and no query (a query may hold tokens or names). */
 function pathOf(start: string): string {
   const path = start.startsWith('https://') ? new URL(start).pathname : `/${start.replace(/^\//, '')}`;
-  return path.split('?')[0]!;
+  return path.split('?')[0] ?? path;
 }

@@ -12,7 +12,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (
       const index = next;
       next += 1;
       try {
-        results[index] = await work(items[index]!);
+        results[index] = await work(items[index] as T);
       } catch (error) {
         failure ??= { error };
       }

@@ -97,8 +97,7 @@ export function withAncestors(ids: Iterable<string>, childGroups: Record<string,
   }
   const found = new Set<string>();
   const queue = [...ids];
-  while (queue.length > 0) {
-    const id = queue.pop()!;
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
     if (found.has(id)) continue;
     found.add(id);
     queue.push(...(parents.get(id) ?? []));

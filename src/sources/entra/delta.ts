@@ -152,7 +152,11 @@ async function nextRound(
   const stale = inScope.filter((g) => affected.has(g.id) || state.groups[g.id] === undefined);
   const fresh = new Map((await readGroupMembers(graph, stale, config.concurrency, signal)).map((g) => [g.id, g]));
   state.groups = Object.fromEntries(
-    inScope.map((g) => [g.id, fresh.get(g.id) ?? { ...state.groups[g.id]!, displayName: g.displayName }]),
+    inScope.flatMap((g) => {
+      const old = state.groups[g.id];
+      const group = fresh.get(g.id) ?? (old && { ...old, displayName: g.displayName });
+      return group ? [[g.id, group] as const] : [];
+    }),
   );
   log.info(
     {

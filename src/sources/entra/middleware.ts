@@ -38,7 +38,7 @@ export interface ChainOptions {
  * produced no response at all, which the SDK's RetryHandler leaves to the caller.
  */
 export function graphMiddlewareChain(options: ChainOptions): Middleware {
-  const chain: Middleware[] = [
+  const chain: [Middleware, ...Middleware[]] = [
     new AuthenticationHandler(options.authProvider),
     new RetryHandler(retryHandlerOptions(options.retry, options.onRetry)),
     new RedirectHandler(new RedirectHandlerOptions()),
@@ -50,7 +50,7 @@ export function graphMiddlewareChain(options: ChainOptions): Middleware {
     previous.setNext?.(next);
     return next;
   });
-  return chain[0]!;
+  return chain[0];
 }
 
 /**
@@ -95,7 +95,8 @@ class AttemptHandler implements Middleware {
       const timeout = AbortSignal.timeout(this.timeoutMs);
       options.signal = caller === undefined ? timeout : AbortSignal.any([caller, timeout]);
       try {
-        await this.next!.execute(context);
+        if (this.next === undefined) throw new Error('the attempt handler needs a next middleware');
+        await this.next.execute(context);
         return;
       } catch (err) {
         if (caller?.aborted === true || attempt >= this.retry.maxRetries || (options.method ?? 'GET') !== 'GET')

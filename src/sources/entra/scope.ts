@@ -40,11 +40,12 @@ export function resolveGroupRefs(refs: readonly string[], all: readonly NamedGro
       const matches = GUID_PATTERN.test(ref)
         ? all.filter((g) => g.id.toLowerCase() === ref.toLowerCase())
         : all.filter((g) => g.displayName.toLowerCase() === ref.toLowerCase());
-      if (matches.length === 0)
+      const [match, ...others] = matches;
+      if (match === undefined)
         throw new Error(`${setting}: no group ${GUID_PATTERN.test(ref) ? 'has the id' : 'is named'} "${ref}"`);
-      if (matches.length > 1)
+      if (others.length > 0)
         throw new Error(`${setting}: ${matches.length} groups are named "${ref}"; list the group's object id instead`);
-      return matches[0]!;
+      return match;
     }),
   );
 }

@@ -60,7 +60,7 @@ export function isGuest(raw: Pick<GraphUser, 'userType' | 'userPrincipalName'>):
 export function emailsOf(raw: GraphUser, primary: TransformOptions['email']): Email[] {
   const proxies = (raw.proxyAddresses ?? []).flatMap((p) => {
     const match = /^smtp:(.+)$/i.exec(p.trim());
-    return match ? [{ value: match[1]!, primarySmtp: p.startsWith('SMTP:') }] : [];
+    return match?.[1] ? [{ value: match[1], primarySmtp: p.startsWith('SMTP:') }] : [];
   });
   const candidates: Array<{ value: string | null | undefined; type: string }> = [
     { value: primaryEmail(raw, primary), type: 'work' },

@@ -31,11 +31,12 @@ const FIRST_ALLOCATED_RID = 1000;
 /** A binary SID ([MS-DTYP] 2.4.2.2: revision, sub-authority count, 48-bit big-endian authority, little-endian 32-bit sub-authorities). */
 export function parseSid(value: string | Buffer | undefined): SidParts | undefined {
   if (!Buffer.isBuffer(value) || value.length < 8) return undefined;
-  const count = value[1]!;
+  const count = value.readUInt8(1);
   if (value[0] !== 1 || count < 1 || value.length !== 8 + 4 * count) return undefined;
   const authority = value.readUIntBE(2, 6);
   const subs = Array.from({ length: count }, (_, i) => value.readUInt32LE(8 + 4 * i));
-  const rid = subs.pop()!;
+  const rid = subs.pop();
+  if (rid === undefined) return undefined;
   return { domain: ['S', 1, authority, ...subs].join('-'), rid };
 }
 
