@@ -21,7 +21,10 @@ export default tseslint.config(
       // Promise.resolve wrappers; a forgotten await is caught by no-floating-promises instead.
       '@typescript-eslint/require-await': 'off',
       // AbortSignal.reason is `any` by type and is what an aborted operation must reject with.
-      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingAny: true, allowThrowingUnknown: true }],
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        { allowThrowingAny: true, allowThrowingUnknown: true },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: "CallExpression[callee.property.name='only']", message: 'No focused tests.' },

@@ -70,7 +70,6 @@ function serveConfig(graph: Record<string, unknown> = {}, port = 0) {
   });
 }
 
-
 afterAll(async () => {
   const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
   await redis.connect();
