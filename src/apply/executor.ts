@@ -1,3 +1,4 @@
+import { mapLimit } from '../util/concurrency.js';
 import type { Operation, Plan } from '../diff/plan.js';
 import { operationExternalId, PHASES } from '../diff/plan.js';
 import type { Logger } from '../log/logger.js';
@@ -71,7 +72,7 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
   const indexed = plan.operations.map((op, index) => ({ op, index }));
   for (const kinds of PHASES) {
     const phase = indexed.filter((x) => kinds.includes(x.op.kind));
-    await pool(phase, deps.settings.concurrency, async ({ op, index }) => {
+    await mapLimit(phase, deps.settings.concurrency, async ({ op, index }) => {
       const stop = stopReason(run, deps.signal);
       results[index] = stop ? skipped(op, index, stop) : await runOperation(op, index, deps, run);
       run.done += 1;
@@ -180,12 +181,4 @@ function failed(op: Operation, index: number, attempts: number, err: unknown): O
 
 function skipped(op: Operation, index: number, note: string): OperationResult {
   return { index, kind: op.kind, externalId: operationExternalId(op), status: 'skipped', attempts: 0, note };
-}
-
-async function pool<T>(items: readonly T[], concurrency: number, worker: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    for (let i = next++; i < items.length; i = next++) await worker(items[i] as T);
-  });
-  await Promise.all(lanes);
 }

@@ -1,5 +1,5 @@
 import type { EntraGraph } from './client.js';
-import { mapLimit } from './concurrency.js';
+import { mapLimit } from '../../util/concurrency.js';
 import type { RawDirectory, ScopedGroup } from './assemble.js';
 import {
   readScopeGroups,

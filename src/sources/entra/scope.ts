@@ -1,5 +1,5 @@
 import type { EntraGraph } from './client.js';
-import { mapLimit } from './concurrency.js';
+import { mapLimit } from '../../util/concurrency.js';
 import { GUID_PATTERN, type EntraSourceConfig, type GroupsScope } from './config.js';
 import { dedupeById } from './assemble.js';
 import { isNotFound } from './graph-error.js';
