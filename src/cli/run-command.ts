@@ -1,4 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ConfigError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { scrub } from '../log/scrub.js';
 import { EXIT } from '../sync/exit-codes.js';
@@ -17,6 +20,7 @@ export async function runCommand(
   env: NodeJS.ProcessEnv,
   out: Out,
 ): Promise<number> {
+  if (typeof values.report === 'string') await assertReportWritable(values.report);
   const loaded = await loadConfig(configPath, env);
   const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
   const deps = await compose(config, env);
@@ -66,8 +70,13 @@ export async function runCommand(
         deps.logger.info({ done, total }, 'applying plan');
       },
     });
-    if (typeof values.report === 'string')
-      await writeFile(values.report, scrub(JSON.stringify(result.report, null, 2), secrets), { mode: 0o600 });
+    if (typeof values.report === 'string') {
+      // The run's outcome stands whatever happens to the report file; its failure is only a warning.
+      await writeFile(values.report, scrub(JSON.stringify(result.report, null, 2), secrets), { mode: 0o600 }).catch(
+        (err: unknown) =>
+          deps.logger.warn({ err: { message: (err as Error).message } }, 'could not write the --report file'),
+      );
+    }
     await pushRunMetrics(result.report, config.metrics, deps.logger);
     print(result, values.json === true, safeOut);
     return result.report.exitCode;
@@ -95,4 +104,15 @@ function print(result: RunResult, json: boolean, out: Out): void {
   }
   if (result.plan) out.stdout(renderPlan(result.plan));
   out.stdout(renderReport(result.report));
+}
+
+/** A report that cannot be written is an operator mistake to catch before anything is applied. */
+async function assertReportWritable(path: string): Promise<void> {
+  try {
+    await access(dirname(resolve(path)), constants.W_OK);
+  } catch {
+    throw new ConfigError(
+      `--report ${path}: its directory does not exist or is not writable; nothing was read or applied`,
+    );
+  }
 }

@@ -143,7 +143,10 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   const common = { sources: sourcesReport, target: targetReport, plan: planSummary(plan), findings: plan.findings };
   log.info({ hash: plan.hash, operations: plan.operations.length, brake: plan.brake }, 'plan computed');
 
-  if (plan.brake.blocked && options.approve !== plan.hash) {
+  // An approval binds to the exact plan it was given for, like applying a saved terraform plan: a
+  // different plan is never applied under it, whether or not the brake would hold that plan.
+  const approvalMismatch = options.approve !== undefined && options.approve !== plan.hash;
+  if (approvalMismatch || (plan.brake.blocked && options.approve !== plan.hash)) {
     const why = options.approve
       ? `--approve ${options.approve} does not match this plan (hash ${plan.hash}); the plan changed, review it again`
       : `the plan would deactivate, delete or remove ${plan.brake.destructive} objects/memberships, more than the threshold of ${plan.brake.threshold}; nothing was applied. Review it with 'icsync diff' and re-run with --approve ${plan.hash}`;

@@ -94,6 +94,17 @@ describe('sync against the AWS SCIM emulator', () => {
     }
   });
 
+  it('never applies a plan under an approval given for another plan, even one the brake would let through', async () => {
+    h = await startHarness(snapshot([user('a'), user('b')]));
+    const r = await h.run('sync', { approve: '0000000000000000' });
+    expect(r.report).toMatchObject({ status: 'blocked', exitCode: 3 });
+    expect(r.report.message).toContain('does not match this plan');
+    expect(writes(h)).toHaveLength(0);
+    const approved = await h.run('sync', { approve: r.plan!.hash });
+    expect(approved.report.status).toBe('success');
+    expect(h.emulator.users()).toHaveLength(2);
+  });
+
   it('holds a plan with 4 removals at threshold 3, then applies exactly that plan with --approve', async () => {
     const members = ids(6);
     h = await startHarness(
