@@ -94,7 +94,7 @@ describe('icsync serve', () => {
     });
     const base = `http://127.0.0.1:${(await address).port}`;
 
-    await vi.waitFor(() => expect(port.subscriptions.size).toBe(2));
+    await vi.waitFor(() => expect(port.subscriptions.size).toBe(2), { timeout: 10_000 });
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const ours = { subscriptionId: [...port.subscriptions.keys()][0]! };
     const graph = await fetch(`${base}${GRAPH_PATH}`, {
@@ -130,7 +130,8 @@ describe('icsync serve', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ value: [graphChange('group', undefined, ours)] }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const received = sink.calls;
+    await vi.waitFor(() => expect(sink.calls).toBe(received + 1), { timeout: 10_000 });
     stop.abort();
     expect((await inFlight).status).toBe(202);
     expect(await exit).toBe(0);
