@@ -153,7 +153,7 @@ describe('image runtime layout (the final stage, without an engine)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: icsync/);
-  });
+  }, 60_000);
 
   it('sync and diff against the emulator with a read-only app, config and secret: writes land only in the state volume, the token in no output', () => {
     const appFiles = listFiles(app);
