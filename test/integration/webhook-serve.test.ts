@@ -95,7 +95,11 @@ describe('icsync serve', () => {
     const base = `http://127.0.0.1:${(await address).port}`;
 
     await vi.waitFor(() => expect(port.subscriptions.size).toBe(2), { timeout: 10_000 });
-    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    // Ready once its Redis connection is up, which may come after the port opens: wait for it, as a probe would.
+    await vi.waitFor(async () => expect((await fetch(`${base}/readyz`)).status).toBe(200), {
+      timeout: 10_000,
+      interval: 50,
+    });
     const ours = { subscriptionId: [...port.subscriptions.keys()][0]! };
     const graph = await fetch(`${base}${GRAPH_PATH}`, {
       method: 'POST',
