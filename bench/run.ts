@@ -14,33 +14,104 @@ import { fileURLToPath } from 'node:url';
  *                  take about 2 h and 1 h); set BENCH_TIERS="" to skip. Each line carries `pass`.
  *   queue          the same through BullMQ with two workers, at each rate in BENCH_QUEUE_RATES (default "10,25";
  *                  about 10 and 4 minutes); set BENCH_QUEUE_RATES="" to skip
+ *   limiter        the request limiter on a real event loop (target 95–101 % of the configured rate)
+ *   webhook burst  2,000 notifications in about 4 s with the Redis dedupe (target ack p99 < 500 ms, max < 3 s)
+ *   emulator       filter lookups among 50,000 users (target < 2 s for 51 lookups)
+ * These are the wall-clock figures; the test suite asserts behaviour only, so it holds on a busy machine.
+ * Prints each result as a JSON line, then every figure beside its target. BENCH_ONLY=limiter,webhook runs only
+ * the benchmarks whose name contains one of the words.
  */
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
-const node = (args: string[]): string =>
-  execFileSync(process.execPath, ['--import', 'tsx', ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
+const node = (args: string[]): Record<string, unknown> =>
+  JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim(),
+  ) as Record<string, unknown>;
 
-const results = [
-  ...(JSON.parse(node([here('./start.ts')])) as object[]),
-  { name: 'plan (first sync)', ...JSON.parse(node([here('./plan.ts'), 'first'])) },
-  { name: 'plan (steady state)', ...JSON.parse(node([here('./plan.ts'), 'steady'])) },
-  { name: 'sync into emulator', ...JSON.parse(node([here('./sync.ts'), process.env.BENCH_RATE ?? '50'])) },
-  JSON.parse(node([here('./storm.ts')])) as object,
+/** bench/start.ts prints one row per command; the figure is its start time over `node -e 0`'s. */
+function startRatios(): Record<string, unknown> {
+  const rows = node([here('./start.ts')]) as unknown as { name: string; ratioToNodeE0: number }[];
+  const ratio = (command: string) => rows.find((r) => r.name === `start: ${command}`)?.ratioToNodeE0;
+  return { help: ratio('--help'), version: ratio('--version'), validateConfig: ratio('validate-config') };
+}
+
+interface Target {
+  figure: string;
+  /** The bound, as read: "≤ 2000", "≥ 0.95", "0.95–1.01". */
+  target: string;
+  met: (value: number) => boolean;
+}
+const atMost = (figure: string, bound: number): Target => ({ figure, target: `≤ ${bound}`, met: (v) => v <= bound });
+const atLeast = (figure: string, bound: number): Target => ({ figure, target: `≥ ${bound}`, met: (v) => v >= bound });
+const within = (figure: string, low: number, high: number): Target => ({
+  figure,
+  target: `${low}–${high}`,
+  met: (v) => v >= low && v <= high,
+});
+
+const benches: { name: string; run: () => Record<string, unknown>; targets: Target[] }[] = [
+  {
+    name: 'CLI start, as a multiple of node -e 0',
+    run: startRatios,
+    targets: [atMost('help', 8), atMost('version', 8), atMost('validateConfig', 8)],
+  },
+  {
+    name: 'plan (first sync)',
+    run: () => node([here('./plan.ts'), 'first']),
+    targets: [atMost('planMs', 2000), atMost('peakRssMiB', 512)],
+  },
+  { name: 'plan (steady state)', run: () => node([here('./plan.ts'), 'steady']), targets: [atMost('planMs', 2000)] },
+  {
+    name: 'sync into emulator',
+    run: () => node([here('./sync.ts'), process.env.BENCH_RATE ?? '50']),
+    targets: [atLeast('achievedShare', 0.95)],
+  },
+  { name: '429 storm on every request', run: () => node([here('./storm.ts')]), targets: [atMost('exitCode', 0)] },
   ...(process.env.BENCH_TIERS ?? 'medium:10')
     .split(',')
     .filter(Boolean)
     .map((spec) => {
-      const [tier, rate] = spec.split(':');
+      const [tier = 'medium', rate = '10'] = spec.split(':');
       return {
         name: `first sync, ${tier} tier at ${rate} req/s`,
-        ...JSON.parse(node([here('./first-sync.ts'), tier!, rate ?? '10'])),
+        run: () => node([here('./first-sync.ts'), tier, rate]),
+        targets: [atLeast('pass', 1)],
       };
     }),
   ...(process.env.BENCH_QUEUE_RATES ?? '10,25')
     .split(',')
     .filter(Boolean)
-    .map((rate) => ({ name: `queue sync at ${rate} req/s`, ...JSON.parse(node([here('./queue.ts'), rate])) })),
+    .map((rate) => ({
+      name: `queue sync at ${rate} req/s`,
+      run: () => node([here('./queue.ts'), rate]),
+      targets: [atLeast('achievedShare', 0.95)],
+    })),
+  {
+    name: 'request limiter',
+    run: () => node([here('./limiter.ts')]),
+    targets: [within('sequentialShare', 0.95, 1.01), within('concurrentShare', 0.95, 1.01)],
+  },
+  {
+    name: 'webhook burst',
+    run: () => node([here('./webhook.ts')]),
+    targets: [atMost('notAcked', 0), atMost('ackP99Ms', 500), atMost('ackMaxMs', 3000), atMost('clientMaxMs', 3000)],
+  },
+  { name: 'emulator lookups', run: () => node([here('./emulator-lookup.ts')]), targets: [atMost('lookupsMs', 2000)] },
 ];
-for (const r of results) console.log(JSON.stringify(r));
+
+const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const rows: string[][] = [['benchmark', 'figure', 'measured', 'target', '']];
+for (const bench of benches) {
+  if (only && !only.some((o) => bench.name.includes(o))) continue;
+  const result = bench.run();
+  console.log(JSON.stringify({ name: bench.name, ...result }));
+  for (const t of bench.targets) {
+    const value = Number(result[t.figure]);
+    rows.push([bench.name, t.figure, String(result[t.figure]), t.target, t.met(value) ? 'met' : 'MISSED']);
+  }
+}
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+console.log();
+for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator, type RunningEmulator } from './index.js';
 import { clientFor, filterQuery, isAwsErrorBody, patchOp, userBody } from './test-support.js';
 
 let emulator: RunningEmulator;
 afterEach(async () => {
+  vi.useRealTimers();
   await emulator.close();
 });
 
@@ -93,6 +94,8 @@ describe('emulator defaults follow behaviour captured from the real endpoint', (
 
   it('with consistencyLagMs, answers 404 on a fresh object and hides it from filters until the lag has passed', async () => {
     emulator = await startEmulator({ consistencyLagMs: 300 });
+    // The lag is measured on the emulator's clock (Date), so a slow machine cannot age the objects early.
+    vi.useFakeTimers({ toFake: ['Date'] });
     const call = clientFor(emulator);
     const group = (await call('POST', '/Groups', { displayName: 'Fresh', externalId: 'src/fresh' })).body;
     const user = (await call('POST', '/Users', userBody(1))).body;
@@ -104,7 +107,7 @@ describe('emulator defaults follow behaviour captured from the real endpoint', (
     expect(early.status).toBe(404);
     expect((await call('GET', `/Groups?${filterQuery('externalId eq "src/fresh"')}`)).body.totalResults).toBe(0);
     expect((await call('GET', '/Groups')).body.totalResults).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    vi.setSystemTime(Date.now() + 350);
     expect(
       (await call('PATCH', `/Groups/${group.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: user.id }] })))
         .status,

@@ -5,20 +5,19 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** Acquires `n` times back to back (as a sync loop does) and returns the achieved rate per second. */
-async function measureRate(limiter: TokenBucketLimiter, n: number): Promise<{ rate: number; ms: number }> {
-  await limiter.acquire();
-  const start = performance.now();
-  for (let i = 1; i < n; i += 1) await limiter.acquire();
-  const ms = performance.now() - start;
-  return { rate: ((n - 1) * 1000) / ms, ms };
-}
-
-describe('TokenBucketLimiter rate (real timers, loose bounds)', () => {
-  it('spaces 30 acquires at 50/s over about 0.6 s', async () => {
-    const { ms } = await measureRate(new TokenBucketLimiter({ ratePerSecond: 50 }), 30);
-    expect(ms).toBeGreaterThanOrEqual(560);
-    expect(ms).toBeLessThan(1000);
+/**
+ * Real timers only ever fire late, so these check the floor the limiter enforces (it never runs
+ * faster than configured); how close it stays to the rate on a real event loop is a figure in
+ * `npm run bench`, not a test.
+ */
+describe('TokenBucketLimiter rate (real timers)', () => {
+  it('never runs faster than 50/s with sequential acquires', async () => {
+    const limiter = new TokenBucketLimiter({ ratePerSecond: 50 });
+    await limiter.acquire();
+    const start = performance.now();
+    for (let i = 1; i < 30; i += 1) await limiter.acquire();
+    expect(performance.now() - start).toBeGreaterThanOrEqual(560);
+    expect(limiter.stats()).toMatchObject({ acquired: 30, waiting: 0 });
   });
 
   it('never runs faster than 10/s with concurrent waiters', async () => {
@@ -26,9 +25,8 @@ describe('TokenBucketLimiter rate (real timers, loose bounds)', () => {
     await limiter.acquire();
     const start = performance.now();
     await Promise.all(Array.from({ length: 10 }, () => limiter.acquire()));
-    const ms = performance.now() - start;
-    expect(ms).toBeGreaterThanOrEqual(990);
-    expect(ms).toBeLessThan(1500);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(990);
+    expect(limiter.stats()).toMatchObject({ acquired: 11, waiting: 0 });
   });
 });
 

@@ -165,7 +165,7 @@ describe('image runtime layout (the final stage, without an engine)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: icsync/);
-  });
+  }, 60_000);
 
   it('holds neither the emulator nor type declarations; `icsync emulator` says so and exits 6', () => {
     const files = listFiles(app);

@@ -16,16 +16,30 @@ export const OKTA_SOURCE = 'corp-okta';
 export const GRAPH_PATH = '/webhooks/graph';
 export const OKTA_PATH = '/webhooks/okta';
 
-/** Records hints; `fail` makes it reject and `delayMs` makes it slow, as Redis down or overloaded would. */
+/**
+ * Records hints; `fail` makes it reject and `delayMs` makes it slow, as Redis down or overloaded would;
+ * `hold()` keeps it waiting until released, for a deadline that must not depend on how fast the machine is.
+ */
 export class MemorySink implements HintSink {
   readonly hints: ReReadHint[] = [];
   calls = 0;
   fail = false;
   delayMs = 0;
+  #gate: Promise<void> | undefined;
+
+  hold(): () => void {
+    let release!: () => void;
+    this.#gate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.#gate = undefined;
+      release();
+    };
+  }
 
   async enqueue(hints: readonly ReReadHint[]): Promise<void> {
     this.calls += 1;
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    await this.#gate;
     if (this.fail) throw new Error('sink down');
     this.hints.push(...hints);
   }

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -15,6 +16,25 @@ interface Ran {
   stderr: string;
 }
 
+/**
+ * `icsync` in this process, through the same entry point as the binary, for tests about what a
+ * command does rather than about the process around it (exit status, signals, everything written).
+ */
+async function icsyncInProcess(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main(
+    args,
+    { ...process.env, ...env },
+    {
+      stdout: (line) => stdout.push(`${line}\n`),
+      stderr: (line) => stderr.push(`${line}\n`),
+    },
+  );
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
+/** `icsync` as a child process, as an operator or a CronJob runs it. */
 function icsync(args: string[], env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
@@ -49,8 +69,8 @@ afterEach(async () => {
 describe('icsync CLI', () => {
   it('diff --json prints the plan, exits 2 and sends zero writes; sync then exits 0', async () => {
     emulator = await startEmulator({ tokens: [CANARY] });
-    const { path, dir } = await configFor(emulator);
-    const diff = await icsync(['diff', '--config', path, '--json'], { SCIM_TOKEN: CANARY });
+    const { path, dir } = await configFor(emulator, 'log:\n  level: silent\n');
+    const diff = await icsyncInProcess(['diff', '--config', path, '--json'], { SCIM_TOKEN: CANARY });
     expect(diff.code).toBe(2);
     const out = JSON.parse(diff.stdout) as {
       report: { status: string; plan: { hash: string } };
@@ -60,7 +80,7 @@ describe('icsync CLI', () => {
     expect(out.plan.operations.length).toBeGreaterThan(100);
     expect(emulator.writes()).toEqual([]);
     const report = join(dir, 'report.json');
-    const sync = await icsync(['sync', '--config', path, '--report', report], { SCIM_TOKEN: CANARY });
+    const sync = await icsyncInProcess(['sync', '--config', path, '--report', report], { SCIM_TOKEN: CANARY });
     expect(sync.code).toBe(0);
     expect(sync.stdout).toContain(`Plan ${out.report.plan.hash}`);
     expect(JSON.parse(await readFile(report, 'utf8'))).toMatchObject({ status: 'success', exitCode: 0 });
@@ -77,13 +97,13 @@ describe('icsync CLI', () => {
     const everything = sync.stdout + sync.stderr + (await readFile(report, 'utf8'));
     expect(everything.length).toBeGreaterThan(1000);
     expect(everything).not.toContain(CANARY);
-  });
+  }, 60_000);
 
   it('validate-config exits 6 and names each problem', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'icsync-cli-'));
     const path = join(dir, 'bad.yaml');
     await writeFile(path, 'sources: []\ntarget:\n  baseUrl: http://example.com\n  token: plain-text\n');
-    const r = await icsync(['validate-config', '--config', path]);
+    const r = await icsyncInProcess(['validate-config', '--config', path]);
     expect(r.code).toBe(6);
     expect(r.stderr).toContain('sources');
     expect(r.stderr).toContain('target.token');
@@ -109,5 +129,5 @@ describe('icsync CLI', () => {
     const exited = new Promise<number | null>((done) => child.on('close', done));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-  });
+  }, 60_000);
 });

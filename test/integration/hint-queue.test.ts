@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { syncWaitingKey } from '../../src/queue/keys.js';
-import { HINT_DEBOUNCE_MS, QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';
+import { QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';
 import type { ReReadHint } from '../../src/model/hints.js';
 import { ext, group, snapshot, user } from '../helpers/builders.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -82,9 +82,14 @@ describe('hint queue', () => {
     });
     cleanup.push(() => worker.close());
     // Past the debounce the worker picks the hint up, sees the waiting full sync and puts it back.
-    await new Promise((resolve) => setTimeout(resolve, HINT_DEBOUNCE_MS + 1_000));
+    await new Promise<void>((resolve) => worker.once('active', () => resolve()));
+    await vi.waitFor(
+      async () => expect(await queue.getJobCounts('active', 'delayed')).toEqual({ active: 0, delayed: 1 }),
+      {
+        timeout: 10_000,
+      },
+    );
     expect(h.emulator.requestLog).toHaveLength(0);
-    expect(await queue.getDelayedCount()).toBe(1);
     const completed = new Promise<void>((resolve) => worker.once('completed', () => resolve()));
     await redis.del(syncWaitingKey(prefix));
     await completed;

@@ -146,5 +146,5 @@ describe('canary secrets with upstreams that echo Authorization', () => {
     expect(ran.out).toContain('internal error for GET');
     expect(ran.code).not.toBe(0);
     expect(ran.out + reportText + state).not.toContain(SCIM_CANARY);
-  }, 60_000);
+  }, 60_000); // a whole `icsync` process under tsx: heavy work on a busy machine
 });

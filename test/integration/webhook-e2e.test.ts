@@ -103,14 +103,12 @@ describe('webhook → targeted sync', () => {
       await queue.close().catch(() => undefined);
       dead.disconnect();
     });
-    const started = Date.now();
     const res = await fetch(`http://127.0.0.1:${port}/webhooks/okta`, {
       method: 'POST',
       headers: { authorization: OKTA_SECRET, 'content-type': 'application/json' },
       body: oktaBody([oktaEvent('user.account.update_profile', [{ id: 'a', type: 'User' }])]),
     });
     expect(res.status).toBe(503);
-    expect(Date.now() - started).toBeLessThan(3000);
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
   });
 });

@@ -94,8 +94,12 @@ describe('icsync serve', () => {
     });
     const base = `http://127.0.0.1:${(await address).port}`;
 
-    await vi.waitFor(() => expect(port.subscriptions.size).toBe(2));
-    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    await vi.waitFor(() => expect(port.subscriptions.size).toBe(2), { timeout: 10_000 });
+    // Ready once its Redis connection is up, which may come after the port opens: wait for it, as a probe would.
+    await vi.waitFor(async () => expect((await fetch(`${base}/readyz`)).status).toBe(200), {
+      timeout: 10_000,
+      interval: 50,
+    });
     const ours = { subscriptionId: [...port.subscriptions.keys()][0]! };
     const graph = await fetch(`${base}${GRAPH_PATH}`, {
       method: 'POST',
@@ -130,7 +134,8 @@ describe('icsync serve', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ value: [graphChange('group', undefined, ours)] }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const received = sink.calls;
+    await vi.waitFor(() => expect(sink.calls).toBe(received + 1), { timeout: 10_000 });
     stop.abort();
     expect((await inFlight).status).toBe(202);
     expect(await exit).toBe(0);

@@ -4,7 +4,7 @@
  */
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   GRAPH_PATH,
   graphChange,
@@ -38,9 +38,7 @@ describe('operations endpoints', () => {
 
   it('reports not ready when the readiness check hangs', async () => {
     r = await startReceiver({ readiness: () => new Promise(() => undefined) });
-    const started = Date.now();
     expect((await fetch(r.url('/readyz'))).status).toBe(503);
-    expect(Date.now() - started).toBeLessThan(2500);
   });
 
   it('exposes Prometheus counters by origin and reason, the ack histogram and the last full sync', async () => {
@@ -143,13 +141,11 @@ describe('request limits', () => {
     r = await startReceiver({ config: { headersTimeoutMs: 1000, requestTimeoutMs: 1500 } });
     const socket = connect(Number(new URL(r.base).port), '127.0.0.1');
     socket.write(`POST ${GRAPH_PATH} HTTP/1.1\r\nHost: x\r\nX-Slow: `);
-    const started = Date.now();
     const reply = await new Promise<string>((resolve) => {
       let data = '';
       socket.on('data', (d) => (data += d.toString()));
       socket.on('close', () => resolve(data));
     });
-    expect(Date.now() - started).toBeLessThan(4000);
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
   });
 });
@@ -159,7 +155,7 @@ describe('shutdown', () => {
     r = await startReceiver();
     r.sink.delayMs = 300;
     const inFlight = postGraph(r, [graphChange('user')]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.waitFor(() => expect(r?.sink.calls).toBe(1), { timeout: 10_000 });
     const closing = r.close();
     expect((await inFlight).status).toBe(202);
     await closing;

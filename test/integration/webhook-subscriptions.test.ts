@@ -187,7 +187,9 @@ describe('lifecycle notifications reach the manager', () => {
     port.calls.length = 0;
     r = await startReceiver({ graph: { onLifecycle: (notice) => m.handleLifecycle(notice) } });
     expect((await postGraph(r, [graphLifecycle('reauthorizationRequired', users!.subscriptionId)])).status).toBe(202);
-    await vi.waitFor(() => expect(port.calls.map((c) => [c.op, c.id])).toEqual([['renew', users!.subscriptionId]]));
+    await vi.waitFor(() => expect(port.calls.map((c) => [c.op, c.id])).toEqual([['renew', users!.subscriptionId]]), {
+      timeout: 10_000,
+    });
   });
 });
 

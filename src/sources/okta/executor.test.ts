@@ -83,15 +83,22 @@ describe('OktaRequestExecutor', () => {
     const executor = new OktaRequestExecutor({ ...options, origin: fake.baseUrl });
     let inFlight = 0;
     let peak = 0;
+    // Each request is held until a second one has arrived, so two always overlap however slowly
+    // they reach the server; a third arriving meanwhile would show as a peak above 2.
+    let held: (() => void)[] = [];
     fake.fault(
       (r) => r.path === '/api/v1/groups/00gBusy',
       (res) => {
         inFlight += 1;
         peak = Math.max(peak, inFlight);
-        setTimeout(() => {
+        held.push(() => {
           inFlight -= 1;
           res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
-        }, 30);
+        });
+        if (held.length < 2) return;
+        const pair = held;
+        held = [];
+        setTimeout(() => pair.forEach((answer) => answer()), 30);
       },
       6,
     );
