@@ -54,11 +54,28 @@ const runtimeEnv = (): NodeJS.ProcessEnv => ({
   NODE_ENV: 'production',
 });
 
-function icsync(args: string[]): { status: number | null; stdout: string; stderr: string } {
+/**
+ * Async, not spawnSync: the emulator is a child of this process, and a blocked event loop stops
+ * draining its stdout, so a chatty emulator would fill the pipe and stall the very request icsync waits on.
+ */
+function icsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const [cmd, ...rest] = asImageUser([process.execPath, 'dist/cli/main.js', ...args]);
-  const r = spawnSync(cmd!, rest, { cwd: app, env: runtimeEnv(), encoding: 'utf8', timeout: 60_000 });
-  if (r.error) throw r.error;
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd!, rest, { cwd: app, env: runtimeEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
 
 function must(cmd: string, args: string[], cwd: string): void {
@@ -160,30 +177,30 @@ afterAll(() => {
 });
 
 describe('image runtime layout (the final stage, without an engine)', () => {
-  it('`icsync --help` runs from dist/ with production dependencies only', () => {
-    const r = icsync(['--help']);
+  it('`icsync --help` runs from dist/ with production dependencies only', async () => {
+    const r = await icsync(['--help']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: icsync/);
   }, 60_000);
 
-  it('holds neither the emulator nor type declarations; `icsync emulator` says so and exits 6', () => {
+  it('holds neither the emulator nor type declarations; `icsync emulator` says so and exits 6', async () => {
     const files = listFiles(app);
     expect(files.filter((f) => f.startsWith('dist/emulator/') || f.includes('/@types/'))).toEqual([]);
-    const r = icsync(['emulator', '--port', '0']);
+    const r = await icsync(['emulator', '--port', '0']);
     expect(r.status).toBe(6);
     expect(r.stderr).toContain('the SCIM emulator is not part of this build');
   });
 
-  it('sync and diff against the emulator with a read-only app, config and secret: writes land only in the state volume, the token in no output', () => {
+  it('sync and diff against the emulator with a read-only app, config and secret: writes land only in the state volume, the token in no output', async () => {
     const appFiles = listFiles(app);
     const etcFiles = listFiles(etc);
-    const sync = icsync(['sync', '--config', join(etc, 'config.yaml')]);
+    const sync = await icsync(['sync', '--config', join(etc, 'config.yaml')]);
     expect(sync.stderr + sync.stdout).not.toContain(TOKEN);
     expect(sync.status, sync.stderr).toBe(0);
     expect(sync.stdout).toContain('Result: success (exit 0)');
 
-    const diff = icsync(['diff', '--config', join(etc, 'config.yaml')]);
+    const diff = await icsync(['diff', '--config', join(etc, 'config.yaml')]);
     expect(diff.stderr + diff.stdout).not.toContain(TOKEN);
     expect(diff.status, diff.stderr).toBe(0);
 
