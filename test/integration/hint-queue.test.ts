@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { Queue, type Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../../src/log/logger.js';
 import { syncWaitingKey } from '../../src/queue/keys.js';
-import { QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';
+import { QueueHintSink } from '../../src/webhook/hint-queue.js';
 import type { ReReadHint } from '../../src/model/hints.js';
 import { ext, group, snapshot, user } from '../helpers/builders.js';
+import { openHintQueue } from '../helpers/hint-queue.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 let cleanup: (() => Promise<void>)[] = [];
@@ -21,14 +19,9 @@ describe('hint queue', () => {
     cleanup.push(() => h.close());
     await h.run('sync');
     h.emulator.resetLog();
-    const prefix = `icsync-hints-${randomUUID().slice(0, 8)}`;
-    const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-    const queue = new Queue<ReReadHint>('hints', { connection: redis, prefix });
-    cleanup.push(async () => {
-      await queue.obliterate({ force: true });
-      await queue.close();
-      redis.disconnect();
-    });
+    const hints = openHintQueue('hints');
+    cleanup.push(() => hints.close());
+    const { queue } = hints;
     const next = snapshot([user('a', { userName: 'a.new@example.com' }), user('b')], [group('g', ['a', 'b'])]);
     h.source.next = next;
     const sink = new QueueHintSink(queue);
@@ -41,14 +34,7 @@ describe('hint queue', () => {
     };
     for (let i = 0; i < 10; i += 1) await sink.enqueue([hint]);
     expect(await queue.count()).toBe(1);
-    const worker: Worker<ReReadHint> = startHintWorker({
-      targeted: h.deps,
-      redis,
-      prefix,
-      queueName: 'hints',
-      runLockTtlMs: 10_000,
-      logger: silentLogger(),
-    });
+    const worker: Worker<ReReadHint> = hints.startWorker(h.deps);
     cleanup.push(() => worker.close());
     const done = new Promise<void>((resolve) => worker.once('completed', () => resolve()));
     await done;
@@ -59,27 +45,14 @@ describe('hint queue', () => {
   it('leaves the run lock to a full sync that is waiting for it, and runs the hint once the full sync has gone', async () => {
     const h: Harness = await startHarness(snapshot([user('a')]));
     cleanup.push(() => h.close());
-    const prefix = `icsync-hints-${randomUUID().slice(0, 8)}`;
-    const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-    const queue = new Queue<ReReadHint>('hints', { connection: redis, prefix });
-    cleanup.push(async () => {
-      await queue.obliterate({ force: true });
-      await queue.close();
-      await redis.del(syncWaitingKey(prefix));
-      redis.disconnect();
-    });
+    const hints = openHintQueue('hints');
+    cleanup.push(() => hints.close());
+    const { queue, redis, prefix } = hints;
     await redis.set(syncWaitingKey(prefix), '1', 'PX', 60_000);
     await new QueueHintSink(queue).enqueue([
       { sourceId: h.source.id, kind: 'user', id: 'a', origin: 'okta', receivedAt: new Date().toISOString() },
     ]);
-    const worker: Worker<ReReadHint> = startHintWorker({
-      targeted: h.deps,
-      redis,
-      prefix,
-      queueName: 'hints',
-      runLockTtlMs: 10_000,
-      logger: silentLogger(),
-    });
+    const worker: Worker<ReReadHint> = hints.startWorker(h.deps);
     cleanup.push(() => worker.close());
     // Past the debounce the worker picks the hint up, sees the waiting full sync and puts it back.
     await new Promise<void>((resolve) => worker.once('active', () => resolve()));

@@ -11,13 +11,14 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Queue, type Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
+import { type Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { User } from '../../src/model/user.js';
-import { QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';
+import { QueueHintSink } from '../../src/webhook/hint-queue.js';
 import type { ReReadHint } from '../../src/model/hints.js';
 import { snapshot, user } from '../helpers/builders.js';
+import { openHintQueue } from '../helpers/hint-queue.js';
 import { ScriptedSource, startHarness } from '../helpers/harness.js';
 import { captureLogger } from '../helpers/webhook.js';
 
@@ -73,27 +74,14 @@ describe('canary secrets with upstreams that echo Authorization', () => {
     const source = new EchoingSource(snapshot([user('a')]));
     const h = await startHarness(source);
     cleanup.push(() => h.close());
-    const prefix = `icsync-canary-${randomUUID().slice(0, 8)}`;
-    const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-    const queue = new Queue<ReReadHint>('hints', { connection: redis, prefix });
-    cleanup.push(async () => {
-      await queue.obliterate({ force: true });
-      await queue.close();
-      redis.disconnect();
-    });
+    const hints = openHintQueue('canary');
+    cleanup.push(() => hints.close());
+    const { queue, redis, prefix } = hints;
     const { logger, text } = captureLogger();
     await new QueueHintSink(queue).enqueue([
       { sourceId: source.id, kind: 'user', id: 'a', origin: 'okta', receivedAt: new Date().toISOString() },
     ]);
-    const worker: Worker<ReReadHint> = startHintWorker({
-      targeted: h.deps,
-      redis,
-      prefix,
-      queueName: 'hints',
-      runLockTtlMs: 10_000,
-      logger,
-      secrets: [OKTA_CANARY],
-    });
+    const worker: Worker<ReReadHint> = hints.startWorker(h.deps, { logger, secrets: [OKTA_CANARY] });
     cleanup.push(() => worker.close());
     const failed = new Promise<void>((done) => worker.once('failed', () => done()));
     await failed;

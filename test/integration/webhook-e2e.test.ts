@@ -2,17 +2,17 @@
  * Issue #7 end to end: an Okta event for a renamed user → the receiver → the hint queue on Redis →
  * a targeted re-read from the source → the planner → exactly one PATCH in the AWS SCIM emulator.
  */
-import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { MemoryDedupe } from '../../src/webhook/dedupe.js';
-import { QueueHintSink, startHintWorker } from '../../src/webhook/hint-queue.js';
+import { QueueHintSink } from '../../src/webhook/hint-queue.js';
 import type { ReReadHint } from '../../src/model/hints.js';
 import { createWebhookMetrics } from '../../src/webhook/metrics.js';
 import { createWebhookServer } from '../../src/webhook/server.js';
 import { ext, group, snapshot, SOURCE_ID, user } from '../helpers/builders.js';
+import { openHintQueue } from '../helpers/hint-queue.js';
 import { startHarness } from '../helpers/harness.js';
 import { OKTA_SECRET, oktaBody, oktaEvent, webhookConfig } from '../helpers/webhook.js';
 
@@ -30,17 +30,9 @@ describe('webhook → targeted sync', () => {
     h.emulator.resetLog();
     const aws = h.emulator.users().find((u) => u.externalId === ext('a'))!;
 
-    const prefix = `icsync-e2e-${randomUUID().slice(0, 8)}`;
-    const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null });
-    const queue = new Queue<ReReadHint>('hints', { connection: redis, prefix });
-    const worker = startHintWorker({
-      targeted: h.deps,
-      redis,
-      prefix,
-      queueName: 'hints',
-      runLockTtlMs: 10_000,
-      logger: silentLogger(),
-    });
+    const hints = openHintQueue('e2e');
+    const { queue } = hints;
+    const worker = hints.startWorker(h.deps);
     const config = webhookConfig({ okta: { sourceId: SOURCE_ID, secret: { env: 'UNUSED' } } });
     const server = createWebhookServer({
       config,
@@ -55,9 +47,7 @@ describe('webhook → targeted sync', () => {
     cleanup.push(async () => {
       await server.close(100);
       await worker.close();
-      await queue.obliterate({ force: true });
-      await queue.close();
-      redis.disconnect();
+      await hints.close();
     });
 
     h.source.next = snapshot([user('a', { userName: 'a.renamed@example.com' }), user('b')], [group('g', ['a', 'b'])]);
