@@ -3,15 +3,13 @@
  * anything is read or applied (exit 6), never after the plan was applied (which used to end in an
  * internal error with the run's real outcome lost).
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeSampleConfig } from '../helpers/sample-config.js';
 import { main } from '../../src/cli/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { EXIT } from '../../src/sync/exit-codes.js';
 
-const SAMPLE = resolve(import.meta.dirname, '../../examples/sample-directory.json');
 const TOKEN = 'report-test-token';
 
 let emulator: RunningEmulator | undefined;
@@ -23,23 +21,7 @@ afterEach(async () => {
 describe('sync --report', () => {
   it('refuses a report path in a directory that does not exist before any write, with the config exit code', async () => {
     emulator = await startEmulator({ tokens: [TOKEN] });
-    const dir = await mkdtemp(join(tmpdir(), 'icsync-report-'));
-    const config = join(dir, 'icsync.yaml');
-    await writeFile(
-      config,
-      [
-        'sources:',
-        `  - { type: file, id: demo-hr, path: ${JSON.stringify(SAMPLE)} }`,
-        'target:',
-        `  baseUrl: ${emulator.baseUrl}`,
-        '  token: { env: SCIM_TOKEN }',
-        '  allowLocalEmulator: true',
-        'sync: { rateLimit: { requestsPerSecond: 500, burst: 50 } }',
-        `state: { path: ${JSON.stringify(join(dir, 'state.json'))} }`,
-        'log: { level: silent }',
-        '',
-      ].join('\n'),
-    );
+    const { path: config, dir } = await writeSampleConfig({ baseUrl: emulator.baseUrl, label: 'report' });
     const errors: string[] = [];
     const out = { stdout: () => undefined, stderr: (s: string) => errors.push(s) };
     const code = await main(

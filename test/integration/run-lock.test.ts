@@ -2,50 +2,32 @@
  * One writer at a time in the default file-state mode: two `icsync sync` runs started together
  * against one tenant, through the CLI entry point with a config file and no injected dependency.
  */
-import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { writeSampleConfig } from '../helpers/sample-config.js';
 import { main } from '../../src/cli/index.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { syncWaitingKey } from '../../src/queue/keys.js';
 import { acquireRunLock } from '../../src/queue/run-lock.js';
 import { EXIT } from '../../src/sync/exit-codes.js';
 
-const SAMPLE = resolve(import.meta.dirname, '../../examples/sample-directory.json');
 const TOKEN = 'run-lock-test-token';
 const quiet = { stdout: () => undefined, stderr: () => undefined };
 
-async function configFor(
+function configFor(
   emulator: RunningEmulator,
   lockWaitMs: number,
   redisPrefix?: string,
 ): Promise<{ path: string; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'icsync-lock-'));
-  const path = join(dir, 'icsync.yaml');
-  await writeFile(
-    path,
-    [
-      'sources:',
-      `  - { type: file, id: demo-hr, path: ${JSON.stringify(SAMPLE)} }`,
-      'target:',
-      `  baseUrl: ${emulator.baseUrl}`,
-      '  token: { env: SCIM_TOKEN }',
-      '  allowLocalEmulator: true',
-      'sync:',
-      '  rateLimit: { requestsPerSecond: 500, burst: 50 }',
-      `  lockWaitMs: ${lockWaitMs}`,
-      'state:',
-      ...(redisPrefix ? ['  kind: redis'] : []),
-      `  path: ${JSON.stringify(join(dir, 'state', 'state.json'))}`,
-      'log: { level: silent }',
-      ...(redisPrefix ? [`redis: { url: "redis://127.0.0.1:6379", keyPrefix: ${redisPrefix} }`] : []),
-      '',
-    ].join('\n'),
-  );
-  return { path, dir };
+  return writeSampleConfig({
+    baseUrl: emulator.baseUrl,
+    label: 'lock',
+    sync: ['rateLimit: { requestsPerSecond: 500, burst: 50 }', `lockWaitMs: ${lockWaitMs}`],
+    ...(redisPrefix ? { redisPrefix } : {}),
+  });
 }
 
 let emulator: RunningEmulator | undefined;

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import type { Worker } from 'bullmq';
 import { type Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeSampleConfig } from '../helpers/sample-config.js';
 import type { User } from '../../src/model/user.js';
 import { QueueHintSink } from '../../src/webhook/hint-queue.js';
 import type { ReReadHint } from '../../src/model/hints.js';
@@ -95,25 +96,16 @@ describe('canary secrets with upstreams that echo Authorization', () => {
   it('keeps them out of stdout, stderr, the report and the state of a sync at trace level', async () => {
     const { server, url } = await echoingScim();
     cleanup.push(() => new Promise<void>((done) => server.close(() => done())));
-    const dir = await mkdtemp(join(tmpdir(), 'icsync-canary-'));
-    const tokenFile = join(dir, 'scim-token');
+    // Mounted like a Secret volume: beside the config, not inside it.
+    const tokenFile = join(await mkdtemp(join(tmpdir(), 'icsync-canary-secret-')), 'scim-token');
     await writeFile(tokenFile, SCIM_CANARY, { mode: 0o600 });
-    const config = join(dir, 'icsync.yaml');
-    await writeFile(
-      config,
-      [
-        'sources:',
-        `  - { type: file, id: demo-hr, path: ${JSON.stringify(join(ROOT, 'examples', 'sample-directory.json'))} }`,
-        'target:',
-        `  baseUrl: ${url}`,
-        `  token: { file: ${JSON.stringify(tokenFile)} }`,
-        '  allowLocalEmulator: true',
-        'sync: { retryBaseMs: 10, retryMaxMs: 100 }',
-        `state: { path: ${JSON.stringify(join(dir, 'state', 'state.json'))} }`,
-        'log: { level: trace }',
-        '',
-      ].join('\n'),
-    );
+    const { path: config, dir } = await writeSampleConfig({
+      baseUrl: url,
+      label: 'canary',
+      token: `{ file: ${JSON.stringify(tokenFile)} }`,
+      sync: ['retryBaseMs: 10', 'retryMaxMs: 100'],
+      log: 'trace',
+    });
     const report = join(dir, 'report.json');
     const ran = await new Promise<{ code: number | null; out: string }>((done, fail) => {
       const child = spawn(
