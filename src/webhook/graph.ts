@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { classifyBatch, notificationItems, subscriptionIdsOf, type LifecycleNotice } from './graph-notifications.js';
 import { declaredLength, isJsonRequest, isPlainToken, readBody, reply, SecretMatcher, TEXT } from './http.js';
 import { persistHints } from './ingest.js';
-import type { RejectReason } from './metrics.js';
-import { parseJson, type RouteContext, type RouteHandler } from './route.js';
+import { parseJson, refuseFor, type RouteContext, type RouteHandler } from './route.js';
 
 export interface GraphRouteOptions {
   /** The Entra source the notifications are about. */
@@ -23,6 +22,7 @@ export interface GraphRouteOptions {
 export const MAX_VALIDATION_TOKEN_LENGTH = 1024;
 
 const ORIGIN = 'graph';
+const refuse = refuseFor(ORIGIN);
 
 export function graphRoute(options: GraphRouteOptions, ctx: RouteContext): RouteHandler {
   const clientState = new SecretMatcher(options.clientState);
@@ -103,17 +103,6 @@ async function answerValidation(req: IncomingMessage, res: ServerResponse, url: 
   }
   reply(res, 200, token, TEXT);
   ctx.logger.info({ origin: ORIGIN }, 'answered a subscription validation request');
-}
-
-function refuse(
-  ctx: RouteContext,
-  res: ServerResponse,
-  status: number,
-  reason: RejectReason,
-  headers: Record<string, string> = {},
-): void {
-  ctx.metrics.rejected.inc({ origin: ORIGIN, reason });
-  reply(res, status, '', TEXT, headers);
 }
 
 /**

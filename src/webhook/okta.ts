@@ -1,18 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  declaredLength,
-  isJsonRequest,
-  isPlainToken,
-  JSON_TYPE,
-  readBody,
-  reply,
-  SecretMatcher,
-  TEXT,
-} from './http.js';
+import { declaredLength, isJsonRequest, isPlainToken, JSON_TYPE, readBody, reply, SecretMatcher } from './http.js';
 import { persistHints } from './ingest.js';
-import type { RejectReason } from './metrics.js';
 import { classifyEvents, eventItems } from './okta-events.js';
-import { parseJson, type RouteContext, type RouteHandler } from './route.js';
+import { parseJson, refuseFor, type RouteContext, type RouteHandler } from './route.js';
 
 export interface OktaRouteOptions {
   /** The Okta source the events are about. */
@@ -26,6 +16,7 @@ export interface OktaRouteOptions {
 }
 
 const ORIGIN = 'okta';
+const refuse = refuseFor(ORIGIN);
 const CHALLENGE_HEADER = 'x-okta-verification-challenge';
 const MAX_CHALLENGE_LENGTH = 1024;
 
@@ -103,15 +94,4 @@ async function acceptEvents(
     { origin: ORIGIN, events: classified.received, ignored: classified.ignored, ...result, ...untrusted },
     'events accepted',
   );
-}
-
-function refuse(
-  ctx: RouteContext,
-  res: ServerResponse,
-  status: number,
-  reason: RejectReason,
-  headers: Record<string, string> = {},
-): void {
-  ctx.metrics.rejected.inc({ origin: ORIGIN, reason });
-  reply(res, status, '', TEXT, headers);
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { reply, TEXT } from './http.js';
 import type { IngestDeps } from './ingest.js';
+import type { RejectReason } from './metrics.js';
 
 /** What every webhook route gets from the server. */
 export interface RouteContext extends IngestDeps {
@@ -19,4 +21,18 @@ export function parseJson(body: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Answers a refused request with an empty body and counts it under the route's origin and the reason. */
+export function refuseFor(origin: string) {
+  return (
+    ctx: RouteContext,
+    res: ServerResponse,
+    status: number,
+    reason: RejectReason,
+    headers: Record<string, string> = {},
+  ): void => {
+    ctx.metrics.rejected.inc({ origin, reason });
+    reply(res, status, '', TEXT, headers);
+  };
 }
