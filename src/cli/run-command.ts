@@ -8,7 +8,8 @@ import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';
 import { compose, configSecrets } from './compose.js';
 import type { Out } from './out.js';
-import { renderPlan, renderReport } from './render.js';
+import { renderReport } from './render.js';
+import { renderPlan, type PlanView } from './render-plan.js';
 import { acquireSyncLock } from './run-lock.js';
 import { pushRunMetrics } from '../ops/pushgateway.js';
 
@@ -78,7 +79,7 @@ export async function runCommand(
       );
     }
     await pushRunMetrics(result.report, config.metrics, deps.logger);
-    print(result, values.json === true, safeOut);
+    print(result, values.json === true, safeOut, { full: values.full === true, maskPii: config.output.maskPii });
     return result.report.exitCode;
   } finally {
     process.off('SIGTERM', onSignal);
@@ -88,7 +89,7 @@ export async function runCommand(
   }
 }
 
-function print(result: RunResult, json: boolean, out: Out): void {
+function print(result: RunResult, json: boolean, out: Out, view: PlanView): void {
   if (json) {
     out.stdout(
       JSON.stringify(
@@ -102,7 +103,7 @@ function print(result: RunResult, json: boolean, out: Out): void {
     );
     return;
   }
-  if (result.plan) out.stdout(renderPlan(result.plan));
+  if (result.plan) out.stdout(renderPlan(result.plan, view));
   out.stdout(renderReport(result.report));
 }
 
