@@ -8,6 +8,7 @@ import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';
 import { compose, configSecrets } from './compose.js';
 import type { Out } from './out.js';
+import { planJson } from './plan-json.js';
 import { renderReport } from './render.js';
 import { renderPlan, type PlanView } from './render-plan.js';
 import { acquireSyncLock } from './run-lock.js';
@@ -91,16 +92,7 @@ export async function runCommand(
 
 function print(result: RunResult, json: boolean, out: Out, view: PlanView): void {
   if (json) {
-    out.stdout(
-      JSON.stringify(
-        {
-          report: result.report,
-          plan: result.plan ? { hash: result.plan.hash, operations: result.plan.operations } : null,
-        },
-        null,
-        2,
-      ),
-    );
+    out.stdout(planJson(result));
     return;
   }
   if (result.plan) out.stdout(renderPlan(result.plan, view));
