@@ -28,7 +28,7 @@ describe('ttyProgress', () => {
     progress.onPhase('readSources');
     now = 400;
     progress.onPhase('readTarget');
-    progress.log.write('{"level":40,"msg":"a warning"}\n');
+    progress.log.write('{"level":40,"time":"2026-01-01T00:00:00Z","app":"icsync","status":429,"msg":"a warning"}\n');
     now = 900;
     progress.onPhase('plan');
     now = 1000;
@@ -41,7 +41,7 @@ describe('ttyProgress', () => {
     progress.stop();
     expect(screen(written)).toEqual([
       'reading sources done in 0.4 s',
-      '{"level":40,"msg":"a warning"}',
+      'warn  a warning (status=429)',
       'reading AWS done in 0.5 s',
       'planning done in 0.1 s',
       'Plan 0123456789abcdef: 2 operation(s)',

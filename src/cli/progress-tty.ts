@@ -1,6 +1,6 @@
 import type { Plan } from '../diff/index.js';
 import type { RunPhase } from '../sync/run.js';
-import { ProgressView, type ProgressEvent } from './progress.js';
+import { humanLogLine, ProgressView, type ProgressEvent } from './progress.js';
 import { renderPlanSummary } from './render-plan.js';
 
 /** How often the status line is redrawn when no event arrives (elapsed time, a throttled pause). */
@@ -10,7 +10,7 @@ export interface TtyProgress {
   onPhase: (phase: RunPhase) => void;
   onPlanned: (plan: Plan) => void;
   onApplied: (done: number, total: number) => void;
-  /** A pino destination: a log line is printed above the status line instead of through it. */
+  /** A pino destination: a log line is printed, readable, above the status line instead of through it. */
   log: { write: (line: string) => void };
   stop: () => void;
 }
@@ -52,7 +52,7 @@ export function ttyProgress(
       summary = renderPlanSummary(plan);
     },
     onApplied: (done, total) => feed({ type: 'applied', done, total, throttledMs: throttledMs(), at: clock() }),
-    log: { write: (line) => print([line.trimEnd()]) },
+    log: { write: (line) => print([humanLogLine(line)]) },
     stop: () => {
       clearInterval(timer);
       const last = view.apply({ type: 'end', at: clock() });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, ProgressView } from './progress.js';
+import { duration, humanLogLine, ProgressView } from './progress.js';
 
 describe('ProgressView', () => {
   it('keeps a line per finished phase, reading AWS once for users, groups and memberships', () => {
@@ -44,5 +44,23 @@ describe('ProgressView', () => {
 describe('duration', () => {
   it('reads as seconds, then minutes, then hours', () => {
     expect([duration(900), duration(75_000), duration(7_260_000)]).toEqual(['0.9 s', '1m15s', '2h01m']);
+  });
+});
+
+describe('humanLogLine', () => {
+  it('shows a pino line as level, message and its own fields, and anything else as it came', () => {
+    const line = JSON.stringify({
+      level: 40,
+      time: '2026-01-01T00:00:00.000Z',
+      app: 'icsync',
+      component: 'scim',
+      status: 429,
+      err: { message: 'slow down' },
+      msg: 'SCIM request failed',
+    });
+    expect(humanLogLine(`${line}\n`)).toBe(
+      'warn  SCIM request failed (component=scim, status=429, err={"message":"slow down"})',
+    );
+    expect(humanLogLine('not json\n')).toBe('not json');
   });
 });

@@ -103,3 +103,27 @@ export function duration(ms: number): string {
   if (whole < 3600) return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
   return `${Math.floor(whole / 3600)}h${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}m`;
 }
+
+const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LOG_ENVELOPE = new Set(['level', 'time', 'app', 'msg', 'pid', 'hostname']);
+
+/**
+ * A pino JSON line as one readable terminal line: `warn  <msg> (key=value, …)`. The line was
+ * already scrubbed by the logger; anything that is not a JSON object is shown as it came.
+ */
+export function humanLogLine(line: string): string {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return line.trimEnd();
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return line.trimEnd();
+  const fields = record as Record<string, unknown>;
+  const level = typeof fields.level === 'number' ? (LEVELS[fields.level] ?? String(fields.level)) : 'log';
+  const rest = Object.entries(fields)
+    .filter(([key]) => !LOG_ENVELOPE.has(key))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const msg = typeof fields.msg === 'string' ? fields.msg : '';
+  return `${level.padEnd(5)} ${msg}${rest.length > 0 ? ` (${rest.join(', ')})` : ''}`;
+}
