@@ -1,6 +1,6 @@
 import type { Plan } from '../diff/index.js';
 import type { RunPhase } from '../sync/run.js';
-import { humanLogLine, ProgressView, type ProgressEvent } from './progress.js';
+import { LogFold, ProgressView, type ProgressEvent } from './progress.js';
 import { renderPlanSummary } from './render-plan.js';
 
 /** How often the status line is redrawn when no event arrives (elapsed time, a throttled pause). */
@@ -39,6 +39,7 @@ export function ttyProgress(
   const feed = (event: ProgressEvent): void => print(view.apply(event));
   // The summary follows the "planning done" line, printed when applying starts.
   let summary: string | undefined;
+  const logs = new LogFold();
   const timer = setInterval(draw, REDRAW_MS);
   timer.unref();
   return {
@@ -52,10 +53,10 @@ export function ttyProgress(
       summary = renderPlanSummary(plan);
     },
     onApplied: (done, total) => feed({ type: 'applied', done, total, throttledMs: throttledMs(), at: clock() }),
-    log: { write: (line) => print([humanLogLine(line)]) },
+    log: { write: (line) => print(logs.add(line)) },
     stop: () => {
       clearInterval(timer);
-      const last = view.apply({ type: 'end', at: clock() });
+      const last = [...logs.flush(), ...view.apply({ type: 'end', at: clock() })];
       stream.write(`\r\x1b[2K${last.map((l) => `${l}\n`).join('')}`);
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, humanLogLine, ProgressView } from './progress.js';
+import { duration, humanLogLine, LogFold, ProgressView } from './progress.js';
 
 describe('ProgressView', () => {
   it('keeps a line per finished phase, reading AWS once for users, groups and memberships', () => {
@@ -62,5 +62,21 @@ describe('humanLogLine', () => {
       'warn  SCIM request failed (component=scim, status=429, err={"message":"slow down"})',
     );
     expect(humanLogLine('not json\n')).toBe('not json');
+  });
+});
+
+describe('LogFold', () => {
+  it('folds lines that differ only in the request id into the first one and a count', () => {
+    const fold = new LogFold();
+    const throttled = (id: string) =>
+      JSON.stringify({ level: 40, status: 429, requestId: id, msg: 'SCIM request failed' });
+    expect(fold.add(throttled('r1'))).toEqual(['warn  SCIM request failed (status=429, requestId=r1)']);
+    expect(fold.add(throttled('r2'))).toEqual([]);
+    expect(fold.add(throttled('r3'))).toEqual([]);
+    expect(fold.add(JSON.stringify({ level: 50, msg: 'other' }))).toEqual([
+      '      (and 2 more like it)',
+      'error other',
+    ]);
+    expect(fold.flush()).toEqual([]);
   });
 });

@@ -127,3 +127,31 @@ export function humanLogLine(line: string): string {
   const msg = typeof fields.msg === 'string' ? fields.msg : '';
   return `${level.padEnd(5)} ${msg}${rest.length > 0 ? ` (${rest.join(', ')})` : ''}`;
 }
+
+/**
+ * Folds a run of log lines that differ only in their request id (a 429 on every pause of a
+ * throttled run) into the first line and a count, since the status line already shows the
+ * throttled time.
+ */
+export class LogFold {
+  private key: string | undefined;
+  private repeats = 0;
+
+  add(line: string): string[] {
+    const text = humanLogLine(line);
+    const key = text.replace(/(, )?requestId=[^,)]*/, '');
+    if (key === this.key) {
+      this.repeats += 1;
+      return [];
+    }
+    const flushed = this.flush();
+    this.key = key;
+    return [...flushed, text];
+  }
+
+  flush(): string[] {
+    const lines = this.repeats > 0 ? [`      (and ${this.repeats} more like it)`] : [];
+    this.repeats = 0;
+    return lines;
+  }
+}
