@@ -53,7 +53,14 @@ async function describe(op: Operation, ids: IdDirectory): Promise<AuditEntry> {
       };
     case 'patchUser':
     case 'adoptUser':
-      return { ...target(op), changes: op.changes.map((c) => ({ field: c.path, to: c.value })) };
+      return {
+        ...target(op),
+        changes: op.changes.map((c) => ({
+          field: c.path,
+          ...(c.from !== undefined ? { from: c.from } : {}),
+          to: c.value,
+        })),
+      };
     case 'deactivateUser':
       return { ...target(op), changes: [{ field: 'active', from: true, to: false }] };
     case 'migrateExternalId':

@@ -31,6 +31,7 @@ Options:
   --allow-empty-source   accept a source that returned no users
   --allow-shrink         accept a source that shrank more than sync.maxSourceShrinkPercent
   --report <path>        sync/diff: also write the JSON run report to this file
+  --full                 diff/sync: print every row of the plan (default: 8 per kind)
   --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080); \`icsync emulator --help\` lists its switches
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
@@ -46,6 +47,7 @@ const OPTIONS = {
   'allow-empty-source': { type: 'boolean', default: false },
   'allow-shrink': { type: 'boolean', default: false },
   report: { type: 'string' },
+  full: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;

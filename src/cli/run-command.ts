@@ -8,8 +8,11 @@ import { EXIT } from '../sync/exit-codes.js';
 import { runSync, type RunResult } from '../sync/run.js';
 import { compose, configSecrets } from './compose.js';
 import type { Out } from './out.js';
-import { renderPlan, renderReport } from './render.js';
+import { planJson } from './plan-json.js';
+import { renderReport } from './render.js';
+import { renderPlan, type PlanView } from './render-plan.js';
 import { acquireSyncLock } from './run-lock.js';
+import { runProgress } from './run-progress.js';
 import { pushRunMetrics } from '../ops/pushgateway.js';
 
 /** `icsync diff` and `icsync sync`: read, plan, and (sync) apply under the run lock. */
@@ -23,8 +26,9 @@ export async function runCommand(
   if (typeof values.report === 'string') await assertReportWritable(values.report);
   const loaded = await loadConfig(configPath, env);
   const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
-  const deps = await compose(config, env);
   const secrets = await configSecrets(config, env);
+  const progress = runProgress(config, secrets, process.stderr);
+  const deps = await compose(config, env, progress.logger);
   // Reports and printed plans leave the process: no configured secret, no credential-shaped value.
   const safeOut: Out = { stdout: (s) => out.stdout(scrub(s, secrets)), stderr: (s) => out.stderr(scrub(s, secrets)) };
   const interrupt = new AbortController();
@@ -47,7 +51,6 @@ export async function runCommand(
     );
     return EXIT.locked;
   }
-  let lastProgress = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
     deps.logger.warn(
       { signal: sig },
@@ -64,12 +67,9 @@ export async function runCommand(
       ...(typeof values.approve === 'string' ? { approve: values.approve } : {}),
       allowEmptySource: values['allow-empty-source'] === true,
       allowShrink: values['allow-shrink'] === true,
-      onProgress: (done, total) => {
-        if (Date.now() - lastProgress < 5000 && done !== total) return;
-        lastProgress = Date.now();
-        deps.logger.info({ done, total }, 'applying plan');
-      },
+      ...progress.hooks(deps),
     });
+    progress.stop();
     if (typeof values.report === 'string') {
       // The run's outcome stands whatever happens to the report file; its failure is only a warning.
       await writeFile(values.report, scrub(JSON.stringify(result.report, null, 2), secrets), { mode: 0o600 }).catch(
@@ -78,9 +78,10 @@ export async function runCommand(
       );
     }
     await pushRunMetrics(result.report, config.metrics, deps.logger);
-    print(result, values.json === true, safeOut);
+    print(result, values.json === true, safeOut, { full: values.full === true, maskPii: config.output.maskPii });
     return result.report.exitCode;
   } finally {
+    progress.stop();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     await lock?.release().catch(() => undefined);
@@ -88,21 +89,12 @@ export async function runCommand(
   }
 }
 
-function print(result: RunResult, json: boolean, out: Out): void {
+function print(result: RunResult, json: boolean, out: Out, view: PlanView): void {
   if (json) {
-    out.stdout(
-      JSON.stringify(
-        {
-          report: result.report,
-          plan: result.plan ? { hash: result.plan.hash, operations: result.plan.operations } : null,
-        },
-        null,
-        2,
-      ),
-    );
+    out.stdout(planJson(result));
     return;
   }
-  if (result.plan) out.stdout(renderPlan(result.plan));
+  if (result.plan) out.stdout(renderPlan(result.plan, view));
   out.stdout(renderReport(result.report));
 }
 

@@ -168,6 +168,12 @@ const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+const outputSchema = z.strictObject({
+  maskPii: bool(false).describe(
+    'the plan table masks names, emails, phone numbers, addresses and employee numbers; --json stays the exact plan',
+  ),
+});
+
 export const sourceConfigSchema = z.discriminatedUnion('type', [
   fileSourceConfigSchema,
   ldapSourceConfigSchema,
@@ -184,6 +190,7 @@ export const configSchema = z
     redis: redisSchema.prefault({}),
     queue: queueSchema.prefault({}),
     log: logSchema.prefault({}),
+    output: outputSchema.prefault({}),
     metrics: metricsSchema.prefault({}),
     serve: webhookConfigSchema.optional().describe('the webhook receiver (icsync serve); see docs/webhooks.md'),
   })

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { Operation } from './plan.js';
+import type { ObjectRef, Operation } from './plan.js';
 
 /** JSON with object keys sorted at every level, so equal data always serializes equally. */
 export function canonicalJson(value: unknown): string {
@@ -10,8 +10,10 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * The plan hash operators pass to `--approve`: the first 16 hex digits of SHA-256 over the
- * canonical JSON of the operations. Streamed per operation: a first sync of 50,000 users has
- * over half a million member references, and building one string for them is the slow part.
+ * canonical JSON of the writes the operations send. What is only there for people reading the
+ * plan (names, the values AWS holds now) is left out, so the hash binds exactly what is applied.
+ * Streamed per operation: a first sync of 50,000 users has over half a million member
+ * references, and building one string for them is the slow part.
  */
 export function planHash(operations: readonly Operation[]): string {
   const hash = createHash('sha256');
@@ -21,15 +23,26 @@ export function planHash(operations: readonly Operation[]): string {
     if (i > 0) feed(',');
     if (op.kind === 'addMembers' || op.kind === 'removeMembers') {
       // Member references are two scalars; as [externalId, id] tuples they hash the same data in a fraction of the time.
-      writeCanonical({ kind: op.kind, group: op.group }, feed);
+      writeCanonical({ kind: op.kind, group: sent(op.group) }, feed);
       feed(JSON.stringify(op.members.map((m) => [m.externalId, m.id ?? null])));
     } else {
-      writeCanonical(op, feed);
+      writeCanonical(appliedPart(op), feed);
     }
   });
   feed(']');
   feed.flush();
   return hash.digest('hex').slice(0, 16);
+}
+
+function sent(ref: ObjectRef): ObjectRef {
+  return { externalId: ref.externalId, ...(ref.id !== undefined ? { id: ref.id } : {}) };
+}
+
+function appliedPart(op: Operation): unknown {
+  if (op.kind === 'patchUser' || op.kind === 'adoptUser') {
+    return { ...op, target: sent(op.target), changes: op.changes.map(({ path, value }) => ({ path, value })) };
+  }
+  return 'target' in op ? { ...op, target: sent(op.target) } : op;
 }
 
 function writeCanonical(value: unknown, out: (s: string) => void): void {

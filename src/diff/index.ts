@@ -7,3 +7,4 @@ export { PHASES, DESTRUCTIVE_KINDS } from './plan.js';
 export type { Finding } from './findings.js';
 export { planHash, canonicalJson } from './hash.js';
 export { claimLegacyObjects } from './ownership.js';
+export { userChanges } from './user-changes.js';

@@ -62,11 +62,16 @@ describe('objects an earlier version created as `<sourceId>:<id>`', () => {
   it('are owned and moved to the new form by a planned PATCH in place, never delete + create', () => {
     const p = plan(users, groups, { 'aws-g-g': ['aws-a', 'aws-b'] });
     expect(p.operations).toEqual([
-      { kind: 'migrateExternalId', object: 'user', target: { externalId: ext('a'), id: 'aws-a' }, from: legacy('a') },
+      {
+        kind: 'migrateExternalId',
+        object: 'user',
+        target: { externalId: ext('a'), id: 'aws-a', name: 'a@example.com' },
+        from: legacy('a'),
+      },
       {
         kind: 'migrateExternalId',
         object: 'group',
-        target: { externalId: ext('g'), id: 'aws-g-g' },
+        target: { externalId: ext('g'), id: 'aws-g-g', name: 'Group g' },
         from: legacy('g'),
       },
     ]);

@@ -11,25 +11,32 @@ import type { Finding } from './findings.js';
 export interface ObjectRef {
   externalId: string;
   id?: ScimId;
+  /** userName (users) or displayName (groups) for people reading the plan; never sent, not in the hash. */
+  name?: string;
 }
+
+/** An object AWS already holds. */
+export type ExistingRef = ObjectRef & { id: ScimId };
 
 /** One attribute to set (`value`) or clear (`value: null`), by SCIM path. */
 export interface AttributeChange {
   path: string;
   value: unknown;
+  /** What AWS holds now (null when unset), for people reading the plan; never sent, not in the hash. */
+  from?: unknown;
 }
 
 export type Operation =
   | { kind: 'createUser'; user: DesiredUser }
-  | { kind: 'migrateExternalId'; object: 'user' | 'group'; target: Required<ObjectRef>; from: string }
-  | { kind: 'patchUser'; target: Required<ObjectRef>; changes: AttributeChange[] }
-  | { kind: 'adoptUser'; target: Required<ObjectRef>; changes: AttributeChange[] }
-  | { kind: 'deactivateUser'; target: Required<ObjectRef>; reason: 'left-scope' | 'disabled-in-source' }
-  | { kind: 'deleteUser'; target: Required<ObjectRef>; userName: string }
+  | { kind: 'migrateExternalId'; object: 'user' | 'group'; target: ExistingRef; from: string }
+  | { kind: 'patchUser'; target: ExistingRef; changes: AttributeChange[] }
+  | { kind: 'adoptUser'; target: ExistingRef; changes: AttributeChange[] }
+  | { kind: 'deactivateUser'; target: ExistingRef; reason: 'left-scope' | 'disabled-in-source' }
+  | { kind: 'deleteUser'; target: ExistingRef; userName: string }
   | { kind: 'createGroup'; externalId: string; displayName: string }
-  | { kind: 'adoptGroup'; target: Required<ObjectRef>; displayName: string }
-  | { kind: 'renameGroup'; target: Required<ObjectRef>; from: string; displayName: string }
-  | { kind: 'deleteGroup'; target: Required<ObjectRef>; displayName: string }
+  | { kind: 'adoptGroup'; target: ExistingRef; displayName: string }
+  | { kind: 'renameGroup'; target: ExistingRef; from: string; displayName: string }
+  | { kind: 'deleteGroup'; target: ExistingRef; displayName: string }
   | { kind: 'addMembers'; group: ObjectRef; members: ObjectRef[] }
   | { kind: 'removeMembers'; group: ObjectRef; members: ObjectRef[] };
 

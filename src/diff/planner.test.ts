@@ -59,8 +59,8 @@ describe('planChanges', () => {
     expect(p.operations).toEqual([
       {
         kind: 'patchUser',
-        target: { externalId: ext('a'), id: 'aws-a' },
-        changes: [{ path: 'userName', value: 'alice.new@example.com' }],
+        target: { externalId: ext('a'), id: 'aws-a', name: 'a@example.com' },
+        changes: [{ path: 'userName', value: 'alice.new@example.com', from: 'a@example.com' }],
       },
     ]);
   });
@@ -70,7 +70,7 @@ describe('planChanges', () => {
     expect(p.operations).toEqual([
       {
         kind: 'renameGroup',
-        target: { externalId: ext('g'), id: 'aws-g-g' },
+        target: { externalId: ext('g'), id: 'aws-g-g', name: 'Group g' },
         from: 'Group g',
         displayName: 'Platform',
       },
@@ -87,7 +87,11 @@ describe('planChanges', () => {
       },
     );
     expect(p.operations).toEqual([
-      { kind: 'deactivateUser', target: { externalId: ext('old-person'), id: 'aws-old-person' }, reason: 'left-scope' },
+      {
+        kind: 'deactivateUser',
+        target: { externalId: ext('old-person'), id: 'aws-old-person', name: 'old@example.com' },
+        reason: 'left-scope',
+      },
     ]);
     expect(p.findings).toContainEqual(expect.objectContaining({ externalId: ext('new-person'), action: 'conflict' }));
   });
@@ -127,7 +131,11 @@ describe('planChanges', () => {
   it('deactivates a user who left scope and deletes only after the grace period', () => {
     const fresh = plan(snapshot([user('a')]), { users: [owned('a'), owned('gone')] });
     expect(fresh.operations).toEqual([
-      { kind: 'deactivateUser', target: { externalId: ext('gone'), id: 'aws-gone' }, reason: 'left-scope' },
+      {
+        kind: 'deactivateUser',
+        target: { externalId: ext('gone'), id: 'aws-gone', name: 'gone@example.com' },
+        reason: 'left-scope',
+      },
     ]);
     const inactive = owned('gone', { active: false });
     const early = plan(
@@ -208,8 +216,8 @@ describe('planChanges', () => {
     expect(adopted.operations).toEqual([
       {
         kind: 'adoptUser',
-        target: { externalId: ext('a'), id: 'aws-a' },
-        changes: [{ path: 'externalId', value: ext('a') }],
+        target: { externalId: ext('a'), id: 'aws-a', name: 'a@example.com' },
+        changes: [{ path: 'externalId', value: ext('a'), from: null }],
       },
     ]);
   });
@@ -240,10 +248,14 @@ describe('planChanges', () => {
     expect(p.operations).toEqual([
       {
         kind: 'patchUser',
-        target: { externalId: ext('back'), id: 'aws-back' },
-        changes: [{ path: 'active', value: true }],
+        target: { externalId: ext('back'), id: 'aws-back', name: 'back@example.com' },
+        changes: [{ path: 'active', value: true, from: false }],
       },
-      { kind: 'deactivateUser', target: { externalId: ext('off'), id: 'aws-off' }, reason: 'disabled-in-source' },
+      {
+        kind: 'deactivateUser',
+        target: { externalId: ext('off'), id: 'aws-off', name: 'off@example.com' },
+        reason: 'disabled-in-source',
+      },
     ]);
   });
 

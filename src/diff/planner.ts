@@ -12,6 +12,7 @@ import {
   type PlanContext,
   type PlanPolicy,
 } from './plan-context.js';
+import { labelOperations } from './labels.js';
 import { migrationOperations } from './ownership.js';
 import { planGroups } from './plan-groups.js';
 import { operationExternalId, PHASES, type Operation, type OperationKind, type Plan } from './plan.js';
@@ -41,7 +42,7 @@ export function planChanges(desired: DesiredState, current: CurrentState, policy
     groups: current.groups.filter((g) => ctx.isOwned(g.externalId)),
   };
   ctx.ops.push(...migrationOperations(owned, ctx.ops, ctx.findings));
-  const operations = sortOperations(ctx.ops);
+  const operations = labelOperations(sortOperations(ctx.ops), desired, current);
   const managed =
     current.users.filter((u) => ctx.isOwned(u.externalId)).length +
     current.groups.filter((g) => ctx.isOwned(g.externalId)).length;
@@ -77,7 +78,7 @@ function updateUser(ctx: PlanContext, d: DesiredUser, t: TargetUser): void {
   ctx.userIds.set(d.externalId, t.id);
   const target = { externalId: d.externalId, id: t.id };
   const changes = userChanges(d, t);
-  if (!t.active && d.active) changes.push({ path: 'active', value: true });
+  if (!t.active && d.active) changes.push({ path: 'active', value: true, from: false });
   if (changes.length > 0) ctx.ops.push({ kind: 'patchUser', target, changes });
   if (t.active && !d.active) ctx.ops.push({ kind: 'deactivateUser', target, reason: 'disabled-in-source' });
 }
@@ -91,8 +92,8 @@ function createOrAdoptUser(ctx: PlanContext, d: DesiredUser, byKey: Map<string, 
   }
   if (!holder.externalId && ctx.policy.adopt) {
     ctx.userIds.set(d.externalId, holder.id);
-    const changes = [{ path: 'externalId', value: d.externalId }, ...userChanges(d, holder)];
-    if (holder.active !== d.active) changes.push({ path: 'active', value: d.active });
+    const changes = [{ path: 'externalId', value: d.externalId, from: null }, ...userChanges(d, holder)];
+    if (holder.active !== d.active) changes.push({ path: 'active', value: d.active, from: holder.active });
     ctx.ops.push({ kind: 'adoptUser', target: { externalId: d.externalId, id: holder.id }, changes });
     return;
   }

@@ -28,7 +28,8 @@ const ENTERPRISE = ['employeeNumber', 'costCenter', 'organization', 'division', 
  * (DG/patchuser lists the modifiable attributes; enterprise attributes use the full URN path as in
  * Microsoft's AWS gallery mapping). `active` is not compared here: deactivation is its own
  * operation so the deletion brake can count it. Strings compare after NFC so NFC/NFD spellings
- * never cause a perpetual update.
+ * never cause a perpetual update. Each change also carries what AWS holds now (`from`), for the
+ * operator reading the plan; it is never sent.
  */
 export function userChanges(desired: AwsUserAttributes, current: AwsUserAttributes): AttributeChange[] {
   const changes: AttributeChange[] = [];
@@ -36,7 +37,11 @@ export function userChanges(desired: AwsUserAttributes, current: AwsUserAttribut
   for (const part of NAME_PARTS) diffValue(changes, `name.${part}`, desired.name[part], current.name[part]);
   for (const key of LISTS) {
     if (!sameList(desired[key], current[key])) {
-      changes.push({ path: key, value: desired[key].length > 0 ? desired[key] : null });
+      changes.push({
+        path: key,
+        value: desired[key].length > 0 ? desired[key] : null,
+        from: current[key].length > 0 ? current[key] : null,
+      });
     }
   }
   for (const key of ENTERPRISE) {
@@ -48,7 +53,7 @@ export function userChanges(desired: AwsUserAttributes, current: AwsUserAttribut
 function diffValue(changes: AttributeChange[], path: string, want: string | undefined, have: string | undefined): void {
   const w = norm(want);
   if (w === norm(have)) return;
-  changes.push({ path, value: w ?? null });
+  changes.push({ path, value: w ?? null, from: have ?? null });
 }
 
 function norm(v: string | undefined): string | undefined {

@@ -33,7 +33,13 @@ export interface RunOptions {
   now?: () => number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** A phase starts (the names of `timingsMs`): for a progress display. */
+  onPhase?: (phase: RunPhase) => void;
+  /** sync: the plan about to be applied, once it passed the brake and before the first write. */
+  onPlanned?: (plan: Plan) => void;
 }
+
+export type RunPhase = 'readSources' | 'readTarget' | 'readMemberships' | 'plan' | 'apply';
 
 export interface RunDeps {
   config: Config;
@@ -72,7 +78,8 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   const now = options.now ?? Date.now;
   const started = now();
   const timings: Record<string, number> = {};
-  const timed = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+  const timed = async <T>(name: RunPhase, fn: () => Promise<T> | T): Promise<T> => {
+    options.onPhase?.(name);
     const t0 = performance.now();
     try {
       return await fn();
@@ -166,6 +173,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   }
 
   const apply = deps.executor ?? inProcessExecutor(deps);
+  options.onPlanned?.(plan);
   const execution = await timed('apply', () =>
     apply(plan, {
       runId: base.runId,
@@ -205,7 +213,7 @@ interface Planned {
 interface PlanEnv {
   isOwned: OwnershipTest;
   now: number;
-  timed: <T>(name: string, fn: () => Promise<T> | T) => Promise<T>;
+  timed: <T>(name: RunPhase, fn: () => Promise<T> | T) => Promise<T>;
 }
 
 async function readTargetAndPlan(

@@ -182,7 +182,7 @@ describe('audit trail (https://docs.aws.amazon.com/singlesignon/latest/userguide
       op: 'patchUser',
       targetId: p1.id,
       externalId: ext('p1'),
-      changes: expect.arrayContaining([{ field: 'userName', to: 'person71@example.com' }]),
+      changes: expect.arrayContaining([{ field: 'userName', from: 'person1@example.com', to: 'person71@example.com' }]),
     });
     const masked = await setup(
       emulator.baseUrl,
@@ -193,7 +193,7 @@ describe('audit trail (https://docs.aws.amazon.com/singlesignon/latest/userguide
     const patch = maskedLines.find((l) => (l.audit as { op: string }).op === 'patchUser')!;
     expect(patch.audit).toMatchObject({
       targetId: p1.id,
-      changes: expect.arrayContaining([{ field: 'userName', to: '[masked]' }]),
+      changes: expect.arrayContaining([{ field: 'userName', from: '[masked]', to: '[masked]' }]),
     });
     expect(JSON.stringify(maskedLines)).not.toContain('person72');
   });
