@@ -16,7 +16,7 @@ export const USAGE = `Usage: icsync <command> [options]
 Commands:
   diff              dry run: read sources and AWS, print the plan; sends no write
   sync              read, plan and apply (blocked plans need --approve <hash>)
-  validate-config   check the configuration file and the secrets it names
+  validate-config   check the configuration file, the secrets and files it names (--online: also sign in)
   worker            apply queued plan operations (queue mode) until SIGTERM
   serve             receive Graph change notifications and Okta event hooks; re-read and sync
   subscriptions ensure   create or renew the Graph change-notification subscriptions
@@ -31,6 +31,7 @@ Options:
   --allow-empty-source   accept a source that returned no users
   --allow-shrink         accept a source that shrank more than sync.maxSourceShrinkPercent
   --report <path>        sync/diff: also write the JSON run report to this file
+  --online               validate-config: also sign in to each source and AWS and make one small read
   --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080); \`icsync emulator --help\` lists its switches
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
@@ -46,6 +47,7 @@ const OPTIONS = {
   'allow-empty-source': { type: 'boolean', default: false },
   'allow-shrink': { type: 'boolean', default: false },
   report: { type: 'string' },
+  online: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -107,7 +109,9 @@ async function dispatch(
     case 'sync':
       return (await import('./run-command.js')).runCommand(command, configPath, values, env, out);
     case 'validate-config':
-      return (await import('./validate-command.js')).validateConfig(configPath, env, out);
+      return (await import('./validate-command.js')).validateConfig(configPath, env, out, {
+        online: values.online === true,
+      });
     case 'serve':
       return (await import('./serve-wiring.js')).runServe(await load(), env);
     case 'subscriptions':
