@@ -32,6 +32,8 @@ Options:
   --allow-shrink         accept a source that shrank more than sync.maxSourceShrinkPercent
   --report <path>        sync/diff: also write the JSON run report to this file
   --online               validate-config: also sign in to each source and AWS and make one small read
+  --only <kind>:<name>   sync/diff: just user:<userName or source id> / group:<displayName or source id>
+                         and their memberships (repeatable); provision one person before a full run
   --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080); \`icsync emulator --help\` lists its switches
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
@@ -48,6 +50,7 @@ const OPTIONS = {
   'allow-shrink': { type: 'boolean', default: false },
   report: { type: 'string' },
   online: { type: 'boolean', default: false },
+  only: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
