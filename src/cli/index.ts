@@ -16,7 +16,7 @@ export const USAGE = `Usage: icsync <command> [options]
 Commands:
   diff              dry run: read sources and AWS, print the plan; sends no write
   sync              read, plan and apply (blocked plans need --approve <hash>)
-  validate-config   check the configuration file and the secrets it names
+  validate-config   check the configuration file, the secrets and files it names (--online: also sign in)
   worker            apply queued plan operations (queue mode) until SIGTERM
   serve             receive Graph change notifications and Okta event hooks; re-read and sync
   subscriptions ensure   create or renew the Graph change-notification subscriptions
@@ -32,6 +32,9 @@ Options:
   --allow-shrink         accept a source that shrank more than sync.maxSourceShrinkPercent
   --report <path>        sync/diff: also write the JSON run report to this file
   --full                 diff/sync: print every row of the plan (default: 8 per kind)
+  --online               validate-config: also sign in to each source and AWS and make one small read
+  --only <kind>:<name>   sync/diff: just user:<userName or source id> / group:<displayName or source id>
+                         and their memberships (repeatable); provision one person before a full run
   --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080); \`icsync emulator --help\` lists its switches
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
@@ -48,6 +51,8 @@ const OPTIONS = {
   'allow-shrink': { type: 'boolean', default: false },
   report: { type: 'string' },
   full: { type: 'boolean', default: false },
+  online: { type: 'boolean', default: false },
+  only: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -109,7 +114,9 @@ async function dispatch(
     case 'sync':
       return (await import('./run-command.js')).runCommand(command, configPath, values, env, out);
     case 'validate-config':
-      return (await import('./validate-command.js')).validateConfig(configPath, env, out);
+      return (await import('./validate-command.js')).validateConfig(configPath, env, out, {
+        online: values.online === true,
+      });
     case 'serve':
       return (await import('./serve-wiring.js')).runServe(await load(), env);
     case 'subscriptions':

@@ -5,6 +5,8 @@ import { ConfigError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { scrub } from '../log/scrub.js';
 import { EXIT } from '../sync/exit-codes.js';
+import { parseOnlySelectors } from '../sync/only-select.js';
+import { runOnly } from '../sync/only.js';
 import { runSync, type RunResult } from '../sync/run.js';
 import { compose, configSecrets } from './compose.js';
 import type { Out } from './out.js';
@@ -24,6 +26,7 @@ export async function runCommand(
   out: Out,
 ): Promise<number> {
   if (typeof values.report === 'string') await assertReportWritable(values.report);
+  const only = Array.isArray(values.only) ? parseOnlySelectors(values.only as string[]) : [];
   const loaded = await loadConfig(configPath, env);
   const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
   const secrets = await configSecrets(config, env);
@@ -61,7 +64,11 @@ export async function runCommand(
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   try {
-    const result = await runSync(deps, {
+    const run =
+      only.length > 0
+        ? (o: Parameters<typeof runSync>[1]) => runOnly(deps, { ...o, selectors: only })
+        : (o: Parameters<typeof runSync>[1]) => runSync(deps, o);
+    const result = await run({
       mode,
       signal: interrupt.signal,
       ...(typeof values.approve === 'string' ? { approve: values.approve } : {}),

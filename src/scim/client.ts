@@ -54,6 +54,17 @@ export class ScimClient {
     return this.#list('/Groups', filter, isScimGroupResource, fromScimGroup);
   }
 
+  /**
+   * One read that needs a valid token and the right tenant: ListUsers with `count=1`, the smallest page
+   * (count is 1–100 and the filter optional:
+   * https://docs.aws.amazon.com/singlesignon/latest/developerguide/listusers.html). Throws what any read
+   * throws: 401 as credentials, 404 on the collection as a wrong base URL, network failures as transport.
+   */
+  async checkAccess(): Promise<void> {
+    const res = await this.#send('GET', '/Users', { query: 'count=1' });
+    parseListResponse(res.json, isScimUserResource, '/Users');
+  }
+
   /** The users in a group, via the `groups.value` filter on ListUsers (DG/listusers). */
   listGroupMembers(groupId: string): AsyncIterable<TargetUser> {
     return this.listUsers(eqFilter('groups.value', groupId));

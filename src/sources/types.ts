@@ -16,6 +16,19 @@ export interface SourceConnector {
   close(): Promise<void>;
 }
 
+/**
+ * `icsync validate-config --online`: authenticate and make one small read, so a wrong password,
+ * base DN, scope or host shows before the first run. Resolves with what was checked (no secret, no
+ * personal data), throws `SourceReadError` with the reason otherwise.
+ */
+export interface SupportsProbe {
+  probe(signal: AbortSignal): Promise<string>;
+}
+
+export function supportsProbe(s: SourceConnector): s is SourceConnector & SupportsProbe {
+  return 'probe' in s && typeof s.probe === 'function';
+}
+
 /** Targeted re-reads for webhook-triggered syncs. */
 export interface SupportsReread {
   rereadUser(immutableId: string, signal: AbortSignal): Promise<User | null>;

@@ -261,7 +261,7 @@ async function readTargetAndPlan(
   };
 }
 
-async function readAllSources(sources: readonly SourceConnector[], signal: AbortSignal): Promise<Snapshot[]> {
+export async function readAllSources(sources: readonly SourceConnector[], signal: AbortSignal): Promise<Snapshot[]> {
   const snapshots: Snapshot[] = [];
   for (const s of sources) {
     try {
@@ -276,7 +276,12 @@ async function readAllSources(sources: readonly SourceConnector[], signal: Abort
   return snapshots;
 }
 
-function guardSourceSizes(snapshots: readonly Snapshot[], state: SyncState, config: Config, options: RunOptions): void {
+export function guardSourceSizes(
+  snapshots: readonly Snapshot[],
+  state: SyncState,
+  config: Config,
+  options: RunOptions,
+): void {
   for (const snap of snapshots) {
     const refusal = checkSourceSize(
       snap.sourceId,

@@ -131,6 +131,25 @@ describe.each(VALUE_SETS)('chart: $name', (set) => {
   });
 });
 
+describe('chart: helm test', () => {
+  it('the test pod runs `validate-config --online` once with the config, the secrets and, for file state, the state claim', () => {
+    const manifests = manifestsOf(VALUE_SETS[0]!);
+    const pod = find(manifests, 'Pod', 'icsync-validate-config');
+    expect(pod.metadata.annotations?.['helm.sh/hook']).toBe('test');
+    expect(pod.spec.restartPolicy).toBe('Never');
+    expect(container(pod.spec).args).toEqual(['validate-config', '--online', '--config', CONFIG_PATH]);
+    const sync = find(manifests, 'CronJob', 'icsync').spec.jobTemplate.spec.template.spec;
+    expect(pod.spec.volumes).toEqual(sync.volumes);
+    expect(container(pod.spec).volumeMounts).toEqual(container(sync).volumeMounts);
+  });
+
+  it('with Redis state the test pod mounts no claim, like the worker', () => {
+    const pod = find(manifestsOf(set('queue')), 'Pod', 'icsync-validate-config');
+    expect(container(pod.spec).args).toContain('--online');
+    expect(pod.spec.volumes.map((v: { name: string }) => v.name)).not.toContain('state');
+  });
+});
+
 describe('chart: modes appear only when enabled', () => {
   const names = (manifests: Manifest[], kind: string): string[] =>
     ofKind(manifests, kind)

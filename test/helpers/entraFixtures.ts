@@ -5,7 +5,7 @@ import {
   type EntraSourceConfigInput,
 } from '../../src/sources/entra/config.js';
 import { createEntraSource } from '../../src/sources/entra/index.js';
-import type { SourceConnector, SupportsReread } from '../../src/sources/types.js';
+import type { SourceConnector, SupportsProbe, SupportsReread } from '../../src/sources/types.js';
 import { MemorySourceStateStore } from '../../src/state/file-source-state.js';
 import { GraphFake } from './graphFake.js';
 import type { FakeUser } from './graphFakeTenant.js';
@@ -85,7 +85,10 @@ export interface EntraWorld {
   state: MemorySourceStateStore;
   log: CapturedLog;
   /** A source on the fake; `env` holds the secret references (default: the canary client secret). */
-  source(over?: Partial<EntraSourceConfigInput>, env?: NodeJS.ProcessEnv): SourceConnector & SupportsReread;
+  source(
+    over?: Partial<EntraSourceConfigInput>,
+    env?: NodeJS.ProcessEnv,
+  ): SourceConnector & SupportsReread & SupportsProbe;
   close(): Promise<void>;
 }
 

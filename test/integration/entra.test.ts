@@ -289,3 +289,21 @@ describe('Entra re-reads', () => {
     expect((await source.rereadGroup(gid(2), signal()))?.memberUsers).toEqual([ext(uid(1))]);
   });
 });
+
+describe('Entra connection check (validate-config --online)', () => {
+  it('gets a token and reads one user id, and fails naming the token endpoint answer when the secret is wrong', async () => {
+    addPeople(5);
+    expect(await w.source().probe(signal())).toContain(`token issued for tenant`);
+    const calls = w.fake.calls('/users');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.query.get('$top')).toBe('1');
+    expect(calls[0]!.query.get('$select')).toBe('id');
+    const wrong = await w
+      .source({}, { ICSYNC_TEST_ENTRA_SECRET: `${CLIENT_SECRET}-rotated` })
+      .probe(signal())
+      .catch((err: unknown) => err);
+    expect(wrong).toBeInstanceOf(SourceReadError);
+    expect((wrong as Error).message).toMatch(/^source corp-entra: connection check failed: /);
+    expect(inspect(wrong, { depth: 10 })).not.toContain(CLIENT_SECRET);
+  });
+});

@@ -275,3 +275,16 @@ describe('Okta source transport', () => {
     expect(everything).not.toMatch(/fake-at-[0-9a-f]{32}/);
   });
 });
+
+describe('Okta connection check (validate-config --online)', () => {
+  it('authenticates and reads at most one user, and fails with the rejection when the token is wrong', async () => {
+    expect(await startOktaSource(oktaConfig(fake)).probe(signal())).toContain('GET /api/v1/users answered');
+    expect(fake.apiRequests().map((r) => [r.path, r.query.get('limit'), r.auth])).toEqual([
+      ['/api/v1/users', '1', 'SSWS'],
+    ]);
+    const wrong = startOktaSource(oktaConfig(fake), { secrets: { OKTA_TEST_API_TOKEN: 'ssws-wrong-token-value' } });
+    const err = await readError(wrong.probe(signal()));
+    expect(err.message).toMatch(/connection check failed: .*HTTP 401 E0000011/);
+    expect(inspect(err, { depth: 10 })).not.toContain('ssws-wrong-token-value');
+  });
+});

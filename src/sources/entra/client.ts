@@ -94,6 +94,12 @@ export class EntraGraph {
     }
   }
 
+  /** The first page of a collection, at most one item: a token and permission check that reads almost nothing. */
+  async sample(path: string, signal: AbortSignal): Promise<number> {
+    const request = this.request(path, { select: ['id'] }, signal).top(1);
+    return parsePage<unknown>(await this.send(request, `GET ${pathOf(path)}`), `GET ${pathOf(path)}`).value.length;
+  }
+
   private request(start: string, query: GraphQuery, signal: AbortSignal): GraphRequest {
     const request = this.client.api(start).option('signal', signal);
     if (query.select !== undefined) request.select([...query.select]);

@@ -4,7 +4,7 @@ import type { Group } from '../../model/group.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { User } from '../../model/user.js';
 import { logSnapshotRead } from '../read-log.js';
-import type { SourceConnector, SourceStateStore, SupportsReread } from '../types.js';
+import type { SourceConnector, SourceStateStore, SupportsProbe, SupportsReread } from '../types.js';
 import { assembleSnapshot, type RawDirectory } from './assemble.js';
 import { EntraGraph } from './client.js';
 import type { EntraSourceConfig } from './config.js';
@@ -31,7 +31,10 @@ export interface EntraSourceDeps {
  * including an abort, surfaces as SourceReadError with no partial result. Logs carry counts and timings, never
  * tokens, secrets or user attributes.
  */
-export function createEntraSource(config: EntraSourceConfig, deps: EntraSourceDeps): SourceConnector & SupportsReread {
+export function createEntraSource(
+  config: EntraSourceConfig,
+  deps: EntraSourceDeps,
+): SourceConnector & SupportsReread & SupportsProbe {
   const log = deps.logger.child({ component: 'source', source: { kind: 'entra', id: config.id } });
   let graph: Promise<EntraGraph> | undefined;
 
@@ -93,6 +96,14 @@ export function createEntraSource(config: EntraSourceConfig, deps: EntraSourceDe
 
     async rereadGroup(immutableId: string, signal: AbortSignal): Promise<Group | null> {
       return session('group re-read', signal, (g) => rereadEntraGroup(g, config, immutableId, signal));
+    },
+
+    /** A token for the app, then GET /users?$top=1&$select=id, which needs User.Read.All like the full read. */
+    async probe(signal: AbortSignal): Promise<string> {
+      return session('connection check', signal, async (g) => {
+        await g.sample('/users', signal);
+        return `token issued for tenant ${config.tenantId}; GET ${new URL(config.graphBaseUrl).host}/users answered`;
+      });
     },
 
     /** Requests go through the global fetch dispatcher; nothing is held open between reads. */

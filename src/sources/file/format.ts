@@ -2,88 +2,79 @@ import { z } from 'zod';
 
 /**
  * The directory file: users and groups exported from elsewhere, or written by hand for a demo.
- * Objects are strict (an unknown key is an error, so a typo never silently drops a field).
- *
- * ```yaml
- * users:
- *   - id: "4f1c…"             # immutable id; renames keep it. Becomes externalId "<source id>/<id>"
- *     userName: alice@example.com
- *     displayName: Alice Example          # optional, like everything below
- *     givenName: Alice
- *     familyName: Example
- *     middleName / honorificPrefix / honorificSuffix / nickName / title / userType
- *     preferredLanguage / locale / timezone
- *     emails: [{ value: alice@example.com, type: work, primary: true }]
- *     phoneNumbers: [{ value: "+1 555 0100", type: work }]
- *     addresses: [{ type: work, streetAddress, locality, region, postalCode, country, formatted, primary }]
- *     employeeNumber / costCenter / organization / division / department
- *     active: true                        # default true; false keeps the user in AWS, deactivated
- * groups:
- *   - id: "g-eng"
- *     displayName: Engineering
- *     members: ["4f1c…", "g-platform"]    # ids of users or groups in this file; default []
- * ```
+ * Objects are strict (an unknown key is an error, so a typo never silently drops a field). The
+ * field-by-field reference is docs/file-source.md; docs/file-source.schema.json is generated from
+ * this schema (`npm run schema`) for editors and CI checks of hand-written files.
  *
  * Ids must be unique across users and groups, since members name either. A member id that is neither is
  * kept out of the group and reported in the snapshot's `unresolvedMembers`.
  */
-
-const immutableId = z.string().regex(/^\S+$/, 'must be non-empty and contain no whitespace');
-const text = z.string().min(1).optional();
-
+const immutableId = z
+  .string()
+  .regex(/^\S+$/, 'must be non-empty and contain no whitespace')
+  .describe('immutable id, unique across users and groups; becomes externalId "<source id>/<id>"');
+const text = (description: string) => z.string().min(1).optional().describe(description);
 const contactSchema = z.strictObject({
-  value: z.string().min(1),
-  type: text,
-  primary: z.boolean().optional(),
+  value: z.string().min(1).describe('the address or number'),
+  type: text('e.g. work, home'),
+  primary: z.boolean().optional().describe('the preferred value of the list'),
 });
-
 const addressSchema = z.strictObject({
-  type: text,
-  streetAddress: text,
-  locality: text,
-  region: text,
-  postalCode: text,
-  country: text,
-  formatted: text,
-  primary: z.boolean().optional(),
+  type: text('e.g. work'),
+  streetAddress: text('street and number'),
+  locality: text('city'),
+  region: text('state or province'),
+  postalCode: text('postal code'),
+  country: text('country'),
+  formatted: text('the whole address as one string'),
+  primary: z.boolean().optional().describe('the preferred address of the list'),
 });
-
 const fileUserSchema = z.strictObject({
   id: immutableId,
-  userName: z.string().min(1),
-  displayName: text,
-  givenName: text,
-  familyName: text,
-  middleName: text,
-  honorificPrefix: text,
-  honorificSuffix: text,
-  nickName: text,
-  title: text,
-  userType: text,
-  preferredLanguage: text,
-  locale: text,
-  timezone: text,
-  emails: z.array(contactSchema).default([]),
-  phoneNumbers: z.array(contactSchema).default([]),
-  addresses: z.array(addressSchema).default([]),
-  employeeNumber: text,
-  costCenter: text,
-  organization: text,
-  division: text,
-  department: text,
-  active: z.boolean().default(true),
+  userName: z.string().min(1).describe('sign-in name in IAM Identity Center, unique (case-insensitive)'),
+  displayName: text('full name as shown'),
+  givenName: text('first name'),
+  familyName: text('last name'),
+  middleName: text('middle name'),
+  honorificPrefix: text('e.g. Dr.'),
+  honorificSuffix: text('e.g. Jr.'),
+  nickName: text('casual name'),
+  title: text('job title'),
+  userType: text('e.g. Employee, Contractor'),
+  preferredLanguage: text('e.g. en-US'),
+  locale: text('e.g. en-US'),
+  timezone: text('IANA time zone, e.g. Europe/Paris'),
+  emails: z
+    .array(contactSchema)
+    .default([])
+    .describe('AWS stores one: the primary, else the first of type work, else the first'),
+  phoneNumbers: z
+    .array(contactSchema)
+    .default([])
+    .describe('AWS stores one: the primary, else the first of type work, else the first'),
+  addresses: z
+    .array(addressSchema)
+    .default([])
+    .describe('AWS stores one: the primary, else the first of type work, else the first'),
+  employeeNumber: text('enterprise extension: employee number'),
+  costCenter: text('enterprise extension: cost center'),
+  organization: text('enterprise extension: organization'),
+  division: text('enterprise extension: division'),
+  department: text('enterprise extension: department'),
+  active: z.boolean().default(true).describe('false keeps the user in AWS, deactivated'),
 });
-
 const fileGroupSchema = z.strictObject({
   id: immutableId,
-  displayName: z.string().min(1),
-  members: z.array(z.string()).default([]),
+  displayName: z.string().min(1).describe('group name in IAM Identity Center, unique'),
+  members: z
+    .array(z.string())
+    .default([])
+    .describe('ids of users or groups in this file; a nested group contributes its members'),
 });
-
 export const directoryFileSchema = z
   .strictObject({
-    users: z.array(fileUserSchema),
-    groups: z.array(fileGroupSchema),
+    users: z.array(fileUserSchema).describe('every user of the directory; [] for none'),
+    groups: z.array(fileGroupSchema).describe('every group of the directory; [] for none'),
   })
   .superRefine((file, ctx) => {
     const seen = new Set<string>();

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { SourceReadError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { Snapshot } from '../../model/snapshot.js';
-import type { SourceConnector } from '../types.js';
+import type { SourceConnector, SupportsProbe } from '../types.js';
 import { fileFormat, type FileSourceConfig } from './config.js';
 import type { DirectoryFile } from './format.js';
 import { DirectoryFileError, parseDirectoryFile, toSnapshot } from './read.js';
@@ -18,7 +18,7 @@ export interface FileSourceDeps {
  * A source backed by one JSON or YAML file (format.ts). The file is read whole on every run; an
  * unreadable or invalid file fails the read instead of yielding an empty or partial snapshot.
  */
-export function createFileSource(config: FileSourceConfig, deps: FileSourceDeps): SourceConnector {
+export function createFileSource(config: FileSourceConfig, deps: FileSourceDeps): SourceConnector & SupportsProbe {
   const log = deps.logger.child({ component: 'source', source: { kind: 'file', id: config.id } });
   return {
     id: config.id,
@@ -30,6 +30,11 @@ export function createFileSource(config: FileSourceConfig, deps: FileSourceDeps)
       const snapshot = toSnapshot(await load(config, signal), config, readAt);
       logSnapshotRead(log, snapshot, started);
       return snapshot;
+    },
+
+    async probe(signal: AbortSignal): Promise<string> {
+      const file = await load(config, signal);
+      return `${config.path} parsed: ${file.users.length} user(s), ${file.groups.length} group(s)`;
     },
 
     /** Nothing is held open between reads. */

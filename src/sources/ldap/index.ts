@@ -4,7 +4,7 @@ import type { Logger } from '../../log/logger.js';
 import type { Group } from '../../model/group.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { User } from '../../model/user.js';
-import type { SourceConnector, SupportsReread } from '../types.js';
+import type { SourceConnector, SupportsProbe, SupportsReread } from '../types.js';
 import { connectLdap, type LdapDirectory } from './client.js';
 import type { LdapSourceConfig } from './config.js';
 import { anyObject } from './filters.js';
@@ -27,7 +27,10 @@ export interface LdapSourceDeps {
  * unbinds, so a dropped connection never leaks into the next run. Failures of any kind, including
  * aborts, surface as `SourceReadError`; no partial snapshot is ever returned.
  */
-export function createLdapSource(config: LdapSourceConfig, deps: LdapSourceDeps): SourceConnector & SupportsReread {
+export function createLdapSource(
+  config: LdapSourceConfig,
+  deps: LdapSourceDeps,
+): SourceConnector & SupportsReread & SupportsProbe {
   const log = deps.logger.child({ component: 'source', source: { kind: 'ldap', id: config.id } });
   const open = new Set<LdapDirectory>();
   let detected: LdapVendor | undefined;
@@ -122,6 +125,26 @@ export function createLdapSource(config: LdapSourceConfig, deps: LdapSourceDeps)
       if (resolved.unresolved.length > 0)
         log.warn({ unresolvedMembers: resolved.unresolved.length }, 'group re-read left members unresolved');
       return resolved.group;
+    },
+
+    /** Bind, then a base-scope read of each search base: the smallest search that proves both are usable. */
+    async probe(signal: AbortSignal): Promise<string> {
+      return session('connection check', signal, async (d, s) => {
+        for (const [name, base] of [
+          ['users', s.users],
+          ['groups', s.groups],
+        ] as const) {
+          const entry = await d.readEntry({
+            dn: base.baseDn,
+            filter: anyObject(),
+            attributes: ['1.1'],
+            binaryAttributes: [],
+          });
+          if (entry === undefined)
+            throw new Error(`${name}.baseDn "${base.baseDn}" does not exist or is not visible to "${config.bindDn}"`);
+        }
+        return `bound to ${new URL(config.url).host} as "${config.bindDn}" (${s.vendor.name}); users and groups base DNs readable`;
+      });
     },
 
     async close(): Promise<void> {

@@ -5,7 +5,7 @@ import type { Group } from '../../model/group.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { User } from '../../model/user.js';
 import { logSnapshotRead } from '../read-log.js';
-import type { SourceConnector, SourceStateStore, SupportsReread } from '../types.js';
+import type { SourceConnector, SourceStateStore, SupportsProbe, SupportsReread } from '../types.js';
 import { resolveCredentials } from './auth.js';
 import { createOktaApi, createSdkClient, type OktaApi } from './client.js';
 import type { OktaSourceConfig } from './config.js';
@@ -33,7 +33,10 @@ export interface OktaSourceDeps {
  * to plan from. Secrets are resolved again at each full read, so a rotated key or token in a
  * mounted file is picked up without a restart.
  */
-export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps): SourceConnector & SupportsReread {
+export function createOktaSource(
+  config: OktaSourceConfig,
+  deps: OktaSourceDeps,
+): SourceConnector & SupportsReread & SupportsProbe {
   const log = deps.logger.child({ component: 'source', source: { kind: 'okta', id: config.id } });
   const now = deps.now ?? Date.now;
   const spec = roundSpec(config);
@@ -60,10 +63,11 @@ export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps)
     signal: AbortSignal,
     fresh: boolean,
     work: (api: OktaApi) => Promise<T>,
+    pageSize: number = config.pageSize,
   ): Promise<T> {
     try {
       signal.throwIfAborted();
-      const api = createOktaApi(await connect(fresh), config.pageSize, signal);
+      const api = createOktaApi(await connect(fresh), pageSize, signal);
       return await work(api);
     } catch (err) {
       throw new SourceReadError(
@@ -104,6 +108,20 @@ export function createOktaSource(config: OktaSourceConfig, deps: OktaSourceDeps)
 
     rereadGroup(immutableId: string, signal: AbortSignal): Promise<Group | null> {
       return run(`re-read of group ${immutableId}`, signal, false, (api) => rereadGroup(api, spec, immutableId));
+    },
+
+    /** Credentials (SSWS token, or a private-key JWT exchanged for an access token), then one user: limit=1. */
+    async probe(signal: AbortSignal): Promise<string> {
+      return run(
+        'connection check',
+        signal,
+        true,
+        async (api) => {
+          for await (const _user of api.searchUsers('status eq "ACTIVE"')) break;
+          return `authenticated to ${new URL(config.orgUrl).host}; GET /api/v1/users answered`;
+        },
+        1,
+      );
     },
 
     /** Aborts requests in flight; the source is not used after this. */

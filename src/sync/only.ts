@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { buildDesiredState, claimLegacyObjects, planChanges, type Plan } from '../diff/index.js';
+import { SourceReadError, SourceRefusedError } from '../errors.js';
+import type { TargetGroup, TargetUser } from '../model/aws.js';
+import { legacyExternalIdOf } from '../model/ids.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { exitCodeFor, type RunStatus } from './exit-codes.js';
+import { restrictSnapshots, selectObjects, type OnlySelector, type Selection } from './only-select.js';
+import { planPolicy } from './policy.js';
+import { planSummary, summarizeExecution, type RunReport } from './report.js';
+import { guardSourceSizes, inProcessExecutor, readAllSources, type RunDeps, type RunResult } from './run.js';
+import type { TargetedScim } from './targeted.js';
+
+export interface OnlyScim extends TargetedScim {
+  listUserGroups(userId: string): AsyncIterable<TargetGroup>;
+}
+
+export interface OnlyDeps extends Omit<RunDeps, 'scim'> {
+  scim: OnlyScim;
+}
+
+export interface OnlyOptions {
+  mode: 'diff' | 'sync';
+  selectors: readonly OnlySelector[];
+  approve?: string;
+  allowEmptySource?: boolean;
+  allowShrink?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  now?: () => number;
+}
+
+interface Current {
+  users: TargetUser[];
+  groups: TargetGroup[];
+  members: Map<string, Set<string>>;
+}
+
+/**
+ * Provision on demand (`sync --only`, `diff --only`): every source is read completely and passes the
+ * same size guards as a full run, then only the selected objects and their memberships are read from
+ * AWS and planned by the same planner, brake and executor as a webhook-triggered run (targeted.ts).
+ * Only selected objects may be retired; other members of a group are never added or removed; the
+ * run state is not saved, since it describes full runs.
+ */
+export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<RunResult> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const signal = options.signal ?? new AbortController().signal;
+  const base = { runId: randomUUID(), mode: options.mode, startedAt: new Date(started).toISOString(), timingsMs: {} };
+  const log = deps.logger.child({ component: 'run', runId: base.runId, mode: options.mode, only: true });
+  const finish = (status: RunStatus, message: string, rest: Partial<RunReport>): RunReport => ({
+    ...base,
+    status,
+    exitCode: exitCodeFor(status),
+    message,
+    finishedAt: new Date(now()).toISOString(),
+    sources: [],
+    target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
+    findings: [],
+    ...rest,
+  });
+  const state = await deps.state.load();
+  let full: Snapshot[];
+  try {
+    full = await readAllSources(deps.sources, signal);
+    guardSourceSizes(full, state, deps.config, options);
+  } catch (err) {
+    if (!(err instanceof SourceReadError || err instanceof SourceRefusedError)) throw err;
+    log.error({ err }, 'source read failed or refused; nothing planned');
+    return { report: finish('source-failed', err.message, {}) };
+  }
+  const selection = selectObjects(full, options.selectors);
+  const sourceIds = deps.sources.map((s) => s.id);
+  const { current, awsGroupsOfSelected } = await readSelected(deps.scim, selection, sourceIds);
+  const restricted = restrictSnapshots(full, selection, awsGroupsOfSelected, deps.config.sync.maxNestingDepth);
+  await readGroups(deps.scim, restricted, selection, current, sourceIds);
+  const scope = new Set([...selection.users.keys(), ...selection.groups.keys()]);
+  const desired = buildDesiredState(restricted, current, {
+    nameFallback: deps.config.sync.nameFallback,
+    maxNestingDepth: deps.config.sync.maxNestingDepth,
+    keepUnlistedMembers: true,
+  });
+  const plan = planChanges(
+    desired,
+    current,
+    planPolicy(deps.config.sync, deps.sources, started, state.outOfScopeSince, scope),
+  );
+  const selected = options.selectors.map((s) => `${s.kind}:${s.value}`).join(', ');
+  const common = {
+    sources: full.map((s) => ({ id: s.sourceId, kind: s.sourceKind, users: s.users.length, groups: s.groups.length })),
+    target: { users: current.users.length, groups: current.groups.length, membershipsRead: 0, membershipsAssumed: 0 },
+    plan: planSummary(plan),
+    findings: plan.findings,
+  };
+  log.info({ hash: plan.hash, operations: plan.operations.length, selected }, 'plan computed for --only');
+  const blocked = blockedReason(plan, options.approve);
+  if (blocked) return { plan, report: finish('blocked', blocked, common) };
+  if (options.mode === 'diff') {
+    const pending = plan.operations.length > 0;
+    const message = pending
+      ? `${plan.operations.length} operations pending for ${selected}`
+      : `AWS matches the sources for ${selected}`;
+    return { plan, report: finish(pending ? 'changes-pending' : 'success', message, common) };
+  }
+  const execution = await (deps.executor ?? inProcessExecutor(deps))(plan, {
+    runId: base.runId,
+    logger: log,
+    signal,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const applied = summarizeExecution(execution);
+  const status: RunStatus =
+    execution.aborted === 'throttled'
+      ? 'throttled'
+      : execution.aborted
+        ? 'credentials-invalid'
+        : applied.failed + applied.skipped > 0
+          ? 'partial-failure'
+          : 'success';
+  const message = `${applied.applied} of ${plan.operations.length} operation(s) applied for ${selected}`;
+  return { plan, report: finish(status, message, { ...common, applied }) };
+}
+
+/** The approval and the deletion brake bind exactly as in a full run (run.ts). */
+function blockedReason(plan: Plan, approve: string | undefined): string | undefined {
+  if (approve !== undefined && approve !== plan.hash)
+    return `--approve ${approve} does not match this plan (hash ${plan.hash}); the plan changed, review it again`;
+  if (plan.brake.blocked && approve !== plan.hash)
+    return `the plan would deactivate, delete or remove ${plan.brake.destructive} objects/memberships, more than the threshold of ${plan.brake.threshold}; nothing was applied. Review it with 'icsync diff --only …' and re-run with --approve ${plan.hash}`;
+  return undefined;
+}
+
+/** The selected users and groups in AWS (by externalId and by name), and the AWS groups each selected user is in. */
+async function readSelected(
+  scim: OnlyScim,
+  selection: Selection,
+  sourceIds: readonly string[],
+): Promise<{ current: Current; awsGroupsOfSelected: Set<string> }> {
+  const users = new Map<string, TargetUser>();
+  const groups = new Map<string, TargetGroup>();
+  for (const [ext, user] of selection.users) {
+    for (const found of [
+      await scim.findUserByExternalId(ext),
+      await scim.findUserByExternalId(legacyExternalIdOf(ext)),
+      await scim.findUserByUserName(user.userName),
+    ])
+      if (found) users.set(found.id, found);
+  }
+  const members = new Map<string, Set<string>>();
+  for (const u of claimLegacyObjects([...users.values()], sourceIds)) {
+    if (!u.externalId || !selection.users.has(u.externalId)) continue;
+    for await (const g of scim.listUserGroups(u.id)) {
+      groups.set(g.id, g);
+      (members.get(g.id) ?? members.set(g.id, new Set()).get(g.id))?.add(u.id);
+    }
+  }
+  const claimed = claimLegacyObjects([...groups.values()], sourceIds);
+  return {
+    current: { users: [...users.values()], groups: claimed, members },
+    awsGroupsOfSelected: new Set(claimed.flatMap((g) => (g.externalId ? [g.externalId] : []))),
+  };
+}
+
+/**
+ * Every planned group in AWS (by externalId and by name), the whole membership of selected groups,
+ * and the AWS users their (flattened) members are. Any other group's membership stays what
+ * `readSelected` saw: the selected users in it.
+ */
+async function readGroups(
+  scim: OnlyScim,
+  snapshots: readonly Snapshot[],
+  selection: Selection,
+  current: Current,
+  sourceIds: readonly string[],
+): Promise<void> {
+  const groups = new Map(current.groups.map((g) => [g.id, g]));
+  const users = new Map(current.users.map((u) => [u.id, u]));
+  for (const g of snapshots.flatMap((s) => s.groups)) {
+    for (const found of [
+      await scim.findGroupByExternalId(g.externalId),
+      await scim.findGroupByExternalId(legacyExternalIdOf(g.externalId)),
+      await scim.findGroupByDisplayName(g.displayName),
+    ])
+      if (found) groups.set(found.id, found);
+  }
+  current.groups = claimLegacyObjects([...groups.values()], sourceIds);
+  for (const g of current.groups) {
+    if (!g.externalId || !selection.groups.has(g.externalId)) continue;
+    const ids = new Set<string>();
+    for await (const u of scim.listGroupMembers(g.id)) {
+      ids.add(u.id);
+      users.set(u.id, u);
+    }
+    current.members.set(g.id, ids);
+  }
+  const known = new Set(claimLegacyObjects([...users.values()], sourceIds).flatMap((u) => u.externalId ?? []));
+  const selected = snapshots.flatMap((s) => s.groups).filter((g) => selection.groups.has(g.externalId));
+  for (const g of selected) {
+    for (const m of g.memberUsers.filter((m) => !known.has(m))) {
+      const found = (await scim.findUserByExternalId(m)) ?? (await scim.findUserByExternalId(legacyExternalIdOf(m)));
+      if (found) users.set(found.id, found);
+    }
+  }
+  current.users = claimLegacyObjects([...users.values()], sourceIds);
+  for (const g of current.groups) if (!current.members.has(g.id)) current.members.set(g.id, new Set());
+}
