@@ -21,6 +21,7 @@ Commands:
   serve             receive Graph change notifications and Okta event hooks; re-read and sync
   subscriptions ensure   create or renew the Graph change-notification subscriptions
   emulator          run the local AWS IAM Identity Center SCIM emulator
+  export groups|users   print every managed group or user with its source id and AWS id; sends no write
 
 Options:
   --version              print the version and exit
@@ -31,6 +32,7 @@ Options:
   --allow-empty-source   accept a source that returned no users
   --allow-shrink         accept a source that shrank more than sync.maxSourceShrinkPercent
   --report <path>        sync/diff: also write the JSON run report to this file
+  --format <f>           export: json (default), csv or yaml
   --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080); \`icsync emulator --help\` lists its switches
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
@@ -46,6 +48,7 @@ const OPTIONS = {
   'allow-empty-source': { type: 'boolean', default: false },
   'allow-shrink': { type: 'boolean', default: false },
   report: { type: 'string' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -116,6 +119,8 @@ async function dispatch(
         return EXIT.configInvalid;
       }
       return (await import('./serve-wiring.js')).runEnsureSubscriptions(await load(), env, out.stdout);
+    case 'export':
+      return (await import('./export-command.js')).exportCommand(positionals[1], configPath, values, env, out);
     case 'worker':
       return (await import('./worker-command.js')).runWorkerCommand(await load(), env);
     default:
