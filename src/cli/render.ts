@@ -13,7 +13,7 @@ export function renderPlan(plan: Plan, perKind = ROWS_PER_KIND): string {
   lines.push(`  membership changes: +${plan.membershipChanges.add} / -${plan.membershipChanges.remove}`);
   const b = plan.brake;
   lines.push(
-    `Deletion brake: ${b.destructive} destructive change(s), threshold ${b.threshold} (of ${b.managedObjects} managed objects) → ${b.blocked ? 'BLOCKED' : 'ok'}`,
+    `Deletion brake: ${b.destructive} destructive change(s)${b.takeovers > 0 ? `, ${b.takeovers} takeover(s)` : ''}, threshold ${b.threshold} (of ${b.managedObjects} managed objects) → ${b.blocked ? 'BLOCKED' : 'ok'}`,
   );
   if (plan.operations.length > 0) {
     lines.push('', `${'OPERATION'.padEnd(15)} ${'TARGET'.padEnd(48)} DETAIL`);
@@ -46,7 +46,9 @@ function describe(op: Operation): [string, string] {
     case 'migrateExternalId':
       return [
         `${op.target.externalId} (${op.target.id})`,
-        `${op.object} externalId ${op.from} → ${op.target.externalId} (legacy form AWS rejects)`,
+        op.takeover
+          ? `TAKEOVER ${op.object} externalId ${op.from} → ${op.target.externalId} (another provisioner's id matched by ${op.takeover})`
+          : `${op.object} externalId ${op.from} → ${op.target.externalId} (legacy form AWS rejects)`,
       ];
     case 'deleteUser':
       return [`${op.target.externalId} (${op.target.id})`, `DELETE userName=${op.userName}`];

@@ -1,4 +1,4 @@
-import type { AwsUserAttributes, DesiredUser } from '../model/aws.js';
+import type { AwsUserAttributes, DesiredUser, TakeoverMatch } from '../model/aws.js';
 import type { ScimId } from '../model/ids.js';
 import type { Finding } from './findings.js';
 
@@ -21,7 +21,14 @@ export interface AttributeChange {
 
 export type Operation =
   | { kind: 'createUser'; user: DesiredUser }
-  | { kind: 'migrateExternalId'; object: 'user' | 'group'; target: Required<ObjectRef>; from: string }
+  | {
+      kind: 'migrateExternalId';
+      object: 'user' | 'group';
+      target: Required<ObjectRef>;
+      from: string;
+      /** Set when `from` is another provisioner's externalId (a migration takeover), absent for the legacy form. */
+      takeover?: TakeoverMatch;
+    }
   | { kind: 'patchUser'; target: Required<ObjectRef>; changes: AttributeChange[] }
   | { kind: 'adoptUser'; target: Required<ObjectRef>; changes: AttributeChange[] }
   | { kind: 'deactivateUser'; target: Required<ObjectRef>; reason: 'left-scope' | 'disabled-in-source' }
@@ -72,6 +79,8 @@ export const DESTRUCTIVE_KINDS: ReadonlySet<OperationKind> = new Set([
 
 export interface BrakeEvaluation {
   destructive: number;
+  /** Objects another provisioner created that this plan claims; held by the same threshold. */
+  takeovers: number;
   threshold: number;
   managedObjects: number;
   blocked: boolean;
