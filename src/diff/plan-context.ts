@@ -1,5 +1,6 @@
 import type { OwnershipTest, TargetGroup, TargetUser } from '../model/aws.js';
 import { splitExternalId, type ScimId } from '../model/ids.js';
+import { foldKey } from './collisions.js';
 import type { DesiredState } from './desired.js';
 import type { Finding } from './findings.js';
 import type { BrakePolicy } from './guards.js';
@@ -71,15 +72,21 @@ export function pendingReason(policy: PlanPolicy, externalId: string): string {
  * although the takeover did not claim it (its name differs under `externalId+name`, or two sources
  * name that id). Such an object is never overwritten, and the desired one is not created beside it.
  */
-export function unclaimedTwin(ctx: PlanContext, object: 'user' | 'group', externalId: string): string | undefined {
-  const { sourceId, immutableId } = splitExternalId(externalId);
+export function unclaimedTwin(
+  ctx: PlanContext,
+  object: 'user' | 'group',
+  desired: { externalId: string; name: string },
+): string | undefined {
+  const { sourceId, immutableId } = splitExternalId(desired.externalId);
   const match = ctx.policy.takeover?.get(sourceId);
   if (match === undefined) return undefined;
-  const twin = object === 'user' ? ctx.foreign.users.get(immutableId) : ctx.foreign.groups.get(immutableId);
+  const user = object === 'user' ? ctx.foreign.users.get(immutableId) : undefined;
+  const twin = user ?? (object === 'group' ? ctx.foreign.groups.get(immutableId) : undefined);
   if (!twin) return undefined;
+  const twinName = user ? user.userName : twin.displayName;
   const why =
-    match === 'externalId+name'
-      ? `its ${object === 'user' ? 'userName' : 'displayName'} differs (takeover.match externalId+name) or another source names the same id`
-      : 'another source names the same id';
+    match === 'externalId+name' && foldKey(twinName) !== foldKey(desired.name)
+      ? `its ${object === 'user' ? 'userName' : 'displayName'} "${twinName}" differs (takeover.match externalId+name)`
+      : 'another configured source names the same id';
   return `AWS ${object} ${twin.id} carries this ${object}'s ${sourceId} id as another provisioner's externalId but was not taken over: ${why}; never overwritten, and not created twice`;
 }

@@ -50,7 +50,7 @@ function updateGroup(ctx: PlanContext, d: DesiredGroup, t: TargetGroup): ObjectR
 }
 
 function createOrAdoptGroup(ctx: PlanContext, d: DesiredGroup, holder: TargetGroup | undefined): ObjectRef | undefined {
-  const refused = unclaimedTwin(ctx, 'group', d.externalId);
+  const refused = unclaimedTwin(ctx, 'group', { externalId: d.externalId, name: d.displayName });
   if (refused) {
     ctx.findings.push({
       object: 'group',

@@ -85,7 +85,7 @@ function updateUser(ctx: PlanContext, d: DesiredUser, t: TargetUser): void {
 }
 
 function createOrAdoptUser(ctx: PlanContext, d: DesiredUser, byKey: Map<string, TargetUser>): void {
-  const refused = unclaimedTwin(ctx, 'user', d.externalId);
+  const refused = unclaimedTwin(ctx, 'user', { externalId: d.externalId, name: d.userName });
   if (refused) {
     ctx.blockedUsers.add(d.externalId);
     ctx.findings.push({

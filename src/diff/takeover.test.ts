@@ -167,7 +167,13 @@ describe('takeover plans', () => {
     const p = plan(snap, [renamed], [awsTeam], { 'aws-g-team': [] }, 'externalId+name');
     expect(p.operations.filter((o) => o.kind !== 'migrateExternalId' || o.object !== 'group')).toEqual([]);
     expect(p.findings).toContainEqual(
-      expect.objectContaining({ object: 'user', externalId: ext(ALICE), action: 'conflict', field: 'externalId' }),
+      expect.objectContaining({
+        object: 'user',
+        externalId: ext(ALICE),
+        action: 'conflict',
+        field: 'externalId',
+        reason: expect.stringContaining('userName "someone.else@example.com" differs') as unknown,
+      }),
     );
     expect(p.findings).toContainEqual(expect.objectContaining({ object: 'membership', action: 'skipped' }));
   });
