@@ -50,7 +50,7 @@ function planOf(operations: Operation[]): Plan {
     findings: [],
     counts: {} as Plan['counts'],
     membershipChanges: { add: 0, remove: 0 },
-    brake: { destructive: 0, threshold: 10, managedObjects: 0, blocked: false },
+    brake: { destructive: 0, takeovers: 0, threshold: 10, managedObjects: 0, blocked: false },
     hash: 'h',
   };
 }

@@ -21,6 +21,7 @@ Commands:
   serve             receive Graph change notifications and Okta event hooks; re-read and sync
   subscriptions ensure   create or renew the Graph change-notification subscriptions
   emulator          run the local AWS IAM Identity Center SCIM emulator
+  export groups|users   print every managed group or user with its source id and AWS id; sends no write
 
 Options:
   --version              print the version and exit
@@ -35,6 +36,7 @@ Options:
   --online               validate-config: also sign in to each source and AWS and make one small read
   --only <kind>:<name>   sync/diff: just user:<userName or source id> / group:<displayName or source id>
                          and their memberships (repeatable); provision one person before a full run
+  --format <f>           export: json (default), csv or yaml
   --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080); \`icsync emulator --help\` lists its switches
 
 Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
@@ -53,6 +55,7 @@ const OPTIONS = {
   full: { type: 'boolean', default: false },
   online: { type: 'boolean', default: false },
   only: { type: 'string', multiple: true },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -125,6 +128,8 @@ async function dispatch(
         return EXIT.configInvalid;
       }
       return (await import('./serve-wiring.js')).runEnsureSubscriptions(await load(), env, out.stdout);
+    case 'export':
+      return (await import('./export-command.js')).exportCommand(positionals[1], configPath, values, env, out);
     case 'worker':
       return (await import('./worker-command.js')).runWorkerCommand(await load(), env);
     default:

@@ -65,7 +65,7 @@ const plan: Plan = {
   findings: [],
   counts,
   membershipChanges: { add: 2, remove: 1 },
-  brake: { destructive: 4, threshold: 10, managedObjects: 12, blocked: false },
+  brake: { destructive: 4, takeovers: 0, threshold: 10, managedObjects: 12, blocked: false },
   hash: planHash(operations),
 };
 

@@ -33,7 +33,7 @@ export function renderPlanSummary(plan: Plan): string {
   lines.push(`  membership changes: +${plan.membershipChanges.add} / -${plan.membershipChanges.remove}`);
   const b = plan.brake;
   lines.push(
-    `Deletion brake: ${b.destructive} destructive change(s), threshold ${b.threshold} (of ${b.managedObjects} managed objects) → ${b.blocked ? 'BLOCKED' : 'ok'}`,
+    `Deletion brake: ${b.destructive} destructive change(s)${b.takeovers > 0 ? `, ${b.takeovers} takeover(s)` : ''}, threshold ${b.threshold} (of ${b.managedObjects} managed objects) → ${b.blocked ? 'BLOCKED' : 'ok'}`,
   );
   return lines.join('\n');
 }
@@ -94,7 +94,12 @@ function describe(op: Operation, view: PlanView): Row {
       return row(user(op.target), `active: true → false (${op.reason})`);
     case 'migrateExternalId': {
       const ref = op.object === 'user' ? user(op.target) : group(op.target);
-      return row(ref, `${op.object} externalId ${op.from} → ${op.target.externalId} (legacy form AWS rejects)`);
+      return row(
+        ref,
+        op.takeover
+          ? `TAKEOVER ${op.object} externalId ${op.from} → ${op.target.externalId} (another provisioner's id matched by ${op.takeover})`
+          : `${op.object} externalId ${op.from} → ${op.target.externalId} (legacy form AWS rejects)`,
+      );
     }
     case 'deleteUser':
       return row(user(op.target), 'DELETE');

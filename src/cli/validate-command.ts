@@ -6,17 +6,7 @@ import { scrub } from '../log/scrub.js';
 import { resolveSecret } from '../secret/secret.js';
 import { EXIT } from '../sync/exit-codes.js';
 import type { Out } from './out.js';
-
-/** One line of `validate-config`: what was checked, and when it failed, why and what to look at. */
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  /** Where to look when it failed. */
-  hint?: string;
-  /** The exit code a failure of this check stands for (README exit-code table). */
-  exitCode?: number;
-}
+import type { Check } from './validate-check.js';
 
 /**
  * `icsync validate-config [--online]`: the schema, the environment, every secret and every file the

@@ -9,7 +9,7 @@ import { FileSourceStateStore } from '../state/file-source-state.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { createScimClient } from './compose.js';
 import { createSource } from './sources.js';
-import type { Check } from './validate-command.js';
+import type { Check } from './validate-check.js';
 
 /** What to look at when a source's check fails, by kind (docs/entra.md, docs/okta.md, docs/file-source.md). */
 const SOURCE_HINTS: Record<SourceConfig['type'], string> = {

@@ -49,6 +49,16 @@ describe('configuration', () => {
     expect(message).toMatch(/typo/);
   });
 
+  it('takes a per-source takeover rule, and names the path of an unknown match or key', () => {
+    const source = (takeover: unknown) => ({ ...minimal, sources: [{ ...minimal.sources[0], takeover }] });
+    expect(parseConfig(source({ match: 'externalId+name' })).sources[0]?.takeover).toEqual({
+      match: 'externalId+name',
+    });
+    expect(parseConfig(minimal).sources[0]?.takeover).toBeUndefined();
+    expect(() => parseConfig(source({ match: 'userName' }))).toThrow("sources[0].takeover.match");
+    expect(() => parseConfig(source({ match: 'externalId', force: true }))).toThrow(/force/);
+  });
+
   it('refuses a secret written inline', () => {
     expect(() => parseConfig({ ...minimal, target: { ...minimal.target, token: 'hunter2' } })).toThrow(/target\.token/);
   });

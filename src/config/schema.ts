@@ -173,12 +173,30 @@ const outputSchema = z.strictObject({
     'the plan table masks names, emails, phone numbers, addresses and employee numbers; --json stays the exact plan',
   ),
 });
+/**
+ * Migration from another provisioner (docs/migration.md). Entra's and Okta's AWS apps leave their own
+ * externalId on what they created; with `takeover`, an AWS user or group whose externalId equals the
+ * immutable id of one of this source's objects (Entra object id, Okta id, entryUUID/objectGUID, file id)
+ * is claimed in place: its externalId is PATCHed to icsync's, so its AWS id, permission sets and
+ * memberships stay. Objects without any externalId are `sync.adopt`'s, not this setting's.
+ */
+const takeoverSchema = z
+  .strictObject({
+    match: z
+      .enum(['externalId', 'externalId+name'])
+      .describe(
+        'externalId: the foreign externalId equals the source id; externalId+name: and the userName (users) or displayName (groups) is equal too',
+      ),
+  })
+  .describe('claim objects another provisioner created for this source; more than the brake threshold needs --approve');
+
+const takeover = { takeover: takeoverSchema.optional() };
 
 export const sourceConfigSchema = z.discriminatedUnion('type', [
-  fileSourceConfigSchema,
-  ldapSourceConfigSchema,
-  entraSourceConfigSchema,
-  oktaSourceConfigSchema,
+  fileSourceConfigSchema.safeExtend(takeover),
+  ldapSourceConfigSchema.safeExtend(takeover),
+  entraSourceConfigSchema.safeExtend(takeover),
+  oktaSourceConfigSchema.safeExtend(takeover),
 ]);
 
 export const configSchema = z

@@ -24,14 +24,29 @@ export function countDestructive(operations: readonly Operation[]): number {
   return n;
 }
 
+/**
+ * Taking over another provisioner's objects rewrites their identity in bulk; like a mass deletion, more
+ * than the threshold of them waits for an operator's `--approve` of the exact plan.
+ */
+export function countTakeovers(operations: readonly Operation[]): number {
+  return operations.filter((op) => op.kind === 'migrateExternalId' && op.takeover !== undefined).length;
+}
+
 export function evaluateBrake(
   operations: readonly Operation[],
   managedObjects: number,
   policy: BrakePolicy,
 ): BrakeEvaluation {
   const destructive = countDestructive(operations);
+  const takeovers = countTakeovers(operations);
   const threshold = policy.absolute ?? Math.max(Math.ceil((policy.percent / 100) * managedObjects), policy.minimum);
-  return { destructive, threshold, managedObjects, blocked: destructive > threshold };
+  return {
+    destructive,
+    takeovers,
+    threshold,
+    managedObjects,
+    blocked: destructive > threshold || takeovers > threshold,
+  };
 }
 
 /**

@@ -6,5 +6,5 @@ export type { Plan, Operation, OperationKind, ObjectRef, AttributeChange, BrakeE
 export { PHASES, DESTRUCTIVE_KINDS } from './plan.js';
 export type { Finding } from './findings.js';
 export { planHash, canonicalJson } from './hash.js';
-export { claimLegacyObjects } from './ownership.js';
+export { claimForeignObjects, claimLegacyObjects, type TakeoverRules } from './ownership.js';
 export { userChanges } from './user-changes.js';

@@ -1,8 +1,10 @@
 import type { OwnershipTest, TargetGroup, TargetUser } from '../model/aws.js';
-import type { ScimId } from '../model/ids.js';
+import { splitExternalId, type ScimId } from '../model/ids.js';
+import { foldKey } from './collisions.js';
 import type { DesiredState } from './desired.js';
 import type { Finding } from './findings.js';
 import type { BrakePolicy } from './guards.js';
+import type { TakeoverRules } from './ownership.js';
 import type { Operation } from './plan.js';
 
 export interface PlanPolicy {
@@ -15,6 +17,8 @@ export interface PlanPolicy {
   /** externalId → ISO time it was first seen out of scope (kept by the state store). */
   outOfScopeSince: Readonly<Record<string, string>>;
   brake: BrakePolicy;
+  /** Sources that take over objects another provisioner created (full runs; the claim happens before planning). */
+  takeover?: TakeoverRules;
   /**
    * Targeted (webhook) runs: only these externalIds may be retired, and members missing from AWS
    * are left to the full sync. Undefined for a full run, where every owned object is in play.
@@ -40,6 +44,8 @@ export interface PlanContext {
   usersById: Map<string, TargetUser>;
   /** Desired users this plan neither finds nor creates (their userName or email is held by another AWS user). */
   blockedUsers: Set<string>;
+  /** AWS objects carrying an externalId that is not ours, by that externalId (takeover refusals). */
+  foreign: { users: Map<string, TargetUser>; groups: Map<string, TargetGroup> };
   ops: Operation[];
   findings: Finding[];
 }
@@ -59,4 +65,28 @@ export function pendingReason(policy: PlanPolicy, externalId: string): string {
   const start = since ? Date.parse(since) : policy.now;
   const days = Math.max(0, (start + policy.deleteGracePeriodMs - policy.now) / 86_400_000);
   return `out of scope since ${new Date(start).toISOString()}; deleted after the grace period (${days.toFixed(1)} days left)`;
+}
+
+/**
+ * The AWS object that carries this desired object's immutable id as another provisioner's externalId
+ * although the takeover did not claim it (its name differs under `externalId+name`, or two sources
+ * name that id). Such an object is never overwritten, and the desired one is not created beside it.
+ */
+export function unclaimedTwin(
+  ctx: PlanContext,
+  object: 'user' | 'group',
+  desired: { externalId: string; name: string },
+): string | undefined {
+  const { sourceId, immutableId } = splitExternalId(desired.externalId);
+  const match = ctx.policy.takeover?.get(sourceId);
+  if (match === undefined) return undefined;
+  const user = object === 'user' ? ctx.foreign.users.get(immutableId) : undefined;
+  const twin = user ?? (object === 'group' ? ctx.foreign.groups.get(immutableId) : undefined);
+  if (!twin) return undefined;
+  const twinName = user ? user.userName : twin.displayName;
+  const why =
+    match === 'externalId+name' && foldKey(twinName) !== foldKey(desired.name)
+      ? `its ${object === 'user' ? 'userName' : 'displayName'} "${twinName}" differs (takeover.match externalId+name)`
+      : 'another configured source names the same id';
+  return `AWS ${object} ${twin.id} carries this ${object}'s ${sourceId} id as another provisioner's externalId but was not taken over: ${why}; never overwritten, and not created twice`;
 }

@@ -3,7 +3,7 @@ import type { DesiredGroup, TargetGroup } from '../model/aws.js';
 import { foldKey } from './collisions.js';
 import { AWS_MANAGED_GROUP_PREFIX, isReservedName, MAX_MEMBER_CHANGES_PER_PATCH } from './constraints.js';
 import type { ObjectRef } from './plan.js';
-import { graceExpired, inRetireScope, pendingReason, type PlanContext } from './plan-context.js';
+import { graceExpired, inRetireScope, pendingReason, unclaimedTwin, type PlanContext } from './plan-context.js';
 
 /**
  * Groups are matched by externalId; a new displayName is a rename on the same AWS id, never a
@@ -50,6 +50,17 @@ function updateGroup(ctx: PlanContext, d: DesiredGroup, t: TargetGroup): ObjectR
 }
 
 function createOrAdoptGroup(ctx: PlanContext, d: DesiredGroup, holder: TargetGroup | undefined): ObjectRef | undefined {
+  const refused = unclaimedTwin(ctx, 'group', { externalId: d.externalId, name: d.displayName });
+  if (refused) {
+    ctx.findings.push({
+      object: 'group',
+      externalId: d.externalId,
+      action: 'conflict',
+      field: 'externalId',
+      reason: refused,
+    });
+    return undefined;
+  }
   if (!holder) {
     ctx.ops.push({ kind: 'createGroup', externalId: d.externalId, displayName: d.displayName });
     return { externalId: d.externalId };

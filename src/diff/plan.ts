@@ -1,4 +1,4 @@
-import type { AwsUserAttributes, DesiredUser } from '../model/aws.js';
+import type { AwsUserAttributes, DesiredUser, TakeoverMatch } from '../model/aws.js';
 import type { ScimId } from '../model/ids.js';
 import type { Finding } from './findings.js';
 
@@ -28,7 +28,14 @@ export interface AttributeChange {
 
 export type Operation =
   | { kind: 'createUser'; user: DesiredUser }
-  | { kind: 'migrateExternalId'; object: 'user' | 'group'; target: ExistingRef; from: string }
+  | {
+      kind: 'migrateExternalId';
+      object: 'user' | 'group';
+      target: ExistingRef;
+      from: string;
+      /** Set when `from` is another provisioner's externalId (a migration takeover), absent for the legacy form. */
+      takeover?: TakeoverMatch;
+    }
   | { kind: 'patchUser'; target: ExistingRef; changes: AttributeChange[] }
   | { kind: 'adoptUser'; target: ExistingRef; changes: AttributeChange[] }
   | { kind: 'deactivateUser'; target: ExistingRef; reason: 'left-scope' | 'disabled-in-source' }
@@ -79,6 +86,8 @@ export const DESTRUCTIVE_KINDS: ReadonlySet<OperationKind> = new Set([
 
 export interface BrakeEvaluation {
   destructive: number;
+  /** Objects another provisioner created that this plan claims; held by the same threshold. */
+  takeovers: number;
   threshold: number;
   managedObjects: number;
   blocked: boolean;

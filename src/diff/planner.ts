@@ -8,6 +8,7 @@ import {
   graceExpired,
   inRetireScope,
   pendingReason,
+  unclaimedTwin,
   type CurrentState,
   type PlanContext,
   type PlanPolicy,
@@ -31,6 +32,7 @@ export function planChanges(desired: DesiredState, current: CurrentState, policy
     userIds: new Map(),
     usersById: new Map(current.users.map((u) => [u.id, u])),
     blockedUsers: new Set(),
+    foreign: { users: foreignIndex(current.users, policy), groups: foreignIndex(current.groups, policy) },
     ops: [],
     findings: [...desired.findings],
   };
@@ -84,6 +86,18 @@ function updateUser(ctx: PlanContext, d: DesiredUser, t: TargetUser): void {
 }
 
 function createOrAdoptUser(ctx: PlanContext, d: DesiredUser, byKey: Map<string, TargetUser>): void {
+  const refused = unclaimedTwin(ctx, 'user', { externalId: d.externalId, name: d.userName });
+  if (refused) {
+    ctx.blockedUsers.add(d.externalId);
+    ctx.findings.push({
+      object: 'user',
+      externalId: d.externalId,
+      action: 'conflict',
+      field: 'externalId',
+      reason: refused,
+    });
+    return;
+  }
   const email = d.emails[0]?.value;
   const holder = byKey.get(`u:${foldKey(d.userName)}`) ?? (email ? byKey.get(`e:${foldKey(email)}`) : undefined);
   if (!holder) {
@@ -126,6 +140,17 @@ function retireUser(ctx: PlanContext, t: Owned<TargetUser>): void {
     action: 'pending-delete',
     reason: pendingReason(ctx.policy, t.externalId),
   });
+}
+
+/** Objects with an externalId that is not ours, by externalId; only needed when a source takes over. */
+function foreignIndex<T extends { externalId?: string }>(objects: readonly T[], policy: PlanPolicy): Map<string, T> {
+  const index = new Map<string, T>();
+  if (!policy.takeover?.size) return index;
+  for (const o of objects) {
+    const ext = o.externalId;
+    if (ext !== undefined && !policy.managedPrefixes.some((p) => ext.startsWith(p))) index.set(ext, o);
+  }
+  return index;
 }
 
 function sortOperations(ops: Operation[]): Operation[] {

@@ -26,6 +26,8 @@ export interface TargetUser extends AwsUserAttributes {
   externalId?: string;
   /** Set when AWS holds our object under the legacy `<sourceId>:<id>` form; `externalId` is then the current form. */
   legacyExternalId?: string;
+  /** Set when a migration takeover claims an object another provisioner created; `externalId` is then ours. */
+  takeover?: ForeignClaim;
 }
 
 export interface DesiredGroup {
@@ -40,7 +42,22 @@ export interface TargetGroup {
   externalId?: string;
   /** As on TargetUser. */
   legacyExternalId?: string;
+  /** As on TargetUser. */
+  takeover?: ForeignClaim;
   displayName: string;
+}
+
+/**
+ * How a source recognizes objects another provisioner (Entra's or Okta's AWS app) created: by a foreign
+ * externalId equal to the source's immutable id, and with `externalId+name` also by an equal
+ * userName (users) or displayName (groups).
+ */
+export type TakeoverMatch = 'externalId' | 'externalId+name';
+
+/** A takeover's record on the claimed object: the foreign externalId it carries in AWS, and how it matched. */
+export interface ForeignClaim {
+  from: string;
+  match: TakeoverMatch;
 }
 
 /** An AWS object that carries one of our externalIds (so it is ours to change). */

@@ -83,3 +83,9 @@ export function legacyExternalIdOf(externalId: string): string {
 export function asScimId(id: string): ScimId {
   return id as ScimId;
 }
+
+/** The source id and the immutable source id an externalId of ours is made of (`makeExternalId` reversed). */
+export function splitExternalId(externalId: string): { sourceId: string; immutableId: string } {
+  const at = externalId.indexOf(EXTERNAL_ID_SEPARATOR);
+  return { sourceId: externalId.slice(0, at), immutableId: externalId.slice(at + 1) };
+}

@@ -61,7 +61,7 @@ describe('run outcome metrics', () => {
   });
 
   it('marks a run held by the deletion brake and one whose credentials AWS rejected', () => {
-    const brake = { destructive: 50, threshold: 10, managedObjects: 100, blocked: true };
+    const brake = { destructive: 50, takeovers: 0, threshold: 10, managedObjects: 100, blocked: true };
     const held = runMetricsText(
       report({
         exitCode: 3,

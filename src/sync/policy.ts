@@ -1,5 +1,5 @@
-import type { SyncSettings } from '../config/schema.js';
-import type { PlanPolicy } from '../diff/index.js';
+import type { SourceConfig, SyncSettings } from '../config/schema.js';
+import type { PlanPolicy, TakeoverRules } from '../diff/index.js';
 import { ownershipPrefix } from '../model/ids.js';
 import type { SourceConnector } from '../sources/types.js';
 
@@ -22,4 +22,9 @@ export function planPolicy(
     brake: sync.brake,
     ...(scope ? { scope } : {}),
   };
+}
+
+/** `sources[].takeover` of every source that has one, by source id. */
+export function takeoverRules(sources: readonly Pick<SourceConfig, 'id' | 'takeover'>[]): TakeoverRules {
+  return new Map(sources.flatMap((s) => (s.takeover ? [[s.id, s.takeover.match] as const] : [])));
 }

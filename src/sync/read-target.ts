@@ -1,6 +1,6 @@
 import type { OwnershipTest } from '../model/aws.js';
 import { createHash } from 'node:crypto';
-import { claimLegacyObjects } from '../diff/index.js';
+import { claimForeignObjects, claimLegacyObjects, type DesiredState, type TakeoverRules } from '../diff/index.js';
 import type { DesiredGroup, TargetGroup, TargetUser } from '../model/aws.js';
 import type { SyncState } from '../state/store.js';
 
@@ -26,6 +26,33 @@ export async function readTargetObjects(reader: TargetReader, sourceIds: readonl
   const groups: TargetGroup[] = [];
   for await (const g of reader.listGroups()) groups.push(g);
   return { users: claimLegacyObjects(users, sourceIds), groups: claimLegacyObjects(groups, sourceIds) };
+}
+
+/**
+ * Objects another provisioner created that a source with `takeover` recognizes as its own
+ * (ownership.ts), claimed before membership reads so their members are read and kept.
+ */
+export function claimTakeovers(
+  target: TargetObjects,
+  desired: Pick<DesiredState, 'users' | 'groups'>,
+  rules: TakeoverRules,
+  isOwned: OwnershipTest,
+): TargetObjects {
+  if (rules.size === 0) return target;
+  return {
+    users: claimForeignObjects(
+      target.users,
+      desired.users.map((u) => ({ externalId: u.externalId, name: u.userName })),
+      rules,
+      { isOwned, nameOf: (u) => u.userName },
+    ),
+    groups: claimForeignObjects(
+      target.groups,
+      desired.groups.map((g) => ({ externalId: g.externalId, name: g.displayName })),
+      rules,
+      { isOwned, nameOf: (g) => g.displayName },
+    ),
+  };
 }
 
 export interface MembershipReadPlan {

@@ -71,3 +71,13 @@ export function planSummary(plan: Plan): NonNullable<RunReport['plan']> {
     brake: plan.brake,
   };
 }
+
+/** What held a plan at the brake: too many destructive changes, too many takeovers, or both. */
+export function brakeCause(plan: Plan): string {
+  const { destructive, takeovers, threshold } = plan.brake;
+  const causes = [
+    ...(destructive > threshold ? [`deactivate, delete or remove ${destructive} objects/memberships`] : []),
+    ...(takeovers > threshold ? [`take over ${takeovers} objects another provisioner created`] : []),
+  ];
+  return `the plan would ${causes.join(' and ')}`;
+}

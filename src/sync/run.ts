@@ -14,14 +14,15 @@ import type { SourceConnector } from '../sources/types.js';
 import type { StateStore, SyncState } from '../state/store.js';
 import { exitCodeFor, type RunStatus } from './exit-codes.js';
 import {
+  claimTakeovers,
   planMembershipReads,
   readMemberships,
   readTargetObjects,
   type TargetObjects,
   type TargetReader,
 } from './read-target.js';
-import { planSummary, summarizeExecution, type RunReport } from './report.js';
-import { planPolicy } from './policy.js';
+import { brakeCause, planSummary, summarizeExecution, type RunReport } from './report.js';
+import { planPolicy, takeoverRules } from './policy.js';
 import { nextState } from './state-update.js';
 
 export interface RunOptions {
@@ -156,7 +157,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   if (approvalMismatch || (plan.brake.blocked && options.approve !== plan.hash)) {
     const why = options.approve
       ? `--approve ${options.approve} does not match this plan (hash ${plan.hash}); the plan changed, review it again`
-      : `the plan would deactivate, delete or remove ${plan.brake.destructive} objects/memberships, more than the threshold of ${plan.brake.threshold}; nothing was applied. Review it with 'icsync diff' and re-run with --approve ${plan.hash}`;
+      : `${brakeCause(plan)}, more than the threshold of ${plan.brake.threshold}; nothing was applied. Review it with 'icsync diff' and re-run with --approve ${plan.hash}`;
     log.warn({ hash: plan.hash, brake: plan.brake }, 'deletion brake: plan blocked');
     return { plan, report: finish('blocked', why, common) };
   }
@@ -223,16 +224,18 @@ async function readTargetAndPlan(
   env: PlanEnv,
 ): Promise<Planned> {
   const sync = deps.config.sync;
-  const target = await env.timed('readTarget', () =>
+  const read = await env.timed('readTarget', () =>
     readTargetObjects(
       deps.scim,
       deps.sources.map((s) => s.id),
     ),
   );
-  const desired = buildDesiredState(snapshots, target, {
+  const desired = buildDesiredState(snapshots, read, {
     nameFallback: sync.nameFallback,
     maxNestingDepth: sync.maxNestingDepth,
   });
+  const takeover = takeoverRules(deps.config.sources);
+  const target = claimTakeovers(read, desired, takeover, env.isOwned);
   const reads = planMembershipReads(target.groups, new Map(desired.groups.map((g) => [g.externalId, g])), state, {
     isOwned: env.isOwned,
     adopt: sync.adopt,
@@ -245,7 +248,11 @@ async function readTargetAndPlan(
     members.set(group.id, new Set(d.members.flatMap((ext) => userIds.get(ext) ?? [])));
   }
   const plan = await env.timed('plan', () =>
-    planChanges(desired, { ...target, members }, planPolicy(sync, deps.sources, env.now, state.outOfScopeSince)),
+    planChanges(
+      desired,
+      { ...target, members },
+      { ...planPolicy(sync, deps.sources, env.now, state.outOfScopeSince), takeover },
+    ),
   );
   return {
     plan,

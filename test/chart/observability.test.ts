@@ -103,7 +103,7 @@ describe('chart: example alert rules', () => {
   });
 
   it('every icsync_* series a rule reads is one that icsync exports', async () => {
-    const brake = { destructive: 0, threshold: 10, managedObjects: 0, blocked: false };
+    const brake = { destructive: 0, takeovers: 0, threshold: 10, managedObjects: 0, blocked: false };
     const report = {
       runId: 'r',
       mode: 'sync',
