@@ -135,14 +135,14 @@ describe('takeover plans', () => {
       {
         kind: 'migrateExternalId',
         object: 'group',
-        target: { externalId: ext(TEAM), id: 'aws-g-team' },
+        target: { externalId: ext(TEAM), id: 'aws-g-team', name: awsTeam.displayName },
         from: TEAM,
         takeover: 'externalId',
       },
       {
         kind: 'migrateExternalId',
         object: 'user',
-        target: { externalId: ext(ALICE), id: 'aws-alice' },
+        target: { externalId: ext(ALICE), id: 'aws-alice', name: awsAlice.userName },
         from: ALICE,
         takeover: 'externalId',
       },

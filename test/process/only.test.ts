@@ -35,6 +35,7 @@ async function writeDirectory(groups: Record<string, string[]>, renamed: Record<
 
 async function scim(path: string): Promise<{ totalResults: number; Resources: Array<Record<string, any>> }> {
   const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as { totalResults: number; Resources: Array<Record<string, any>> };
 }
 
@@ -54,7 +55,8 @@ async function awsState(): Promise<{ users: string[]; groups: Record<string, str
 const icsync = (...args: string[]) => run([...args, '--config', pod.configPath], podEnv());
 
 beforeAll(async () => {
-  emulator = start(['emulator', '--port', '0'], podEnv({ ICSYNC_EMULATOR_TOKEN: TOKEN }));
+  // Unthrottled: the test's own reads of AWS state must not draw 429s meant for icsync.
+  emulator = start(['emulator', '--port', '0', '--rate', '0'], podEnv({ ICSYNC_EMULATOR_TOKEN: TOKEN }));
   baseUrl = await waitFor('the emulator to listen', () => /listening at (\S+)/.exec(emulator.stdout)?.[1]);
   pod = await makePod({ 'scim-token': TOKEN });
   directory = join(pod.dir, 'etc/icsync/directory.json');
