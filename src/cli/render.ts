@@ -50,6 +50,11 @@ function describe(op: Operation): [string, string] {
       ];
     case 'deleteUser':
       return [`${op.target.externalId} (${op.target.id})`, `DELETE userName=${op.userName}`];
+    case 'setManager':
+      return [
+        op.user.externalId,
+        op.manager === null ? 'clear enterprise.manager' : `enterprise.manager=${op.manager.externalId}`,
+      ];
     case 'createGroup':
       return [op.externalId, `displayName=${op.displayName}`];
     case 'adoptGroup':

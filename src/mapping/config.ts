@@ -67,9 +67,9 @@ export const mappingSchema = z
     user: z.strictObject(userMappingShape).prefault({}),
     group: z.strictObject({ displayName: expressionSchema.optional() }).prefault({}),
   })
-  .prefault({});
+  .optional();
 
-export type MappingConfig = z.infer<typeof mappingSchema>;
+export type MappingConfig = NonNullable<z.infer<typeof mappingSchema>>;
 
 /** A mapping with every expression parsed, ready to evaluate. */
 export interface CompiledMapping {

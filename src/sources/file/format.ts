@@ -18,10 +18,13 @@ import { z } from 'zod';
  *     addresses: [{ type: work, streetAddress, locality, region, postalCode, country, formatted, primary }]
  *     employeeNumber / costCenter / organization / division / department
  *     active: true                        # default true; false keeps the user in AWS, deactivated
+ *     manager: "9b2e…"                    # id of the manager's user in this file; used by a mapping of enterprise.manager
+ *     attributes: { costCenterCode: "CC-7" }  # any other attributes, for the source's mapping
  * groups:
  *   - id: "g-eng"
  *     displayName: Engineering
  *     members: ["4f1c…", "g-platform"]    # ids of users or groups in this file; default []
+ *     attributes: { code: "ENG" }         # for a mapping of the group displayName
  * ```
  *
  * Ids must be unique across users and groups, since members name either. A member id that is neither is
@@ -30,6 +33,9 @@ import { z } from 'zod';
 
 const immutableId = z.string().regex(/^\S+$/, 'must be non-empty and contain no whitespace');
 const text = z.string().min(1).optional();
+
+/** Attributes only a mapping reads (docs/attribute-mapping.md). */
+const extraAttributes = z.record(z.string().min(1), z.union([z.string(), z.array(z.string())])).optional();
 
 const contactSchema = z.strictObject({
   value: z.string().min(1),
@@ -72,12 +78,15 @@ const fileUserSchema = z.strictObject({
   division: text,
   department: text,
   active: z.boolean().default(true),
+  manager: text,
+  attributes: extraAttributes,
 });
 
 const fileGroupSchema = z.strictObject({
   id: immutableId,
   displayName: z.string().min(1),
   members: z.array(z.string()).default([]),
+  attributes: extraAttributes,
 });
 
 export const directoryFileSchema = z
