@@ -17,7 +17,8 @@ export function planManagers(ctx: PlanContext): void {
   for (const d of ctx.desired.users) {
     if (d.manager === undefined || ctx.blockedUsers.has(d.externalId)) continue;
     const userId = ctx.userIds.get(d.externalId);
-    if (userId === undefined && !created.has(d.externalId)) continue;
+    // A user created by this plan has no manager to clear.
+    if (userId === undefined && (d.manager === null || !created.has(d.externalId))) continue;
     if (d.manager !== null && ctx.blockedUsers.has(d.manager)) {
       ctx.findings.push({
         object: 'user',

@@ -74,10 +74,9 @@ export function toSnapshot(file: DirectoryFile, config: FileSourceConfig, readAt
   return { sourceId: config.id, sourceKind: 'file', users, groups, readAt, unresolvedMembers, skipped };
 }
 
-/** A mapping reads the record's own fields, and its `attributes` by name. */
+/** A mapping reads the record's fields by name (`department`) and its extra attributes as `attributes.<name>`. */
 function lookupOf(record: FileUser | FileGroup): AttributeLookup {
-  const { attributes, ...fields } = record;
-  return recordLookup({ ...attributes, ...fields });
+  return recordLookup(record);
 }
 
 function toUser(u: FileUser, index: number, config: FileSourceConfig): User {
