@@ -77,6 +77,19 @@ export interface CompiledMapping {
   group: { displayName?: Expression };
 }
 
+const compiled = new WeakMap<MappingConfig, CompiledMapping>();
+
+/** `compileMapping`, once per config object: transforms that see one record at a time call it per record. */
+export function compiledMapping(config: MappingConfig | undefined): CompiledMapping {
+  if (config === undefined) return compileMapping(undefined);
+  let found = compiled.get(config);
+  if (found === undefined) {
+    found = compileMapping(config);
+    compiled.set(config, found);
+  }
+  return found;
+}
+
 export function compileMapping(config: MappingConfig | undefined): CompiledMapping {
   const user: Partial<Record<UserTarget, Expression>> = {};
   for (const target of USER_TARGETS) {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { emailsOf, isGuest, phoneNumbersOf, transformUser, type TransformOptions } from './transform.js';
-import type { GraphUser } from './wire.js';
+import { USER_SELECT, userSelect, type GraphUser } from './wire.js';
+import { assembleSnapshot } from './assemble.js';
+import { entraSourceConfigSchema } from './config.js';
 
 const ID = '5b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 const options: TransformOptions = { id: 'corp-entra', userName: 'userPrincipalName', email: 'mail', guests: 'skip' };
@@ -151,5 +153,60 @@ describe('phoneNumbersOf', () => {
     expect(phoneNumbersOf(graphUser({ businessPhones: [], mobilePhone: '+44 7700 900000' }))).toEqual([
       { value: '+44 7700 900000', type: 'mobile', primary: true },
     ]);
+  });
+});
+
+describe('transformUser with a mapping', () => {
+  const mapping = {
+    user: {
+      'enterprise.costCenter': 'onPremisesExtensionAttributes.extensionAttribute1',
+      'enterprise.division': "coalesce(officeLocation, 'HQ')",
+      userName: 'lower(mail)',
+    },
+    group: { displayName: "replace(displayName, '^AWS-', '')" },
+  };
+
+  it('reads mapped Graph properties, nested ones included, and selects them', () => {
+    const raw = {
+      ...graphUser(),
+      onPremisesExtensionAttributes: { extensionAttribute1: 'CC-12' },
+    } as GraphUser;
+    const outcome = transformUser(raw, { ...options, mapping });
+    expect(outcome).toMatchObject({
+      kind: 'user',
+      user: { userName: 'ada.lovelace@contoso.example', enterprise: { costCenter: 'CC-12', division: 'HQ' } },
+    });
+    expect(userSelect(mapping)).toEqual([...USER_SELECT, 'onPremisesExtensionAttributes', 'officeLocation']);
+    expect(userSelect(undefined)).toBe(USER_SELECT);
+  });
+
+  it('maps group names and skips a group whose mapped name is empty', () => {
+    const snapshot = assembleSnapshot(
+      {
+        users: [],
+        groups: [
+          { id: 'g1', displayName: 'AWS-Admins', memberIds: [] },
+          { id: 'g2', displayName: 'AWS-', memberIds: [] },
+        ],
+      },
+      { ...options, mapping },
+      '2026-01-01T00:00:00.000Z',
+    );
+    expect(snapshot.groups.map((g) => g.displayName)).toEqual(['Admins']);
+    expect(snapshot.skipped).toEqual([
+      { object: 'group', ref: 'g2', reason: 'mapping.group.displayName gave no value' },
+    ]);
+  });
+
+  it('refuses a manager mapping, which this source cannot resolve', () => {
+    const result = entraSourceConfigSchema.safeParse({
+      type: 'entra',
+      id: 'corp-entra',
+      tenantId: '00000000-0000-4000-8000-000000000001',
+      clientId: '00000000-0000-4000-8000-000000000002',
+      credential: { clientSecret: { env: 'S' } },
+      mapping: { user: { 'enterprise.manager': 'manager' } },
+    });
+    expect(result.error?.issues[0]?.path).toEqual(['mapping', 'user', 'enterprise.manager']);
   });
 });

@@ -1,3 +1,6 @@
+import { compiledMapping, type MappingConfig } from '../../mapping/config.js';
+import { attributesOf } from '../../mapping/expression.js';
+
 /**
  * The Graph v1.0 shapes this source reads, limited to the properties it selects. Graph returns
  * `null` for a selected property that is not set, and omits properties that were not selected.
@@ -28,6 +31,15 @@ export const USER_SELECT = [
 ] as const;
 
 export const GROUP_SELECT = ['id', 'displayName'] as const;
+
+/** USER_SELECT and the properties a configured mapping reads (for a dotted path, its top-level property). */
+export function userSelect(mapping: MappingConfig | undefined): readonly string[] {
+  const read = Object.values(compiledMapping(mapping).user).flatMap(attributesOf);
+  const extra = read
+    .map((path) => path.split('.')[0] ?? path)
+    .filter((p) => !(USER_SELECT as readonly string[]).includes(p));
+  return extra.length === 0 ? USER_SELECT : [...USER_SELECT, ...new Set(extra)];
+}
 
 export interface GraphUser {
   id: string;
