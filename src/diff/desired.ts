@@ -77,7 +77,7 @@ export function buildDesiredState(
   const users = resolveUserCollisions(normalized, current.users, createdAt);
   findings.push(...users.findings);
   const kept = new Set<string>(users.users.map((u) => u.externalId));
-  resolveManagers(snapshots, users.users, kept, findings);
+  resolveManagers(snapshots, users.users, { kept, inScope, targeted: options.keepUnlistedMembers === true }, findings);
   const skippedUsers = new Set([...inScope].filter((id) => !kept.has(id)));
 
   const groups = buildGroups(snapshots, kept, options, inScope, findings);
@@ -151,7 +151,7 @@ function buildGroups(
 function resolveManagers(
   snapshots: readonly Snapshot[],
   users: DesiredUser[],
-  kept: ReadonlySet<string>,
+  scope: { kept: ReadonlySet<string>; inScope: ReadonlySet<string>; targeted: boolean },
   findings: Finding[],
 ): void {
   const managers = new Map<string, NonNullable<User['manager']>>();
@@ -161,8 +161,12 @@ function resolveManagers(
   for (const u of users) {
     const manager = managers.get(u.externalId);
     if (manager === undefined) continue;
-    if (manager.externalId !== undefined && kept.has(manager.externalId) && manager.externalId !== u.externalId) {
-      u.manager = manager.externalId;
+    const id = manager.externalId;
+    // A targeted run re-reads a few objects: a manager it did not re-read is looked up in AWS by the planner.
+    const usable =
+      id !== undefined && id !== u.externalId && (scope.kept.has(id) || (scope.targeted && !scope.inScope.has(id)));
+    if (usable) {
+      u.manager = id;
       continue;
     }
     delete u.manager;

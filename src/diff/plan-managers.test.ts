@@ -7,9 +7,10 @@ import { buildDesiredState } from './desired.js';
 import { MANAGER_PATH } from './plan-managers.js';
 import { planChanges } from './planner.js';
 
-function plan(users: User[], current: TargetUser[] = []) {
+function plan(users: User[], current: TargetUser[] = [], targeted = false) {
   const state = { users: current, groups: [], members: new Map<string, Set<string>>() };
-  const desired = buildDesiredState([snapshot(users)], state, { nameFallback: 'derive', maxNestingDepth: 10 });
+  const options = { nameFallback: 'derive' as const, maxNestingDepth: 10, keepUnlistedMembers: targeted };
+  const desired = buildDesiredState([snapshot(users)], state, options);
   return planChanges(desired, state, {
     managedPrefixes: [ownershipPrefix(SOURCE_ID)],
     adopt: false,
@@ -17,6 +18,7 @@ function plan(users: User[], current: TargetUser[] = []) {
     now: 0,
     outOfScopeSince: {},
     brake: { percent: 100, minimum: 1000 },
+    ...(targeted ? { scope: new Set<string>(users.map((u) => u.externalId)) } : {}),
   });
 }
 
@@ -80,5 +82,25 @@ describe('manager planning', () => {
     expect(
       plan([user('ann')], [owned('ann', { managerId: 'aws-x', profileUrl: 'example.com/ann' })]).operations,
     ).toEqual([]);
+  });
+
+  it('in a targeted run, finds a manager it did not re-read in AWS, and reports one AWS does not hold', () => {
+    const found = plan([user('ann', reportsTo('bob'))], [owned('ann'), owned('bob')], true);
+    expect(found.operations).toEqual([
+      {
+        kind: 'patchUser',
+        target: { externalId: ext('ann'), id: 'aws-ann' },
+        changes: [{ path: MANAGER_PATH, value: { value: 'aws-bob' } }],
+      },
+    ]);
+    const missing = plan([user('ann', reportsTo('bob'))], [owned('ann')], true);
+    expect(missing.operations).toEqual([]);
+    expect(missing.findings).toContainEqual({
+      object: 'user',
+      externalId: ext('ann'),
+      action: 'warning',
+      field: 'enterprise.manager',
+      reason: `manager ${ext('bob')} is not a user icsync manages in AWS; the manager in AWS is left as it is`,
+    });
   });
 });

@@ -30,6 +30,16 @@ export function planManagers(ctx: PlanContext): void {
       continue;
     }
     const managerId = d.manager === null ? undefined : ctx.userIds.get(d.manager);
+    if (d.manager !== null && managerId === undefined && !created.has(d.manager)) {
+      ctx.findings.push({
+        object: 'user',
+        externalId: d.externalId,
+        action: 'warning',
+        field: 'enterprise.manager',
+        reason: `manager ${d.manager} is not a user icsync manages in AWS; the manager in AWS is left as it is`,
+      });
+      continue;
+    }
     if (userId === undefined || (d.manager !== null && managerId === undefined)) {
       const user = userId === undefined ? { externalId: d.externalId } : { externalId: d.externalId, id: userId };
       const manager =
