@@ -134,13 +134,6 @@ export const entraSourceConfigSchema = z
     mapping: mappingSchema,
   })
   .superRefine((config, ctx) => {
-    if (config.mapping?.user['enterprise.manager'] !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['mapping', 'user', 'enterprise.manager'],
-        message: "not supported for Entra yet: Graph's manager is a navigation property this source does not read",
-      });
-    }
     const usesAssignments = config.scope.users === 'appAssignments' || config.scope.groups === 'appAssignments';
     if (usesAssignments && config.servicePrincipalId === undefined) {
       ctx.addIssue({

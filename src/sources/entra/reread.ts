@@ -6,6 +6,7 @@ import { GUID_PATTERN } from './config.js';
 import { isGroupInScope, named, readScopedUserIds, readUserMembers, type ScopeConfig } from './scope.js';
 import { provenanceOf, transformUser, type TransformOptions } from './transform.js';
 import { groupName } from './assemble.js';
+import { withManagers } from './managers.js';
 import { GROUP_SELECT, userSelect, type GraphGroup, type GraphUser } from './wire.js';
 
 /**
@@ -28,7 +29,8 @@ export async function rereadEntraUser(
   if (raw === null) return null;
   const scoped = await readScopedUserIds(graph, config, signal);
   if (scoped !== 'all' && !scoped.has(raw.id)) return null;
-  const outcome = transformUser(raw, config);
+  const [withManager] = await withManagers(graph, [raw], config, signal);
+  const outcome = transformUser(withManager ?? raw, config);
   return outcome.kind === 'user' ? outcome.user : null;
 }
 

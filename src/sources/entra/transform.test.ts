@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { emailsOf, isGuest, phoneNumbersOf, transformUser, type TransformOptions } from './transform.js';
 import { USER_SELECT, userSelect, type GraphUser } from './wire.js';
 import { assembleSnapshot } from './assemble.js';
-import { entraSourceConfigSchema } from './config.js';
 
 const ID = '5b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 const options: TransformOptions = { id: 'corp-entra', userName: 'userPrincipalName', email: 'mail', guests: 'skip' };
@@ -198,15 +197,14 @@ describe('transformUser with a mapping', () => {
     ]);
   });
 
-  it('refuses a manager mapping, which this source cannot resolve', () => {
-    const result = entraSourceConfigSchema.safeParse({
-      type: 'entra',
-      id: 'corp-entra',
-      tenantId: '00000000-0000-4000-8000-000000000001',
-      clientId: '00000000-0000-4000-8000-000000000002',
-      credential: { clientSecret: { env: 'S' } },
-      mapping: { user: { 'enterprise.manager': 'manager' } },
+  it('names the manager by object id', () => {
+    const raw = { ...graphUser(), manager: '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d' };
+    const outcome = transformUser(raw, {
+      ...options,
+      mapping: { user: { 'enterprise.manager': 'manager' }, group: {} },
     });
-    expect(result.error?.issues[0]?.path).toEqual(['mapping', 'user', 'enterprise.manager']);
+    expect(outcome).toMatchObject({
+      user: { manager: { ref: raw.manager, externalId: `corp-entra/${raw.manager}` } },
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { makeExternalId } from '../../model/ids.js';
 import type { Provenance } from '../../model/provenance.js';
 import type { Email, PhoneNumber, User } from '../../model/user.js';
-import type { EntraSourceConfig } from './config.js';
+import { GUID_PATTERN, type EntraSourceConfig } from './config.js';
 import type { GraphUser } from './wire.js';
 import { applyUserMapping } from '../../mapping/apply.js';
 import { compiledMapping } from '../../mapping/config.js';
@@ -45,8 +45,9 @@ export function transformUser(raw: GraphUser, options: TransformOptions): UserOu
     provenance: provenanceOf(options.id, raw.id),
   };
   if (options.mapping === undefined) return { kind: 'user', user };
-  // Graph's manager is a navigation property this source does not read; config.ts refuses mapping it.
-  const mapped = applyUserMapping(user, compiledMapping(options.mapping), recordLookup(raw), () => undefined);
+  // `manager` holds the manager's object id (managers.ts), which is also what our externalId is made of.
+  const resolveManager = (ref: string) => (GUID_PATTERN.test(ref) ? makeExternalId(options.id, ref) : undefined);
+  const mapped = applyUserMapping(user, compiledMapping(options.mapping), recordLookup(raw), resolveManager);
   return mapped.kind === 'user' ? mapped : { kind: 'skipped', ref, reason: mapped.reason };
 }
 
