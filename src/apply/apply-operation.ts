@@ -3,7 +3,8 @@ import { asScimId, type ScimId } from '../model/ids.js';
 import { ScimError } from '../scim/errors.js';
 import { groupExternalIdPatch, renameGroupPatch, userPatchOperations } from '../scim/patch.js';
 import type { PatchOperation } from '../scim/wire.js';
-import { applyMemberChange } from './members.js';
+import { MANAGER_PATH } from '../diff/plan-managers.js';
+import { applyMemberChange, resolve } from './members.js';
 import { OperationError } from './outcome.js';
 import type { ApplyContext } from './port.js';
 
@@ -39,6 +40,8 @@ export async function applyOperation(
         : 'already deleted in AWS';
     case 'deleteUser':
       return (await ctx.scim.deleteUser(op.target.id)) === 'not-found' ? 'already deleted in AWS' : undefined;
+    case 'setManager':
+      return setManager(op, ctx);
     case 'createGroup':
       return createOwned('group', op.externalId, ctx, ambiguous, () =>
         ctx.scim.createGroup({ externalId: op.externalId, displayName: op.displayName }),
@@ -144,4 +147,26 @@ async function migrateExternalId(
     throw err;
   }
   return note;
+}
+
+/** The second pass for managers: both users exist by now (phase order), so their AWS ids can be resolved. */
+async function setManager(
+  op: Extract<Operation, { kind: 'setManager' }>,
+  ctx: ApplyContext,
+): Promise<string | undefined> {
+  const userId = await resolve(ctx, 'user', op.user);
+  if (!userId)
+    throw new OperationError('dependency', `user ${op.user.externalId} does not exist in AWS (its create failed)`);
+  const managerId = op.manager === null ? null : await resolve(ctx, 'user', op.manager);
+  if (managerId === undefined)
+    throw new OperationError(
+      'dependency',
+      `manager ${op.manager?.externalId ?? ''} does not exist in AWS (its create failed)`,
+    );
+  await patchUser(
+    ctx,
+    userId,
+    userPatchOperations([{ path: MANAGER_PATH, value: managerId === null ? null : { value: managerId } }]),
+  );
+  return undefined;
 }

@@ -44,6 +44,13 @@ async function describe(op: Operation, ids: IdDirectory): Promise<AuditEntry> {
       const changes = Object.entries(fields).flatMap(([field, to]) => (isEmpty(to) ? [] : [{ field, to }]));
       return { op: op.kind, targetId: await ids.get('user', externalId), externalId, changes };
     }
+    case 'setManager':
+      return {
+        op: op.kind,
+        targetId: op.user.id ?? (await ids.get('user', op.user.externalId)),
+        externalId: op.user.externalId,
+        changes: [{ field: 'enterprise.manager', to: op.manager === null ? null : op.manager.externalId }],
+      };
     case 'createGroup':
       return {
         op: op.kind,

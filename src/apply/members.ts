@@ -142,7 +142,8 @@ async function stillPending(
   return members.filter((id) => current.has(id) !== wantMember);
 }
 
-async function resolve(ctx: ApplyContext, kind: 'user' | 'group', ref: ObjectRef): Promise<ScimId | undefined> {
+/** The AWS id of a referenced object: from the plan, from this run's creates, or by externalId from AWS. */
+export async function resolve(ctx: ApplyContext, kind: 'user' | 'group', ref: ObjectRef): Promise<ScimId | undefined> {
   if (ref.id) return ref.id;
   const known = await ctx.ids.get(kind, ref.externalId);
   if (known) return known;

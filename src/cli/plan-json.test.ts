@@ -57,6 +57,7 @@ const operations: Operation[] = [
   { kind: 'deactivateUser', target: ref('c', 'c@example.com'), reason: 'left-scope' },
   { kind: 'deleteGroup', target: ref('dg', 'Gone'), displayName: 'Gone' },
   { kind: 'deleteUser', target: ref('d', 'd@example.com'), userName: 'd@example.com' },
+  { kind: 'setManager', user: ref('a', 'a@example.com'), manager: ref('m', 'm@example.com') },
 ];
 
 const counts = Object.fromEntries(operations.map((o) => [o.kind, 1])) as Plan['counts'];

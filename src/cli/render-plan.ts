@@ -103,6 +103,11 @@ function describe(op: Operation, view: PlanView): Row {
     }
     case 'deleteUser':
       return row(user(op.target), 'DELETE');
+    case 'setManager':
+      return row(
+        user(op.user),
+        op.manager === null ? 'enterprise.manager: cleared' : `enterprise.manager → ${user(op.manager)}`,
+      );
     case 'createGroup':
       return row(group({ externalId: op.externalId, name: op.displayName }), 'new group');
     case 'adoptGroup':

@@ -1,6 +1,7 @@
 import type { DesiredGroup, DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
 import { externalIdProblem, type ExternalId } from '../model/ids.js';
 import type { Snapshot } from '../model/snapshot.js';
+import type { User } from '../model/user.js';
 import { resolveGroupCollisions, resolveUserCollisions } from './collisions.js';
 import { isReservedName } from './constraints.js';
 import type { Finding } from './findings.js';
@@ -76,6 +77,7 @@ export function buildDesiredState(
   const users = resolveUserCollisions(normalized, current.users, createdAt);
   findings.push(...users.findings);
   const kept = new Set<string>(users.users.map((u) => u.externalId));
+  resolveManagers(snapshots, users.users, { kept, inScope, targeted: options.keepUnlistedMembers === true }, findings);
   const skippedUsers = new Set([...inScope].filter((id) => !kept.has(id)));
 
   const groups = buildGroups(snapshots, kept, options, inScope, findings);
@@ -138,6 +140,44 @@ function buildGroups(
     }
   }
   return groups;
+}
+
+/**
+ * A mapped `enterprise.manager` names the manager in the source; AWS stores the manager's AWS user id
+ * (enterprise extension `manager.value`, https://docs.aws.amazon.com/singlesignon/latest/developerguide/limitations.html).
+ * So the manager must be a user this run keeps. One who is not (another scope, skipped, unknown to the source)
+ * is reported, and the user's manager in AWS is left as it is rather than pointed at nobody.
+ */
+function resolveManagers(
+  snapshots: readonly Snapshot[],
+  users: DesiredUser[],
+  scope: { kept: ReadonlySet<string>; inScope: ReadonlySet<string>; targeted: boolean },
+  findings: Finding[],
+): void {
+  const managers = new Map<string, NonNullable<User['manager']>>();
+  for (const snap of snapshots)
+    for (const u of snap.users)
+      if (u.manager !== undefined && u.manager !== null) managers.set(u.externalId, u.manager);
+  for (const u of users) {
+    const manager = managers.get(u.externalId);
+    if (manager === undefined) continue;
+    const id = manager.externalId;
+    // A targeted run re-reads a few objects: a manager it did not re-read is looked up in AWS by the planner.
+    const usable =
+      id !== undefined && id !== u.externalId && (scope.kept.has(id) || (scope.targeted && !scope.inScope.has(id)));
+    if (usable) {
+      u.manager = id;
+      continue;
+    }
+    delete u.manager;
+    findings.push({
+      object: 'user',
+      externalId: u.externalId,
+      action: 'warning',
+      field: 'enterprise.manager',
+      reason: `manager "${manager.ref}" is not a user this run syncs (out of scope or skipped); the manager in AWS is left as it is`,
+    });
+  }
 }
 
 /** Source creation times, for the collision winner rule (collisions.ts). */

@@ -42,6 +42,9 @@ function appliedPart(op: Operation): unknown {
   if (op.kind === 'patchUser' || op.kind === 'adoptUser') {
     return { ...op, target: sent(op.target), changes: op.changes.map(({ path, value }) => ({ path, value })) };
   }
+  if (op.kind === 'setManager') {
+    return { ...op, user: sent(op.user), manager: op.manager === null ? null : sent(op.manager) };
+  }
   return 'target' in op ? { ...op, target: sent(op.target) } : op;
 }
 

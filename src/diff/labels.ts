@@ -38,6 +38,8 @@ function label(op: Operation, names: Names): Operation {
       const name = byOld.get(op.from) ?? byOld.get(op.target.externalId);
       return name === undefined ? op : { ...op, target: { ...op.target, name } };
     }
+    case 'setManager':
+      return { ...op, user: user(op.user), manager: op.manager === null ? null : user(op.manager) };
     case 'adoptGroup':
     case 'renameGroup':
     case 'deleteGroup':

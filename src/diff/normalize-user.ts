@@ -5,6 +5,7 @@ import {
   charLength,
   FORBIDDEN_CHARACTERS,
   isReservedName,
+  STRING_MAX_LENGTH,
   USERNAME_MAX_LENGTH,
   USERNAME_PATTERN,
 } from './constraints.js';
@@ -49,6 +50,8 @@ export function normalizeUser(source: User, fallback: NameFallback): NormalizeRe
       reason: `missing in the source; derived from ${from} (nameFallback: derive)`,
     });
   };
+  for (const note of source.mappingNotes ?? [])
+    findings.push({ object: 'user', externalId: ext, action: 'altered', field: note.field, reason: note.reason });
   const names = requiredNames(source, text, fallback, derived);
   if ('missing' in names)
     return skip(names.missing, `${names.missing} is missing and the name fallback is "${fallback}"`);
@@ -84,6 +87,9 @@ export function normalizeUser(source: User, fallback: NameFallback): NormalizeRe
     },
     active: source.active,
   };
+  if (source.profileUrl !== undefined) user.profileUrl = validUri(source.profileUrl, ext, findings);
+  // Resolved to a synced user by buildDesiredState, which knows who is kept; null clears the manager.
+  if (source.manager === null) user.manager = null;
   return { user: dropUndefined(user), findings };
 }
 
@@ -181,6 +187,24 @@ function validEmail(e: Email, ext: string, findings: Finding[]): Email[] {
     return [];
   }
   return [{ ...e, value }];
+}
+
+/**
+ * profileUrl is a URI (RFC 7643 §4.1.1): no whitespace, and like every value none of the characters AWS
+ * rejects. An unusable value is dropped (null: cleared), never rewritten into another address.
+ */
+function validUri(value: string | null, ext: string, findings: Finding[]): string | null {
+  const uri = nfc(value);
+  if (uri === undefined) return null;
+  if (!FORBIDDEN_CHARACTERS.test(uri) && !/\s/.test(uri) && charLength(uri) <= STRING_MAX_LENGTH) return uri;
+  findings.push({
+    object: 'user',
+    externalId: ext,
+    action: 'altered',
+    field: 'profileUrl',
+    reason: 'profileUrl dropped: too long, or contains whitespace or a character AWS rejects',
+  });
+  return null;
 }
 
 function cleanPhone(p: PhoneNumber, text: TextFn): PhoneNumber[] {

@@ -40,6 +40,11 @@ export type Operation =
   | { kind: 'adoptUser'; target: ExistingRef; changes: AttributeChange[] }
   | { kind: 'deactivateUser'; target: ExistingRef; reason: 'left-scope' | 'disabled-in-source' }
   | { kind: 'deleteUser'; target: ExistingRef; userName: string }
+  /**
+   * Sets (or with `manager: null` clears) a user's enterprise manager once both users exist: the second pass for
+   * users created by this plan, whose AWS ids are only known when the plan runs.
+   */
+  | { kind: 'setManager'; user: ObjectRef; manager: ObjectRef | null }
   | { kind: 'createGroup'; externalId: string; displayName: string }
   | { kind: 'adoptGroup'; target: ExistingRef; displayName: string }
   | { kind: 'renameGroup'; target: ExistingRef; from: string; displayName: string }
@@ -55,7 +60,7 @@ export type OperationKind = Operation['kind'];
  */
 export const PHASES: readonly (readonly OperationKind[])[] = [
   ['migrateExternalId', 'createUser', 'adoptUser', 'patchUser'],
-  ['createGroup', 'adoptGroup', 'renameGroup'],
+  ['createGroup', 'adoptGroup', 'renameGroup', 'setManager'],
   ['addMembers'],
   ['removeMembers'],
   ['deactivateUser'],
@@ -69,6 +74,8 @@ export function operationExternalId(op: Operation): string {
       return op.user.externalId;
     case 'createGroup':
       return op.externalId;
+    case 'setManager':
+      return op.user.externalId;
     case 'addMembers':
     case 'removeMembers':
       return op.group.externalId;

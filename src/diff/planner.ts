@@ -16,6 +16,7 @@ import {
 import { labelOperations } from './labels.js';
 import { migrationOperations } from './ownership.js';
 import { planGroups } from './plan-groups.js';
+import { planManagers } from './plan-managers.js';
 import { operationExternalId, PHASES, type Operation, type OperationKind, type Plan } from './plan.js';
 import { userChanges } from './user-changes.js';
 
@@ -38,6 +39,7 @@ export function planChanges(desired: DesiredState, current: CurrentState, policy
   };
   for (const u of ownedOnly(current.users, ctx.isOwned)) ctx.userIds.set(u.externalId, u.id);
   planUsers(ctx);
+  planManagers(ctx);
   planGroups(ctx);
   const owned = {
     users: current.users.filter((u) => ctx.isOwned(u.externalId)),

@@ -34,6 +34,9 @@ const ENTERPRISE = ['employeeNumber', 'costCenter', 'organization', 'division', 
 export function userChanges(desired: AwsUserAttributes, current: AwsUserAttributes): AttributeChange[] {
   const changes: AttributeChange[] = [];
   for (const key of SIMPLE) diffValue(changes, key, desired[key], current[key]);
+  // Only a mapping sets profileUrl (absent = not mapped), so a value set another way is kept.
+  if (desired.profileUrl !== undefined)
+    diffValue(changes, 'profileUrl', desired.profileUrl ?? undefined, current.profileUrl ?? undefined);
   for (const part of NAME_PARTS) diffValue(changes, `name.${part}`, desired.name[part], current.name[part]);
   for (const key of LISTS) {
     if (!sameList(desired[key], current[key])) {

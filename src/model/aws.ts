@@ -11,13 +11,21 @@ import type { PersonName, User } from './user.js';
  * A user in the shape IAM Identity Center stores: single-valued lists, the four required names,
  * no forbidden characters. The constraint engine produces these; the SCIM client reads and writes them.
  */
-export interface AwsUserAttributes extends Omit<User, 'externalId' | 'provenance' | 'displayName' | 'name'> {
+export interface AwsUserAttributes extends Omit<
+  User,
+  'externalId' | 'provenance' | 'displayName' | 'name' | 'manager' | 'mappingNotes'
+> {
   displayName: string;
   name: PersonName & { givenName: string; familyName: string };
 }
 
 export interface DesiredUser extends AwsUserAttributes {
   externalId: ExternalId;
+  /**
+   * The manager's externalId when `enterprise.manager` is mapped and the manager is a synced user; `null` when it is
+   * mapped and empty. The planner turns it into the manager's AWS user id (enterprise `manager.value`).
+   */
+  manager?: ExternalId | null;
 }
 
 /** A user as read back from the target. Hand-made users have no externalId. */
@@ -28,6 +36,8 @@ export interface TargetUser extends AwsUserAttributes {
   legacyExternalId?: string;
   /** Set when a migration takeover claims an object another provisioner created; `externalId` is then ours. */
   takeover?: ForeignClaim;
+  /** The enterprise extension's `manager.value`: the AWS id of the user's manager. */
+  managerId?: string;
 }
 
 export interface DesiredGroup {

@@ -42,6 +42,18 @@ export interface EnterpriseInfo {
   department?: string;
 }
 
+/** The source's reference to a person's manager and, when the manager is one of the source's users, their externalId. */
+export interface ManagerRef {
+  ref: string;
+  externalId?: ExternalId;
+}
+
+/** Something the attribute mapping had to leave out for one user (src/mapping); reported, never fatal. */
+export interface MappingNote {
+  field: string;
+  reason: string;
+}
+
 /** A person as the directory describes them, before any AWS constraint is applied. */
 export interface User {
   externalId: ExternalId;
@@ -54,13 +66,18 @@ export interface User {
   preferredLanguage?: string;
   locale?: string;
   timezone?: string;
+  /** Only set by a mapping; `null` is a mapped attribute without a value, absent means icsync leaves it alone. */
+  profileUrl?: string | null;
   emails: Email[];
   phoneNumbers: PhoneNumber[];
   addresses: Address[];
   enterprise: EnterpriseInfo;
+  /** As `profileUrl`: only a mapping of `enterprise.manager` sets it, so without one a manager set in AWS is kept. */
+  manager?: ManagerRef | null;
   /** false for disabled, suspended or locked accounts: they stay in AWS with active=false. */
   active: boolean;
   /** When the source created the object (ISO 8601), if it says; only breaks ties between colliding objects. */
   createdAt?: string;
   provenance: Provenance;
+  mappingNotes?: MappingNote[];
 }

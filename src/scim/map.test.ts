@@ -77,7 +77,7 @@ describe('fromScimUser', () => {
     meta: { resourceType: 'User', created: 'x', lastModified: 'y' },
   };
 
-  it('maps the wire user to the model, defaulting active to true', () => {
+  it('maps the wire user to the model, defaulting active to true and keeping the manager id', () => {
     expect(fromScimUser(wire)).toEqual({
       id: 'id-1',
       externalId: 'ldap/1',
@@ -89,6 +89,7 @@ describe('fromScimUser', () => {
       phoneNumbers: [],
       addresses: [],
       enterprise: { department: 'Ops' },
+      managerId: 'm-1',
       active: true,
     });
   });

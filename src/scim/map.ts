@@ -20,7 +20,15 @@ import {
 
 export type UserToWrite = DesiredUser | (AwsUserAttributes & { externalId: string });
 
-const USER_STRINGS = ['nickName', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone'] as const;
+const USER_STRINGS = [
+  'nickName',
+  'title',
+  'userType',
+  'preferredLanguage',
+  'locale',
+  'timezone',
+  'profileUrl',
+] as const;
 const NAME_KEYS = ['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix'] as const;
 const ADDRESS_KEYS = ['type', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'formatted'] as const;
 const ENTERPRISE_KEYS = ['employeeNumber', 'costCenter', 'organization', 'division', 'department'] as const;
@@ -99,6 +107,8 @@ export function fromScimUser(resource: ScimUserResource): TargetUser {
     active: resource.active ?? true,
   };
   if (resource.externalId !== undefined) out.externalId = resource.externalId;
+  const managerId = resource[SCHEMA_ENTERPRISE_USER]?.manager?.value;
+  if (typeof managerId === 'string' && managerId !== '') out.managerId = managerId;
   copyStrings(resource, out, USER_STRINGS);
   return out;
 }
@@ -168,7 +178,7 @@ function multiValue(value: string, type: string | undefined, primary: boolean | 
  */
 function copyStrings<K extends string>(
   from: Partial<Record<K, unknown>>,
-  to: Partial<Record<K, string>>,
+  to: Partial<Record<K, string | null>>,
   keys: readonly K[],
 ): void {
   for (const key of keys) {

@@ -159,6 +159,12 @@ export class GraphFake {
       const user = t.users.get(parts[1]!);
       return user ? { status: 200, body: t.projectUser(user, select) } : notFound();
     }
+    // GET /users/{id}/manager: the manager (a user) or 404 when none is set (learn.microsoft.com/graph/api/user-list-manager).
+    if (parts[0] === 'users' && parts.length === 3 && parts[2] === 'manager') {
+      const managerId = t.users.get(parts[1]!)?.managerId;
+      const manager = typeof managerId === 'string' ? t.users.get(managerId) : undefined;
+      return manager ? { status: 200, body: { '@odata.type': '#microsoft.graph.user', id: manager.id } } : notFound();
+    }
     if (parts[0] === 'groups' && parts.length >= 2) {
       const group = t.groups.get(parts[1]!);
       if (group === undefined) return notFound();

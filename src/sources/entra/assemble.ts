@@ -3,6 +3,9 @@ import { makeExternalId, type ExternalId } from '../../model/ids.js';
 import type { SkippedSourceEntry, Snapshot, SourceNotice, UnresolvedMember } from '../../model/snapshot.js';
 import type { User } from '../../model/user.js';
 import { provenanceOf, transformUser, type TransformOptions } from './transform.js';
+import { mapGroupName } from '../../mapping/apply.js';
+import { compiledMapping } from '../../mapping/config.js';
+import { recordLookup } from '../../mapping/lookup.js';
 import type { GraphUser } from './wire.js';
 
 /** A group in scope with the ids of its users, nesting already flattened by `transitiveMembers`. */
@@ -19,6 +22,19 @@ export interface RawDirectory {
 }
 
 export const NOT_IN_SCOPE = 'not a user in scope';
+
+/** A group mapping reads the group's `id` and `displayName`, the properties this source selects (GROUP_SELECT). */
+export function groupName(
+  group: { id: string; displayName: string },
+  options: Pick<TransformOptions, 'mapping'>,
+): string | undefined {
+  if (options.mapping === undefined) return group.displayName;
+  return mapGroupName(
+    group.displayName,
+    compiledMapping(options.mapping),
+    recordLookup({ id: group.id, displayName: group.displayName }),
+  );
+}
 
 /**
  * Maps a complete raw read to a snapshot. Group members are kept only when they are users of this
@@ -43,6 +59,11 @@ export function assembleSnapshot(raw: RawDirectory, options: TransformOptions, r
   const unresolvedMembers: UnresolvedMember[] = [];
   for (const scoped of raw.groups) {
     const externalId = makeExternalId(options.id, scoped.id);
+    const displayName = groupName(scoped, options);
+    if (displayName === undefined) {
+      skipped.push({ object: 'group', ref: scoped.id, reason: 'mapping.group.displayName gave no value' });
+      continue;
+    }
     const memberUsers = new Set<ExternalId>();
     for (const memberId of scoped.memberIds) {
       const found = byId.get(memberId);
@@ -51,7 +72,7 @@ export function assembleSnapshot(raw: RawDirectory, options: TransformOptions, r
     }
     groups.push({
       externalId,
-      displayName: scoped.displayName,
+      displayName,
       memberUsers: [...memberUsers],
       memberGroups: [],
       provenance: provenanceOf(options.id, scoped.id),

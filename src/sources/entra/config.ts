@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secretRefSchema } from '../../secret/secret.js';
 import { SOURCE_ID_PATTERN } from '../../model/ids.js';
+import { mappingSchema } from '../../mapping/config.js';
 
 /** Entra object ids (users, groups, service principals, tenants) are GUIDs. */
 export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -129,6 +130,8 @@ export const entraSourceConfigSchema = z
     /** Timeout of one Graph request attempt (headers and body), in milliseconds. */
     requestTimeoutMs: z.int().min(1000).max(300_000).default(60_000),
     retry: retrySchema.prefault({}),
+    /** Which source attribute or expression feeds each AWS attribute (docs/attribute-mapping.md); default: the built-in mapping. */
+    mapping: mappingSchema,
   })
   .superRefine((config, ctx) => {
     const usesAssignments = config.scope.users === 'appAssignments' || config.scope.groups === 'appAssignments';

@@ -15,7 +15,7 @@ import {
 import { GraphRequestError, isExpiredDeltaToken } from './graph-error.js';
 import { readGroupMembers } from './read.js';
 import { selectGroups, type NamedGroup } from './scope.js';
-import { USER_SELECT, type GraphUser, type GroupDeltaItem, type UserDeltaItem } from './wire.js';
+import { userSelect, type GraphUser, type GroupDeltaItem, type UserDeltaItem } from './wire.js';
 
 /**
  * Incremental reads through users/delta and groups/delta (https://learn.microsoft.com/graph/delta-query-overview).
@@ -46,7 +46,7 @@ export interface DeltaState extends GroupTracking {
   groups: Record<string, ScopedGroup>;
 }
 
-export type DeltaConfig = Pick<EntraSourceConfig, 'tenantId' | 'graphBaseUrl' | 'scope' | 'concurrency'>;
+export type DeltaConfig = Pick<EntraSourceConfig, 'tenantId' | 'graphBaseUrl' | 'scope' | 'concurrency' | 'mapping'>;
 
 type IncrementalGroupsScope = Exclude<EntraSourceConfig['scope']['groups'], 'appAssignments'>;
 
@@ -91,7 +91,7 @@ async function initialRound(
   const usersDeltaLink = await drain<UserDeltaItem>(
     graph,
     '/users/delta',
-    { select: USER_SELECT },
+    { select: userSelect(config.mapping) },
     signal,
     (items) => void applyUserDelta(users, items),
   );
@@ -212,7 +212,7 @@ function fingerprintOf(config: DeltaConfig): string {
     v: STATE_VERSION,
     tenantId: config.tenantId,
     graphBaseUrl: config.graphBaseUrl,
-    users: USER_SELECT,
+    users: userSelect(config.mapping),
     scope: config.scope,
   };
   return createHash('sha256').update(JSON.stringify(basis)).digest('hex');

@@ -13,6 +13,7 @@ import { readIncremental } from './delta.js';
 import { sanitizedError } from './graph-error.js';
 import type { RetryEvent } from './middleware.js';
 import { readEntraDirectory } from './read.js';
+import { readsManager, withManagers } from './managers.js';
 import { rereadEntraGroup, rereadEntraUser } from './reread.js';
 
 export { entraSourceConfigSchema, type EntraSourceConfig, type EntraSourceConfigInput } from './config.js';
@@ -84,6 +85,13 @@ export function createEntraSource(
         config.incremental
           ? readIncremental(g, deps.state, config, log, signal)
           : readEntraDirectory(g, config, signal),
+      ).then(async (read) =>
+        readsManager(config.mapping)
+          ? {
+              ...read,
+              users: await session('manager read', signal, (g) => withManagers(g, read.users, config, signal)),
+            }
+          : read,
       );
       const snapshot = assembleSnapshot(raw, config, readAt);
       logSnapshotRead(log, snapshot, started);

@@ -9,7 +9,7 @@ import {
   type ReadMemo,
   type ScopeConfig,
 } from './scope.js';
-import { USER_SELECT } from './wire.js';
+import { userSelect } from './wire.js';
 
 /**
  * One complete read: every page of the users in scope, then every page of every scope group's
@@ -22,7 +22,7 @@ export async function readEntraDirectory(
   signal: AbortSignal,
 ): Promise<RawDirectory> {
   const memo: ReadMemo = {};
-  const users = await readScopedUsers(graph, config, USER_SELECT, signal, memo);
+  const users = await readScopedUsers(graph, config, userSelect(config.mapping), signal, memo);
   const groups = await readGroupMembers(
     graph,
     await readScopeGroups(graph, config, signal, memo),

@@ -5,7 +5,9 @@ import type { EntraGraph } from './client.js';
 import { GUID_PATTERN } from './config.js';
 import { isGroupInScope, named, readScopedUserIds, readUserMembers, type ScopeConfig } from './scope.js';
 import { provenanceOf, transformUser, type TransformOptions } from './transform.js';
-import { GROUP_SELECT, USER_SELECT, type GraphGroup, type GraphUser } from './wire.js';
+import { groupName } from './assemble.js';
+import { withManagers } from './managers.js';
+import { GROUP_SELECT, userSelect, type GraphGroup, type GraphUser } from './wire.js';
 
 /**
  * Targeted re-reads for webhook-triggered syncs (a notification is "re-read this id", never data).
@@ -23,11 +25,12 @@ export async function rereadEntraUser(
 ): Promise<User | null> {
   // The id goes into a URL path; anything but an object id cannot name a user of this source.
   if (!GUID_PATTERN.test(id)) return null;
-  const raw = await graph.get<GraphUser>(`/users/${id}`, { select: USER_SELECT }, signal);
+  const raw = await graph.get<GraphUser>(`/users/${id}`, { select: userSelect(config.mapping) }, signal);
   if (raw === null) return null;
   const scoped = await readScopedUserIds(graph, config, signal);
   if (scoped !== 'all' && !scoped.has(raw.id)) return null;
-  const outcome = transformUser(raw, config);
+  const [withManager] = await withManagers(graph, [raw], config, signal);
+  const outcome = transformUser(withManager ?? raw, config);
   return outcome.kind === 'user' ? outcome.user : null;
 }
 
@@ -43,7 +46,7 @@ export async function rereadEntraGroup(
   if (found === null) return null;
   const group = named(found);
   if (!(await isGroupInScope(graph, config, group, signal))) return null;
-  const members = await readUserMembers(graph, group.id, 'transitiveMembers', USER_SELECT, signal);
+  const members = await readUserMembers(graph, group.id, 'transitiveMembers', userSelect(config.mapping), signal);
   const scoped = await readScopedUserIds(graph, config, signal);
   const memberUsers = new Set<ExternalId>();
   for (const member of members) {
@@ -51,9 +54,11 @@ export async function rereadEntraGroup(
     const outcome = transformUser(member, config);
     if (outcome.kind === 'user') memberUsers.add(outcome.user.externalId);
   }
+  const displayName = groupName(group, config);
+  if (displayName === undefined) return null;
   return {
     externalId: makeExternalId(config.id, group.id),
-    displayName: group.displayName,
+    displayName,
     memberUsers: [...memberUsers],
     memberGroups: [],
     provenance: provenanceOf(config.id, group.id),

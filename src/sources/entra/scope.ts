@@ -23,7 +23,7 @@ export interface NamedGroup {
   displayName: string;
 }
 
-export type ScopeConfig = Pick<EntraSourceConfig, 'scope' | 'servicePrincipalId' | 'concurrency'>;
+export type ScopeConfig = Pick<EntraSourceConfig, 'scope' | 'servicePrincipalId' | 'concurrency' | 'mapping'>;
 
 /**
  * What one read has already fetched and the next step would fetch again: the app's assignments serve

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emailsOf, isGuest, phoneNumbersOf, transformUser, type TransformOptions } from './transform.js';
-import type { GraphUser } from './wire.js';
+import { USER_SELECT, userSelect, type GraphUser } from './wire.js';
+import { assembleSnapshot } from './assemble.js';
 
 const ID = '5b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 const options: TransformOptions = { id: 'corp-entra', userName: 'userPrincipalName', email: 'mail', guests: 'skip' };
@@ -151,5 +152,59 @@ describe('phoneNumbersOf', () => {
     expect(phoneNumbersOf(graphUser({ businessPhones: [], mobilePhone: '+44 7700 900000' }))).toEqual([
       { value: '+44 7700 900000', type: 'mobile', primary: true },
     ]);
+  });
+});
+
+describe('transformUser with a mapping', () => {
+  const mapping = {
+    user: {
+      'enterprise.costCenter': 'onPremisesExtensionAttributes.extensionAttribute1',
+      'enterprise.division': "coalesce(officeLocation, 'HQ')",
+      userName: 'lower(mail)',
+    },
+    group: { displayName: "replace(displayName, '^AWS-', '')" },
+  };
+
+  it('reads mapped Graph properties, nested ones included, and selects them', () => {
+    const raw = {
+      ...graphUser(),
+      onPremisesExtensionAttributes: { extensionAttribute1: 'CC-12' },
+    } as GraphUser;
+    const outcome = transformUser(raw, { ...options, mapping });
+    expect(outcome).toMatchObject({
+      kind: 'user',
+      user: { userName: 'ada.lovelace@contoso.example', enterprise: { costCenter: 'CC-12', division: 'HQ' } },
+    });
+    expect(userSelect(mapping)).toEqual([...USER_SELECT, 'onPremisesExtensionAttributes', 'officeLocation']);
+    expect(userSelect(undefined)).toBe(USER_SELECT);
+  });
+
+  it('maps group names and skips a group whose mapped name is empty', () => {
+    const snapshot = assembleSnapshot(
+      {
+        users: [],
+        groups: [
+          { id: 'g1', displayName: 'AWS-Admins', memberIds: [] },
+          { id: 'g2', displayName: 'AWS-', memberIds: [] },
+        ],
+      },
+      { ...options, mapping },
+      '2026-01-01T00:00:00.000Z',
+    );
+    expect(snapshot.groups.map((g) => g.displayName)).toEqual(['Admins']);
+    expect(snapshot.skipped).toEqual([
+      { object: 'group', ref: 'g2', reason: 'mapping.group.displayName gave no value' },
+    ]);
+  });
+
+  it('names the manager by object id', () => {
+    const raw = { ...graphUser(), manager: '0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d' };
+    const outcome = transformUser(raw, {
+      ...options,
+      mapping: { user: { 'enterprise.manager': 'manager' }, group: {} },
+    });
+    expect(outcome).toMatchObject({
+      user: { manager: { ref: raw.manager, externalId: `corp-entra/${raw.manager}` } },
+    });
   });
 });

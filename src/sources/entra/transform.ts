@@ -1,8 +1,11 @@
 import { makeExternalId } from '../../model/ids.js';
 import type { Provenance } from '../../model/provenance.js';
 import type { Email, PhoneNumber, User } from '../../model/user.js';
-import type { EntraSourceConfig } from './config.js';
+import { GUID_PATTERN, type EntraSourceConfig } from './config.js';
 import type { GraphUser } from './wire.js';
+import { applyUserMapping } from '../../mapping/apply.js';
+import { compiledMapping } from '../../mapping/config.js';
+import { recordLookup } from '../../mapping/lookup.js';
 
 /**
  * Pure mapping from Graph users to the model. Values are taken as Entra holds them; IAM Identity
@@ -10,7 +13,7 @@ import type { GraphUser } from './wire.js';
  * constraint engine, not here.
  */
 
-export type TransformOptions = Pick<EntraSourceConfig, 'id' | 'userName' | 'email' | 'guests'>;
+export type TransformOptions = Pick<EntraSourceConfig, 'id' | 'userName' | 'email' | 'guests' | 'mapping'>;
 
 export type UserOutcome = { kind: 'user'; user: User } | { kind: 'skipped'; ref: string; reason: string };
 
@@ -41,7 +44,11 @@ export function transformUser(raw: GraphUser, options: TransformOptions): UserOu
     active: raw.accountEnabled !== false,
     provenance: provenanceOf(options.id, raw.id),
   };
-  return { kind: 'user', user };
+  if (options.mapping === undefined) return { kind: 'user', user };
+  // `manager` holds the manager's object id (managers.ts), which is also what our externalId is made of.
+  const resolveManager = (ref: string) => (GUID_PATTERN.test(ref) ? makeExternalId(options.id, ref) : undefined);
+  const mapped = applyUserMapping(user, compiledMapping(options.mapping), recordLookup(raw), resolveManager);
+  return mapped.kind === 'user' ? mapped : { kind: 'skipped', ref, reason: mapped.reason };
 }
 
 /**

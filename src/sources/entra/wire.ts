@@ -1,3 +1,6 @@
+import { compiledMapping, type MappingConfig } from '../../mapping/config.js';
+import { attributesOf } from '../../mapping/expression.js';
+
 /**
  * The Graph v1.0 shapes this source reads, limited to the properties it selects. Graph returns
  * `null` for a selected property that is not set, and omits properties that were not selected.
@@ -29,8 +32,20 @@ export const USER_SELECT = [
 
 export const GROUP_SELECT = ['id', 'displayName'] as const;
 
+/** USER_SELECT and the properties a configured mapping reads (for a dotted path, its top-level property). */
+export function userSelect(mapping: MappingConfig | undefined): readonly string[] {
+  const read = Object.values(compiledMapping(mapping).user).flatMap(attributesOf);
+  // `manager` is a navigation property, read per user (managers.ts), not a property to select.
+  const extra = read
+    .map((path) => path.split('.')[0] ?? path)
+    .filter((p) => p !== 'manager' && !(USER_SELECT as readonly string[]).includes(p));
+  return extra.length === 0 ? USER_SELECT : [...USER_SELECT, ...new Set(extra)];
+}
+
 export interface GraphUser {
   id: string;
+  /** The manager's object id; only present when a mapping reads it (managers.ts). */
+  manager?: string | null;
   userPrincipalName?: string | null;
   mail?: string | null;
   otherMails?: string[] | null;

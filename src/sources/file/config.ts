@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SOURCE_ID_PATTERN } from '../../model/ids.js';
+import { mappingSchema } from '../../mapping/config.js';
 
 /** The formats a directory file may be written in, by file name extension. */
 const FILE_FORMATS = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml' } as const;
@@ -13,6 +14,8 @@ export const fileSourceConfigSchema = z.strictObject({
     .string()
     .min(1)
     .refine((path) => fileFormat(path) !== undefined, { message: 'must end in .json, .yaml or .yml' }),
+  /** Which source attribute or expression feeds each AWS attribute (docs/attribute-mapping.md); default: the built-in mapping. */
+  mapping: mappingSchema,
 });
 
 export type FileSourceConfig = z.infer<typeof fileSourceConfigSchema>;

@@ -14,6 +14,12 @@ const immutableId = z
   .regex(/^\S+$/, 'must be non-empty and contain no whitespace')
   .describe('immutable id, unique across users and groups; becomes externalId "<source id>/<id>"');
 const text = (description: string) => z.string().min(1).optional().describe(description);
+
+/** Attributes only a mapping reads (docs/attribute-mapping.md). */
+const extraAttributes = z
+  .record(z.string().min(1), z.union([z.string(), z.array(z.string())]))
+  .optional()
+  .describe("any other attributes, read only by the source's mapping (docs/attribute-mapping.md)");
 const contactSchema = z.strictObject({
   value: z.string().min(1).describe('the address or number'),
   type: text('e.g. work, home'),
@@ -62,6 +68,8 @@ const fileUserSchema = z.strictObject({
   division: text('enterprise extension: division'),
   department: text('enterprise extension: department'),
   active: z.boolean().default(true).describe('false keeps the user in AWS, deactivated'),
+  manager: text("id of the manager's user in this file; used by a mapping of enterprise.manager"),
+  attributes: extraAttributes,
 });
 const fileGroupSchema = z.strictObject({
   id: immutableId,
@@ -70,6 +78,7 @@ const fileGroupSchema = z.strictObject({
     .array(z.string())
     .default([])
     .describe('ids of users or groups in this file; a nested group contributes its members'),
+  attributes: extraAttributes,
 });
 export const directoryFileSchema = z
   .strictObject({

@@ -1,7 +1,11 @@
 import { parse as parseYaml } from 'yaml';
 import type { Group } from '../../model/group.js';
 import { makeExternalId, type ExternalId } from '../../model/ids.js';
-import type { Snapshot, UnresolvedMember } from '../../model/snapshot.js';
+import type { SkippedSourceEntry, Snapshot, UnresolvedMember } from '../../model/snapshot.js';
+import { applyUserMapping, mapGroupName } from '../../mapping/apply.js';
+import { compileMapping } from '../../mapping/config.js';
+import type { AttributeLookup } from '../../mapping/evaluate.js';
+import { recordLookup } from '../../mapping/lookup.js';
 import type { User } from '../../model/user.js';
 import type { FileSourceConfig } from './config.js';
 import { describeIssues, directoryFileSchema, type DirectoryFile, type FileGroup, type FileUser } from './format.js';
@@ -33,23 +37,46 @@ export function parseDirectoryFile(text: string, format: 'json' | 'yaml'): Direc
 }
 
 export function toSnapshot(file: DirectoryFile, config: FileSourceConfig, readAt: string): Snapshot {
+  const mapping = compileMapping(config.mapping);
   const userIds = new Set(file.users.map((u) => u.id));
   const groupIds = new Set(file.groups.map((g) => g.id));
   const unresolvedMembers: UnresolvedMember[] = [];
-  const groups = file.groups.map((g, index) => {
-    const { group, unresolved } = toGroup(g, index, config, userIds, groupIds);
+  const skipped: SkippedSourceEntry[] = [];
+  const groups: Group[] = [];
+  file.groups.forEach((g, index) => {
+    const displayName = mapGroupName(g.displayName, mapping, lookupOf(g));
+    if (displayName === undefined) {
+      skipped.push({
+        object: 'group',
+        ref: `${config.path}#groups[${index}]`,
+        reason: 'mapping.group.displayName gave no value',
+      });
+      return;
+    }
+    const { group, unresolved } = toGroup({ ...g, displayName }, index, config, userIds, groupIds);
     unresolvedMembers.push(...unresolved);
-    return group;
+    groups.push(group);
   });
-  return {
-    sourceId: config.id,
-    sourceKind: 'file',
-    users: file.users.map((u, index) => toUser(u, index, config)),
-    groups,
-    readAt,
-    unresolvedMembers,
-    skipped: [],
-  };
+  const resolveManager = (ref: string): ExternalId | undefined =>
+    userIds.has(ref) ? makeExternalId(config.id, ref) : undefined;
+  const users: User[] = [];
+  file.users.forEach((u, index) => {
+    const mapped = applyUserMapping(toUser(u, index, config), mapping, lookupOf(u), resolveManager);
+    if (mapped.kind === 'user') users.push(mapped.user);
+    else
+      skipped.push({
+        object: 'user',
+        ref: `${config.path}#users[${index}]`,
+        externalId: makeExternalId(config.id, u.id),
+        reason: mapped.reason,
+      });
+  });
+  return { sourceId: config.id, sourceKind: 'file', users, groups, readAt, unresolvedMembers, skipped };
+}
+
+/** A mapping reads the record's fields by name (`department`) and its extra attributes as `attributes.<name>`. */
+function lookupOf(record: FileUser | FileGroup): AttributeLookup {
+  return recordLookup(record);
 }
 
 function toUser(u: FileUser, index: number, config: FileSourceConfig): User {

@@ -2,6 +2,7 @@ import { FilterParser } from 'ldapts';
 import { z } from 'zod';
 import { secretRefSchema } from '../../secret/secret.js';
 import { SOURCE_ID_PATTERN } from '../../model/ids.js';
+import { mappingSchema } from '../../mapping/config.js';
 
 /** An operator-written filter must parse; a typo should stop startup, not return an empty directory. */
 const configuredFilter = z
@@ -93,6 +94,8 @@ export const ldapSourceConfigSchema = z
      * MaxValRange of 1500 values, 1000 iterations cover 1.5 million members; more means a misbehaving server.
      */
     maxRangeIterations: z.int().min(1).default(1000),
+    /** Which source attribute or expression feeds each AWS attribute (docs/attribute-mapping.md); default: the built-in mapping. */
+    mapping: mappingSchema,
   })
   .superRefine((config, ctx) => {
     const scheme = /^(ldaps?):\/\//i.exec(config.url)?.[1]?.toLowerCase();

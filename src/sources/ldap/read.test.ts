@@ -148,3 +148,32 @@ describe('readLdapSnapshot (Active Directory)', () => {
     await expect(readLdapSnapshot(dir, spec, signal())).rejects.toThrow(/Connection closed/);
   });
 });
+
+describe('readLdapSnapshot with an attribute mapping', () => {
+  const mapping = {
+    user: {
+      'enterprise.costCenter': "coalesce(physicalDeliveryOfficeName, 'none')",
+      'enterprise.manager': 'manager',
+    },
+    group: { displayName: 'upper(cn)' },
+  };
+
+  it('requests the mapped attributes, applies them, and resolves manager DNs to the users read', async () => {
+    const world = openLdapWorld().map((entry) => {
+      if (entry.dn === 'uid=alice,ou=people,dc=example,dc=test')
+        return { ...entry, manager: 'UID=Bob, OU=People, DC=Example, DC=Test', physicalDeliveryOfficeName: 'CC-1' };
+      if (entry.dn === 'uid=carol,ou=people,dc=example,dc=test')
+        return { ...entry, manager: 'uid=dave,ou=people,dc=example,dc=test' };
+      return entry;
+    });
+    const dir = new FakeDirectory(world);
+    const { snapshot } = await readLdapSnapshot(dir, readSpec(openLdapVendor, { mapping }), signal(), NOW);
+    const byName = Object.fromEntries(snapshot.users.map((u) => [u.userName, u]));
+    expect(byName.alice?.enterprise.costCenter).toBe('CC-1');
+    expect(byName.alice?.manager).toEqual({ ref: 'UID=Bob, OU=People, DC=Example, DC=Test', externalId: ext(2) });
+    expect(byName.carol?.manager).toEqual({ ref: 'uid=dave,ou=people,dc=example,dc=test' });
+    expect(byName.bob?.manager).toBeNull();
+    expect(byName.bob?.enterprise.costCenter).toBe('none');
+    expect(snapshot.groups.map((g) => g.displayName)).toContain('ENG');
+  });
+});

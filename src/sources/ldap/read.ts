@@ -3,6 +3,7 @@ import type { SourceNotice, Snapshot, UnresolvedMember } from '../../model/snaps
 import type { LdapDirectory, SearchSpec } from './client.js';
 import type { LdapEntry } from './entry.js';
 import { configured } from './filters.js';
+import { normalizeDn } from './dn.js';
 import { indexLookup, resolveGroup } from './members.js';
 import { completeRangedAttributes } from './range.js';
 import {
@@ -37,6 +38,7 @@ export async function readLdapSnapshot(
   const users = withoutSystemObjects(allUsers, spec);
   const groups = withoutSystemObjects(allGroups, spec);
   addPrimaryGroupMembers(users.records, groups.records);
+  resolveManagerDns(users.records);
   const skipped = [...users.skipped, ...groups.skipped];
   const lookup = indexLookup(users.records, groups.records, skipped, [...users.excluded, ...groups.excluded]);
   const resolvedGroups: Group[] = [];
@@ -73,6 +75,19 @@ function withoutSystemObjects<T extends { system: boolean; dn: string }>(
 ): Collected<T> & { excluded: T[] } {
   if (spec.includeSystemObjects) return { ...read, excluded: [] };
   return { ...read, records: read.records.filter((r) => !r.system), excluded: read.records.filter((r) => r.system) };
+}
+
+/**
+ * A mapped `manager` holds the manager's DN (RFC 4524 §2.10 `manager`, AD `manager`); it names a synced user when
+ * that DN is one of the users this read returned. Others stay unresolved and are reported by the planner.
+ */
+function resolveManagerDns(users: readonly UserRecord[]): void {
+  const byDn = new Map(users.map((u) => [normalizeDn(u.dn), u.user.externalId]));
+  for (const { user } of users) {
+    if (user.manager === undefined || user.manager === null) continue;
+    const externalId = byDn.get(normalizeDn(user.manager.ref));
+    if (externalId !== undefined) user.manager = { ...user.manager, externalId };
+  }
 }
 
 /** Users named by their primary group's SID join it as direct members, since `member` never lists them (ad-objects.ts). */

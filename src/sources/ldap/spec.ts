@@ -1,3 +1,5 @@
+import { compileMapping, type CompiledMapping } from '../../mapping/config.js';
+import { attributesOf } from '../../mapping/expression.js';
 import type { LdapSourceConfig } from './config.js';
 import type { LdapVendor, UserAttributeNames } from './vendors.js';
 
@@ -12,6 +14,8 @@ export interface LdapReadSpec {
   maxRangeIterations: number;
   /** Read the vendor's built-in and critical system objects like any other entry (ad-objects.ts). */
   includeSystemObjects: boolean;
+  /** The configured attribute mapping (src/mapping); empty unless the config has one. */
+  mapping: CompiledMapping;
 }
 
 export interface SearchBase {
@@ -35,6 +39,7 @@ export function buildReadSpec(config: LdapSourceConfig, vendor: LdapVendor): Lda
     groupNameAttribute: groupName ?? vendor.groupNameAttribute,
     maxRangeIterations: config.maxRangeIterations,
     includeSystemObjects: config.includeSystemObjects,
+    mapping: compileMapping(config.mapping),
   };
 }
 
@@ -48,6 +53,7 @@ export function userAttributeList(spec: LdapReadSpec): string[] {
     spec.vendor.disabled.attribute,
     ...primary,
     ...commonAttributes(spec),
+    ...Object.values(spec.mapping.user).flatMap(attributesOf),
   ]);
 }
 
@@ -56,6 +62,7 @@ export function groupAttributeList(spec: LdapReadSpec): string[] {
   return unique([
     spec.vendor.idAttribute,
     spec.groupNameAttribute,
+    ...(spec.mapping.group.displayName === undefined ? [] : attributesOf(spec.mapping.group.displayName)),
     ...memberAttributeList(spec),
     ...sid,
     ...commonAttributes(spec),

@@ -6,6 +6,8 @@ import { stripOptionalUid } from './dn.js';
 import { firstString, strings, values, type LdapEntry } from './entry.js';
 import type { LdapReadSpec } from './spec.js';
 import type { DisabledRule } from './vendors.js';
+import { applyUserMapping, mapGroupName } from '../../mapping/apply.js';
+import type { AttributeLookup } from '../../mapping/evaluate.js';
 
 /**
  * Pure mapping from directory entries to the model. Values are taken as the directory holds them:
@@ -73,10 +75,13 @@ export function transformUser(entry: LdapEntry, spec: LdapReadSpec): UserRecord 
     ...createdAt(entry, spec),
     provenance: provenance(entry, spec),
   };
+  // A manager DN is resolved once every user was read (read.ts: resolveManagerDns).
+  const mapped = applyUserMapping(user, spec.mapping, entryLookup(entry), () => undefined);
+  if (mapped.kind === 'skipped') return { ...skipped(entry, mapped.reason), externalId };
   const primary = spec.vendor.primaryGroup === undefined ? undefined : primaryGroupSid(entry, spec.vendor.primaryGroup);
   return {
     kind: 'user',
-    user,
+    user: mapped.user,
     dn: entry.dn,
     uids: strings(entry, names.posixUid),
     ...(primary === undefined ? {} : { primaryGroupSid: primary }),
@@ -87,9 +92,11 @@ export function transformUser(entry: LdapEntry, spec: LdapReadSpec): UserRecord 
 export function transformGroup(entry: LdapEntry, spec: LdapReadSpec): GroupRecord | SkippedEntry {
   const externalId = entryExternalId(entry, spec);
   if (typeof externalId !== 'string') return externalId;
-  const displayName = firstString(entry, spec.groupNameAttribute);
-  if (displayName === undefined)
-    return { ...skipped(entry, `no ${spec.groupNameAttribute} value to use as displayName`), externalId };
+  const displayName = mapGroupName(firstString(entry, spec.groupNameAttribute), spec.mapping, entryLookup(entry));
+  if (displayName === undefined) {
+    const source = spec.mapping.group.displayName === undefined ? spec.groupNameAttribute : 'mapping.group.displayName';
+    return { ...skipped(entry, `no ${source} value to use as displayName`), externalId };
+  }
   const { dn, dnWithOptionalUid, uid } = spec.vendor.memberAttributes;
   const sid = spec.vendor.primaryGroup === undefined ? undefined : sidOf(entry, spec.vendor.primaryGroup.sidAttribute);
   return {
@@ -107,6 +114,11 @@ export function transformGroup(entry: LdapEntry, spec: LdapReadSpec): GroupRecor
     ...createdAt(entry, spec),
     provenance: provenance(entry, spec),
   };
+}
+
+/** Mappings read attributes by name, case-insensitively as LDAP compares attribute descriptions. */
+function entryLookup(entry: LdapEntry): AttributeLookup {
+  return (name) => strings(entry, name).flatMap((v) => (v.trim() === '' ? [] : [v.trim()]));
 }
 
 function systemObject(entry: LdapEntry, spec: LdapReadSpec): boolean {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secretRefSchema } from '../../secret/secret.js';
 import { SOURCE_ID_PATTERN } from '../../model/ids.js';
+import { mappingSchema } from '../../mapping/config.js';
 
 /**
  * Hosts Okta serves orgs on. The API token or access token goes to this host, so anything else
@@ -139,6 +140,8 @@ export const oktaSourceConfigSchema = z
           .default(24),
       })
       .prefault({}),
+    /** Which source attribute or expression feeds each AWS attribute (docs/attribute-mapping.md); default: the built-in mapping. */
+    mapping: mappingSchema,
   })
   .superRefine((config, ctx) => {
     const problem = orgUrlProblem(config.orgUrl, config.allowCustomDomain);

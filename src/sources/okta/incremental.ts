@@ -1,3 +1,4 @@
+import { compileMapping } from '../../mapping/config.js';
 import type { Logger } from '../../log/logger.js';
 import type { SourceStateStore } from '../types.js';
 import type { OktaApi } from './client.js';
@@ -78,6 +79,7 @@ export function roundSpec(config: OktaSourceConfig): RoundSpec {
     sourceId: config.id,
     statuses: config.statuses,
     attributes: config.attributes,
+    mapping: compileMapping(config.mapping),
     scope: config.scope,
     concurrency: config.maxConcurrency,
   };
@@ -106,8 +108,9 @@ function behind(watermark: string): string {
 
 /** Everything that changes which users are in scope or how they are mapped. Credentials and tuning are not part of it. */
 function configKey(config: OktaSourceConfig): string {
-  const { id, orgUrl, scope, statuses, attributes } = config;
-  return JSON.stringify({ id, orgUrl, scope, statuses, attributes });
+  // Stored users are mapped, so a mapping change needs a full read; without one the key is what it always was.
+  const { id, orgUrl, scope, statuses, attributes, mapping } = config;
+  return JSON.stringify({ id, orgUrl, scope, statuses, attributes, mapping });
 }
 
 /** A state that cannot be read or is not ours means a full read, never a failed one. */

@@ -53,7 +53,9 @@ export async function readRound(
       ? await readAppUsers(api, spec.scope.appId, round, baseline === undefined)
       : new Map<string, unknown>();
   const assigned = [...appUsers.keys()];
-  const groups = await mapConcurrent(scopeGroups, spec.concurrency, (group) => readGroup(api, group, round, baseline));
+  const groups = await mapConcurrent(scopeGroups, spec.concurrency, (group) =>
+    readGroup(api, group, round, baseline, spec),
+  );
   const inScope = new Set([
     ...assigned,
     ...groups.flatMap(([, entry]) => (entry.kind === 'group' ? entry.memberIds : [])),
@@ -105,9 +107,10 @@ async function readGroup(
   group: OktaGroup,
   round: Round,
   baseline: Baseline | undefined,
+  spec: RoundSpec,
 ): Promise<[string, GroupEntry]> {
   const id = requireId(group, 'group');
-  const unchanged = groupEntry(group, []);
+  const unchanged = groupEntry(group, [], spec.mapping);
   if (unchanged.kind === 'skipped') return [id, unchanged];
   const previous = baseline?.directory.groups.get(id);
   // Compared per group rather than against a watermark: equal stamps need no clock and no overlap.
@@ -116,11 +119,11 @@ async function readGroup(
     unchanged.lastMembershipUpdated !== undefined &&
     previous.lastMembershipUpdated === unchanged.lastMembershipUpdated
   ) {
-    return [id, groupEntry(group, previous.memberIds)];
+    return [id, groupEntry(group, previous.memberIds, spec.mapping)];
   }
   const memberIds: string[] = [];
   for await (const user of api.listGroupUsers(id)) memberIds.push(round.seeUser(user));
-  return [id, groupEntry(group, memberIds)];
+  return [id, groupEntry(group, memberIds, spec.mapping)];
 }
 
 /** Every in-scope user: read in this round, else as the baseline had it, else fetched; a user Okta no longer has is left out. */

@@ -29,13 +29,17 @@ export async function rereadGroup(api: OktaApi, spec: RoundSpec, groupId: string
   if (!OKTA_ID.test(groupId)) return null;
   if (!(await groupInScope(api, spec.scope, groupId))) return null;
   const group = await api.getGroup(groupId);
-  if (group === undefined || groupEntry(group, []).kind === 'skipped') return null;
+  if (group === undefined || groupEntry(group, [], spec.mapping).kind === 'skipped') return null;
   const users = new Map<string, UserEntry>();
   for await (const member of api.listGroupUsers(groupId)) {
     if (member.id === undefined) throw new Error(`a member of group ${groupId} came without an id`);
     users.set(member.id, userEntry({ ...member, id: member.id }, spec));
   }
-  const directory = { users, groups: new Map([[groupId, groupEntry(group, [...users.keys()])]]), watermarks: {} };
+  const directory = {
+    users,
+    groups: new Map([[groupId, groupEntry(group, [...users.keys()], spec.mapping)]]),
+    watermarks: {},
+  };
   return toSnapshot(directory, spec, new Date().toISOString()).groups[0] ?? null;
 }
 

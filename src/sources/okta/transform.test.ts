@@ -8,6 +8,7 @@ import {
   type TransformSpec,
   type UserEntry,
 } from './transform.js';
+import { compileMapping } from '../../mapping/config.js';
 
 const spec: TransformSpec = {
   sourceId: 'corp-okta',
@@ -209,5 +210,43 @@ describe('toSnapshot', () => {
       lastMembershipUpdated: '2026-02-03T04:05:06.000Z',
     });
     expect(groupEntry({ profile: { name: 'a' } }, [])).not.toHaveProperty('lastMembershipUpdated');
+  });
+});
+
+describe('userEntry and groupEntry with a mapping', () => {
+  const mapping = compileMapping({
+    user: {
+      'enterprise.costCenter': "coalesce(costCenterCode, costCenter, 'CC-0')",
+      'enterprise.manager': 'managerId',
+      title: 'upper(title)',
+    },
+    group: { displayName: "replace(name, '^aws-', '')" },
+  });
+
+  it('maps profile attributes and names the manager by Okta id', () => {
+    const mapped = user(
+      userEntry(
+        {
+          id: '00u1',
+          status: 'ACTIVE',
+          profile: { login: 'a@x.test', title: 'Lead', costCenterCode: 'CC-9', managerId: '00u2' },
+        },
+        { ...spec, mapping },
+      ),
+    );
+    expect(mapped).toMatchObject({ title: 'LEAD', enterprise: { costCenter: 'CC-9' } });
+    expect(mapped.manager).toEqual({ ref: '00u2', externalId: 'corp-okta/00u2' });
+    const unmanaged = user(
+      userEntry({ id: '00u3', status: 'ACTIVE', profile: { login: 'b@x.test' } }, { ...spec, mapping }),
+    );
+    expect(unmanaged.manager).toBeNull();
+    expect(unmanaged.enterprise.costCenter).toBe('CC-0');
+  });
+
+  it('maps the group displayName from the group profile', () => {
+    expect(groupEntry({ id: '00g1', profile: { name: 'aws-Platform' } }, [], mapping)).toMatchObject({
+      kind: 'group',
+      displayName: 'Platform',
+    });
   });
 });

@@ -5,6 +5,9 @@ import type { SkippedSourceEntry, Snapshot, UnresolvedMember } from '../../model
 import type { Address, Email, PhoneNumber, User } from '../../model/user.js';
 import type { OktaGroup, OktaUser } from './client.js';
 import type { OktaAttributeMapping, OktaStatusPolicy } from './config.js';
+import { applyUserMapping, mapGroupName } from '../../mapping/apply.js';
+import type { CompiledMapping } from '../../mapping/config.js';
+import { recordLookup } from '../../mapping/lookup.js';
 
 /**
  * Pure mapping from Okta records to the model. Values are taken as Okta holds them; IAM Identity Center's
@@ -15,6 +18,8 @@ export interface TransformSpec {
   sourceId: string;
   statuses: OktaStatusPolicy;
   attributes: OktaAttributeMapping;
+  /** The configured attribute mapping over the Okta profile (src/mapping); absent means the built-in one. */
+  mapping?: CompiledMapping;
 }
 
 /** What became of one in-scope Okta user. */
@@ -99,8 +104,13 @@ export function userEntry(okta: OktaUser & { id: string }, spec: TransformSpec):
     active: outcome === 'active',
     provenance: provenance(spec.sourceId, `/api/v1/users/${okta.id}`),
   };
-  return { kind: 'user', user };
+  if (spec.mapping === undefined) return { kind: 'user', user };
+  // Okta's `managerId` holds the manager's Okta user id, which is also what our externalId is made of.
+  const resolveManager = (ref: string) => (OKTA_USER_ID.test(ref) ? makeExternalId(spec.sourceId, ref) : undefined);
+  return applyUserMapping(user, spec.mapping, recordLookup(profile), resolveManager);
 }
+
+const OKTA_USER_ID = /^[A-Za-z0-9]{1,64}$/;
 
 /** The entry with the AWS app user's `credentials.userName` as userName, or skipped when the app user has none. */
 export function withAppUserName(entry: UserEntry, appUserName: unknown): UserEntry {
@@ -114,9 +124,14 @@ export function withAppUserName(entry: UserEntry, appUserName: unknown): UserEnt
   return { kind: 'user', user: { ...entry.user, userName } };
 }
 
-export function groupEntry(okta: OktaGroup, memberIds: string[]): GroupEntry {
-  const displayName = text(okta.profile?.name);
-  if (displayName === undefined) return { kind: 'skipped', reason: 'no profile.name to use as displayName' };
+export function groupEntry(okta: OktaGroup, memberIds: string[], mapping?: CompiledMapping): GroupEntry {
+  const builtIn = text(okta.profile?.name);
+  const displayName = mapping === undefined ? builtIn : mapGroupName(builtIn, mapping, recordLookup(okta.profile));
+  if (displayName === undefined)
+    return {
+      kind: 'skipped',
+      reason: `no ${mapping?.group.displayName === undefined ? 'profile.name' : 'mapping.group.displayName value'} to use as displayName`,
+    };
   const stamp = isoTime(okta.lastMembershipUpdated);
   return { kind: 'group', displayName, memberIds, ...(stamp === undefined ? {} : { lastMembershipUpdated: stamp }) };
 }
