@@ -55,7 +55,7 @@ describe('configuration', () => {
       match: 'externalId+name',
     });
     expect(parseConfig(minimal).sources[0]?.takeover).toBeUndefined();
-    expect(() => parseConfig(source({ match: 'userName' }))).toThrow("sources[0].takeover.match");
+    expect(() => parseConfig(source({ match: 'userName' }))).toThrow('sources[0].takeover.match');
     expect(() => parseConfig(source({ match: 'externalId', force: true }))).toThrow(/force/);
   });
 
