@@ -134,4 +134,32 @@ describe('stored group membership', () => {
     const r = await h.run('sync');
     expect(r.report.target).toMatchObject({ membershipsRead: 2, membershipsAssumed: 0 });
   });
+
+  it('reads a group again after a webhook-triggered run changed its members, so the next sync does not plan from a stale set', async () => {
+    const time = clock();
+    h = await startHarness(
+      snapshot(
+        people.map((p) => user(p)),
+        [group('eng', ['a', 'b'])],
+      ),
+      { now: time.now },
+    );
+    await h.run('sync');
+    const eng = h.emulator.groups()[0]!;
+    const bId = h.emulator.users().find((u) => u.externalId === ext('b'))!.id;
+    h.source.next = snapshot(
+      people.map((p) => user(p)),
+      [group('eng', ['a'])],
+    );
+    await h.targeted([{ kind: 'group', id: 'eng' }]);
+    expect(h.emulator.membersOf(eng.id!)).not.toContain(bId);
+    h.source.next = snapshot(
+      people.map((p) => user(p)),
+      [group('eng', ['a', 'b'])],
+    );
+    time.advance(60_000);
+    const r = await h.run('sync');
+    expect(r.report.target.membershipsRead).toBe(1);
+    expect(h.emulator.membersOf(eng.id!)).toContain(bId);
+  });
 });
