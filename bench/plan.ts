@@ -7,10 +7,11 @@ import { generateSnapshot, inSyncTarget } from './generate.js';
  * scenarios run in separate processes (so each peak RSS is its own):
  *  - first: AWS is empty, everything is created;
  *  - steady: AWS matches the directory except 1 % churn (renames and membership changes).
- * Prints one JSON line.
+ * Prints one JSON line. Usage: tsx bench/plan.ts <first|steady> [users groups memberships]
  */
 const scenario = process.argv[2] ?? 'first';
-const size = { users: 50_000, groups: 10_000, memberships: 500_000 };
+const [users = 50_000, groups = 10_000, memberships = 500_000] = process.argv.slice(3).map(Number);
+const size = { users, groups, memberships };
 const snap = generateSnapshot(size);
 const policy = {
   managedPrefixes: ['bench:'],

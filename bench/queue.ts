@@ -10,17 +10,17 @@ import type { Snapshot } from '../src/model/snapshot.js';
 import { createRedis } from '../src/queue/connection.js';
 import type { OperationJob } from '../src/queue/jobs.js';
 import { queueExecutor } from '../src/queue/producer.js';
-import { startSyncWorker } from '../src/queue/worker.js';
-import { ScimClient } from '../src/scim/client.js';
-import { TokenBucketLimiter } from '../src/scim/limiter.js';
+import { startWorker } from '../src/cli/worker-command.js';
 import type { SourceConnector } from '../src/sources/types.js';
 import { FileStateStore } from '../src/state/file-store.js';
 import { runSync } from '../src/sync/run.js';
 import { generateSnapshot } from './generate.js';
+import { benchScim } from './scim.js';
 
 /**
  * The queue path: a first sync of 5,000 users / 500 groups into the emulator through BullMQ on the
- * local Redis with two workers sharing the configured rate. Reports the achieved write rate against
+ * local Redis with two workers, each built as `icsync worker` builds it (startWorker), and the producer
+ * as `icsync sync --queue` builds its client. Reports the achieved write rate against
  * the configured one and the writes against the exact diff. Usage: tsx bench/queue.ts <rps>
  */
 const rate = Number(process.argv[2] ?? 25);
@@ -48,19 +48,9 @@ await producer.connect();
 const queue = new Queue<OperationJob>(config.queue.name, { connection: producer, prefix });
 const workers = [0, 1].map(() => {
   const redis = createRedis(config.redis, undefined, 'worker');
-  const scim = new ScimClient({
-    baseUrl: emulator.baseUrl,
-    token: 'bench-token',
-    limiter: new TokenBucketLimiter({ ratePerSecond: rate * 2, burst: 5 }),
-  });
-  return {
-    redis,
-    scim,
-    running: startSyncWorker({ scim, redis, prefix, queue: config.queue, sync: config.sync, logger: silentLogger() }),
-  };
+  return { redis, ...startWorker(config, { token: 'bench-token', redis, log: silentLogger() }) };
 });
-const readLimiter = new TokenBucketLimiter({ ratePerSecond: 1000, burst: 100 });
-const scim = new ScimClient({ baseUrl: emulator.baseUrl, token: 'bench-token', limiter: readLimiter });
+const { scim, limiter, throttle } = benchScim(config);
 try {
   const executor = queueExecutor({ queue, redis: producer, prefix, settings: config.queue, sync: config.sync });
   const result = await runSync(
@@ -68,7 +58,8 @@ try {
       config,
       sources: [source],
       scim,
-      limiter: readLimiter,
+      limiter,
+      throttle,
       state: new FileStateStore(config.state.path),
       logger: silentLogger(),
       executor,

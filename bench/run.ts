@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
  * `npm run bench`: each benchmark in its own process, so peak RSS figures are not mixed up.
  *   start          --help, --version, validate-config as processes vs a bare `node -e 0` (target ≤ 8×)
  *   plan (first)   50,000 users / 10,000 groups / 500,000 memberships, empty AWS → plan   (target ≤ 2 s, ≤ 512 MiB)
- *   plan (steady)  the same directory with 1 % churn against an in-sync AWS → plan
+ *   plan (steady)  the same directory with 1 % churn against an in-sync AWS → plan; and at 200,000 users /
+ *                  40,000 groups / 2,000,000 memberships (target ≤ 1 GiB peak RSS)
  *   sync           5,000 users / 500 groups into the emulator at BENCH_RATE req/s (default 50; target ≥ 95 %)
  *   429 storm      the built CLI against the emulator answering 429 to every request for BENCH_STORM_SECONDS
  *                  (default 60), reads included; target exit 0
@@ -17,6 +18,10 @@ import { fileURLToPath } from 'node:url';
  *   limiter        the request limiter on a real event loop (target 95–101 % of the configured rate)
  *   webhook burst  2,000 notifications in about 4 s with the Redis dedupe (target ack p99 < 500 ms, max < 3 s)
  *   emulator       filter lookups among 50,000 users (target < 2 s for 51 lookups)
+ *   requests       SCIM requests by kind per run (first sync, rerun unchanged, 1 % churn, the costliest hourly run
+ *                  of a 24 h verification interval) beside the theoretical minimum, at 5,000 / 500 / 50,000; set
+ *                  BENCH_REQUESTS_LARGE=1 to add 50,000 / 10,000 / 500,000 (several minutes)
+ *   read rate      membership reads achieved vs configured with 150 ms emulator latency (target ≥ 90 %)
  * These are the wall-clock figures; the test suite asserts behaviour only, so it holds on a busy machine.
  * Prints each result as a JSON line, then every figure beside its target. BENCH_ONLY=limiter,webhook runs only
  * the benchmarks whose name contains one of the words.
@@ -64,6 +69,11 @@ const benches: { name: string; run: () => Record<string, unknown>; targets: Targ
   },
   { name: 'plan (steady state)', run: () => node([here('./plan.ts'), 'steady']), targets: [atMost('planMs', 2000)] },
   {
+    name: 'plan (steady, 200k users / 40k groups / 2M memberships)',
+    run: () => node([here('./plan.ts'), 'steady', '200000', '40000', '2000000']),
+    targets: [atMost('peakRssMiB', 1024)],
+  },
+  {
     name: 'sync into emulator',
     run: () => node([here('./sync.ts'), process.env.BENCH_RATE ?? '50']),
     targets: [atLeast('achievedShare', 0.95)],
@@ -98,8 +108,48 @@ const benches: { name: string; run: () => Record<string, unknown>; targets: Targ
     run: () => node([here('./webhook.ts')]),
     targets: [atMost('notAcked', 0), atMost('ackP99Ms', 500), atMost('ackMaxMs', 3000), atMost('clientMaxMs', 3000)],
   },
+  ...requestTiers().map((tier) => ({
+    name: `requests ${tier.join('/')}`,
+    run: () => requestTable(tier),
+    targets: [atMost('rerunRatio', 1.05), atMost('churnRatio', 1.15), atMost('verifyGroupsShare', 1 / 12)],
+  })),
+  {
+    name: 'read rate at 150 ms latency',
+    run: () => node([here('./read-rate.ts'), '10,20']),
+    targets: [atLeast('minShare', 0.9)],
+  },
   { name: 'emulator lookups', run: () => node([here('./emulator-lookup.ts')]), targets: [atMost('lookupsMs', 2000)] },
 ];
+
+function requestTiers(): string[][] {
+  const tiers = [['5000', '500', '50000']];
+  if (process.env.BENCH_REQUESTS_LARGE === '1') tiers.push(['50000', '10000', '500000']);
+  return tiers;
+}
+
+/** bench/requests.ts prints one row per scenario; this prints them as a table and returns the ratios. */
+function requestTable(tier: string[]): Record<string, unknown> {
+  const { rows } = node([here('./requests.ts'), ...tier]) as { rows: Record<string, number | string>[] };
+  const last = ['total', 'minimum', 'ratio', 'groupsReadShare', 'memberReadsOverDay'];
+  const seen = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const kinds = [...seen.filter((k) => k !== 'scenario' && !last.includes(k)), ...last.filter((k) => seen.includes(k))];
+  const table = [
+    ['scenario', ...kinds],
+    ...rows.map((r) => [String(r.scenario), ...kinds.map((k) => String(r[k] ?? 0))]),
+  ];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  const [u, g, m] = tier;
+  console.log(`\nSCIM requests per run at ${u} users / ${g} groups / ${m} memberships`);
+  for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+  const ratio = (name: string) => rows.find((r) => r.scenario === name)?.ratio;
+  return {
+    firstRatio: ratio('first sync'),
+    rerunRatio: ratio('rerun unchanged'),
+    churnRatio: ratio('1% churn'),
+    verifyRatio: ratio('verification (worst hourly run)'),
+    verifyGroupsShare: rows.find((r) => r.scenario === 'verification (worst hourly run)')?.groupsReadShare,
+  };
+}
 
 const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const rows: string[][] = [['benchmark', 'figure', 'measured', 'target', '']];

@@ -7,7 +7,7 @@ import { ThrottledTooLongError, ThrottlePolicy } from '../scim/throttle.js';
 import { applyOperation } from './apply-operation.js';
 import { auditEntry } from './audit.js';
 import { backoffDelay, sleep } from '../scim/backoff.js';
-import { classifyFailure, describeError, type OperationResult } from './outcome.js';
+import { classifyFailure, createdGroupId, describeError, type OperationResult } from './outcome.js';
 import type { ApplyContext } from './port.js';
 
 export interface ExecutorSettings {
@@ -119,6 +119,7 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
         status: 'applied',
         attempts,
         ...(note ? { note } : {}),
+        ...(await createdGroupId(op, deps.ctx.ids)),
       };
     } catch (err) {
       const failure = classifyFailure(err);

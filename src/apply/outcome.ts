@@ -1,5 +1,7 @@
 import { SyncError } from '../errors.js';
+import type { Operation } from '../diff/plan.js';
 import { ScimError, ScimTransportError, UnsendableValueError } from '../scim/errors.js';
+import type { IdDirectory } from './port.js';
 
 /** How the executor must react to a failed attempt. */
 export type FailureClass = 'throttle' | 'retryable' | 'auth' | 'permanent';
@@ -34,6 +36,8 @@ export interface OperationResult {
   status: 'applied' | 'failed' | 'skipped';
   attempts: number;
   note?: string;
+  /** The AWS id of a group this operation created, so the run can record its members under it. */
+  scimId?: string;
   error?: { code: string; status?: number; detail?: string; requestId?: string; message: string };
 }
 
@@ -43,4 +47,11 @@ export function describeError(err: unknown): NonNullable<OperationResult['error'
   }
   if (err instanceof SyncError) return { code: err.code, message: err.message };
   return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** The AWS id a `createGroup` got, from the run's id directory; nothing for other operations. */
+export async function createdGroupId(op: Operation, ids: IdDirectory): Promise<{ scimId?: string }> {
+  if (op.kind !== 'createGroup') return {};
+  const id = await ids.get('group', op.externalId);
+  return id ? { scimId: id } : {};
 }

@@ -34,7 +34,7 @@ export async function exportCommand(
     const sourceIds = config.sources.map((s) => s.id);
     const rows: Record<string, unknown>[] =
       what === 'groups'
-        ? await exportGroups(deps.scim, sourceIds, await deps.state.load())
+        ? await exportGroups(deps.scim, sourceIds, await deps.state.load(), config.sync.readConcurrency)
         : await exportUsers(deps.scim, sourceIds);
     const columns = what === 'groups' ? GROUP_COLUMNS : USER_COLUMNS;
     out.stdout(scrub(render(rows, columns, format as Format), await configSecrets(config, env)));

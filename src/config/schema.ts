@@ -58,6 +58,7 @@ const syncSchema = z.strictObject({
     })
     .prefault({}),
   concurrency: int(1, 64, 4).describe('writes in flight at once'),
+  readConcurrency: int(1, 64, 8).describe('group membership reads in flight at once, within the same rate limit'),
   maxAttempts: int(1, 20, 5).describe('attempts per write on 5xx and network errors (429 never consumes one)'),
   retryBaseMs: int(10, 60_000, 1000),
   retryMaxMs: int(100, 600_000, 60_000),

@@ -90,6 +90,17 @@ function createOrAdoptGroup(ctx: PlanContext, d: DesiredGroup, holder: TargetGro
  * (DG/patchgroup); `replace` is never used (AWS rejects it, and it would be all-or-nothing).
  * Members that are not ours (hand-added users) and in-scope users skipped for invalid data are
  * never removed.
+ *
+ * Adds and removes stay separate PATCHes even when both fit in one request of ≤100 operations.
+ * PatchGroup caps "membership changes" per request at 100 but neither documents nor shows a request
+ * that mixes add and remove (https://docs.aws.amazon.com/singlesignon/latest/developerguide/patchgroup.html),
+ * and no capture or report of AWS accepting one was found; a client that sends them mixed
+ * (authentik's AWS mode, https://github.com/goauthentik/authentik/issues/23005) documents no answer
+ * from AWS. A mixed request refused with 400 would also cost a membership re-read, more than the one
+ * request it saves. A group is created without members, then PATCHed: CreateGroup does document up
+ * to 100 members in the POST (https://docs.aws.amazon.com/singlesignon/latest/developerguide/creategroup.html),
+ * but a create answered 409 or lost adopts an existing group whose members would then have to be
+ * re-read and re-sent; that path is not built yet.
  */
 function planMembers(
   ctx: PlanContext,

@@ -25,6 +25,7 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   unknownTenant: 'not-found',
   resourceIds: 'uuid',
   logBodies: false,
+  latencyMs: 0,
 };
 
 /**
@@ -53,6 +54,7 @@ export function resolveOptions(partial: Partial<EmulatorOptions>): EmulatorOptio
   checkMaxPageSize(options.maxPageSize);
   checkRateLimit(options.rateLimit);
   checkLag(options.consistencyLagMs);
+  checkLatency(options.latencyMs);
   return options;
 }
 
@@ -72,4 +74,9 @@ export function checkRateLimit(rateLimit: EmulatorOptions['rateLimit']): void {
   if (!(rateLimit.requestsPerSecond > 0) || !(rateLimit.burst >= 1)) {
     throw new Error('emulator: rateLimit needs requestsPerSecond > 0 and burst >= 1');
   }
+}
+
+export function checkLatency(value: number): void {
+  if (!Number.isInteger(value) || value < 0 || value > 60_000)
+    throw new Error(`emulator: latencyMs must be an integer from 0 to 60000, got ${value}`);
 }

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { ScimGroupResource, ScimUserResource } from '../scim/wire.js';
-import { checkLag, checkMaxPageSize, checkRateLimit } from './options.js';
+import { checkLag, checkLatency, checkMaxPageSize, checkRateLimit } from './options.js';
 import { TokenBucket } from './rate-limit.js';
 import { renderGroup, renderUser } from './render.js';
 import type { EmulatorState } from './server.js';
@@ -87,6 +87,7 @@ export class Emulator implements RunningEmulator {
     if (patch.maxPageSize !== undefined) checkMaxPageSize(patch.maxPageSize);
     if (patch.rateLimit !== undefined) checkRateLimit(patch.rateLimit);
     if (patch.consistencyLagMs !== undefined) checkLag(patch.consistencyLagMs);
+    if (patch.latencyMs !== undefined) checkLatency(patch.latencyMs);
     this.state.options = { ...this.state.options, ...patch };
     if (patch.rateLimit !== undefined) {
       this.state.bucket = patch.rateLimit === null ? null : new TokenBucket(patch.rateLimit);

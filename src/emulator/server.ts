@@ -70,6 +70,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
   if (fault?.kind === 'status') return sendFault(state, exchange, fault);
   if (state.bucket && throttle(state, exchange, state.bucket)) return;
   const result = await answer(state, exchange);
+  if (state.options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, state.options.latencyMs));
   if (fault?.kind === 'drop-after-commit') {
     // The write is committed, the response is lost.
     state.recorder.finish(entry, result.status, routeKey(relativePath), { fault: fault.kind, ...reasonOf(result) });

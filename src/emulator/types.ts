@@ -58,6 +58,11 @@ export interface EmulatorOptions {
   resourceIds: 'uuid' | 'prefixed';
   /** Keep each request's parsed JSON body in the request log (tests assert what was sent). */
   logBodies: boolean;
+  /**
+   * Added to every answer before it is sent, as the network round trip to a regional endpoint would:
+   * a client that waits for each read before sending the next cannot reach its configured rate.
+   */
+  latencyMs: number;
 }
 
 export type MutableOptionKey =
@@ -67,7 +72,8 @@ export type MutableOptionKey =
   | 'duplicateMemberAdd'
   | 'absentMemberRemove'
   | 'requireUserAgentOnPatch'
-  | 'maxPageSize';
+  | 'maxPageSize'
+  | 'latencyMs';
 
 export interface FaultRule {
   method?: string;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { applyOperation } from '../apply/apply-operation.js';
 import { auditEntry } from '../apply/audit.js';
 import { backoffDelay } from '../scim/backoff.js';
-import { classifyFailure, describeError, type OperationResult } from '../apply/outcome.js';
+import { classifyFailure, createdGroupId, describeError, type OperationResult } from '../apply/outcome.js';
 import type { ScimPort } from '../apply/port.js';
 import type { QueueSettings, SyncSettings } from '../config/schema.js';
 import { operationExternalId } from '../diff/plan.js';
@@ -86,7 +86,13 @@ async function processJob(job: Job<OperationJob>, deps: WorkerDeps, rateQueue: Q
       { runId, audit: await auditEntry(op, store, deps.sync.maskAuditValues), ...(note ? { note } : {}) },
       'audit: SCIM write applied',
     );
-    await store.record({ ...base, status: 'applied', attempts: job.attemptsMade + 1, ...(note ? { note } : {}) });
+    await store.record({
+      ...base,
+      status: 'applied',
+      attempts: job.attemptsMade + 1,
+      ...(note ? { note } : {}),
+      ...(await createdGroupId(op, store)),
+    });
     return note ?? 'applied';
   } catch (err) {
     return handleFailure(err, job, deps, rateQueue, store, base);

@@ -5,9 +5,12 @@
  */
 export interface GroupMembershipRecord {
   scimId: string;
-  /** Hash of the sorted member externalIds that were verified or applied. */
-  memberHash: string;
-  /** Last time the membership was read back from AWS (not merely applied). */
+  /**
+   * Our members AWS holds (src/state/member-set.ts): what the last read found, plus every member
+   * change applied since. Records of older versions have none and are read again.
+   */
+  members?: string;
+  /** Last time the membership was known exactly: read back from AWS, or created empty by this sync. */
   verifiedAt: string;
 }
 

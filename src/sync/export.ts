@@ -52,10 +52,11 @@ export async function exportGroups(
   reader: TargetReader,
   sourceIds: readonly string[],
   state: SyncState,
+  readConcurrency: number,
 ): Promise<ExportedGroup[]> {
   const target = await readTargetObjects(reader, sourceIds);
   const groups = ownedOnly(target.groups, ownershipTest(sourceIds));
-  const members = await readMemberships(reader, groups);
+  const members = await readMemberships(reader, groups, readConcurrency);
   return groups
     .map((g) => {
       const { sourceId, immutableId } = splitExternalId(g.externalId);

@@ -23,7 +23,7 @@ import {
 } from './read-target.js';
 import { brakeCause, planSummary, summarizeExecution, type RunReport } from './report.js';
 import { planPolicy, takeoverRules } from './policy.js';
-import { nextState } from './state-update.js';
+import { nextState, type StateUpdateInput } from './state-update.js';
 
 export interface RunOptions {
   mode: 'diff' | 'sync';
@@ -146,7 +146,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     }
     throw err;
   }
-  const { plan, desired, target, membersRead, targetReport } = planned;
+  const { plan, desired, target, memberships, targetReport } = planned;
   log.info(targetReport, 'AWS state read');
   const common = { sources: sourcesReport, target: targetReport, plan: planSummary(plan), findings: plan.findings };
   log.info({ hash: plan.hash, operations: plan.operations.length, brake: plan.brake }, 'plan computed');
@@ -189,7 +189,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     current: target,
     isOwned,
     snapshots: sourcesReport.map((s) => ({ sourceId: s.id, users: s.users, groups: s.groups })),
-    readGroupIds: membersRead,
+    ...memberships,
     plan,
     results: execution.results,
     now: started,
@@ -207,7 +207,7 @@ interface Planned {
   plan: Plan;
   desired: DesiredState;
   target: TargetObjects;
-  membersRead: Set<string>;
+  memberships: Pick<StateUpdateInput, 'readMembers' | 'storedMembers' | 'ownedUserExt'>;
   targetReport: RunReport['target'];
 }
 
@@ -236,16 +236,22 @@ async function readTargetAndPlan(
   });
   const takeover = takeoverRules(deps.config.sources);
   const target = claimTakeovers(read, desired, takeover, env.isOwned);
-  const reads = planMembershipReads(target.groups, new Map(desired.groups.map((g) => [g.externalId, g])), state, {
+  const reads = planMembershipReads(target.groups, new Set(desired.groups.map((g) => g.externalId)), state, {
     isOwned: env.isOwned,
     adopt: sync.adopt,
     now: env.now,
     verifyIntervalMs: sync.membershipVerifyIntervalHours * HOUR_MS,
   });
-  const members = await env.timed('readMemberships', () => readMemberships(deps.scim, reads.read));
-  const userIds = new Map(ownedOnly(target.users, env.isOwned).map((u) => [u.externalId, u.id]));
-  for (const { group, desired: d } of reads.assumed) {
-    members.set(group.id, new Set(d.members.flatMap((ext) => userIds.get(ext) ?? [])));
+  const readMembers = await env.timed('readMemberships', () =>
+    readMemberships(deps.scim, reads.read, sync.readConcurrency),
+  );
+  const owned = ownedOnly(target.users, env.isOwned);
+  const userIds = new Map(owned.map((u) => [u.externalId, u.id]));
+  const members = new Map<string, Set<string>>(readMembers);
+  const storedMembers = new Map<string, readonly string[]>();
+  for (const { group, members: exts } of reads.stored) {
+    storedMembers.set(group.id, exts);
+    members.set(group.id, new Set(exts.flatMap((ext) => userIds.get(ext) ?? [])));
   }
   const plan = await env.timed('plan', () =>
     planChanges(
@@ -258,12 +264,12 @@ async function readTargetAndPlan(
     plan,
     desired,
     target,
-    membersRead: new Set(reads.read.map((g) => g.id)),
+    memberships: { readMembers, storedMembers, ownedUserExt: new Map(owned.map((u) => [u.id, u.externalId])) },
     targetReport: {
       users: target.users.length,
       groups: target.groups.length,
       membershipsRead: reads.read.length,
-      membershipsAssumed: reads.assumed.length,
+      membershipsAssumed: reads.stored.length,
     },
   };
 }

@@ -14,6 +14,7 @@ import { planPolicy } from './policy.js';
 import type { TargetReader } from './read-target.js';
 import { planSummary, summarizeExecution, type RunReport } from './report.js';
 import { inProcessExecutor, type RunDeps } from './run.js';
+import { forgetChangedMemberships } from './state-update.js';
 
 /** The lookups a targeted run needs beyond a full run's reads and writes; `ScimClient` has them all. */
 export interface TargetedScim extends ScimPort, TargetReader {
@@ -92,6 +93,7 @@ export async function runTargeted(
     };
   }
   const execution = await (deps.executor ?? inProcessExecutor(deps))(plan, { runId, logger: log });
+  await deps.state.save(forgetChangedMemberships(await deps.state.load(), plan, execution.results));
   const applied = summarizeExecution(execution);
   const status =
     execution.aborted === 'throttled'
