@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { int, num } from './number.js';
 import { entraSourceConfigSchema } from '../sources/entra/config.js';
 import { fileSourceConfigSchema } from '../sources/file/config.js';
 import { ldapSourceConfigSchema } from '../sources/ldap/config.js';
@@ -8,8 +9,6 @@ import { secretRefSchema } from '../secret/secret.js';
 
 /** YAML gives booleans and numbers; environment overrides give strings. Both are accepted. */
 const bool = (fallback: boolean) => z.union([z.boolean(), z.stringbool()]).default(fallback);
-const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
-const num = (min: number, max: number, fallback: number) => z.coerce.number().min(min).max(max).default(fallback);
 
 /**
  * The bearer token only ever goes to an IAM Identity Center SCIM endpoint, `https://scim.<region>.amazonaws.com/
