@@ -23,8 +23,11 @@ export interface ExecutorSettings {
 
 export interface ExecutionResult {
   results: OperationResult[];
-  /** Set when AWS rejected the credentials (401/403), or throttled the run past its bound: the run stopped. */
-  aborted?: 'credentials' | 'throttled';
+  /**
+   * Set when the run stopped early: AWS rejected the credentials (401/403) or throttled the run past
+   * its bound, or (queue mode) no worker consumed the queue.
+   */
+  aborted?: 'credentials' | 'throttled' | 'no-worker';
   throttledMs: number;
   /** Attempts made across all operations (an attempt may send several requests). */
   attempts: number;

@@ -130,6 +130,12 @@ const queueSchema = z.strictObject({
     'how often the producer looks for jobs that ended without a result (stalled twice, lost)',
   ),
   keepFailedJobs: int(0, 1_000_000, 1000),
+  workerHeartbeatMs: int(100, 60_000, 5_000).describe(
+    'icsync worker: how often each worker records in Redis that it consumes the queue',
+  ),
+  workerWaitMs: int(500, 3_600_000, 60_000).describe(
+    'sync --queue: stop (exit 13) when no worker heartbeat was seen for this long',
+  ),
   health: z
     .strictObject({
       port: int(0, 65_535, 9464),

@@ -1,6 +1,6 @@
 import { ownedOnly, type OwnershipTest } from '../model/aws.js';
 import { randomUUID } from 'node:crypto';
-import { executePlan, type ExecutionResult, type PlanExecutor } from '../apply/executor.js';
+import { executePlan, type PlanExecutor } from '../apply/executor.js';
 import { MemoryIdDirectory, type ScimPort } from '../apply/port.js';
 import type { Config } from '../config/schema.js';
 import { buildDesiredState, checkSourceSize, planChanges, type DesiredState, type Plan } from '../diff/index.js';
@@ -13,6 +13,7 @@ import { ThrottledTooLongError, type ThrottlePolicy } from '../scim/throttle.js'
 import type { SourceConnector } from '../sources/types.js';
 import type { StateStore, SyncState } from '../state/store.js';
 import { exitCodeFor, type RunStatus } from './exit-codes.js';
+import { executionMessage, executionStatus, stopReason } from './outcome.js';
 import {
   planMembershipReads,
   readMemberships,
@@ -107,6 +108,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     );
     guardSourceSizes(snapshots, state, deps.config, options);
   } catch (err) {
+    if (options.signal?.aborted) return { report: finish('interrupted', interruptedBeforeApply(options.signal), {}) };
     if (!(err instanceof SourceReadError || err instanceof SourceRefusedError)) throw err;
     log.error({ err }, 'source read failed or refused; nothing planned');
     return { report: finish('source-failed', err.message, {}) };
@@ -165,6 +167,8 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     };
   }
 
+  if (options.signal?.aborted)
+    return { plan, report: finish('interrupted', interruptedBeforeApply(options.signal), common) };
   const apply = deps.executor ?? inProcessExecutor(deps);
   const execution = await timed('apply', () =>
     apply(plan, {
@@ -185,12 +189,15 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     results: execution.results,
     now: started,
   });
-  const status = executionStatus(execution);
+  const status = executionStatus(execution, options.signal);
   if (status === 'success') updated.lastSuccessfulSyncAt = new Date(now()).toISOString();
   await deps.state.save(updated);
   return {
     plan,
-    report: finish(status, executionMessage(status, execution), { ...common, applied: summarizeExecution(execution) }),
+    report: finish(status, executionMessage(status, execution, options.signal), {
+      ...common,
+      applied: summarizeExecution(execution),
+    }),
   };
 }
 
@@ -284,21 +291,6 @@ function guardSourceSizes(snapshots: readonly Snapshot[], state: SyncState, conf
   }
 }
 
-function executionStatus(exec: ExecutionResult): RunStatus {
-  if (exec.aborted === 'credentials') return 'credentials-invalid';
-  if (exec.aborted === 'throttled') return 'throttled';
-  return exec.results.some((r) => r.status !== 'applied') ? 'partial-failure' : 'success';
-}
-
-function executionMessage(status: RunStatus, exec: ExecutionResult): string {
-  const failed = exec.results.filter((r) => r.status === 'failed').length;
-  if (status === 'throttled')
-    return `AWS throttled the run for longer than sync.maxThrottleWaitMs (${exec.throttledMs} ms paused); the operations not yet applied were left for the next run.`;
-  if (status === 'credentials-invalid')
-    return 'AWS rejected the SCIM token (401/403); the run stopped. Rotate the token (IAM Identity Center → Settings → Automatic provisioning).';
-  if (status === 'partial-failure') {
-    const skipped = exec.results.filter((r) => r.status === 'skipped').length;
-    return `${failed} operation(s) failed${skipped > 0 ? ` and ${skipped} were not started (interrupted)` : ''}; the rest were applied. The next run re-plans from AWS state.`;
-  }
-  return `${exec.results.length} operation(s) applied`;
+function interruptedBeforeApply(signal: AbortSignal): string {
+  return `interrupted (${stopReason(signal)}) before anything was applied`;
 }
