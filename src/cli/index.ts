@@ -4,9 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, RedisUnavailableError, SyncError } from '../errors.js';
 import { scrub } from '../log/scrub.js';
-import { ScimError, ScimProtocolError, ScimTransportError } from '../scim/errors.js';
+import { failureOf } from './failure.js';
 import { EXIT, EXIT_SUMMARY } from '../sync/exit-codes.js';
 import { COMMANDS, commandHelp, flagList, parseArgsOptions, type FlagSpec } from './commands.js';
 import type * as EmulatorCommand from './emulator-command.js';
@@ -171,29 +170,9 @@ async function dispatch(
 }
 
 function exitForError(err: unknown, out: Out): number {
-  if (err instanceof ConfigError) {
-    out.stderr(err.message);
-    return EXIT.configInvalid;
-  }
-  if (err instanceof RedisUnavailableError) {
-    out.stderr(err.message);
-    return EXIT.redisUnavailable;
-  }
-  if (targetUnavailable(err)) {
-    const why = err instanceof Error ? err.message : String(err);
-    out.stderr(scrub(`icsync: AWS SCIM endpoint unavailable, nothing was applied; the next run retries: ${why}`, []));
-    return EXIT.targetUnavailable;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  out.stderr(scrub(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${message}`, []));
-  return EXIT.internal;
-}
-
-/** DNS, TLS, connection or 5xx-after-retries failures of the SCIM endpoint, while reading AWS. */
-function targetUnavailable(err: unknown): boolean {
-  return (
-    err instanceof ScimTransportError || err instanceof ScimProtocolError || (err instanceof ScimError && err.isServer)
-  );
+  const { exitCode, message } = failureOf(err);
+  out.stderr(scrub(`icsync: ${message}`, []));
+  return exitCode;
 }
 
 /** The container image leaves the emulator out; say so instead of failing with a module error. */

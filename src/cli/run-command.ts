@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -5,14 +6,20 @@ import { ConfigError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { scrub } from '../log/scrub.js';
 import { EXIT } from '../sync/exit-codes.js';
+import type { RunReport } from '../sync/report.js';
 import { runSync, type RunResult } from '../sync/run.js';
+import { failureOf, type Failure } from './failure.js';
 import { compose, configSecrets } from './compose.js';
 import type { Out } from './out.js';
 import { renderPlan, renderReport } from './render.js';
 import { acquireSyncLock } from './run-lock.js';
 import { pushRunMetrics } from '../ops/pushgateway.js';
 
-/** `icsync diff` and `icsync sync`: read, plan, and (sync) apply under the run lock. */
+/**
+ * `icsync diff` and `icsync sync`: read, plan, and (sync) apply under the run lock. Whatever the
+ * outcome, `--json` prints a report and `--report` writes one (unless its own path is the problem),
+ * so a script never has to parse an error line.
+ */
 export async function runCommand(
   mode: 'diff' | 'sync',
   configPath: string,
@@ -20,7 +27,56 @@ export async function runCommand(
   env: NodeJS.ProcessEnv,
   out: Out,
 ): Promise<number> {
-  if (typeof values.report === 'string') await assertReportWritable(values.report);
+  const startedAt = new Date().toISOString();
+  try {
+    if (typeof values.report === 'string') await assertReportWritable(values.report);
+    return await run(mode, configPath, values, env, out);
+  } catch (err) {
+    const failure = err instanceof RunFailure ? err.failure : failureOf(err);
+    const report = failureReport(mode, startedAt, failure);
+    out.stderr(scrub(`icsync: ${failure.message}`, []));
+    if (values.json === true) out.stdout(scrub(JSON.stringify({ report, plan: null }, null, 2), []));
+    if (typeof values.report === 'string' && !(err instanceof ReportPathError))
+      await writeFile(values.report, scrub(JSON.stringify(report, null, 2), []), { mode: 0o600 }).catch(
+        () => undefined,
+      );
+    return failure.exitCode;
+  }
+}
+
+/** An outcome decided before a run report exists (the run lock was not obtained). */
+class RunFailure extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+class ReportPathError extends ConfigError {}
+
+/** The run report of a run that ended before reading (or planning): what happened and nothing else. */
+function failureReport(mode: 'diff' | 'sync', startedAt: string, failure: Failure): RunReport {
+  return {
+    runId: randomUUID(),
+    mode,
+    status: failure.status,
+    exitCode: failure.exitCode,
+    message: failure.message,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    timingsMs: {},
+    sources: [],
+    target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
+    findings: [],
+  };
+}
+
+async function run(
+  mode: 'diff' | 'sync',
+  configPath: string,
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  out: Out,
+): Promise<number> {
   const loaded = await loadConfig(configPath, env);
   const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
   const deps = await compose(config, env);
@@ -28,26 +84,6 @@ export async function runCommand(
   // Reports and printed plans leave the process: no configured secret, no credential-shaped value.
   const safeOut: Out = { stdout: (s) => out.stdout(scrub(s, secrets)), stderr: (s) => out.stderr(scrub(s, secrets)) };
   const interrupt = new AbortController();
-  const lock =
-    mode === 'sync'
-      ? await acquireSyncLock({
-          config,
-          ...(deps.redis ? { redis: deps.redis } : {}),
-          logger: deps.logger,
-          onLost: () => {
-            deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
-            interrupt.abort(new Error('run lock lost'));
-          },
-        })
-      : undefined;
-  if (lock === null) {
-    await deps.close();
-    out.stderr(
-      `locked: another icsync sync held the run lock for longer than sync.lockWaitMs (${config.sync.lockWaitMs} ms); nothing was applied`,
-    );
-    return EXIT.locked;
-  }
-  let lastProgress = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
     deps.logger.warn(
       { signal: sig },
@@ -57,6 +93,43 @@ export async function runCommand(
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  const lock =
+    mode === 'sync'
+      ? await acquireSyncLock({
+          config,
+          ...(deps.redis ? { redis: deps.redis } : {}),
+          logger: deps.logger,
+          signal: interrupt.signal,
+          onLost: () => {
+            deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
+            interrupt.abort(new Error('run lock lost'));
+          },
+        }).catch(async (err: unknown) => {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+          await deps.close();
+          throw err;
+        })
+      : undefined;
+  if (lock === null) {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await deps.close();
+    throw new RunFailure(
+      interrupt.signal.aborted
+        ? {
+            status: 'interrupted',
+            exitCode: EXIT.interrupted,
+            message: 'interrupted while waiting for the run lock; nothing was applied',
+          }
+        : {
+            status: 'locked',
+            exitCode: EXIT.locked,
+            message: `locked: another icsync sync held the run lock for longer than sync.lockWaitMs (${config.sync.lockWaitMs} ms); nothing was applied`,
+          },
+    );
+  }
+  let lastProgress = 0;
   try {
     const result = await runSync(deps, {
       mode,
@@ -111,7 +184,7 @@ async function assertReportWritable(path: string): Promise<void> {
   try {
     await access(dirname(resolve(path)), constants.W_OK);
   } catch {
-    throw new ConfigError(
+    throw new ReportPathError(
       `--report ${path}: its directory does not exist or is not writable; nothing was read or applied`,
     );
   }

@@ -24,6 +24,7 @@ import {
 import { planSummary, summarizeExecution, type RunReport } from './report.js';
 import { planPolicy } from './policy.js';
 import { nextState } from './state-update.js';
+import { networkProblem } from '../util/network.js';
 
 export interface RunOptions {
   mode: 'diff' | 'sync';
@@ -266,6 +267,14 @@ async function readAllSources(sources: readonly SourceConnector[], signal: Abort
     try {
       snapshots.push(await s.readSnapshot(signal));
     } catch (err) {
+      // An unreachable server is the common case; say which host and what to check, in one line.
+      const network = networkProblem(err);
+      if (network)
+        throw new SourceReadError(
+          s.id,
+          `cannot reach ${network.host ?? 'its server'}: ${network.what} (${network.code}); check ${network.check}`,
+          { cause: err },
+        );
       if (err instanceof SourceReadError) throw err;
       throw new SourceReadError(s.id, `read failed: ${err instanceof Error ? err.message : String(err)}`, {
         cause: err,

@@ -1,0 +1,44 @@
+import { ConfigError, RedisUnavailableError, SyncError } from '../errors.js';
+import { ScimError, ScimProtocolError, ScimTransportError } from '../scim/errors.js';
+import { exitCodeFor, type RunStatus } from '../sync/exit-codes.js';
+import { networkProblem } from '../util/network.js';
+
+/** A command that ended by an exception, as the operator is told: one line, the outcome, its exit code. */
+export interface Failure {
+  status: RunStatus;
+  exitCode: number;
+  message: string;
+}
+
+const failure = (status: RunStatus, message: string): Failure => ({ status, exitCode: exitCodeFor(status), message });
+
+/**
+ * Expected failures (configuration, Redis, an unreachable AWS endpoint) get their own exit code and
+ * a sentence saying what to check; anything else is a bug (exit 1). Never a stack trace.
+ */
+export function failureOf(err: unknown): Failure {
+  if (err instanceof ConfigError) return failure('config-invalid', err.message);
+  if (err instanceof RedisUnavailableError) return failure('redis-unavailable', err.message);
+  if (err instanceof ScimTransportError) {
+    const problem = networkProblem(err.cause);
+    const host = err.host ?? problem?.host ?? 'target.baseUrl';
+    const why = problem
+      ? `${problem.what} (${problem.code}); check ${problem.check}`
+      : `${err.causeCode ?? 'no response'}; check egress, DNS and the CA bundle`;
+    return failure(
+      'target-unavailable',
+      `cannot reach the AWS SCIM endpoint ${host}: ${why}. Nothing was applied; the next run retries.`,
+    );
+  }
+  if (err instanceof ScimProtocolError || (err instanceof ScimError && err.isServer)) {
+    return failure(
+      'target-unavailable',
+      `the AWS SCIM endpoint could not be read: ${err.message}. Nothing was applied; the next run retries.`,
+    );
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return failure(
+    'internal-error',
+    `internal error, please report it: ${err instanceof SyncError ? `[${err.code}] ` : ''}${message}`,
+  );
+}

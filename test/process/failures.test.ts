@@ -1,0 +1,84 @@
+/**
+ * Expected failures through the built binary: an AWS endpoint that refuses connections (TLS:
+ * reliability.test.ts), a source that cannot be reached, an invalid config. Each ends with its documented exit code,
+ * one `icsync:` line (or the result line) naming the host and what to check, no stack trace, and
+ * with `--json` a valid JSON report on stdout whatever the outcome.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort, makePod, podEnv, run, writeConfig, type Exited, type Pod } from './cli-process.js';
+import { writeDirectory } from './directory.js';
+
+const STACK = /\n\s+at .+:\d+:\d+\)?/;
+
+interface Report {
+  status: string;
+  exitCode: number;
+  message: string;
+}
+
+async function podFor(baseUrl: string, source?: (pod: Pod) => Record<string, unknown>): Promise<Pod> {
+  const pod = await makePod({ 'scim-token': 'canary-failures-token-1a2b3c', 'bind-password': 'canary-bind-pw-9f8e' });
+  await writeConfig(pod, {
+    sources: [source ? source(pod) : { type: 'file', id: 'hr-export', path: await writeDirectory(pod.dir, 3) }],
+    target: { baseUrl, token: pod.secret('scim-token'), allowLocalEmulator: true },
+    sync: { retryBaseMs: 10, retryMaxMs: 100, maxAttempts: 2 },
+    state: { path: join(pod.stateDir, 'state.json') },
+    log: { level: 'silent' },
+  });
+  return pod;
+}
+
+function jsonReport(r: Exited): Report {
+  return (JSON.parse(r.stdout) as { report: Report }).report;
+}
+
+describe('the AWS SCIM endpoint cannot be reached', () => {
+  it('connection refused: exit 11, one line naming host and what to check, and a JSON report', async () => {
+    const port = await freePort();
+    const pod = await podFor(`http://127.0.0.1:${port}/scim/v2`);
+    const r = await run(['sync', '--config', pod.configPath, '--json'], podEnv());
+    expect(r.code).toBe(11);
+    expect(jsonReport(r)).toMatchObject({ status: 'target-unavailable', exitCode: 11 });
+    expect(jsonReport(r).message).toContain(`127.0.0.1:${port}: connection refused (ECONNREFUSED); check`);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^icsync: cannot reach the AWS SCIM endpoint/)]);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+});
+
+describe('a source cannot be reached', () => {
+  it('LDAP connection refused: exit 7 naming the host and what to check; the bind password never printed', async () => {
+    const port = await freePort();
+    const withLdap = await podFor('http://127.0.0.1:9/scim/v2', (pod) => ({
+      type: 'ldap',
+      id: 'corp',
+      url: `ldap://127.0.0.1:${port}`,
+      allowInsecure: true,
+      bindDn: 'cn=reader,dc=example,dc=com',
+      bindPassword: pod.secret('bind-password'),
+      users: { baseDn: 'ou=people,dc=example,dc=com' },
+      groups: { baseDn: 'ou=groups,dc=example,dc=com' },
+    }));
+    const r = await run(['diff', '--config', withLdap.configPath, '--json'], podEnv());
+    expect(r.code).toBe(7);
+    const report = jsonReport(r);
+    expect(report.status).toBe('source-failed');
+    expect(report.message).toBe(
+      `source corp: cannot reach 127.0.0.1:${port}: connection refused (ECONNREFUSED); check the host and port, and that the service is up`,
+    );
+    expect(r.stdout + r.stderr).not.toMatch(STACK);
+    expect(r.stdout + r.stderr).not.toContain('canary-bind-pw-9f8e');
+  });
+});
+
+describe('--json whatever the outcome', () => {
+  it('an invalid config prints a JSON report with the config exit code, and the problem on stderr', async () => {
+    const pod = await podFor('http://127.0.0.1:9/scim/v2');
+    await writeConfig(pod, { sources: [], target: { baseUrl: 'http://example.com' } });
+    const r = await run(['diff', '--config', pod.configPath, '--json'], podEnv());
+    expect(r.code).toBe(6);
+    expect(jsonReport(r)).toMatchObject({ status: 'config-invalid', exitCode: 6 });
+    expect(r.stderr).toContain('target.token');
+    expect(r.stderr).not.toMatch(STACK);
+  });
+});
