@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { executePlan, type PlanExecutor } from '../apply/executor.js';
 import { MemoryIdDirectory, type ScimPort } from '../apply/port.js';
 import type { Config } from '../config/schema.js';
-import { buildDesiredState, checkSourceSize, planChanges, type DesiredState, type Plan } from '../diff/index.js';
+import { buildDesiredState, planChanges, type DesiredState, type Plan } from '../diff/index.js';
 import { SourceReadError, SourceRefusedError, SyncError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ownershipPrefix } from '../model/ids.js';
@@ -24,7 +24,7 @@ import {
 import { planSummary, summarizeExecution, type RunReport } from './report.js';
 import { planPolicy } from './policy.js';
 import { nextState } from './state-update.js';
-import { networkProblem } from '../util/network.js';
+import { guardSourceSizes, readAllSources } from './read-sources.js';
 
 export interface RunOptions {
   mode: 'diff' | 'sync';
@@ -103,11 +103,12 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
 
   const state = await deps.state.load();
   let snapshots: Snapshot[];
+  let shrunk: string[];
   try {
     snapshots = await timed('readSources', () =>
       readAllSources(deps.sources, options.signal ?? new AbortController().signal),
     );
-    guardSourceSizes(snapshots, state, deps.config, options);
+    shrunk = guardSourceSizes(snapshots, state, deps.config, options);
   } catch (err) {
     if (options.signal?.aborted) return { report: finish('interrupted', interruptedBeforeApply(options.signal), {}) };
     if (!(err instanceof SourceReadError || err instanceof SourceRefusedError)) throw err;
@@ -147,14 +148,19 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   log.info({ hash: plan.hash, operations: plan.operations.length, brake: plan.brake }, 'plan computed');
 
   // An approval binds to the exact plan it was given for, like applying a saved terraform plan: a
-  // different plan is never applied under it, whether or not the brake would hold that plan.
-  const approvalMismatch = options.approve !== undefined && options.approve !== plan.hash;
-  if (approvalMismatch || (plan.brake.blocked && options.approve !== plan.hash)) {
+  // different plan is never applied under it, whether or not a guard would hold that plan. The
+  // approval of the exact plan covers both guards that hold a plan (brake and shrink), so one review
+  // of what will happen is enough.
+  const holds = planHolds(plan, shrunk);
+  const approved = options.approve === plan.hash;
+  if ((options.approve !== undefined && !approved) || (holds.length > 0 && !approved)) {
     const why = options.approve
       ? `--approve ${options.approve} does not match this plan (hash ${plan.hash}); the plan changed, review it again`
-      : `the plan would deactivate, delete or remove ${plan.brake.destructive} objects/memberships, more than the threshold of ${plan.brake.threshold}; nothing was applied. Review it with 'icsync diff' and re-run with --approve ${plan.hash}`;
-    log.warn({ hash: plan.hash, brake: plan.brake }, 'deletion brake: plan blocked');
-    return { plan, report: finish('blocked', why, common) };
+      : `${holds.join('; ')}; nothing was applied. Review the plan ('icsync diff'); 'icsync sync --approve ${plan.hash}' applies exactly this plan`;
+    log.warn({ hash: plan.hash, brake: plan.brake, shrunk }, 'plan held; nothing applied');
+    // diff shows a held plan as blocked; sync refuses a shrunk source as it always has (exit 7).
+    const status = shrunk.length > 0 && options.mode === 'sync' && !options.approve ? 'source-failed' : 'blocked';
+    return { plan, report: finish(status, why, common) };
   }
   if (options.mode === 'diff') {
     const status = plan.operations.length > 0 ? 'changes-pending' : 'success';
@@ -261,43 +267,14 @@ async function readTargetAndPlan(
   };
 }
 
-async function readAllSources(sources: readonly SourceConnector[], signal: AbortSignal): Promise<Snapshot[]> {
-  const snapshots: Snapshot[] = [];
-  for (const s of sources) {
-    try {
-      snapshots.push(await s.readSnapshot(signal));
-    } catch (err) {
-      // An unreachable server is the common case; say which host and what to check, in one line.
-      const network = networkProblem(err);
-      if (network)
-        throw new SourceReadError(
-          s.id,
-          `cannot reach ${network.host ?? 'its server'}: ${network.what} (${network.code}); check ${network.check}`,
-          { cause: err },
-        );
-      if (err instanceof SourceReadError) throw err;
-      throw new SourceReadError(s.id, `read failed: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-      });
-    }
-  }
-  return snapshots;
-}
-
-function guardSourceSizes(snapshots: readonly Snapshot[], state: SyncState, config: Config, options: RunOptions): void {
-  for (const snap of snapshots) {
-    const refusal = checkSourceSize(
-      snap.sourceId,
-      { users: snap.users.length, groups: snap.groups.length },
-      state.sources[snap.sourceId],
-      {
-        maxShrinkPercent: config.sync.maxSourceShrinkPercent,
-        allowEmpty: options.allowEmptySource ?? false,
-        allowShrink: options.allowShrink ?? false,
-      },
+/** Why the plan may not be applied without an approval of its exact hash. */
+function planHolds(plan: Plan, shrunk: readonly string[]): string[] {
+  const holds = shrunk.map((reason) => `the shrink guard holds the plan: ${reason}`);
+  if (plan.brake.blocked)
+    holds.push(
+      `the deletion brake holds the plan: it would deactivate, delete or remove ${plan.brake.destructive} objects/memberships, more than the threshold of ${plan.brake.threshold}`,
     );
-    if (refusal) throw new SourceRefusedError(refusal);
-  }
+  return holds;
 }
 
 function interruptedBeforeApply(signal: AbortSignal): string {
