@@ -3,7 +3,7 @@
  * exit code (64) and say what is valid; `--help`, `help <command>` and `--version` answer; expected
  * errors are one clear line, never a stack trace.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -86,6 +86,19 @@ describe('expected errors are one clear line', () => {
     expect(r.stderr).toContain('expected a number');
     expect(r.stderr).toContain('sync.concurrency');
     expect(r.stderr).not.toContain('NaN');
+  });
+
+  it('a config file that is not valid YAML is one line saying where', async () => {
+    const pod = await makePod({});
+    await writeFile(pod.configPath, 'sources: [\n  - {type: file\n');
+    const r = await run(['diff', '--config', pod.configPath], podEnv());
+    expect(r.code).toBe(CONFIG_INVALID);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^icsync: config: .* is not valid YAML \(or JSON\): .* at line \d+, column \d+$/),
+    ]);
+    const missing = await run(['diff', '--config', join(pod.dir, 'nope.yaml')], podEnv());
+    expect(missing.code).toBe(CONFIG_INVALID);
+    expect(missing.stderr).toContain('nope.yaml does not exist');
   });
 
   it('icsync emulator on a port in use says so and exits with the config code', async () => {
