@@ -6,6 +6,7 @@ export function executionStatus(exec: ExecutionResult, signal: AbortSignal | und
   if (exec.aborted === 'credentials') return 'credentials-invalid';
   if (exec.aborted === 'throttled') return 'throttled';
   if (exec.aborted === 'no-worker') return 'no-worker';
+  if (exec.aborted === 'unreachable') return 'target-unavailable';
   // Stopped on request: what was not started is the interruption's doing, not a failure.
   if (signal?.aborted && exec.results.some((r) => r.status === 'skipped')) return 'interrupted';
   return exec.results.some((r) => r.status !== 'applied') ? 'partial-failure' : 'success';
@@ -23,6 +24,8 @@ export function executionMessage(status: RunStatus, exec: ExecutionResult, signa
   const skipped = exec.results.filter((r) => r.status === 'skipped').length;
   if (status === 'interrupted')
     return `interrupted (${stopReason(signal)}): ${applied} operation(s) applied, ${failed} failed, ${skipped} not started; the state is saved and the next run re-plans.`;
+  if (status === 'target-unavailable')
+    return `${exec.unreachable ?? 'the AWS SCIM endpoint could not be reached'}. The run stopped: ${applied} operation(s) applied, ${failed} failed, ${skipped} not started; the next run re-plans.`;
   if (status === 'no-worker')
     return `no icsync worker consumed the queue: ${applied} operation(s) applied, ${failed} failed, ${skipped} withdrawn from the queue and not started. Start 'icsync worker' with the same queue.name and redis.keyPrefix, or sync without --queue.`;
   if (status === 'throttled')

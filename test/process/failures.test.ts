@@ -6,7 +6,19 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, makePod, podEnv, run, writeConfig, type Exited, type Pod } from './cli-process.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import {
+  freePort,
+  logLines,
+  makePod,
+  podEnv,
+  run,
+  start,
+  waitFor,
+  writeConfig,
+  type Exited,
+  type Pod,
+} from './cli-process.js';
 import { writeDirectory } from './directory.js';
 
 const STACK = /\n\s+at .+:\d+:\d+\)?/;
@@ -17,8 +29,10 @@ interface Report {
   message: string;
 }
 
+const TOKEN = 'canary-failures-token-1a2b3c';
+
 async function podFor(baseUrl: string, source?: (pod: Pod) => Record<string, unknown>): Promise<Pod> {
-  const pod = await makePod({ 'scim-token': 'canary-failures-token-1a2b3c', 'bind-password': 'canary-bind-pw-9f8e' });
+  const pod = await makePod({ 'scim-token': TOKEN, 'bind-password': 'canary-bind-pw-9f8e' });
   await writeConfig(pod, {
     sources: [source ? source(pod) : { type: 'file', id: 'hr-export', path: await writeDirectory(pod.dir, 3) }],
     target: { baseUrl, token: pod.secret('scim-token'), allowLocalEmulator: true },
@@ -43,6 +57,52 @@ describe('the AWS SCIM endpoint cannot be reached', () => {
     expect(jsonReport(r).message).toContain(`127.0.0.1:${port}: connection refused (ECONNREFUSED); check`);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^icsync: cannot reach the AWS SCIM endpoint/)]);
     expect(r.stderr).not.toMatch(STACK);
+  });
+});
+
+describe('the AWS SCIM endpoint goes away while writing', () => {
+  it('stops the run with exit 11 naming the host, instead of failing every operation one by one', async () => {
+    const emulator = await startEmulator({ tokens: [TOKEN] });
+    const pod = await makePod({ 'scim-token': TOKEN });
+    await writeConfig(pod, {
+      sources: [{ type: 'file', id: 'hr-export', path: await writeDirectory(pod.dir, 40) }],
+      target: { baseUrl: emulator.baseUrl, token: pod.secret('scim-token'), allowLocalEmulator: true },
+      // Slow enough that the endpoint is gone while most of the plan is still to apply.
+      sync: {
+        rateLimit: { requestsPerSecond: 10, burst: 1 },
+        concurrency: 1,
+        retryBaseMs: 10,
+        retryMaxMs: 100,
+        maxAttempts: 2,
+      },
+      state: { path: join(pod.stateDir, 'state.json') },
+    });
+    const sync = start(['sync', '--config', pod.configPath, '--json'], podEnv());
+    try {
+      await waitFor('the first write', () =>
+        logLines(sync.stderr).some((l) => l.msg === 'audit: SCIM write applied') ? true : undefined,
+      );
+      await emulator.close();
+      const r = await sync.exited;
+      expect(r.code).toBe(11);
+      const { report } = JSON.parse(r.stdout) as {
+        report: Report & {
+          plan: { operations: number };
+          applied: { applied: number; failed: number; skipped: number };
+        };
+      };
+      expect(report.status).toBe('target-unavailable');
+      expect(report.message).toContain(
+        `cannot reach the AWS SCIM endpoint ${new URL(emulator.baseUrl).host}: connection refused`,
+      );
+      const { applied, failed, skipped } = report.applied;
+      expect(applied + failed + skipped).toBe(report.plan.operations);
+      expect(skipped).toBeGreaterThan(0);
+      expect(failed).toBeLessThanOrEqual(1);
+      expect(applied).toBe(emulator.writes().filter((w) => w.status >= 200 && w.status < 300).length);
+    } finally {
+      sync.kill();
+    }
   });
 });
 
