@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { ConfigError, RedisUnavailableError, SyncError } from '../errors.js';
 import { ScimError, ScimProtocolError, ScimTransportError } from '../scim/errors.js';
 import { exitCodeFor, type RunStatus } from '../sync/exit-codes.js';
+import type { RunReport } from '../sync/report.js';
 import { networkProblem } from '../util/network.js';
 
 /** A command that ended by an exception, as the operator is told: one line, the outcome, its exit code. */
@@ -41,4 +43,21 @@ export function failureOf(err: unknown): Failure {
     'internal-error',
     `internal error, please report it: ${err instanceof SyncError ? `[${err.code}] ` : ''}${message}`,
   );
+}
+
+/** The run report of a run that ended before reading (or planning): what happened and nothing else. */
+export function failureReport(mode: 'diff' | 'sync', startedAt: string, failure: Failure): RunReport {
+  return {
+    runId: randomUUID(),
+    mode,
+    status: failure.status,
+    exitCode: failure.exitCode,
+    message: failure.message,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    timingsMs: {},
+    sources: [],
+    target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
+    findings: [],
+  };
 }

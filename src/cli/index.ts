@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { scrub } from '../log/scrub.js';
-import { failureOf } from './failure.js';
+import { failureOf, failureReport } from './failure.js';
 import { EXIT, EXIT_SUMMARY } from '../sync/exit-codes.js';
 import { COMMANDS, commandHelp, flagList, parseArgsOptions, type FlagSpec } from './commands.js';
 import type * as EmulatorCommand from './emulator-command.js';
@@ -73,6 +73,13 @@ export async function main(
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     out.stderr(err.message);
+    // Scripts that asked for JSON get a report even for a mistyped command line.
+    if ((first === 'diff' || first === 'sync') && rest.includes('--json')) {
+      const failure = { status: 'usage-error' as const, exitCode: EXIT.usage, message: err.message };
+      out.stdout(
+        JSON.stringify({ report: failureReport(first, new Date().toISOString(), failure), plan: null }, null, 2),
+      );
+    }
     return EXIT.usage;
   }
   if (call.values.version === true) {

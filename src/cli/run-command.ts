@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -6,9 +5,8 @@ import { ConfigError } from '../errors.js';
 import { loadConfig } from '../config/load.js';
 import { scrub } from '../log/scrub.js';
 import { EXIT } from '../sync/exit-codes.js';
-import type { RunReport } from '../sync/report.js';
 import { runSync, type RunResult } from '../sync/run.js';
-import { failureOf, type Failure } from './failure.js';
+import { failureOf, failureReport, type Failure } from './failure.js';
 import { compose, configSecrets } from './compose.js';
 import type { Out } from './out.js';
 import { renderPlan, renderReport } from './render.js';
@@ -52,23 +50,6 @@ class RunFailure extends Error {
 }
 
 class ReportPathError extends ConfigError {}
-
-/** The run report of a run that ended before reading (or planning): what happened and nothing else. */
-function failureReport(mode: 'diff' | 'sync', startedAt: string, failure: Failure): RunReport {
-  return {
-    runId: randomUUID(),
-    mode,
-    status: failure.status,
-    exitCode: failure.exitCode,
-    message: failure.message,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    timingsMs: {},
-    sources: [],
-    target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
-    findings: [],
-  };
-}
 
 async function run(
   mode: 'diff' | 'sync',

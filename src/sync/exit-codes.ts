@@ -52,6 +52,7 @@ export type RunStatus =
   | 'target-unavailable'
   | 'interrupted'
   | 'no-worker'
+  | 'usage-error'
   | 'internal-error';
 
 const CODES: Record<RunStatus, number> = {
@@ -68,6 +69,7 @@ const CODES: Record<RunStatus, number> = {
   'target-unavailable': EXIT.targetUnavailable,
   interrupted: EXIT.interrupted,
   'no-worker': EXIT.noWorker,
+  'usage-error': EXIT.usage,
   'internal-error': EXIT.internal,
 };
 

@@ -28,6 +28,9 @@ describe('usage errors', () => {
     for (const flag of ['--approve <hash>', '--allow-shrink', '--queue', '--json', '--config <path>'])
       expect(r.stderr).toContain(flag);
     expect(r.stderr).not.toMatch(STACK);
+    const json = await run(['sync', '--json', '--aprove', 'abc'], podEnv());
+    expect(json.code).toBe(USAGE);
+    expect(JSON.parse(json.stdout)).toMatchObject({ report: { status: 'usage-error', exitCode: USAGE }, plan: null });
   });
 
   it('a flag without its value, an unknown command and a stray argument exit 64, distinct from config invalid', async () => {
