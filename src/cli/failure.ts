@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, RedisUnavailableError, SyncError } from '../errors.js';
-import { ScimError, ScimProtocolError, ScimTransportError } from '../scim/errors.js';
 import { exitCodeFor, type RunStatus } from '../sync/exit-codes.js';
 import type { RunReport } from '../sync/report.js';
-import { networkProblem } from '../util/network.js';
+import { targetUnavailableMessage } from '../sync/outcome.js';
 
 /** A command that ended by an exception, as the operator is told: one line, the outcome, its exit code. */
 export interface Failure {
@@ -21,23 +20,8 @@ const failure = (status: RunStatus, message: string): Failure => ({ status, exit
 export function failureOf(err: unknown): Failure {
   if (err instanceof ConfigError) return failure('config-invalid', err.message);
   if (err instanceof RedisUnavailableError) return failure('redis-unavailable', err.message);
-  if (err instanceof ScimTransportError) {
-    const problem = networkProblem(err.cause);
-    const host = err.host ?? problem?.host ?? 'target.baseUrl';
-    const why = problem
-      ? `${problem.what} (${problem.code}); check ${problem.check}`
-      : `${err.causeCode ?? 'no response'}; check egress, DNS and the CA bundle`;
-    return failure(
-      'target-unavailable',
-      `cannot reach the AWS SCIM endpoint ${host}: ${why}. Nothing was applied; the next run retries.`,
-    );
-  }
-  if (err instanceof ScimProtocolError || (err instanceof ScimError && err.isServer)) {
-    return failure(
-      'target-unavailable',
-      `the AWS SCIM endpoint could not be read: ${err.message}. Nothing was applied; the next run retries.`,
-    );
-  }
+  const unreachable = targetUnavailableMessage(err);
+  if (unreachable !== undefined) return failure('target-unavailable', unreachable);
   const message = err instanceof Error ? err.message : String(err);
   return failure(
     'internal-error',

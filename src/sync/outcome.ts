@@ -1,4 +1,6 @@
 import type { ExecutionResult } from '../apply/executor.js';
+import { ScimError, ScimProtocolError, ScimTransportError } from '../scim/errors.js';
+import { networkProblem } from '../util/network.js';
 import type { RunStatus } from './exit-codes.js';
 
 /** The run's outcome after applying, and the sentence the report and the result line give for it. */
@@ -36,4 +38,22 @@ export function executionMessage(status: RunStatus, exec: ExecutionResult, signa
     return `${failed} operation(s) failed${skipped > 0 ? ` and ${skipped} were not started (interrupted)` : ''}; the rest were applied. The next run re-plans from AWS state.`;
   }
   return `${exec.results.length} operation(s) applied`;
+}
+
+/**
+ * The AWS SCIM endpoint could not be read: no connection (naming the host and what to check), an
+ * answer that cannot be planned from, or 5xx after retries. Undefined for any other error.
+ */
+export function targetUnavailableMessage(err: unknown): string | undefined {
+  if (err instanceof ScimTransportError) {
+    const problem = networkProblem(err.cause);
+    const host = err.host ?? problem?.host ?? 'target.baseUrl';
+    const why = problem
+      ? `${problem.what} (${problem.code}); check ${problem.check}`
+      : `${err.causeCode ?? 'no response'}; check egress, DNS and the CA bundle`;
+    return `cannot reach the AWS SCIM endpoint ${host}: ${why}. Nothing was applied; the next run retries.`;
+  }
+  if (err instanceof ScimProtocolError || (err instanceof ScimError && err.isServer))
+    return `the AWS SCIM endpoint could not be read: ${err.message}. Nothing was applied; the next run retries.`;
+  return undefined;
 }

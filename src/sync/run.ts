@@ -13,7 +13,7 @@ import { ThrottledTooLongError, type ThrottlePolicy } from '../scim/throttle.js'
 import type { SourceConnector } from '../sources/types.js';
 import type { StateStore, SyncState } from '../state/store.js';
 import { exitCodeFor, type RunStatus } from './exit-codes.js';
-import { executionMessage, executionStatus, stopReason } from './outcome.js';
+import { executionMessage, executionStatus, stopReason, targetUnavailableMessage } from './outcome.js';
 import {
   planMembershipReads,
   readMemberships,
@@ -132,6 +132,11 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     if (err instanceof SyncError && err.code === 'CREDENTIALS_INVALID') {
       log.error({ err }, 'AWS rejected the SCIM credentials while reading');
       return { report: finish('credentials-invalid', err.message, { sources: sourcesReport }) };
+    }
+    const unreachable = targetUnavailableMessage(err);
+    if (unreachable !== undefined) {
+      log.error({ err }, 'the AWS SCIM endpoint could not be read; nothing planned');
+      return { report: finish('target-unavailable', unreachable, { sources: sourcesReport }) };
     }
     if (err instanceof ThrottledTooLongError) {
       log.error(

@@ -55,8 +55,11 @@ describe('the AWS SCIM endpoint cannot be reached', () => {
     expect(r.code).toBe(11);
     expect(jsonReport(r)).toMatchObject({ status: 'target-unavailable', exitCode: 11 });
     expect(jsonReport(r).message).toContain(`127.0.0.1:${port}: connection refused (ECONNREFUSED); check`);
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^icsync: cannot reach the AWS SCIM endpoint/)]);
+    expect((JSON.parse(r.stdout) as { report: { sources: unknown[] } }).report.sources).toHaveLength(1);
     expect(r.stderr).not.toMatch(STACK);
+    const human = await run(['sync', '--config', pod.configPath], podEnv());
+    expect(human.code).toBe(11);
+    expect(human.stdout).toMatch(/^Result: target-unavailable \(exit 11\): cannot reach the AWS SCIM endpoint/m);
   });
 });
 
