@@ -110,19 +110,22 @@ describe('the AWS SCIM endpoint goes away while writing', () => {
 });
 
 describe('a source cannot be reached', () => {
-  it('LDAP connection refused: exit 7 naming the host and what to check; the bind password never printed', async () => {
-    const port = await freePort();
-    const withLdap = await podFor('http://127.0.0.1:9/scim/v2', (pod) => ({
+  const ldapPod = (url: string) =>
+    podFor('http://127.0.0.1:9/scim/v2', (pod) => ({
       type: 'ldap',
       id: 'corp',
-      url: `ldap://127.0.0.1:${port}`,
+      url,
       allowInsecure: true,
       bindDn: 'cn=reader,dc=example,dc=com',
       bindPassword: pod.secret('bind-password'),
       users: { baseDn: 'ou=people,dc=example,dc=com' },
       groups: { baseDn: 'ou=groups,dc=example,dc=com' },
     }));
-    const r = await run(['diff', '--config', withLdap.configPath, '--json'], podEnv());
+
+  it('LDAP connection refused: exit 7 naming the host and what to check; the bind password never printed', async () => {
+    const port = await freePort();
+    const pod = await ldapPod(`ldap://127.0.0.1:${port}`);
+    const r = await run(['diff', '--config', pod.configPath, '--json'], podEnv());
     expect(r.code).toBe(7);
     const report = jsonReport(r);
     expect(report.status).toBe('source-failed');
@@ -131,6 +134,15 @@ describe('a source cannot be reached', () => {
     );
     expect(r.stdout + r.stderr).not.toMatch(STACK);
     expect(r.stdout + r.stderr).not.toContain('canary-bind-pw-9f8e');
+  });
+
+  it('LDAP host name that does not resolve (RFC 6761 .invalid): exit 7 saying DNS failed', async () => {
+    const pod = await ldapPod('ldap://directory.example.invalid:389');
+    const r = await run(['diff', '--config', pod.configPath, '--json'], podEnv());
+    expect(r.code).toBe(7);
+    expect(jsonReport(r).message).toMatch(
+      /^source corp: cannot reach directory\.example\.invalid: DNS lookup failed \((ENOTFOUND|EAI_AGAIN|EAI_FAIL)\); check the host name/,
+    );
   });
 });
 
