@@ -98,6 +98,9 @@ export async function main(
 /** Parses `<command> [flags]` against the command's own flag table (COMMANDS). */
 function parseCommandLine(command: string, args: string[]): Invocation {
   const spec = COMMANDS[command];
+  if (!spec && command.startsWith('-')) {
+    throw new UsageError(`icsync: the command comes first: icsync <command> [options] (got ${command} before it)`);
+  }
   if (!spec) {
     throw new UsageError(
       `icsync: unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}, help. Run icsync --help`,

@@ -45,6 +45,9 @@ describe('usage errors', () => {
     expect(stray.code).toBe(USAGE);
     expect(stray.stderr).toContain('icsync subscriptions ensure');
     expect((await run([], podEnv())).code).toBe(USAGE);
+    const flagFirst = await run(['--json', 'diff'], podEnv());
+    expect(flagFirst.code).toBe(USAGE);
+    expect(flagFirst.stderr).toContain('the command comes first');
   });
 });
 
