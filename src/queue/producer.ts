@@ -44,7 +44,7 @@ export function queueExecutor(deps: QueueExecutorDeps): PlanExecutor {
     for (const kinds of PHASES) {
       const phase = indexed.filter((x) => kinds.includes(x.op.kind));
       if (phase.length === 0) continue;
-      if (context.signal?.aborted || (await store.breakerTripped())) break;
+      if (await store.breakerTripped()) break;
       stop = await awaitWorker(deps, watch, context.signal);
       if (stop) break;
       await deps.queue.addBulk(
@@ -65,10 +65,11 @@ export function queueExecutor(deps: QueueExecutorDeps): PlanExecutor {
       done += phase.length;
     }
     const results = await collectResults(store, plan, stop);
-    const aborted = stop === 'no-worker' ? 'no-worker' : results.some((r) => r.error?.code === 'CREDENTIALS_INVALID');
+    const credentials = results.some((r) => r.error?.code === 'CREDENTIALS_INVALID');
+    const aborted = stop === 'no-worker' ? stop : credentials ? ('credentials' as const) : undefined;
     return {
       results,
-      ...(aborted === 'no-worker' ? { aborted } : aborted ? { aborted: 'credentials' as const } : {}),
+      ...(aborted ? { aborted } : {}),
       throttledMs: 0,
       attempts: results.reduce((n, r) => n + r.attempts, 0),
       elapsedMs: Math.round(performance.now() - started),
