@@ -29,7 +29,7 @@ export function executionMessage(status: RunStatus, exec: ExecutionResult, signa
   if (status === 'target-unavailable')
     return `${exec.unreachable ?? 'the AWS SCIM endpoint could not be reached'}. The run stopped: ${applied} operation(s) applied, ${failed} failed, ${skipped} not started; the next run re-plans.`;
   if (status === 'no-worker')
-    return `no icsync worker consumed the queue: ${applied} operation(s) applied, ${failed} failed, ${skipped} withdrawn from the queue and not started. Start 'icsync worker' with the same queue.name and redis.keyPrefix, or sync without --queue.`;
+    return `no icsync worker consumed the queue: ${applied} operation(s) applied, ${failed} failed, ${skipped} not started (never queued, or withdrawn from the queue). Start 'icsync worker' with the same queue.name and redis.keyPrefix, or sync without --queue.`;
   if (status === 'throttled')
     return `AWS throttled the run for longer than sync.maxThrottleWaitMs (${exec.throttledMs} ms paused); the operations not yet applied were left for the next run.`;
   if (status === 'credentials-invalid')
