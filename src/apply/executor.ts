@@ -5,6 +5,8 @@ import type { Logger } from '../log/logger.js';
 import type { RequestLimiter } from '../scim/limiter.js';
 import { ThrottledTooLongError, ThrottlePolicy } from '../scim/throttle.js';
 import { applyOperation } from './apply-operation.js';
+import { ScimTransportError } from '../scim/errors.js';
+import { networkProblem } from '../util/network.js';
 import { auditEntry } from './audit.js';
 import { backoffDelay, sleep } from '../scim/backoff.js';
 import { classifyFailure, createdGroupId, describeError, type OperationResult } from './outcome.js';
@@ -23,8 +25,13 @@ export interface ExecutorSettings {
 
 export interface ExecutionResult {
   results: OperationResult[];
-  /** Set when AWS rejected the credentials (401/403), or throttled the run past its bound: the run stopped. */
-  aborted?: 'credentials' | 'throttled';
+  /**
+   * Set when the run stopped early: AWS rejected the credentials (401/403), throttled the run past
+   * its bound, or could not be connected to at all; or (queue mode) no worker consumed the queue.
+   */
+  aborted?: 'credentials' | 'throttled' | 'unreachable' | 'no-worker';
+  /** With `aborted: 'unreachable'`: which host, what failed, what to check. */
+  unreachable?: string;
   throttledMs: number;
   /** Attempts made across all operations (an attempt may send several requests). */
   attempts: number;
@@ -82,6 +89,7 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
   return {
     results,
     ...(run.aborted ? { aborted: run.aborted } : {}),
+    ...(run.unreachable ? { unreachable: run.unreachable } : {}),
     throttledMs: Math.round(throttle.throttledMs - throttledBefore),
     attempts: run.attempts,
     elapsedMs: Math.round(performance.now() - started),
@@ -89,7 +97,8 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
 }
 
 interface RunState {
-  aborted?: 'credentials' | 'throttled';
+  aborted?: 'credentials' | 'throttled' | 'unreachable';
+  unreachable?: string;
   throttle: ThrottlePolicy;
   attempts: number;
   done: number;
@@ -145,7 +154,11 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
         }
         continue;
       }
-      if (failure === 'permanent' || attempts >= settings.maxAttempts) return failed(op, index, attempts, err);
+      if (failure === 'permanent') return failed(op, index, attempts, err);
+      if (attempts >= settings.maxAttempts) {
+        noteUnreachable(run, err, logger);
+        return failed(op, index, attempts, err);
+      }
       ambiguous = true;
       const wait = backoffDelay(attempts, settings.retryBaseMs, settings.retryMaxMs, random);
       logger.warn(
@@ -160,8 +173,22 @@ async function runOperation(op: Operation, index: number, deps: ExecutorDeps, ru
 function stopReason(run: RunState, signal: AbortSignal | undefined): string | undefined {
   if (run.aborted === 'credentials') return 'run stopped: credentials rejected';
   if (run.aborted === 'throttled') return 'run stopped: throttled longer than sync.maxThrottleWaitMs';
+  if (run.aborted === 'unreachable') return 'run stopped: the AWS SCIM endpoint could not be reached';
   if (signal?.aborted) return 'run interrupted before this operation started';
   return undefined;
+}
+
+/**
+ * Retries spent on a connection that never opened (refused, DNS, TLS, unreachable): every other
+ * operation would fail the same way, each after its own retries, so the run stops here.
+ */
+function noteUnreachable(run: RunState, err: unknown, logger: Logger): void {
+  if (!(err instanceof ScimTransportError) || err.maybeCommitted) return;
+  const problem = networkProblem(err.cause);
+  if (!problem) return;
+  run.aborted ??= 'unreachable';
+  run.unreachable ??= `cannot reach the AWS SCIM endpoint ${err.host ?? problem.host ?? ''}: ${problem.what} (${problem.code}); check ${problem.check}`;
+  logger.error({ code: problem.code, host: err.host }, 'the AWS SCIM endpoint cannot be reached; stopping the run');
 }
 
 function retryAfterOf(err: unknown): number | undefined {

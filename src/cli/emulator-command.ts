@@ -46,12 +46,12 @@ export async function runEmulatorCommand(argv: string[], env: NodeJS.ProcessEnv,
     }
     options = emulatorOptions(values, env);
   } catch (err) {
-    out.stderr(`${(err as Error).message}\n\n${EMULATOR_USAGE}`);
-    return EXIT.configInvalid;
+    out.stderr(`icsync emulator: ${(err as Error).message}\n\n${EMULATOR_USAGE}`);
+    return EXIT.usage;
   }
   const emulator = await startEmulator(options).catch((err: Error) => err);
   if (emulator instanceof Error) {
-    out.stderr(emulator.message);
+    out.stderr(listenFailure(emulator, options));
     return EXIT.configInvalid;
   }
   out.stdout(
@@ -63,6 +63,18 @@ export async function runEmulatorCommand(argv: string[], env: NodeJS.ProcessEnv,
   });
   await emulator.close();
   return EXIT.success;
+}
+
+/** Where to listen is the operator's choice; a taken or forbidden port is said so, in one line. */
+function listenFailure(err: Error, options: Partial<EmulatorOptions>): string {
+  const where = `${options.host ?? '127.0.0.1'}:${options.port ?? 8080}`;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return `icsync emulator: ${where} is already in use (another emulator?); choose another --port, or --port 0 for any free one`;
+  if (code === 'EACCES') return `icsync emulator: not allowed to listen on ${where}; choose a --port above 1023`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return `icsync emulator: --host ${options.host ?? ''} is not an address of this machine`;
+  return `icsync emulator: cannot listen on ${where}: ${err.message}`;
 }
 
 function emulatorOptions(

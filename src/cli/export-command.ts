@@ -26,7 +26,7 @@ export async function exportCommand(
   const format = values.format ?? 'json';
   if ((what !== 'groups' && what !== 'users') || !FORMATS.includes(format as Format)) {
     out.stderr(EXPORT_USAGE);
-    return EXIT.configInvalid;
+    return EXIT.usage;
   }
   const config = await loadConfig(configPath, env);
   const deps = await compose(config, env);

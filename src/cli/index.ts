@@ -4,61 +4,32 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, RedisUnavailableError, SyncError } from '../errors.js';
 import { scrub } from '../log/scrub.js';
-import { ScimError, ScimProtocolError, ScimTransportError } from '../scim/errors.js';
-import { EXIT } from '../sync/exit-codes.js';
+import { failureOf, failureReport } from './failure.js';
+import { EXIT, EXIT_SUMMARY } from '../sync/exit-codes.js';
+import { COMMANDS, commandHelp, flagList, parseArgsOptions, type FlagSpec } from './commands.js';
 import type * as EmulatorCommand from './emulator-command.js';
 import type { Out } from './out.js';
+
+/** The words a command accepts after it; a command not listed takes none. */
+const SUBCOMMANDS: Record<string, readonly string[]> = { subscriptions: ['ensure'], export: ['groups', 'users'] };
+const COMMAND_LIST = Object.entries(COMMANDS)
+  .map(
+    ([name, c]) => `  ${(SUBCOMMANDS[name] ? `${name} ${SUBCOMMANDS[name].join('|')}` : name).padEnd(22)} ${c.summary}`,
+  )
+  .join('\n');
 
 export const USAGE = `Usage: icsync <command> [options]
 
 Commands:
-  diff              dry run: read sources and AWS, print the plan; sends no write
-  sync              read, plan and apply (blocked plans need --approve <hash>)
-  validate-config   check the configuration file, the secrets and files it names (--online: also sign in)
-  worker            apply queued plan operations (queue mode) until SIGTERM
-  serve             receive Graph change notifications and Okta event hooks; re-read and sync
-  subscriptions ensure   create or renew the Graph change-notification subscriptions
-  emulator          run the local AWS IAM Identity Center SCIM emulator
-  export groups|users   print every managed group or user with its source id and AWS id; sends no write
+${COMMAND_LIST}
+  help <command>         print a command's options and examples
 
 Options:
+  --help, -h             print help (\`icsync <command> --help\` for a command's options)
   --version              print the version and exit
-  --config <path>        configuration file (default: $ICSYNC_CONFIG or config/icsync.yaml)
-  --json                 print machine-readable JSON on stdout
-  --approve <hash>       sync: apply a plan held by the deletion brake, only if its hash matches
-  --queue                sync: apply through the BullMQ queue and \`icsync worker\` processes
-  --allow-empty-source   accept a source that returned no users
-  --allow-shrink         accept a source that shrank more than sync.maxSourceShrinkPercent
-  --report <path>        sync/diff: also write the JSON run report to this file
-  --full                 diff/sync: print every row of the plan (default: 8 per kind)
-  --online               validate-config: also sign in to each source and AWS and make one small read
-  --only <kind>:<name>   sync/diff: just user:<userName or source id> / group:<displayName or source id>
-                         and their memberships (repeatable); provision one person before a full run
-  --format <f>           export: json (default), csv or yaml
-  --port <n>, --host <h> emulator: where to listen (default 127.0.0.1:8080); \`icsync emulator --help\` lists its switches
 
-Exit codes: 0 success, 2 changes pending (diff), 3 blocked by the deletion brake,
-4 partial failure, 5 credentials invalid, 6 config invalid, 7 source failed or refused,
-8 Redis unavailable or unsafe, 9 throttled past sync.maxThrottleWaitMs, 10 locked by another sync,
-11 AWS SCIM endpoint unavailable, 1 internal error.`;
-
-const OPTIONS = {
-  config: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  approve: { type: 'string' },
-  queue: { type: 'boolean', default: false },
-  'allow-empty-source': { type: 'boolean', default: false },
-  'allow-shrink': { type: 'boolean', default: false },
-  report: { type: 'string' },
-  full: { type: 'boolean', default: false },
-  online: { type: 'boolean', default: false },
-  only: { type: 'string', multiple: true },
-  format: { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
-  version: { type: 'boolean', default: false },
-} as const;
+${EXIT_SUMMARY}`;
 
 const defaultOut: Out = {
   stdout: (s) => process.stdout.write(`${s}\n`),
@@ -71,43 +42,128 @@ export function version(): string {
   return pkg.version;
 }
 
+/** A mistake on the command line: answered with what is valid, and its own exit code. */
+class UsageError extends Error {}
+
+interface Invocation {
+  command: string;
+  /** The word after the command where it takes one (`subscriptions ensure`, `export groups`). */
+  subcommand?: string;
+  values: Record<string, unknown>;
+}
+
 export async function main(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
   out: Out = defaultOut,
 ): Promise<number> {
-  // The emulator has its own flags (EMULATOR_USAGE).
-  if (argv[0] === 'emulator') return runEmulator(argv.slice(1), env, out);
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    out.stderr(`${(err as Error).message}\n\n${USAGE}`);
-    return EXIT.configInvalid;
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    out.stderr(USAGE);
+    return EXIT.usage;
   }
-  const { values, positionals } = parsed;
-  const command = positionals[0];
-  if (values.version) {
+  if (first === '--version') {
     out.stdout(`icsync ${version()}`);
     return EXIT.success;
   }
-  if (values.help || !command) {
+  if (first === '--help' || first === '-h') {
     out.stdout(USAGE);
-    return command || values.help ? EXIT.success : EXIT.configInvalid;
+    return EXIT.success;
   }
-  const configPath = values.config ?? env.ICSYNC_CONFIG ?? 'config/icsync.yaml';
+  if (first === 'help') return printHelp(rest[0], out);
+  // The emulator has its own flags (EMULATOR_USAGE).
+  if (first === 'emulator') return runEmulator(rest, env, out);
+  let call: Invocation;
   try {
-    return await dispatch(command, positionals, configPath, values, env, out);
+    call = parseCommandLine(first, rest);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    out.stderr(err.message);
+    // Scripts that asked for JSON get a report even for a mistyped command line.
+    if ((first === 'diff' || first === 'sync') && rest.includes('--json')) {
+      const failure = { status: 'usage-error' as const, exitCode: EXIT.usage, message: err.message };
+      out.stdout(
+        JSON.stringify({ report: failureReport(first, new Date().toISOString(), failure), plan: null }, null, 2),
+      );
+    }
+    return EXIT.usage;
+  }
+  if (call.values.version === true) {
+    out.stdout(`icsync ${version()}`);
+    return EXIT.success;
+  }
+  if (call.values.help === true) return printHelp(call.command, out);
+  const configPath = (call.values.config as string | undefined) ?? env.ICSYNC_CONFIG ?? 'config/icsync.yaml';
+  try {
+    return await dispatch(call, configPath, env, out);
   } catch (err) {
     return exitForError(err, out);
   }
 }
 
+/** Parses `<command> [flags]` against the command's own flag table (COMMANDS). */
+function parseCommandLine(command: string, args: string[]): Invocation {
+  const spec = COMMANDS[command];
+  if (!spec && command.startsWith('-')) {
+    throw new UsageError(`icsync: the command comes first: icsync <command> [options] (got ${command} before it)`);
+  }
+  if (!spec) {
+    throw new UsageError(
+      `icsync: unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}, help. Run icsync --help`,
+    );
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: parseArgsOptions(spec.flags), allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(describeParseError(err, command, spec.flags));
+  }
+  const allowed = SUBCOMMANDS[command];
+  const given = parsed.positionals.join(' ');
+  const fits = allowed ? parsed.positionals.length === 1 && allowed.includes(given) : given === '';
+  if (!fits && parsed.values.help !== true) {
+    throw new UsageError(
+      `icsync ${command}: usage: icsync ${spec.usage}, got "icsync ${`${command} ${given}`.trim()}" (icsync ${command} --help)`,
+    );
+  }
+  return { command, values: parsed.values, ...(parsed.positionals[0] ? { subcommand: parsed.positionals[0] } : {}) };
+}
+
+/** node:util's messages name its own API ('To specify a positional argument…'); say what icsync accepts instead. */
+function describeParseError(err: unknown, command: string, flags: Record<string, FlagSpec>): string {
+  const { code, message } = err as { code?: string; message: string };
+  const flag = /'(-[^ ']+)/.exec(message)?.[1] ?? '';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return `icsync ${command}: unknown flag ${flag}; valid flags: ${flagList(flags)}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = flag.replace(/^-+/, '');
+    const spec = flags[name];
+    return spec?.type === 'string'
+      ? `icsync ${command}: ${flag} needs a value (${flag} ${spec.value ?? '<value>'})`
+      : `icsync ${command}: ${flag} takes no value`;
+  }
+  return `icsync ${command}: ${message}`;
+}
+
+async function printHelp(command: string | undefined, out: Out): Promise<number> {
+  if (command === undefined) {
+    out.stdout(USAGE);
+    return EXIT.success;
+  }
+  if (command === 'emulator') return runEmulator(['--help'], process.env, out);
+  const spec = COMMANDS[command];
+  if (!spec) {
+    out.stderr(`icsync: no help for unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return EXIT.usage;
+  }
+  out.stdout(commandHelp(spec));
+  return EXIT.success;
+}
+
 async function dispatch(
-  command: string,
-  positionals: string[],
+  { command, subcommand, values }: Invocation,
   configPath: string,
-  values: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
   out: Out,
 ): Promise<number> {
@@ -123,45 +179,20 @@ async function dispatch(
     case 'serve':
       return (await import('./serve-wiring.js')).runServe(await load(), env);
     case 'subscriptions':
-      if (positionals[1] !== 'ensure') {
-        out.stderr(`usage: icsync subscriptions ensure [--config <path>]`);
-        return EXIT.configInvalid;
-      }
       return (await import('./serve-wiring.js')).runEnsureSubscriptions(await load(), env, out.stdout);
     case 'export':
-      return (await import('./export-command.js')).exportCommand(positionals[1], configPath, values, env, out);
+      return (await import('./export-command.js')).exportCommand(subcommand, configPath, values, env, out);
     case 'worker':
       return (await import('./worker-command.js')).runWorkerCommand(await load(), env);
     default:
-      out.stderr(`unknown command "${command}"\n\n${USAGE}`);
-      return EXIT.configInvalid;
+      throw new Error(`command "${command}" is in the command table but not dispatched`);
   }
 }
 
 function exitForError(err: unknown, out: Out): number {
-  if (err instanceof ConfigError) {
-    out.stderr(err.message);
-    return EXIT.configInvalid;
-  }
-  if (err instanceof RedisUnavailableError) {
-    out.stderr(err.message);
-    return EXIT.redisUnavailable;
-  }
-  if (targetUnavailable(err)) {
-    const why = err instanceof Error ? err.message : String(err);
-    out.stderr(scrub(`icsync: AWS SCIM endpoint unavailable, nothing was applied; the next run retries: ${why}`, []));
-    return EXIT.targetUnavailable;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  out.stderr(scrub(`icsync: ${err instanceof SyncError ? `[${err.code}] ` : ''}${message}`, []));
-  return EXIT.internal;
-}
-
-/** DNS, TLS, connection or 5xx-after-retries failures of the SCIM endpoint, while reading AWS. */
-function targetUnavailable(err: unknown): boolean {
-  return (
-    err instanceof ScimTransportError || err instanceof ScimProtocolError || (err instanceof ScimError && err.isServer)
-  );
+  const { exitCode, message } = failureOf(err);
+  out.stderr(scrub(`icsync: ${message}`, []));
+  return exitCode;
 }
 
 /** The container image leaves the emulator out; say so instead of failing with a module error. */

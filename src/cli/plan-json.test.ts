@@ -4,6 +4,7 @@ import { validate, type Schema } from '../../test/helpers/json-schema.js';
 import { planHash, type Operation, type Plan } from '../diff/index.js';
 import type { DesiredUser } from '../model/aws.js';
 import { asScimId, type ExternalId } from '../model/ids.js';
+import { STATUS_EXIT_CODES } from '../sync/exit-codes.js';
 import type { RunReport } from '../sync/report.js';
 import { planJson, PLAN_JSON_SCHEMA_VERSION } from './plan-json.js';
 
@@ -116,6 +117,19 @@ const report: RunReport = {
 };
 
 describe('the --json document', () => {
+  it('lists every run status the program reports, and no other', () => {
+    const report = (schema as { $defs: Record<string, { properties: Record<string, { enum?: string[] }> }> }).$defs
+      .report;
+    expect([...(report?.properties.status?.enum ?? [])].sort()).toEqual(Object.keys(STATUS_EXIT_CODES).sort());
+  });
+
+  it('is valid for a run that ended before planning: the report, plan null', () => {
+    const early: RunReport = { ...report, status: 'no-worker', exitCode: STATUS_EXIT_CODES['no-worker'] };
+    delete (early as Partial<RunReport>).plan;
+    delete (early as Partial<RunReport>).applied;
+    expect(validate(schema, JSON.parse(planJson({ report: early })))).toEqual([]);
+  });
+
   it('carries schemaVersion and, with every operation kind, conforms to docs/plan.schema.json', () => {
     const doc = JSON.parse(planJson({ report, plan })) as Record<string, unknown>;
     expect(doc.schemaVersion).toBe(PLAN_JSON_SCHEMA_VERSION);

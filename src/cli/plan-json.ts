@@ -7,7 +7,7 @@ import type { RunResult } from '../sync/run.js';
 export const PLAN_JSON_SCHEMA_VERSION = 1;
 
 /** What `diff --json` and `sync --json` print: the run report and the plan's operations. */
-export function planJson(result: RunResult): string {
+export function planJson(result: Pick<RunResult, 'report'> & Partial<Pick<RunResult, 'plan'>>): string {
   return JSON.stringify(
     {
       schemaVersion: PLAN_JSON_SCHEMA_VERSION,

@@ -8,6 +8,7 @@ import { EXIT } from '../sync/exit-codes.js';
 import { parseOnlySelectors } from '../sync/only-select.js';
 import { runOnly } from '../sync/only.js';
 import { runSync, type RunResult } from '../sync/run.js';
+import { failureOf, failureReport, type Failure } from './failure.js';
 import { compose, configSecrets } from './compose.js';
 import type { Out } from './out.js';
 import { planJson } from './plan-json.js';
@@ -17,7 +18,11 @@ import { acquireSyncLock } from './run-lock.js';
 import { runProgress } from './run-progress.js';
 import { pushRunMetrics } from '../ops/pushgateway.js';
 
-/** `icsync diff` and `icsync sync`: read, plan, and (sync) apply under the run lock. */
+/**
+ * `icsync diff` and `icsync sync`: read, plan, and (sync) apply under the run lock. Whatever the
+ * outcome, `--json` prints a report and `--report` writes one (unless its own path is the problem),
+ * so a script never has to parse an error line.
+ */
 export async function runCommand(
   mode: 'diff' | 'sync',
   configPath: string,
@@ -25,7 +30,39 @@ export async function runCommand(
   env: NodeJS.ProcessEnv,
   out: Out,
 ): Promise<number> {
-  if (typeof values.report === 'string') await assertReportWritable(values.report);
+  const startedAt = new Date().toISOString();
+  try {
+    if (typeof values.report === 'string') await assertReportWritable(values.report);
+    return await run(mode, configPath, values, env, out);
+  } catch (err) {
+    const failure = err instanceof RunFailure ? err.failure : failureOf(err);
+    const report = failureReport(mode, startedAt, failure);
+    out.stderr(scrub(`icsync: ${failure.message}`, []));
+    if (values.json === true) out.stdout(scrub(planJson({ report }), []));
+    if (typeof values.report === 'string' && !(err instanceof ReportPathError))
+      await writeFile(values.report, scrub(JSON.stringify(report, null, 2), []), { mode: 0o600 }).catch(
+        () => undefined,
+      );
+    return failure.exitCode;
+  }
+}
+
+/** An outcome decided before a run report exists (the run lock was not obtained). */
+class RunFailure extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+class ReportPathError extends ConfigError {}
+
+async function run(
+  mode: 'diff' | 'sync',
+  configPath: string,
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  out: Out,
+): Promise<number> {
   const only = Array.isArray(values.only) ? parseOnlySelectors(values.only as string[]) : [];
   const loaded = await loadConfig(configPath, env);
   const config = values.queue === true ? { ...loaded, queue: { ...loaded.queue, enabled: true } } : loaded;
@@ -35,25 +72,6 @@ export async function runCommand(
   // Reports and printed plans leave the process: no configured secret, no credential-shaped value.
   const safeOut: Out = { stdout: (s) => out.stdout(scrub(s, secrets)), stderr: (s) => out.stderr(scrub(s, secrets)) };
   const interrupt = new AbortController();
-  const lock =
-    mode === 'sync'
-      ? await acquireSyncLock({
-          config,
-          ...(deps.redis ? { redis: deps.redis } : {}),
-          logger: deps.logger,
-          onLost: () => {
-            deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
-            interrupt.abort(new Error('run lock lost'));
-          },
-        })
-      : undefined;
-  if (lock === null) {
-    await deps.close();
-    out.stderr(
-      `locked: another icsync sync held the run lock for longer than sync.lockWaitMs (${config.sync.lockWaitMs} ms); nothing was applied`,
-    );
-    return EXIT.locked;
-  }
   const onSignal = (sig: NodeJS.Signals): void => {
     deps.logger.warn(
       { signal: sig },
@@ -63,19 +81,53 @@ export async function runCommand(
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  const lock =
+    mode === 'sync'
+      ? await acquireSyncLock({
+          config,
+          ...(deps.redis ? { redis: deps.redis } : {}),
+          logger: deps.logger,
+          signal: interrupt.signal,
+          onLost: () => {
+            deps.logger.error('lost the run lock (expired or taken over); stopping before another writer interleaves');
+            interrupt.abort(new Error('run lock lost'));
+          },
+        }).catch(async (err: unknown) => {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+          await deps.close();
+          throw err;
+        })
+      : undefined;
+  if (lock === null) {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await deps.close();
+    throw new RunFailure(
+      interrupt.signal.aborted
+        ? {
+            status: 'interrupted',
+            exitCode: EXIT.interrupted,
+            message: 'interrupted while waiting for the run lock; nothing was applied',
+          }
+        : {
+            status: 'locked',
+            exitCode: EXIT.locked,
+            message: `locked: another icsync sync held the run lock for longer than sync.lockWaitMs (${config.sync.lockWaitMs} ms); nothing was applied`,
+          },
+    );
+  }
   try {
-    const run =
-      only.length > 0
-        ? (o: Parameters<typeof runSync>[1]) => runOnly(deps, { ...o, selectors: only })
-        : (o: Parameters<typeof runSync>[1]) => runSync(deps, o);
-    const result = await run({
+    const options: Parameters<typeof runSync>[1] = {
       mode,
       signal: interrupt.signal,
       ...(typeof values.approve === 'string' ? { approve: values.approve } : {}),
       allowEmptySource: values['allow-empty-source'] === true,
       allowShrink: values['allow-shrink'] === true,
       ...progress.hooks(deps),
-    });
+    };
+    const result =
+      only.length > 0 ? await runOnly(deps, { ...options, selectors: only }) : await runSync(deps, options);
     progress.stop();
     if (typeof values.report === 'string') {
       // The run's outcome stands whatever happens to the report file; its failure is only a warning.
@@ -110,7 +162,7 @@ async function assertReportWritable(path: string): Promise<void> {
   try {
     await access(dirname(resolve(path)), constants.W_OK);
   } catch {
-    throw new ConfigError(
+    throw new ReportPathError(
       `--report ${path}: its directory does not exist or is not writable; nothing was read or applied`,
     );
   }

@@ -16,13 +16,20 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv = process.
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`config: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === 'ENOENT'
+        ? `config: ${path} does not exist (pass --config <path> or set ICSYNC_CONFIG)`
+        : `config: cannot read ${path} (${code ?? 'error'})`,
+    );
   }
   let raw: unknown;
   try {
     raw = parseYaml(text) ?? {};
   } catch (err) {
-    throw new ConfigError(`config: ${path} is not valid YAML: ${(err as Error).message}`);
+    // The parser appends a source excerpt over several lines; its first line already says where.
+    const where = ((err as Error).message.split('\n')[0] ?? '').replace(/:$/, '');
+    throw new ConfigError(`config: ${path} is not valid YAML (or JSON): ${where}`);
   }
   return parseConfig(applyEnvOverrides(raw, env), path);
 }

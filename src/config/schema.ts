@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { int, num } from './number.js';
 import { entraSourceConfigSchema } from '../sources/entra/config.js';
 import { fileSourceConfigSchema } from '../sources/file/config.js';
 import { ldapSourceConfigSchema } from '../sources/ldap/config.js';
@@ -8,8 +9,6 @@ import { secretRefSchema } from '../secret/secret.js';
 
 /** YAML gives booleans and numbers; environment overrides give strings. Both are accepted. */
 const bool = (fallback: boolean) => z.union([z.boolean(), z.stringbool()]).default(fallback);
-const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
-const num = (min: number, max: number, fallback: number) => z.coerce.number().min(min).max(max).default(fallback);
 
 /**
  * The bearer token only ever goes to an IAM Identity Center SCIM endpoint, `https://scim.<region>.amazonaws.com/
@@ -132,6 +131,12 @@ const queueSchema = z.strictObject({
     'how often the producer looks for jobs that ended without a result (stalled twice, lost)',
   ),
   keepFailedJobs: int(0, 1_000_000, 1000),
+  workerHeartbeatMs: int(100, 60_000, 5_000).describe(
+    'icsync worker: how often each worker records in Redis that it consumes the queue',
+  ),
+  workerWaitMs: int(500, 3_600_000, 60_000).describe(
+    'sync --queue: stop (exit 13) when no worker heartbeat was seen for this long',
+  ),
   health: z
     .strictObject({
       port: int(0, 65_535, 9464),

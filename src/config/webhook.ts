@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { int, number } from './number.js';
 import { secretRefSchema } from '../secret/secret.js';
 import { SOURCE_ID_PATTERN } from '../model/ids.js';
 
 /** YAML gives booleans and numbers; environment overrides give strings. Both are accepted (as in config/schema.ts). */
 const bool = (fallback: boolean) => z.union([z.boolean(), z.stringbool()]).default(fallback);
-const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 const sourceId = z.string().regex(SOURCE_ID_PATTERN, 'the id of a configured source');
 const routePath = z.string().regex(/^\/[A-Za-z0-9/_.-]{1,200}$/, 'an absolute path such as /webhooks/graph (no query)');
@@ -84,7 +84,7 @@ export const webhookConfigSchema = z
     port: int(0, 65_535, 8080),
     host: z.string().min(1).default('0.0.0.0'),
     /** When set, GET /metrics is served on this port only, not on the public `port` that Graph and Okta reach. */
-    metricsPort: z.coerce.number().int().min(0).max(65_535).optional(),
+    metricsPort: number().int().min(0).max(65_535).optional(),
     /** Bodies are counted while streaming and refused past this (413), before any parsing. */
     bodyLimitBytes: int(1024, 10 * 1024 * 1024, 262_144),
     /** Whole request, body included; closes slow-loris connections (node:http `requestTimeout`). */

@@ -49,20 +49,29 @@ export function evaluateBrake(
   };
 }
 
+/** Why the source-size guard holds a read: an empty source, or one that shrank past the limit. */
+export interface SourceSizeRefusal {
+  guard: 'empty' | 'shrink';
+  reason: string;
+}
+
 /**
  * "Source shrank" guard (an empty read deleted everything in https://github.com/awslabs/ssosync/issues/194):
- * a source that returns nothing, or far fewer
- * objects than last time, is refused unless the operator explicitly allows it. Returns the
- * reason to refuse, or undefined.
+ * a source that returns nothing is refused outright unless explicitly allowed; one that returns far
+ * fewer objects than last time holds the plan until the operator allows the shrink or approves that
+ * exact plan. Returns the refusal, or undefined.
  */
 export function checkSourceSize(
   sourceId: string,
   now: { users: number; groups: number },
   last: { users: number; groups: number } | undefined,
   policy: { maxShrinkPercent: number; allowEmpty: boolean; allowShrink: boolean },
-): string | undefined {
+): SourceSizeRefusal | undefined {
   if (now.users === 0 && !policy.allowEmpty) {
-    return `source ${sourceId} returned no users; refusing to plan (use --allow-empty-source if this is intended)`;
+    return {
+      guard: 'empty',
+      reason: `source ${sourceId} returned no users; refusing to plan (use --allow-empty-source if this is intended)`,
+    };
   }
   if (!last || policy.allowShrink) return undefined;
   for (const kind of ['users', 'groups'] as const) {
@@ -70,7 +79,10 @@ export function checkSourceSize(
     if (before === 0) continue;
     const shrink = ((before - now[kind]) / before) * 100;
     if (shrink > policy.maxShrinkPercent) {
-      return `source ${sourceId} returned ${now[kind]} ${kind}, ${shrink.toFixed(1)} % fewer than the ${before} of the last run (limit ${policy.maxShrinkPercent} %); refusing to plan (use --allow-shrink if this is intended)`;
+      return {
+        guard: 'shrink',
+        reason: `source ${sourceId} returned ${now[kind]} ${kind}, ${shrink.toFixed(1)} % fewer than the ${before} of the last run (limit ${policy.maxShrinkPercent} %)`,
+      };
     }
   }
   return undefined;

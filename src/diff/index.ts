@@ -1,7 +1,14 @@
 export { buildDesiredState, type DesiredState, type DesiredOptions } from './desired.js';
 export { planChanges } from './planner.js';
 export type { CurrentState, PlanPolicy } from './plan-context.js';
-export { checkSourceSize, countDestructive, evaluateBrake, DEFAULT_BRAKE, type BrakePolicy } from './guards.js';
+export {
+  checkSourceSize,
+  countDestructive,
+  evaluateBrake,
+  DEFAULT_BRAKE,
+  type BrakePolicy,
+  type SourceSizeRefusal,
+} from './guards.js';
 export type { Plan, Operation, OperationKind, ObjectRef, AttributeChange, BrakeEvaluation } from './plan.js';
 export { PHASES, DESTRUCTIVE_KINDS } from './plan.js';
 export type { Finding } from './findings.js';

@@ -18,3 +18,8 @@ export function stateKey(prefix: string, part: string): string {
 
 /** How long a run's id directory and results outlive it, for post-mortems. */
 export const RUN_KEYS_TTL_SECONDS = 7 * 24 * 3600;
+
+/** Sorted set of the workers consuming a queue, scored by their last heartbeat (Redis server time, ms). */
+export function workersKey(prefix: string, queueName: string): string {
+  return `${prefix}:workers:${queueName}`;
+}

@@ -10,6 +10,7 @@ import { operationExternalId } from '../diff/plan.js';
 import { scrub, scrubError, type Logger } from '../log/logger.js';
 import { DEFAULT_THROTTLE_PAUSE_MS } from '../scim/transport.js';
 import type { OperationJob } from './jobs.js';
+import { WorkerHeartbeat } from './heartbeat.js';
 import { RunStore } from './run-store.js';
 
 export interface WorkerDeps {
@@ -52,9 +53,12 @@ export function startSyncWorker(deps: WorkerDeps): { worker: Worker<OperationJob
     },
   );
   worker.on('error', (err) => deps.logger.error({ err: scrubError(err, secrets) }, 'queue worker error'));
+  const heartbeat = new WorkerHeartbeat(connection, deps.prefix, deps.queue.name, deps.queue.workerHeartbeatMs);
+  heartbeat.start((err) => deps.logger.warn({ err: scrubError(err, secrets) }, 'worker heartbeat not recorded'));
   return {
     worker,
     async close() {
+      await heartbeat.stop();
       await worker.close();
       await rateQueue.close();
     },

@@ -208,8 +208,10 @@ export class ScimTransportError extends SyncError {
   readonly maybeCommitted: boolean;
   /** `ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, …, when the cause carried one. */
   readonly causeCode?: string;
+  /** The endpoint's host, so the operator's message names what could not be reached. */
+  readonly host?: string;
 
-  constructor(method: HttpMethod, path: string, cause: unknown, secrets: readonly string[]) {
+  constructor(method: HttpMethod, path: string, cause: unknown, secrets: readonly string[], host?: string) {
     const causeCode = errorCode(cause);
     const reason = scrub(cause instanceof Error ? cause.message : String(cause), secrets);
     super(
@@ -223,6 +225,7 @@ export class ScimTransportError extends SyncError {
     this.path = path;
     this.maybeCommitted = method !== 'GET' && (causeCode === undefined || !NOT_SENT_CODES.has(causeCode));
     if (causeCode !== undefined) this.causeCode = causeCode;
+    if (host !== undefined) this.host = host;
   }
 }
 

@@ -183,7 +183,7 @@ export class ScimTransport {
       const bodyText = await response.body.text();
       return { statusCode: response.statusCode, headers: response.headers, bodyText };
     } catch (cause) {
-      const error = new ScimTransportError(method, path, cause, [this.#token]);
+      const error = new ScimTransportError(method, path, cause, [this.#token], new URL(this.#origin).host);
       const ms = Math.round(performance.now() - started);
       this.#logger?.warn(
         { method, path, code: error.causeCode, maybeCommitted: error.maybeCommitted, ms },

@@ -8,7 +8,8 @@ import { exitCodeFor, type RunStatus } from './exit-codes.js';
 import { restrictSnapshots, selectObjects, type OnlySelector, type Selection } from './only-select.js';
 import { planPolicy } from './policy.js';
 import { planSummary, summarizeExecution, type RunReport } from './report.js';
-import { guardSourceSizes, inProcessExecutor, readAllSources, type RunDeps, type RunResult } from './run.js';
+import { guardSourceSizes, readAllSources } from './read-sources.js';
+import { inProcessExecutor, type RunDeps, type RunResult } from './run.js';
 import type { TargetedScim } from './targeted.js';
 
 export interface OnlyScim extends TargetedScim {
@@ -64,7 +65,9 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
   let full: Snapshot[];
   try {
     full = await readAllSources(deps.sources, signal);
-    guardSourceSizes(full, state, deps.config, options);
+    // A provision-on-demand run takes no approval of a whole plan, so a shrunk source refuses it outright.
+    const shrunk = guardSourceSizes(full, state, deps.config, options);
+    if (shrunk.length > 0) throw new SourceRefusedError(shrunk.join('; '));
   } catch (err) {
     if (!(err instanceof SourceReadError || err instanceof SourceRefusedError)) throw err;
     log.error({ err }, 'source read failed or refused; nothing planned');

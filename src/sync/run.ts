@@ -1,9 +1,9 @@
 import { ownedOnly, type OwnershipTest } from '../model/aws.js';
 import { randomUUID } from 'node:crypto';
-import { executePlan, type ExecutionResult, type PlanExecutor } from '../apply/executor.js';
+import { executePlan, type PlanExecutor } from '../apply/executor.js';
 import { MemoryIdDirectory, type ScimPort } from '../apply/port.js';
 import type { Config } from '../config/schema.js';
-import { buildDesiredState, checkSourceSize, planChanges, type DesiredState, type Plan } from '../diff/index.js';
+import { buildDesiredState, planChanges, type DesiredState, type Plan } from '../diff/index.js';
 import { SourceReadError, SourceRefusedError, SyncError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ownershipPrefix } from '../model/ids.js';
@@ -13,6 +13,7 @@ import { ThrottledTooLongError, type ThrottlePolicy } from '../scim/throttle.js'
 import type { SourceConnector } from '../sources/types.js';
 import type { StateStore, SyncState } from '../state/store.js';
 import { exitCodeFor, type RunStatus } from './exit-codes.js';
+import { executionMessage, executionStatus, stopReason, targetUnavailableMessage } from './outcome.js';
 import {
   claimTakeovers,
   planMembershipReads,
@@ -24,6 +25,7 @@ import {
 import { brakeCause, planSummary, summarizeExecution, type RunReport } from './report.js';
 import { planPolicy, takeoverRules } from './policy.js';
 import { nextState, type StateUpdateInput } from './state-update.js';
+import { guardSourceSizes, readAllSources } from './read-sources.js';
 
 export interface RunOptions {
   mode: 'diff' | 'sync';
@@ -109,12 +111,14 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
 
   const state = await deps.state.load();
   let snapshots: Snapshot[];
+  let shrunk: string[];
   try {
     snapshots = await timed('readSources', () =>
       readAllSources(deps.sources, options.signal ?? new AbortController().signal),
     );
-    guardSourceSizes(snapshots, state, deps.config, options);
+    shrunk = guardSourceSizes(snapshots, state, deps.config, options);
   } catch (err) {
+    if (options.signal?.aborted) return { report: finish('interrupted', interruptedBeforeApply(options.signal), {}) };
     if (!(err instanceof SourceReadError || err instanceof SourceRefusedError)) throw err;
     log.error({ err }, 'source read failed or refused; nothing planned');
     return { report: finish('source-failed', err.message, {}) };
@@ -137,6 +141,11 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       log.error({ err }, 'AWS rejected the SCIM credentials while reading');
       return { report: finish('credentials-invalid', err.message, { sources: sourcesReport }) };
     }
+    const unreachable = targetUnavailableMessage(err);
+    if (unreachable !== undefined) {
+      log.error({ err }, 'the AWS SCIM endpoint could not be read; nothing planned');
+      return { report: finish('target-unavailable', unreachable, { sources: sourcesReport }) };
+    }
     if (err instanceof ThrottledTooLongError) {
       log.error(
         { throttledMs: err.throttledMs },
@@ -152,14 +161,19 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   log.info({ hash: plan.hash, operations: plan.operations.length, brake: plan.brake }, 'plan computed');
 
   // An approval binds to the exact plan it was given for, like applying a saved terraform plan: a
-  // different plan is never applied under it, whether or not the brake would hold that plan.
-  const approvalMismatch = options.approve !== undefined && options.approve !== plan.hash;
-  if (approvalMismatch || (plan.brake.blocked && options.approve !== plan.hash)) {
+  // different plan is never applied under it, whether or not a guard would hold that plan. The
+  // approval of the exact plan covers both guards that hold a plan (brake and shrink), so one review
+  // of what will happen is enough.
+  const holds = planHolds(plan, shrunk);
+  const approved = options.approve === plan.hash;
+  if ((options.approve !== undefined && !approved) || (holds.length > 0 && !approved)) {
     const why = options.approve
       ? `--approve ${options.approve} does not match this plan (hash ${plan.hash}); the plan changed, review it again`
-      : `${brakeCause(plan)}, more than the threshold of ${plan.brake.threshold}; nothing was applied. Review it with 'icsync diff' and re-run with --approve ${plan.hash}`;
-    log.warn({ hash: plan.hash, brake: plan.brake }, 'deletion brake: plan blocked');
-    return { plan, report: finish('blocked', why, common) };
+      : `${holds.join('; ')}; nothing was applied. Review the plan ('icsync diff'); 'icsync sync --approve ${plan.hash}' applies exactly this plan`;
+    log.warn({ hash: plan.hash, brake: plan.brake, shrunk }, 'plan held; nothing applied');
+    // diff shows a held plan as blocked; sync refuses a shrunk source as it always has (exit 7).
+    const status = shrunk.length > 0 && options.mode === 'sync' && !options.approve ? 'source-failed' : 'blocked';
+    return { plan, report: finish(status, why, common) };
   }
   if (options.mode === 'diff') {
     const status = plan.operations.length > 0 ? 'changes-pending' : 'success';
@@ -173,6 +187,8 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     };
   }
 
+  if (options.signal?.aborted)
+    return { plan, report: finish('interrupted', interruptedBeforeApply(options.signal), common) };
   const apply = deps.executor ?? inProcessExecutor(deps);
   options.onPlanned?.(plan);
   const execution = await timed('apply', () =>
@@ -194,12 +210,15 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     results: execution.results,
     now: started,
   });
-  const status = executionStatus(execution);
+  const status = executionStatus(execution, options.signal);
   if (status === 'success') updated.lastSuccessfulSyncAt = new Date(now()).toISOString();
   await deps.state.save(updated);
   return {
     plan,
-    report: finish(status, executionMessage(status, execution), { ...common, applied: summarizeExecution(execution) }),
+    report: finish(status, executionMessage(status, execution, options.signal), {
+      ...common,
+      applied: summarizeExecution(execution),
+    }),
   };
 }
 
@@ -274,57 +293,16 @@ async function readTargetAndPlan(
   };
 }
 
-export async function readAllSources(sources: readonly SourceConnector[], signal: AbortSignal): Promise<Snapshot[]> {
-  const snapshots: Snapshot[] = [];
-  for (const s of sources) {
-    try {
-      snapshots.push(await s.readSnapshot(signal));
-    } catch (err) {
-      if (err instanceof SourceReadError) throw err;
-      throw new SourceReadError(s.id, `read failed: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-      });
-    }
-  }
-  return snapshots;
-}
-
-export function guardSourceSizes(
-  snapshots: readonly Snapshot[],
-  state: SyncState,
-  config: Config,
-  options: RunOptions,
-): void {
-  for (const snap of snapshots) {
-    const refusal = checkSourceSize(
-      snap.sourceId,
-      { users: snap.users.length, groups: snap.groups.length },
-      state.sources[snap.sourceId],
-      {
-        maxShrinkPercent: config.sync.maxSourceShrinkPercent,
-        allowEmpty: options.allowEmptySource ?? false,
-        allowShrink: options.allowShrink ?? false,
-      },
+/** Why the plan may not be applied without an approval of its exact hash. */
+function planHolds(plan: Plan, shrunk: readonly string[]): string[] {
+  const holds = shrunk.map((reason) => `the shrink guard holds the plan: ${reason}`);
+  if (plan.brake.blocked)
+    holds.push(
+      `the deletion brake holds the plan: ${brakeCause(plan)}, more than the threshold of ${plan.brake.threshold}`,
     );
-    if (refusal) throw new SourceRefusedError(refusal);
-  }
+  return holds;
 }
 
-function executionStatus(exec: ExecutionResult): RunStatus {
-  if (exec.aborted === 'credentials') return 'credentials-invalid';
-  if (exec.aborted === 'throttled') return 'throttled';
-  return exec.results.some((r) => r.status !== 'applied') ? 'partial-failure' : 'success';
-}
-
-function executionMessage(status: RunStatus, exec: ExecutionResult): string {
-  const failed = exec.results.filter((r) => r.status === 'failed').length;
-  if (status === 'throttled')
-    return `AWS throttled the run for longer than sync.maxThrottleWaitMs (${exec.throttledMs} ms paused); the operations not yet applied were left for the next run.`;
-  if (status === 'credentials-invalid')
-    return 'AWS rejected the SCIM token (401/403); the run stopped. Rotate the token (IAM Identity Center → Settings → Automatic provisioning).';
-  if (status === 'partial-failure') {
-    const skipped = exec.results.filter((r) => r.status === 'skipped').length;
-    return `${failed} operation(s) failed${skipped > 0 ? ` and ${skipped} were not started (interrupted)` : ''}; the rest were applied. The next run re-plans from AWS state.`;
-  }
-  return `${exec.results.length} operation(s) applied`;
+function interruptedBeforeApply(signal: AbortSignal): string {
+  return `interrupted (${stopReason(signal)}) before anything was applied`;
 }

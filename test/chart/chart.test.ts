@@ -110,7 +110,7 @@ describe.each(VALUE_SETS)('chart: $name', (set) => {
     expect(job.ttlSecondsAfterFinished).toBeGreaterThan(0);
     expect(job.template.spec.restartPolicy).toBe('Never');
     expect(job.podFailurePolicy.rules).toEqual([
-      { action: 'FailJob', onExitCodes: { containerName: 'icsync', operator: 'In', values: [3, 5, 6] } },
+      { action: 'FailJob', onExitCodes: { containerName: 'icsync', operator: 'In', values: [3, 5, 6, 64] } },
       // `status` is optional since Kubernetes 1.29 but required by the 1.27 and 1.28 API schemas.
       { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
     ]);

@@ -146,7 +146,10 @@ describe('values documentation', () => {
 
   it('the table has a row per documented value, with its type and default', () => {
     const rows = readValues(valuesText).rows;
-    expect(rows.find((r) => r.key === 'cronjob.failFastExitCodes')).toMatchObject({ type: 'list', default: [3, 5, 6] });
+    expect(rows.find((r) => r.key === 'cronjob.failFastExitCodes')).toMatchObject({
+      type: 'list',
+      default: [3, 5, 6, 64],
+    });
     expect(rows.find((r) => r.key === 'podSecurityContext')).toMatchObject({ type: 'object' });
     expect(rows.find((r) => r.key === 'podSecurityContext.runAsUser')).toBeUndefined();
     expect(rows.find((r) => r.key === 'metrics.port')).toMatchObject({ type: 'int', default: 9464 });

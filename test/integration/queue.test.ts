@@ -3,6 +3,7 @@
  * workers share the rate limit, 429s pause the queue, killed workers and restarted Redis recover,
  * the run lock admits one run, and no credential reaches Redis.
  */
+import { WorkerHeartbeat } from '../../src/queue/heartbeat.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -131,11 +132,15 @@ describe('queue mode', () => {
       },
       { connection, prefix: h.config.redis.keyPrefix },
     );
+    // It stands in for an icsync worker, so it announces itself like one.
+    const heartbeat = new WorkerHeartbeat(connection, h.config.redis.keyPrefix, h.config.queue.name, 1_000);
+    heartbeat.start(() => undefined);
     try {
       const r = await h.run();
       expect(r.report.status).toBe('partial-failure');
       expect(r.report.applied?.failures[0]?.error?.message).toMatch(/stalled more than allowable limit/);
     } finally {
+      await heartbeat.stop();
       await rogue.close();
       connection.disconnect();
     }

@@ -81,6 +81,12 @@ export class IcsyncProcess {
     return this.exited;
   }
 
+  /** SIGINT, as Ctrl-C in a terminal sends it, then the exit. */
+  async interrupt(): Promise<Exited> {
+    if (this.child.exitCode === null) this.child.kill('SIGINT');
+    return this.exited;
+  }
+
   /** Makes sure nothing is left running after a failed test. */
   kill(): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');

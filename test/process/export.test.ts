@@ -84,12 +84,14 @@ describe('icsync export', () => {
     expect(csv.stdout + csv.stderr + yaml.stdout + yaml.stderr).not.toContain(SECRETS['scim-token']);
   });
 
-  it('an unknown export or format is an operator mistake: exit 6 with the usage, nothing read', async () => {
+  it('an unknown export or format is a usage mistake: exit 64 with the usage, nothing read', async () => {
     emulator.resetLog();
     const bad = await run(['export', 'permissions', '--config', pod.configPath], podEnv());
-    expect(bad.code).toBe(6);
+    expect(bad.code).toBe(64);
     expect(bad.stderr).toContain('icsync export groups|users');
-    expect((await run(['export', 'groups', '--format', 'xml', '--config', pod.configPath], podEnv())).code).toBe(6);
+    const xml = await run(['export', 'groups', '--format', 'xml', '--config', pod.configPath], podEnv());
+    expect(xml.code).toBe(64);
+    expect(xml.stderr).toContain('icsync export groups|users');
     expect(emulator.requestLog).toEqual([]);
   });
 });

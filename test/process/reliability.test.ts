@@ -235,8 +235,10 @@ describe('the SCIM host fails TLS verification', () => {
       const statePath = join(s.pod.stateDir, 'state.json');
       const done = await run(['sync', '--config', s.pod.configPath], { PATH: process.env.PATH ?? '' });
       expect(done.code).toBe(11);
-      expect(done.stderr).toMatch(/AWS SCIM endpoint unavailable, nothing was applied/);
-      expect(done.stderr).toMatch(
+      expect(done.stdout).toMatch(
+        /cannot reach the AWS SCIM endpoint localhost:\d+: TLS handshake failed .*check the CA bundle.*Nothing was applied/,
+      );
+      expect(done.stdout + done.stderr).toMatch(
         /UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY/,
       );
       expect(requests).toBe(0);

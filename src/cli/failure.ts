@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { ConfigError, RedisUnavailableError, SyncError } from '../errors.js';
+import { exitCodeFor, type RunStatus } from '../sync/exit-codes.js';
+import type { RunReport } from '../sync/report.js';
+import { targetUnavailableMessage } from '../sync/outcome.js';
+
+/** A command that ended by an exception, as the operator is told: one line, the outcome, its exit code. */
+export interface Failure {
+  status: RunStatus;
+  exitCode: number;
+  message: string;
+}
+
+const failure = (status: RunStatus, message: string): Failure => ({ status, exitCode: exitCodeFor(status), message });
+
+/**
+ * Expected failures (configuration, Redis, an unreachable AWS endpoint) get their own exit code and
+ * a sentence saying what to check; anything else is a bug (exit 1). Never a stack trace.
+ */
+export function failureOf(err: unknown): Failure {
+  if (err instanceof ConfigError) return failure('config-invalid', err.message);
+  if (err instanceof RedisUnavailableError) return failure('redis-unavailable', err.message);
+  const unreachable = targetUnavailableMessage(err);
+  if (unreachable !== undefined) return failure('target-unavailable', unreachable);
+  const message = err instanceof Error ? err.message : String(err);
+  return failure(
+    'internal-error',
+    `internal error, please report it: ${err instanceof SyncError ? `[${err.code}] ` : ''}${message}`,
+  );
+}
+
+/** The run report of a run that ended before reading (or planning): what happened and nothing else. */
+export function failureReport(mode: 'diff' | 'sync', startedAt: string, failure: Failure): RunReport {
+  return {
+    runId: randomUUID(),
+    mode,
+    status: failure.status,
+    exitCode: failure.exitCode,
+    message: failure.message,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    timingsMs: {},
+    sources: [],
+    target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
+    findings: [],
+  };
+}
