@@ -86,7 +86,8 @@ describe('Okta → IAM Identity Center', () => {
     fake.fault((r) => r.path === '/api/v1/groups/00gDevs/users' && r.query.has('after'), dropConnection);
     const broken = await harness.run('sync');
     expect(broken.report).toMatchObject({ status: 'source-failed', exitCode: 7 });
-    expect(broken.report.message).toMatch(/^source corp-okta: read failed: .*socket hang up/);
+    // A dropped connection is a network failure: one line saying what happened and what to check.
+    expect(broken.report.message).toMatch(/^source corp-okta: cannot reach .*connection closed \(ECONNRESET\); check /);
     expect(broken.plan).toBeUndefined();
     expect(emulator.writes()).toHaveLength(before.writes);
     expect(emulator.users()).toEqual(before.users);
