@@ -1,89 +1,141 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { ObjectRef, Operation } from './plan.js';
-
-/** JSON with object keys sorted at every level, so equal data always serializes equally. */
-export function canonicalJson(value: unknown): string {
-  const parts: string[] = [];
-  writeCanonical(value, (s) => parts.push(s));
-  return parts.join('');
-}
+import type { DesiredUser } from '../model/aws.js';
+import type { Address } from '../model/user.js';
+import type { AttributeChange, ObjectRef, Operation } from './plan.js';
 
 /**
- * The plan hash operators pass to `--approve`: the first 16 hex digits of SHA-256 over the
- * canonical JSON of the writes the operations send. What is only there for people reading the
- * plan (names, the values AWS holds now) is left out, so the hash binds exactly what is applied.
- * Streamed per operation: a first sync of 50,000 users has over half a million member
- * references, and building one string for them is the slow part.
+ * The plan hash operators pass to `--approve`: the first 16 hex digits of SHA-256 over the writes
+ * the operations send. What is only there for people reading the plan (names, the values AWS holds
+ * now in a patch's `from`) is left out, so the hash binds exactly what is applied.
+ *
+ * Each operation is one JSON array with its fields in a fixed order per kind, so the hash does not
+ * depend on object key order and no keys are sorted for the bulk (created users, member lists);
+ * only free-form values (a patch's value) go through a key-sorted copy. JSON arrays delimit
+ * themselves, so the concatenation of operations decodes one way only.
  */
 export function planHash(operations: readonly Operation[]): string {
   const hash = createHash('sha256');
-  const feed = chunked(hash);
-  feed('[');
-  operations.forEach((op, i) => {
-    if (i > 0) feed(',');
-    if (op.kind === 'addMembers' || op.kind === 'removeMembers') {
-      // Member references are two scalars; as [externalId, id] tuples they hash the same data in a fraction of the time.
-      writeCanonical({ kind: op.kind, group: sent(op.group) }, feed);
-      feed(JSON.stringify(op.members.map((m) => [m.externalId, m.id ?? null])));
-    } else {
-      writeCanonical(appliedPart(op), feed);
-    }
-  });
-  feed(']');
-  feed.flush();
+  const out = buffered(hash);
+  for (const op of operations) out(JSON.stringify(encode(op)));
+  out.flush();
   return hash.digest('hex').slice(0, 16);
 }
 
-function sent(ref: ObjectRef): ObjectRef {
-  return { externalId: ref.externalId, ...(ref.id !== undefined ? { id: ref.id } : {}) };
+function encode(op: Operation): unknown[] {
+  switch (op.kind) {
+    case 'createUser':
+      return [op.kind, ...userFields(op.user)];
+    case 'createGroup':
+      return [op.kind, op.externalId, op.displayName];
+    case 'addMembers':
+    case 'removeMembers':
+      return [op.kind, ...ref(op.group), ...memberFields(op.members)];
+    case 'patchUser':
+    case 'adoptUser':
+      return [op.kind, ...ref(op.target), op.changes.map(change)];
+    case 'migrateExternalId':
+      return [op.kind, op.object, ...ref(op.target), op.from, op.takeover ?? null];
+    case 'deactivateUser':
+      return [op.kind, ...ref(op.target), op.reason];
+    case 'deleteUser':
+      return [op.kind, ...ref(op.target), op.userName];
+    case 'adoptGroup':
+    case 'deleteGroup':
+      return [op.kind, ...ref(op.target), op.displayName];
+    case 'renameGroup':
+      return [op.kind, ...ref(op.target), op.from, op.displayName];
+  }
 }
 
-function appliedPart(op: Operation): unknown {
-  if (op.kind === 'patchUser' || op.kind === 'adoptUser') {
-    return { ...op, target: sent(op.target), changes: op.changes.map(({ path, value }) => ({ path, value })) };
-  }
-  return 'target' in op ? { ...op, target: sent(op.target) } : op;
+function ref(r: ObjectRef): [string, string | null] {
+  return [r.externalId, r.id ?? null];
 }
 
-function writeCanonical(value: unknown, out: (s: string) => void): void {
-  if (value === null || typeof value !== 'object') {
-    out(value === undefined ? 'null' : JSON.stringify(value));
-    return;
-  }
-  if (Array.isArray(value)) {
-    out('[');
-    for (let i = 0; i < value.length; i += 1) {
-      if (i > 0) out(',');
-      writeCanonical(value[i], out);
-    }
-    out(']');
-    return;
-  }
+/**
+ * A member list as the lengths of its externalIds and ids (-1 for a user this plan creates) and
+ * each kind joined into one string: a first sync carries half a million member references, and
+ * one long string serializes faster than as many short ones. The lengths split the
+ * joined strings back, so the encoding stays one-to-one.
+ */
+function memberFields(members: readonly ObjectRef[]): [number[], number[], string, string] {
+  const externalIds = members.map((m) => m.externalId);
+  const ids = members.map((m) => m.id ?? '');
+  const idLengths = members.map((m) => (m.id === undefined ? -1 : m.id.length));
+  return [externalIds.map((e) => e.length), idLengths, externalIds.join(''), ids.join('')];
+}
+
+function change(c: AttributeChange): [string, unknown] {
+  return [c.path, sortedCopy(c.value)];
+}
+
+/**
+ * Every attribute of a desired user that CreateUser sends (src/scim/map.ts), in a fixed order;
+ * hash.test.ts changes each attribute of a fully populated user and expects a different hash.
+ */
+function userFields(u: DesiredUser): unknown[] {
+  const { name: n, enterprise: e } = u;
+  return [
+    u.externalId,
+    u.userName,
+    u.displayName,
+    [
+      n.givenName,
+      n.familyName,
+      n.middleName ?? null,
+      n.formatted ?? null,
+      n.honorificPrefix ?? null,
+      n.honorificSuffix ?? null,
+    ],
+    u.nickName ?? null,
+    u.title ?? null,
+    u.userType ?? null,
+    u.preferredLanguage ?? null,
+    u.locale ?? null,
+    u.timezone ?? null,
+    u.emails.map((m) => [m.value, m.type ?? null, m.primary ?? null]),
+    u.phoneNumbers.map((p) => [p.value, p.type ?? null, p.primary ?? null]),
+    u.addresses.map(addressFields),
+    [e.employeeNumber ?? null, e.costCenter ?? null, e.organization ?? null, e.division ?? null, e.department ?? null],
+    u.active,
+  ];
+}
+
+function addressFields(a: Address): unknown[] {
+  return [
+    a.type ?? null,
+    a.streetAddress ?? null,
+    a.locality ?? null,
+    a.region ?? null,
+    a.postalCode ?? null,
+    a.country ?? null,
+    a.formatted ?? null,
+    a.primary ?? null,
+  ];
+}
+
+/** A copy with object keys inserted in sorted order, which JSON.stringify then keeps. */
+function sortedCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sortedCopy);
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((k) => record[k] !== undefined)
-    .sort();
-  out('{');
-  keys.forEach((k, i) => {
-    out(i > 0 ? `,${JSON.stringify(k)}:` : `${JSON.stringify(k)}:`);
-    writeCanonical(record[k], out);
-  });
-  out('}');
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(record).sort()) if (record[k] !== undefined) out[k] = sortedCopy(record[k]);
+  return out;
 }
 
-/** Batches small writes into ~64 KiB hash updates. */
-function chunked(hash: Hash): ((s: string) => void) & { flush(): void } {
-  let buffer = '';
-  const feed = ((s: string) => {
-    buffer += s;
-    if (buffer.length >= 65_536) {
-      hash.update(buffer);
-      buffer = '';
-    }
-  }) as ((s: string) => void) & { flush(): void };
-  feed.flush = () => {
-    if (buffer) hash.update(buffer);
-    buffer = '';
+/** Joins small strings into ~64 KiB hash updates. */
+function buffered(hash: Hash): ((s: string) => void) & { flush(): void } {
+  let parts: string[] = [];
+  let length = 0;
+  const flush = (): void => {
+    if (parts.length > 0) hash.update(parts.join(''));
+    parts = [];
+    length = 0;
   };
-  return feed;
+  const write = (s: string): void => {
+    parts.push(s);
+    length += s.length;
+    if (length >= 65_536) flush();
+  };
+  return Object.assign(write, { flush });
 }

@@ -5,6 +5,6 @@ export { checkSourceSize, countDestructive, evaluateBrake, DEFAULT_BRAKE, type B
 export type { Plan, Operation, OperationKind, ObjectRef, AttributeChange, BrakeEvaluation } from './plan.js';
 export { PHASES, DESTRUCTIVE_KINDS } from './plan.js';
 export type { Finding } from './findings.js';
-export { planHash, canonicalJson } from './hash.js';
+export { planHash } from './hash.js';
 export { claimForeignObjects, claimLegacyObjects, type TakeoverRules } from './ownership.js';
 export { userChanges } from './user-changes.js';
