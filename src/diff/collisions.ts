@@ -23,13 +23,16 @@ export function resolveUserCollisions(
   current: readonly TargetUser[],
   createdAt: CreatedAt = new Map(),
 ): { users: DesiredUser[]; findings: Finding[] } {
-  const incumbent = new Map<string, string>();
-  for (const t of current) {
-    if (!t.externalId) continue;
-    incumbent.set(`u:${foldKey(t.userName)}`, t.externalId);
-    const email = t.emails[0]?.value;
-    if (email) incumbent.set(`e:${foldKey(email)}`, t.externalId);
-  }
+  const incumbent = (): Map<string, string> => {
+    const byKey = new Map<string, string>();
+    for (const t of current) {
+      if (!t.externalId) continue;
+      byKey.set(`u:${foldKey(t.userName)}`, t.externalId);
+      const email = t.emails[0]?.value;
+      if (email) byKey.set(`e:${foldKey(email)}`, t.externalId);
+    }
+    return byKey;
+  };
   const keysOf = (u: DesiredUser): string[] => {
     const keys = [`u:${foldKey(u.userName)}`];
     const email = u.emails[0]?.value;
@@ -48,8 +51,11 @@ export function resolveGroupCollisions(
   current: readonly TargetGroup[],
   createdAt: CreatedAt = new Map(),
 ): { groups: DesiredGroup[]; findings: Finding[] } {
-  const incumbent = new Map<string, string>();
-  for (const t of current) if (t.externalId) incumbent.set(`g:${foldKey(t.displayName)}`, t.externalId);
+  const incumbent = (): Map<string, string> => {
+    const byKey = new Map<string, string>();
+    for (const t of current) if (t.externalId) byKey.set(`g:${foldKey(t.displayName)}`, t.externalId);
+    return byKey;
+  };
   const rules = { incumbent, createdAt, ownsValue: () => false };
   const { kept, findings } = resolve(
     groups,
@@ -62,7 +68,8 @@ export function resolveGroupCollisions(
 }
 
 interface WinnerRules<T> {
-  incumbent: ReadonlyMap<string, string>;
+  /** Our externalId holding each value in AWS; built only when two objects collide, which is rare. */
+  incumbent: () => ReadonlyMap<string, string>;
   createdAt: CreatedAt;
   ownsValue: (item: T, key: string) => boolean;
 }
@@ -86,9 +93,11 @@ function resolve<T extends { externalId: string }>(
     }
   }
   const losers = new Map<string, Finding>();
+  let incumbent: ReadonlyMap<string, string> | undefined;
   for (const [key, claimants] of claims) {
     if (!Array.isArray(claimants)) continue;
-    const winner = pickWinner(claimants, key, rules);
+    incumbent ??= rules.incumbent();
+    const winner = pickWinner(claimants, key, incumbent, rules);
     for (const c of claimants) {
       if (c === winner || losers.has(c.externalId)) continue;
       losers.set(c.externalId, {
@@ -103,8 +112,13 @@ function resolve<T extends { externalId: string }>(
   return { kept: items.filter((i) => !losers.has(i.externalId)), findings: [...losers.values()] };
 }
 
-function pickWinner<T extends { externalId: string }>(claimants: T[], key: string, rules: WinnerRules<T>): T {
-  const bound = claimants.find((c) => c.externalId === rules.incumbent.get(key));
+function pickWinner<T extends { externalId: string }>(
+  claimants: T[],
+  key: string,
+  incumbent: ReadonlyMap<string, string>,
+  rules: WinnerRules<T>,
+): T {
+  const bound = claimants.find((c) => c.externalId === incumbent.get(key));
   if (bound) return bound;
   const owners = claimants.filter((c) => rules.ownsValue(c, key));
   const pool = owners.length > 0 ? owners : claimants;
