@@ -23,13 +23,16 @@ export function resolveUserCollisions(
   current: readonly TargetUser[],
   createdAt: CreatedAt = new Map(),
 ): { users: DesiredUser[]; findings: Finding[] } {
-  const incumbent = new Map<string, string>();
-  for (const t of current) {
-    if (!t.externalId) continue;
-    incumbent.set(`u:${foldKey(t.userName)}`, t.externalId);
-    const email = t.emails[0]?.value;
-    if (email) incumbent.set(`e:${foldKey(email)}`, t.externalId);
-  }
+  const incumbent = (): Map<string, string> => {
+    const byKey = new Map<string, string>();
+    for (const t of current) {
+      if (!t.externalId) continue;
+      byKey.set(`u:${foldKey(t.userName)}`, t.externalId);
+      const email = t.emails[0]?.value;
+      if (email) byKey.set(`e:${foldKey(email)}`, t.externalId);
+    }
+    return byKey;
+  };
   const keysOf = (u: DesiredUser): string[] => {
     const keys = [`u:${foldKey(u.userName)}`];
     const email = u.emails[0]?.value;
@@ -48,8 +51,11 @@ export function resolveGroupCollisions(
   current: readonly TargetGroup[],
   createdAt: CreatedAt = new Map(),
 ): { groups: DesiredGroup[]; findings: Finding[] } {
-  const incumbent = new Map<string, string>();
-  for (const t of current) if (t.externalId) incumbent.set(`g:${foldKey(t.displayName)}`, t.externalId);
+  const incumbent = (): Map<string, string> => {
+    const byKey = new Map<string, string>();
+    for (const t of current) if (t.externalId) byKey.set(`g:${foldKey(t.displayName)}`, t.externalId);
+    return byKey;
+  };
   const rules = { incumbent, createdAt, ownsValue: () => false };
   const { kept, findings } = resolve(
     groups,
@@ -62,7 +68,8 @@ export function resolveGroupCollisions(
 }
 
 interface WinnerRules<T> {
-  incumbent: ReadonlyMap<string, string>;
+  /** Our externalId holding each value in AWS; built only when two objects collide, which is rare. */
+  incumbent: () => ReadonlyMap<string, string>;
   createdAt: CreatedAt;
   ownsValue: (item: T, key: string) => boolean;
 }
@@ -74,18 +81,23 @@ function resolve<T extends { externalId: string }>(
   object: 'user' | 'group',
   fieldOf: (key: string) => string,
 ): { kept: T[]; findings: Finding[] } {
-  const claims = new Map<string, T[]>();
+  // One entry per userName and email: a list only where two claim the same value, since a list
+  // per value costs tens of MiB at 200,000 users.
+  const claims = new Map<string, T | T[]>();
   for (const item of items) {
     for (const key of keysOf(item)) {
-      const list = claims.get(key);
-      if (list) list.push(item);
-      else claims.set(key, [item]);
+      const held = claims.get(key);
+      if (held === undefined) claims.set(key, item);
+      else if (Array.isArray(held)) held.push(item);
+      else claims.set(key, [held, item]);
     }
   }
   const losers = new Map<string, Finding>();
+  let incumbent: ReadonlyMap<string, string> | undefined;
   for (const [key, claimants] of claims) {
-    if (claimants.length < 2) continue;
-    const winner = pickWinner(claimants, key, rules);
+    if (!Array.isArray(claimants)) continue;
+    incumbent ??= rules.incumbent();
+    const winner = pickWinner(claimants, key, incumbent, rules);
     for (const c of claimants) {
       if (c === winner || losers.has(c.externalId)) continue;
       losers.set(c.externalId, {
@@ -100,8 +112,13 @@ function resolve<T extends { externalId: string }>(
   return { kept: items.filter((i) => !losers.has(i.externalId)), findings: [...losers.values()] };
 }
 
-function pickWinner<T extends { externalId: string }>(claimants: T[], key: string, rules: WinnerRules<T>): T {
-  const bound = claimants.find((c) => c.externalId === rules.incumbent.get(key));
+function pickWinner<T extends { externalId: string }>(
+  claimants: T[],
+  key: string,
+  incumbent: ReadonlyMap<string, string>,
+  rules: WinnerRules<T>,
+): T {
+  const bound = claimants.find((c) => c.externalId === incumbent.get(key));
   if (bound) return bound;
   const owners = claimants.filter((c) => rules.ownsValue(c, key));
   const pool = owners.length > 0 ? owners : claimants;
@@ -128,5 +145,8 @@ function compareText(a: string, b: string): number {
 
 /** Unicode NFC then case folding, the comparison AWS applies to caseExact=false attributes. */
 export function foldKey(value: string): string {
-  return value.normalize('NFC').toLowerCase();
+  // NFC leaves printable ASCII as it is; skipping it saves a string copy per key, millions per plan.
+  return (ASCII.test(value) ? value : value.normalize('NFC')).toLowerCase();
 }
+
+const ASCII = /^[ -~]*$/;

@@ -12,6 +12,6 @@ export {
 export type { Plan, Operation, OperationKind, ObjectRef, AttributeChange, BrakeEvaluation } from './plan.js';
 export { PHASES, DESTRUCTIVE_KINDS } from './plan.js';
 export type { Finding } from './findings.js';
-export { planHash, canonicalJson } from './hash.js';
+export { planHash } from './hash.js';
 export { claimForeignObjects, claimLegacyObjects, type TakeoverRules } from './ownership.js';
 export { userChanges } from './user-changes.js';

@@ -62,20 +62,27 @@ export function planChanges(desired: DesiredState, current: CurrentState, policy
 
 function planUsers(ctx: PlanContext): void {
   const owned = new Map(ownedOnly(ctx.current.users, ctx.isOwned).map((t) => [t.externalId, t]));
-  const byKey = new Map<string, TargetUser>();
-  for (const t of ctx.current.users) {
-    byKey.set(`u:${foldKey(t.userName)}`, t);
-    const email = t.emails[0]?.value;
-    if (email) byKey.set(`e:${foldKey(email)}`, t);
-  }
+  // Built on the first user to create: a steady run creates few or none, and at 200,000 users the
+  // index is tens of MiB.
+  let byKey: Map<string, TargetUser> | undefined;
   for (const d of ctx.desired.users) {
     const t = owned.get(d.externalId);
     if (t) updateUser(ctx, d, t);
-    else createOrAdoptUser(ctx, d, byKey);
+    else createOrAdoptUser(ctx, d, (byKey ??= userKeyIndex(ctx.current.users)));
   }
   for (const t of owned.values()) {
     if (!ctx.desired.inScope.has(t.externalId) && inRetireScope(ctx, t.externalId)) retireUser(ctx, t);
   }
+}
+
+function userKeyIndex(users: readonly TargetUser[]): Map<string, TargetUser> {
+  const byKey = new Map<string, TargetUser>();
+  for (const t of users) {
+    byKey.set(`u:${foldKey(t.userName)}`, t);
+    const email = t.emails[0]?.value;
+    if (email) byKey.set(`e:${foldKey(email)}`, t);
+  }
+  return byKey;
 }
 
 function updateUser(ctx: PlanContext, d: DesiredUser, t: TargetUser): void {
