@@ -60,7 +60,9 @@ describe('the default mapping', () => {
   it('plans the sample directory exactly as before', () => {
     const plan = samplePlan();
     expect(plan.operations.length).toBe(149);
-    expect(plan.hash).toBe('26db5fade37b18b9');
+    // Recorded before mappings existed as 26db5fade37b18b9 under the earlier canonical-JSON hash
+    // encoding; the same operations give e77e332d39c88f35 under the fixed-order encoding (src/diff/hash.ts).
+    expect(plan.hash).toBe('e77e332d39c88f35');
   });
 
   it('builds the same users from LDAP, Entra and Okta records as before', () => {
