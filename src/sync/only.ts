@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { buildDesiredState, claimLegacyObjects, planChanges, type Plan } from '../diff/index.js';
+import {
+  buildDesiredState,
+  claimForeignObjects,
+  claimLegacyObjects,
+  planChanges,
+  type Plan,
+  type TakeoverRules,
+} from '../diff/index.js';
 import { SourceReadError, SourceRefusedError } from '../errors.js';
 import type { TargetGroup, TargetUser } from '../model/aws.js';
-import { legacyExternalIdOf } from '../model/ids.js';
+import { legacyExternalIdOf, ownershipPrefix, splitExternalId } from '../model/ids.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { exitCodeFor, type RunStatus } from './exit-codes.js';
 import { restrictSnapshots, selectObjects, type OnlySelector, type Selection } from './only-select.js';
-import { planPolicy } from './policy.js';
+import { planPolicy, takeoverRules } from './policy.js';
 import { planSummary, summarizeExecution, type RunReport } from './report.js';
 import { guardSourceSizes, inProcessExecutor, readAllSources, type RunDeps, type RunResult } from './run.js';
 import type { TargetedScim } from './targeted.js';
@@ -28,6 +35,47 @@ export interface OnlyOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   now?: () => number;
+}
+
+/**
+ * How this run recognizes AWS objects as the sources': the legacy `<sourceId>:` form, and (for a
+ * source with `takeover`) another provisioner's externalId equal to one of the source's immutable ids,
+ * exactly as a full run claims them (run.ts), so `--only` takes over in place instead of reporting a
+ * conflict with the object it should claim.
+ */
+interface Claims {
+  sourceIds: readonly string[];
+  takeover: TakeoverRules;
+  snapshots: readonly Snapshot[];
+}
+
+function claimUsers(users: Iterable<TargetUser>, claims: Claims): TargetUser[] {
+  const desired = claims.snapshots.flatMap((s) => s.users.map((u) => ({ externalId: u.externalId, name: u.userName })));
+  return claimForeignObjects(claimLegacyObjects([...users], claims.sourceIds), desired, claims.takeover, {
+    isOwned: ownedBy(claims.sourceIds),
+    nameOf: (u) => u.userName,
+  });
+}
+
+function claimGroups(groups: Iterable<TargetGroup>, claims: Claims): TargetGroup[] {
+  const desired = claims.snapshots.flatMap((s) =>
+    s.groups.map((g) => ({ externalId: g.externalId, name: g.displayName })),
+  );
+  return claimForeignObjects(claimLegacyObjects([...groups], claims.sourceIds), desired, claims.takeover, {
+    isOwned: ownedBy(claims.sourceIds),
+    nameOf: (g) => g.displayName,
+  });
+}
+
+function ownedBy(sourceIds: readonly string[]): (ext: string | undefined) => ext is string {
+  const prefixes = sourceIds.map(ownershipPrefix);
+  return (ext): ext is string => ext !== undefined && prefixes.some((p) => ext.startsWith(p));
+}
+
+/** The externalIds an AWS object of `ext` may carry: ours, the legacy form, and a takeover's foreign id. */
+function externalIdsOf(ext: string, claims: Claims): string[] {
+  const { sourceId, immutableId } = splitExternalId(ext);
+  return [ext, legacyExternalIdOf(ext), ...(claims.takeover.has(sourceId) ? [immutableId] : [])];
 }
 
 interface Current {
@@ -71,21 +119,21 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
     return { report: finish('source-failed', err.message, {}) };
   }
   const selection = selectObjects(full, options.selectors);
-  const sourceIds = deps.sources.map((s) => s.id);
-  const { current, awsGroupsOfSelected } = await readSelected(deps.scim, selection, sourceIds);
+  const takeover = takeoverRules(deps.config.sources);
+  const claims: Claims = { sourceIds: deps.sources.map((s) => s.id), takeover, snapshots: full };
+  const { current, awsGroupsOfSelected } = await readSelected(deps.scim, selection, claims);
   const restricted = restrictSnapshots(full, selection, awsGroupsOfSelected, deps.config.sync.maxNestingDepth);
-  await readGroups(deps.scim, restricted, selection, current, sourceIds);
+  await readGroups(deps.scim, restricted, selection, current, claims);
   const scope = new Set([...selection.users.keys(), ...selection.groups.keys()]);
   const desired = buildDesiredState(restricted, current, {
     nameFallback: deps.config.sync.nameFallback,
     maxNestingDepth: deps.config.sync.maxNestingDepth,
     keepUnlistedMembers: true,
   });
-  const plan = planChanges(
-    desired,
-    current,
-    planPolicy(deps.config.sync, deps.sources, started, state.outOfScopeSince, scope),
-  );
+  const plan = planChanges(desired, current, {
+    ...planPolicy(deps.config.sync, deps.sources, started, state.outOfScopeSince, scope),
+    takeover,
+  });
   const selected = options.selectors.map((s) => `${s.kind}:${s.value}`).join(', ');
   const common = {
     sources: full.map((s) => ({ id: s.sourceId, kind: s.sourceKind, users: s.users.length, groups: s.groups.length })),
@@ -135,29 +183,30 @@ function blockedReason(plan: Plan, approve: string | undefined): string | undefi
 async function readSelected(
   scim: OnlyScim,
   selection: Selection,
-  sourceIds: readonly string[],
+  claims: Claims,
 ): Promise<{ current: Current; awsGroupsOfSelected: Set<string> }> {
   const users = new Map<string, TargetUser>();
   const groups = new Map<string, TargetGroup>();
   for (const [ext, user] of selection.users) {
-    for (const found of [
-      await scim.findUserByExternalId(ext),
-      await scim.findUserByExternalId(legacyExternalIdOf(ext)),
-      await scim.findUserByUserName(user.userName),
-    ])
+    for (const id of externalIdsOf(ext, claims)) {
+      const found = await scim.findUserByExternalId(id);
       if (found) users.set(found.id, found);
+    }
+    const byName = await scim.findUserByUserName(user.userName);
+    if (byName) users.set(byName.id, byName);
   }
   const members = new Map<string, Set<string>>();
-  for (const u of claimLegacyObjects([...users.values()], sourceIds)) {
+  const claimedUsers = claimUsers(users.values(), claims);
+  for (const u of claimedUsers) {
     if (!u.externalId || !selection.users.has(u.externalId)) continue;
     for await (const g of scim.listUserGroups(u.id)) {
       groups.set(g.id, g);
       (members.get(g.id) ?? members.set(g.id, new Set()).get(g.id))?.add(u.id);
     }
   }
-  const claimed = claimLegacyObjects([...groups.values()], sourceIds);
+  const claimed = claimGroups(groups.values(), claims);
   return {
-    current: { users: [...users.values()], groups: claimed, members },
+    current: { users: claimedUsers, groups: claimed, members },
     awsGroupsOfSelected: new Set(claimed.flatMap((g) => (g.externalId ? [g.externalId] : []))),
   };
 }
@@ -172,19 +221,19 @@ async function readGroups(
   snapshots: readonly Snapshot[],
   selection: Selection,
   current: Current,
-  sourceIds: readonly string[],
+  claims: Claims,
 ): Promise<void> {
   const groups = new Map(current.groups.map((g) => [g.id, g]));
   const users = new Map(current.users.map((u) => [u.id, u]));
   for (const g of snapshots.flatMap((s) => s.groups)) {
-    for (const found of [
-      await scim.findGroupByExternalId(g.externalId),
-      await scim.findGroupByExternalId(legacyExternalIdOf(g.externalId)),
-      await scim.findGroupByDisplayName(g.displayName),
-    ])
+    for (const id of externalIdsOf(g.externalId, claims)) {
+      const found = await scim.findGroupByExternalId(id);
       if (found) groups.set(found.id, found);
+    }
+    const byName = await scim.findGroupByDisplayName(g.displayName);
+    if (byName) groups.set(byName.id, byName);
   }
-  current.groups = claimLegacyObjects([...groups.values()], sourceIds);
+  current.groups = claimGroups(groups.values(), claims);
   for (const g of current.groups) {
     if (!g.externalId || !selection.groups.has(g.externalId)) continue;
     const ids = new Set<string>();
@@ -194,14 +243,16 @@ async function readGroups(
     }
     current.members.set(g.id, ids);
   }
-  const known = new Set(claimLegacyObjects([...users.values()], sourceIds).flatMap((u) => u.externalId ?? []));
+  const known = new Set(claimUsers(users.values(), claims).flatMap((u) => u.externalId ?? []));
   const selected = snapshots.flatMap((s) => s.groups).filter((g) => selection.groups.has(g.externalId));
   for (const g of selected) {
     for (const m of g.memberUsers.filter((m) => !known.has(m))) {
-      const found = (await scim.findUserByExternalId(m)) ?? (await scim.findUserByExternalId(legacyExternalIdOf(m)));
-      if (found) users.set(found.id, found);
+      for (const id of externalIdsOf(m, claims)) {
+        const found = await scim.findUserByExternalId(id);
+        if (found) users.set(found.id, found);
+      }
     }
   }
-  current.users = claimLegacyObjects([...users.values()], sourceIds);
+  current.users = claimUsers(users.values(), claims);
   for (const g of current.groups) if (!current.members.has(g.id)) current.members.set(g.id, new Set());
 }
