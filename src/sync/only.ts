@@ -195,6 +195,16 @@ async function readSelected(
     const byName = await scim.findUserByUserName(user.userName);
     if (byName) users.set(byName.id, byName);
   }
+  // AWS stores a manager as the manager's AWS user id, so a selected user's manager is read too
+  // (never planned: only selected objects are in scope); unread, it would look unmanaged.
+  for (const user of selection.users.values()) {
+    const manager = user.manager?.externalId;
+    if (manager === undefined || selection.users.has(manager)) continue;
+    for (const id of externalIdsOf(manager, claims)) {
+      const found = await scim.findUserByExternalId(id);
+      if (found) users.set(found.id, found);
+    }
+  }
   const members = new Map<string, Set<string>>();
   const claimedUsers = claimUsers(users.values(), claims);
   for (const u of claimedUsers) {
