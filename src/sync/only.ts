@@ -15,7 +15,14 @@ import { exitCodeFor, type RunStatus } from './exit-codes.js';
 import { restrictSnapshots, selectObjects, type OnlySelector, type Selection } from './only-select.js';
 import { planPolicy, takeoverRules } from './policy.js';
 import { planSummary, summarizeExecution, type RunReport } from './report.js';
-import { guardSourceSizes, inProcessExecutor, readAllSources, type RunDeps, type RunResult } from './run.js';
+import {
+  guardSourceSizes,
+  inProcessExecutor,
+  readAllSources,
+  type RunDeps,
+  type RunPhase,
+  type RunResult,
+} from './run.js';
 import type { TargetedScim } from './targeted.js';
 
 export interface OnlyScim extends TargetedScim {
@@ -95,7 +102,17 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
   const now = options.now ?? Date.now;
   const started = now();
   const signal = options.signal ?? new AbortController().signal;
-  const base = { runId: randomUUID(), mode: options.mode, startedAt: new Date(started).toISOString(), timingsMs: {} };
+  // The report's timings, as in a full run (run.ts); --only has no separate membership phase.
+  const timingsMs: Record<string, number> = {};
+  const timed = async <T>(name: RunPhase, fn: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timingsMs[name] = Math.round(performance.now() - t0);
+    }
+  };
+  const base = { runId: randomUUID(), mode: options.mode, startedAt: new Date(started).toISOString(), timingsMs };
   const log = deps.logger.child({ component: 'run', runId: base.runId, mode: options.mode, only: true });
   const finish = (status: RunStatus, message: string, rest: Partial<RunReport>): RunReport => ({
     ...base,
@@ -111,7 +128,7 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
   const state = await deps.state.load();
   let full: Snapshot[];
   try {
-    full = await readAllSources(deps.sources, signal);
+    full = await timed('readSources', () => readAllSources(deps.sources, signal));
     guardSourceSizes(full, state, deps.config, options);
   } catch (err) {
     if (!(err instanceof SourceReadError || err instanceof SourceRefusedError)) throw err;
@@ -121,19 +138,24 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
   const selection = selectObjects(full, options.selectors);
   const takeover = takeoverRules(deps.config.sources);
   const claims: Claims = { sourceIds: deps.sources.map((s) => s.id), takeover, snapshots: full };
-  const { current, awsGroupsOfSelected } = await readSelected(deps.scim, selection, claims);
-  const restricted = restrictSnapshots(full, selection, awsGroupsOfSelected, deps.config.sync.maxNestingDepth);
-  await readGroups(deps.scim, restricted, selection, current, claims);
+  const { current, restricted } = await timed('readTarget', async () => {
+    const read = await readSelected(deps.scim, selection, claims);
+    const snapshots = restrictSnapshots(full, selection, read.awsGroupsOfSelected, deps.config.sync.maxNestingDepth);
+    await readGroups(deps.scim, snapshots, selection, read.current, claims);
+    return { current: read.current, restricted: snapshots };
+  });
   const scope = new Set([...selection.users.keys(), ...selection.groups.keys()]);
   const desired = buildDesiredState(restricted, current, {
     nameFallback: deps.config.sync.nameFallback,
     maxNestingDepth: deps.config.sync.maxNestingDepth,
     keepUnlistedMembers: true,
   });
-  const plan = planChanges(desired, current, {
-    ...planPolicy(deps.config.sync, deps.sources, started, state.outOfScopeSince, scope),
-    takeover,
-  });
+  const plan = await timed('plan', () =>
+    planChanges(desired, current, {
+      ...planPolicy(deps.config.sync, deps.sources, started, state.outOfScopeSince, scope),
+      takeover,
+    }),
+  );
   const selected = options.selectors.map((s) => `${s.kind}:${s.value}`).join(', ');
   const common = {
     sources: full.map((s) => ({ id: s.sourceId, kind: s.sourceKind, users: s.users.length, groups: s.groups.length })),
@@ -151,12 +173,14 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
       : `AWS matches the sources for ${selected}`;
     return { plan, report: finish(pending ? 'changes-pending' : 'success', message, common) };
   }
-  const execution = await (deps.executor ?? inProcessExecutor(deps))(plan, {
-    runId: base.runId,
-    logger: log,
-    signal,
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  const execution = await timed('apply', () =>
+    (deps.executor ?? inProcessExecutor(deps))(plan, {
+      runId: base.runId,
+      logger: log,
+      signal,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    }),
+  );
   const applied = summarizeExecution(execution);
   const status: RunStatus =
     execution.aborted === 'throttled'

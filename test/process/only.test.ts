@@ -81,8 +81,11 @@ describe('sync --only', () => {
   });
 
   it('user:<userName> creates that user alone and puts it in each of its groups, nested ones included', async () => {
-    const result = await icsync('sync', '--only', 'user:Person1@example.com');
+    const result = await icsync('sync', '--only', 'user:Person1@example.com', '--json');
     expect(result.code).toBe(0);
+    // The report times each phase, as a full run's does.
+    const { report } = JSON.parse(result.stdout) as { report: { timingsMs: Record<string, number> } };
+    expect(Object.keys(report.timingsMs).sort()).toEqual(['apply', 'plan', 'readSources', 'readTarget']);
     expect(await awsState()).toEqual({
       users: ['person1@example.com'],
       groups: { admins: ['person1@example.com'], ops: ['person1@example.com'], staff: ['person1@example.com'] },
