@@ -7,10 +7,11 @@ import {
   type Plan,
   type TakeoverRules,
 } from '../diff/index.js';
-import { SourceReadError, SourceRefusedError } from '../errors.js';
+import { SourceReadError, SourceRefusedError, SyncError } from '../errors.js';
 import type { TargetGroup, TargetUser } from '../model/aws.js';
 import { legacyExternalIdOf, ownershipPrefix, splitExternalId } from '../model/ids.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { ThrottledTooLongError } from '../scim/throttle.js';
 import { exitCodeFor, type RunStatus } from './exit-codes.js';
 import { restrictSnapshots, selectObjects, type OnlySelector, type Selection } from './only-select.js';
 import { planPolicy, takeoverRules } from './policy.js';
@@ -138,12 +139,31 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
   const selection = selectObjects(full, options.selectors);
   const takeover = takeoverRules(deps.config.sources);
   const claims: Claims = { sourceIds: deps.sources.map((s) => s.id), takeover, snapshots: full };
-  const { current, restricted } = await timed('readTarget', async () => {
-    const read = await readSelected(deps.scim, selection, claims);
-    const snapshots = restrictSnapshots(full, selection, read.awsGroupsOfSelected, deps.config.sync.maxNestingDepth);
-    await readGroups(deps.scim, snapshots, selection, read.current, claims);
-    return { current: read.current, restricted: snapshots };
-  });
+  const sources = full.map((s) => ({
+    id: s.sourceId,
+    kind: s.sourceKind,
+    users: s.users.length,
+    groups: s.groups.length,
+  }));
+  let read: { current: Current; restricted: Snapshot[] };
+  try {
+    read = await timed('readTarget', async () => {
+      const found = await readSelected(deps.scim, selection, claims);
+      const maxDepth = deps.config.sync.maxNestingDepth;
+      const snapshots = restrictSnapshots(full, selection, found.awsGroupsOfSelected, maxDepth);
+      await readGroups(deps.scim, snapshots, selection, found.current, claims);
+      return { current: found.current, restricted: snapshots };
+    });
+  } catch (err) {
+    // As a full run (run.ts): a refused token or a throttled read ends the run with its own status.
+    if (err instanceof SyncError && err.code === 'CREDENTIALS_INVALID') {
+      log.error({ err }, 'AWS rejected the SCIM credentials while reading');
+      return { report: finish('credentials-invalid', err.message, { sources }) };
+    }
+    if (err instanceof ThrottledTooLongError) return { report: finish('throttled', err.message, { sources }) };
+    throw err;
+  }
+  const { current, restricted } = read;
   const scope = new Set([...selection.users.keys(), ...selection.groups.keys()]);
   const desired = buildDesiredState(restricted, current, {
     nameFallback: deps.config.sync.nameFallback,
@@ -158,7 +178,7 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
   );
   const selected = options.selectors.map((s) => `${s.kind}:${s.value}`).join(', ');
   const common = {
-    sources: full.map((s) => ({ id: s.sourceId, kind: s.sourceKind, users: s.users.length, groups: s.groups.length })),
+    sources,
     target: { users: current.users.length, groups: current.groups.length, membershipsRead: 0, membershipsAssumed: 0 },
     plan: planSummary(plan),
     findings: plan.findings,

@@ -126,4 +126,18 @@ describe('sync --only', () => {
       .Resources[0];
     expect(person2?.displayName).toBe('Person 2');
   });
+
+  it('a SCIM token AWS refuses exits 5 with a --json report, as a full run does, not 1', async () => {
+    const stale = await makePod({ 'scim-token': 'canary-only-stale-token-0a4d' });
+    await writeConfig(stale, {
+      sources: [{ type: 'file', id: 'hr', path: directory }],
+      target: { baseUrl, token: stale.secret('scim-token'), allowLocalEmulator: true },
+      state: { kind: 'file', path: join(stale.stateDir, 'state.json') },
+    });
+    const result = await run(['diff', '--only', 'user:u1', '--json', '--config', stale.configPath], podEnv());
+    expect(result.code).toBe(5);
+    const { report } = JSON.parse(result.stdout) as { report: { status: string; exitCode: number } };
+    expect(report).toMatchObject({ status: 'credentials-invalid', exitCode: 5 });
+    expect(result.stdout + result.stderr).not.toContain('canary-only-stale-token-0a4d');
+  });
 });
