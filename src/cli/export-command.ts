@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { loadConfig } from '../config/load.js';
+import { SyncError } from '../errors.js';
 import { scrub } from '../log/scrub.js';
 import { EXIT } from '../sync/exit-codes.js';
 import { exportGroups, exportUsers, GROUP_COLUMNS, USER_COLUMNS } from '../sync/export.js';
@@ -39,6 +40,12 @@ export async function exportCommand(
     const columns = what === 'groups' ? GROUP_COLUMNS : USER_COLUMNS;
     out.stdout(scrub(render(rows, columns, format as Format), await configSecrets(config, env)));
     return EXIT.success;
+  } catch (err) {
+    // A token AWS refuses is the operator's to fix, not a bug: the run's credentials code (README).
+    if (!(err instanceof SyncError) || err.code !== 'CREDENTIALS_INVALID') throw err;
+    const message = `${err.message}; check target.token (a current access token) and target.baseUrl`;
+    out.stderr(scrub(`icsync export: ${message}`, await configSecrets(config, env)));
+    return EXIT.credentialsInvalid;
   } finally {
     await deps.close();
   }

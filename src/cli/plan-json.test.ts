@@ -26,6 +26,9 @@ const alice: DesiredUser = {
   addresses: [{ type: 'work', locality: 'Oxford', country: 'GB' }],
   enterprise: { department: 'Platform' },
   active: true,
+  // Set only by a mapping (docs/attribute-mapping.md): the manager's externalId, the profile URL.
+  manager: 'hr/m' as ExternalId,
+  profileUrl: 'example.com/alice',
 };
 
 /** One operation of every kind, with names and old values where the planner puts them. */

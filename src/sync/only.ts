@@ -1,15 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { buildDesiredState, claimLegacyObjects, planChanges, type Plan } from '../diff/index.js';
-import { SourceReadError, SourceRefusedError } from '../errors.js';
+import {
+  buildDesiredState,
+  claimForeignObjects,
+  claimLegacyObjects,
+  planChanges,
+  type Plan,
+  type TakeoverRules,
+} from '../diff/index.js';
+import { SourceReadError, SourceRefusedError, SyncError } from '../errors.js';
 import type { TargetGroup, TargetUser } from '../model/aws.js';
-import { legacyExternalIdOf } from '../model/ids.js';
+import { legacyExternalIdOf, ownershipPrefix, splitExternalId } from '../model/ids.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { ThrottledTooLongError } from '../scim/throttle.js';
 import { exitCodeFor, type RunStatus } from './exit-codes.js';
 import { restrictSnapshots, selectObjects, type OnlySelector, type Selection } from './only-select.js';
-import { planPolicy } from './policy.js';
+import { planPolicy, takeoverRules } from './policy.js';
 import { planSummary, summarizeExecution, type RunReport } from './report.js';
 import { guardSourceSizes, readAllSources } from './read-sources.js';
-import { inProcessExecutor, type RunDeps, type RunResult } from './run.js';
+import { inProcessExecutor, type RunDeps, type RunPhase, type RunResult } from './run.js';
 import type { TargetedScim } from './targeted.js';
 
 export interface OnlyScim extends TargetedScim {
@@ -31,6 +39,47 @@ export interface OnlyOptions {
   now?: () => number;
 }
 
+/**
+ * How this run recognizes AWS objects as the sources': the legacy `<sourceId>:` form, and (for a
+ * source with `takeover`) another provisioner's externalId equal to one of the source's immutable ids,
+ * exactly as a full run claims them (run.ts), so `--only` takes over in place instead of reporting a
+ * conflict with the object it should claim.
+ */
+interface Claims {
+  sourceIds: readonly string[];
+  takeover: TakeoverRules;
+  snapshots: readonly Snapshot[];
+}
+
+function claimUsers(users: Iterable<TargetUser>, claims: Claims): TargetUser[] {
+  const desired = claims.snapshots.flatMap((s) => s.users.map((u) => ({ externalId: u.externalId, name: u.userName })));
+  return claimForeignObjects(claimLegacyObjects([...users], claims.sourceIds), desired, claims.takeover, {
+    isOwned: ownedBy(claims.sourceIds),
+    nameOf: (u) => u.userName,
+  });
+}
+
+function claimGroups(groups: Iterable<TargetGroup>, claims: Claims): TargetGroup[] {
+  const desired = claims.snapshots.flatMap((s) =>
+    s.groups.map((g) => ({ externalId: g.externalId, name: g.displayName })),
+  );
+  return claimForeignObjects(claimLegacyObjects([...groups], claims.sourceIds), desired, claims.takeover, {
+    isOwned: ownedBy(claims.sourceIds),
+    nameOf: (g) => g.displayName,
+  });
+}
+
+function ownedBy(sourceIds: readonly string[]): (ext: string | undefined) => ext is string {
+  const prefixes = sourceIds.map(ownershipPrefix);
+  return (ext): ext is string => ext !== undefined && prefixes.some((p) => ext.startsWith(p));
+}
+
+/** The externalIds an AWS object of `ext` may carry: ours, the legacy form, and a takeover's foreign id. */
+function externalIdsOf(ext: string, claims: Claims): string[] {
+  const { sourceId, immutableId } = splitExternalId(ext);
+  return [ext, legacyExternalIdOf(ext), ...(claims.takeover.has(sourceId) ? [immutableId] : [])];
+}
+
 interface Current {
   users: TargetUser[];
   groups: TargetGroup[];
@@ -48,7 +97,17 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
   const now = options.now ?? Date.now;
   const started = now();
   const signal = options.signal ?? new AbortController().signal;
-  const base = { runId: randomUUID(), mode: options.mode, startedAt: new Date(started).toISOString(), timingsMs: {} };
+  // The report's timings, as in a full run (run.ts); --only has no separate membership phase.
+  const timingsMs: Record<string, number> = {};
+  const timed = async <T>(name: RunPhase, fn: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timingsMs[name] = Math.round(performance.now() - t0);
+    }
+  };
+  const base = { runId: randomUUID(), mode: options.mode, startedAt: new Date(started).toISOString(), timingsMs };
   const log = deps.logger.child({ component: 'run', runId: base.runId, mode: options.mode, only: true });
   const finish = (status: RunStatus, message: string, rest: Partial<RunReport>): RunReport => ({
     ...base,
@@ -64,7 +123,7 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
   const state = await deps.state.load();
   let full: Snapshot[];
   try {
-    full = await readAllSources(deps.sources, signal);
+    full = await timed('readSources', () => readAllSources(deps.sources, signal));
     // A provision-on-demand run takes no approval of a whole plan, so a shrunk source refuses it outright.
     const shrunk = guardSourceSizes(full, state, deps.config, options);
     if (shrunk.length > 0) throw new SourceRefusedError(shrunk.join('; '));
@@ -74,24 +133,48 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
     return { report: finish('source-failed', err.message, {}) };
   }
   const selection = selectObjects(full, options.selectors);
-  const sourceIds = deps.sources.map((s) => s.id);
-  const { current, awsGroupsOfSelected } = await readSelected(deps.scim, selection, sourceIds);
-  const restricted = restrictSnapshots(full, selection, awsGroupsOfSelected, deps.config.sync.maxNestingDepth);
-  await readGroups(deps.scim, restricted, selection, current, sourceIds);
+  const takeover = takeoverRules(deps.config.sources);
+  const claims: Claims = { sourceIds: deps.sources.map((s) => s.id), takeover, snapshots: full };
+  const sources = full.map((s) => ({
+    id: s.sourceId,
+    kind: s.sourceKind,
+    users: s.users.length,
+    groups: s.groups.length,
+  }));
+  let read: { current: Current; restricted: Snapshot[] };
+  try {
+    read = await timed('readTarget', async () => {
+      const found = await readSelected(deps.scim, selection, claims);
+      const maxDepth = deps.config.sync.maxNestingDepth;
+      const snapshots = restrictSnapshots(full, selection, found.awsGroupsOfSelected, maxDepth);
+      await readGroups(deps.scim, snapshots, selection, found.current, claims);
+      return { current: found.current, restricted: snapshots };
+    });
+  } catch (err) {
+    // As a full run (run.ts): a refused token or a throttled read ends the run with its own status.
+    if (err instanceof SyncError && err.code === 'CREDENTIALS_INVALID') {
+      log.error({ err }, 'AWS rejected the SCIM credentials while reading');
+      return { report: finish('credentials-invalid', err.message, { sources }) };
+    }
+    if (err instanceof ThrottledTooLongError) return { report: finish('throttled', err.message, { sources }) };
+    throw err;
+  }
+  const { current, restricted } = read;
   const scope = new Set([...selection.users.keys(), ...selection.groups.keys()]);
   const desired = buildDesiredState(restricted, current, {
     nameFallback: deps.config.sync.nameFallback,
     maxNestingDepth: deps.config.sync.maxNestingDepth,
     keepUnlistedMembers: true,
   });
-  const plan = planChanges(
-    desired,
-    current,
-    planPolicy(deps.config.sync, deps.sources, started, state.outOfScopeSince, scope),
+  const plan = await timed('plan', () =>
+    planChanges(desired, current, {
+      ...planPolicy(deps.config.sync, deps.sources, started, state.outOfScopeSince, scope),
+      takeover,
+    }),
   );
   const selected = options.selectors.map((s) => `${s.kind}:${s.value}`).join(', ');
   const common = {
-    sources: full.map((s) => ({ id: s.sourceId, kind: s.sourceKind, users: s.users.length, groups: s.groups.length })),
+    sources,
     target: { users: current.users.length, groups: current.groups.length, membershipsRead: 0, membershipsAssumed: 0 },
     plan: planSummary(plan),
     findings: plan.findings,
@@ -106,12 +189,14 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
       : `AWS matches the sources for ${selected}`;
     return { plan, report: finish(pending ? 'changes-pending' : 'success', message, common) };
   }
-  const execution = await (deps.executor ?? inProcessExecutor(deps))(plan, {
-    runId: base.runId,
-    logger: log,
-    signal,
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  const execution = await timed('apply', () =>
+    (deps.executor ?? inProcessExecutor(deps))(plan, {
+      runId: base.runId,
+      logger: log,
+      signal,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    }),
+  );
   const applied = summarizeExecution(execution);
   const status: RunStatus =
     execution.aborted === 'throttled'
@@ -138,29 +223,40 @@ function blockedReason(plan: Plan, approve: string | undefined): string | undefi
 async function readSelected(
   scim: OnlyScim,
   selection: Selection,
-  sourceIds: readonly string[],
+  claims: Claims,
 ): Promise<{ current: Current; awsGroupsOfSelected: Set<string> }> {
   const users = new Map<string, TargetUser>();
   const groups = new Map<string, TargetGroup>();
   for (const [ext, user] of selection.users) {
-    for (const found of [
-      await scim.findUserByExternalId(ext),
-      await scim.findUserByExternalId(legacyExternalIdOf(ext)),
-      await scim.findUserByUserName(user.userName),
-    ])
+    for (const id of externalIdsOf(ext, claims)) {
+      const found = await scim.findUserByExternalId(id);
       if (found) users.set(found.id, found);
+    }
+    const byName = await scim.findUserByUserName(user.userName);
+    if (byName) users.set(byName.id, byName);
+  }
+  // AWS stores a manager as the manager's AWS user id, so a selected user's manager is read too
+  // (never planned: only selected objects are in scope); unread, it would look unmanaged.
+  for (const user of selection.users.values()) {
+    const manager = user.manager?.externalId;
+    if (manager === undefined || selection.users.has(manager)) continue;
+    for (const id of externalIdsOf(manager, claims)) {
+      const found = await scim.findUserByExternalId(id);
+      if (found) users.set(found.id, found);
+    }
   }
   const members = new Map<string, Set<string>>();
-  for (const u of claimLegacyObjects([...users.values()], sourceIds)) {
+  const claimedUsers = claimUsers(users.values(), claims);
+  for (const u of claimedUsers) {
     if (!u.externalId || !selection.users.has(u.externalId)) continue;
     for await (const g of scim.listUserGroups(u.id)) {
       groups.set(g.id, g);
       (members.get(g.id) ?? members.set(g.id, new Set()).get(g.id))?.add(u.id);
     }
   }
-  const claimed = claimLegacyObjects([...groups.values()], sourceIds);
+  const claimed = claimGroups(groups.values(), claims);
   return {
-    current: { users: [...users.values()], groups: claimed, members },
+    current: { users: claimedUsers, groups: claimed, members },
     awsGroupsOfSelected: new Set(claimed.flatMap((g) => (g.externalId ? [g.externalId] : []))),
   };
 }
@@ -175,19 +271,19 @@ async function readGroups(
   snapshots: readonly Snapshot[],
   selection: Selection,
   current: Current,
-  sourceIds: readonly string[],
+  claims: Claims,
 ): Promise<void> {
   const groups = new Map(current.groups.map((g) => [g.id, g]));
   const users = new Map(current.users.map((u) => [u.id, u]));
   for (const g of snapshots.flatMap((s) => s.groups)) {
-    for (const found of [
-      await scim.findGroupByExternalId(g.externalId),
-      await scim.findGroupByExternalId(legacyExternalIdOf(g.externalId)),
-      await scim.findGroupByDisplayName(g.displayName),
-    ])
+    for (const id of externalIdsOf(g.externalId, claims)) {
+      const found = await scim.findGroupByExternalId(id);
       if (found) groups.set(found.id, found);
+    }
+    const byName = await scim.findGroupByDisplayName(g.displayName);
+    if (byName) groups.set(byName.id, byName);
   }
-  current.groups = claimLegacyObjects([...groups.values()], sourceIds);
+  current.groups = claimGroups(groups.values(), claims);
   for (const g of current.groups) {
     if (!g.externalId || !selection.groups.has(g.externalId)) continue;
     const ids = new Set<string>();
@@ -197,14 +293,16 @@ async function readGroups(
     }
     current.members.set(g.id, ids);
   }
-  const known = new Set(claimLegacyObjects([...users.values()], sourceIds).flatMap((u) => u.externalId ?? []));
+  const known = new Set(claimUsers(users.values(), claims).flatMap((u) => u.externalId ?? []));
   const selected = snapshots.flatMap((s) => s.groups).filter((g) => selection.groups.has(g.externalId));
   for (const g of selected) {
     for (const m of g.memberUsers.filter((m) => !known.has(m))) {
-      const found = (await scim.findUserByExternalId(m)) ?? (await scim.findUserByExternalId(legacyExternalIdOf(m)));
-      if (found) users.set(found.id, found);
+      for (const id of externalIdsOf(m, claims)) {
+        const found = await scim.findUserByExternalId(id);
+        if (found) users.set(found.id, found);
+      }
     }
   }
-  current.users = claimLegacyObjects([...users.values()], sourceIds);
+  current.users = claimUsers(users.values(), claims);
   for (const g of current.groups) if (!current.members.has(g.id)) current.members.set(g.id, new Set());
 }

@@ -94,4 +94,19 @@ describe('icsync export', () => {
     expect(xml.stderr).toContain('icsync export groups|users');
     expect(emulator.requestLog).toEqual([]);
   });
+
+  it('a SCIM token AWS refuses exits 5 with one line naming the token, not an internal error', async () => {
+    const stale = await makePod({ 'scim-token': 'canary-export-stale-token-5d0b' });
+    await writeConfig(stale, {
+      sources: [{ type: 'file', id: 'hr-export', path: join(pod.dir, 'etc/icsync/directory.json') }],
+      target: { baseUrl: emulator.baseUrl, token: stale.secret('scim-token'), allowLocalEmulator: true },
+      state: { path: join(stale.stateDir, 'state.json') },
+    });
+    const res = await run(['export', 'groups', '--config', stale.configPath], podEnv());
+    expect(res.code).toBe(5);
+    expect(res.stderr).toContain('check target.token');
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+    expect(res.stderr).not.toContain('canary-export-stale-token-5d0b');
+    expect(res.stdout).toBe('');
+  });
 });

@@ -81,8 +81,11 @@ describe('sync --only', () => {
   });
 
   it('user:<userName> creates that user alone and puts it in each of its groups, nested ones included', async () => {
-    const result = await icsync('sync', '--only', 'user:Person1@example.com');
+    const result = await icsync('sync', '--only', 'user:Person1@example.com', '--json');
     expect(result.code).toBe(0);
+    // The report times each phase, as a full run's does.
+    const { report } = JSON.parse(result.stdout) as { report: { timingsMs: Record<string, number> } };
+    expect(Object.keys(report.timingsMs).sort()).toEqual(['apply', 'plan', 'readSources', 'readTarget']);
     expect(await awsState()).toEqual({
       users: ['person1@example.com'],
       groups: { admins: ['person1@example.com'], ops: ['person1@example.com'], staff: ['person1@example.com'] },
@@ -122,5 +125,19 @@ describe('sync --only', () => {
     const person2 = (await scim(`/Users?filter=${encodeURIComponent('userName eq "person2@example.com"')}`))
       .Resources[0];
     expect(person2?.displayName).toBe('Person 2');
+  });
+
+  it('a SCIM token AWS refuses exits 5 with a --json report, as a full run does, not 1', async () => {
+    const stale = await makePod({ 'scim-token': 'canary-only-stale-token-0a4d' });
+    await writeConfig(stale, {
+      sources: [{ type: 'file', id: 'hr', path: directory }],
+      target: { baseUrl, token: stale.secret('scim-token'), allowLocalEmulator: true },
+      state: { kind: 'file', path: join(stale.stateDir, 'state.json') },
+    });
+    const result = await run(['diff', '--only', 'user:u1', '--json', '--config', stale.configPath], podEnv());
+    expect(result.code).toBe(5);
+    const { report } = JSON.parse(result.stdout) as { report: { status: string; exitCode: number } };
+    expect(report).toMatchObject({ status: 'credentials-invalid', exitCode: 5 });
+    expect(result.stdout + result.stderr).not.toContain('canary-only-stale-token-0a4d');
   });
 });
