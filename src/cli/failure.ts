@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, RedisUnavailableError, SyncError } from '../errors.js';
 import { exitCodeFor, type RunStatus } from '../sync/exit-codes.js';
-import type { RunReport } from '../sync/report.js';
+import { endReport, type RunReport } from '../sync/report.js';
 import { targetUnavailableMessage } from '../sync/outcome.js';
 
 /** A command that ended by an exception, as the operator is told: one line, the outcome, its exit code. */
@@ -31,17 +31,6 @@ export function failureOf(err: unknown): Failure {
 
 /** The run report of a run that ended before reading (or planning): what happened and nothing else. */
 export function failureReport(mode: 'diff' | 'sync', startedAt: string, failure: Failure): RunReport {
-  return {
-    runId: randomUUID(),
-    mode,
-    status: failure.status,
-    exitCode: failure.exitCode,
-    message: failure.message,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    timingsMs: {},
-    sources: [],
-    target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
-    findings: [],
-  };
+  const head = { runId: randomUUID(), mode, startedAt, timingsMs: {} };
+  return { ...endReport(head, failure.status, failure.message, new Date().toISOString()), exitCode: failure.exitCode };
 }

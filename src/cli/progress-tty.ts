@@ -1,5 +1,5 @@
 import type { Plan } from '../diff/index.js';
-import type { RunPhase } from '../sync/run.js';
+import type { RunPhase } from '../sync/report.js';
 import { LogFold, ProgressView, type ProgressEvent } from './progress.js';
 import { renderPlanSummary } from './render-plan.js';
 

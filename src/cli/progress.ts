@@ -1,4 +1,4 @@
-import type { RunPhase } from '../sync/run.js';
+import type { RunPhase } from '../sync/report.js';
 
 /** What a run reports as it goes; `at` is a clock reading in milliseconds. */
 export type ProgressEvent =

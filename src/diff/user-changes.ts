@@ -1,5 +1,6 @@
 import type { AwsUserAttributes } from '../model/aws.js';
 import { SCHEMA_ENTERPRISE_USER } from '../model/aws.js';
+import { ENTERPRISE_ATTRIBUTES, PERSON_NAME_PARTS } from '../model/user.js';
 import type { AttributeChange } from './plan.js';
 
 const SIMPLE = [
@@ -12,16 +13,7 @@ const SIMPLE = [
   'locale',
   'timezone',
 ] as const;
-const NAME_PARTS = [
-  'givenName',
-  'familyName',
-  'middleName',
-  'formatted',
-  'honorificPrefix',
-  'honorificSuffix',
-] as const;
 const LISTS = ['emails', 'phoneNumbers', 'addresses'] as const;
-const ENTERPRISE = ['employeeNumber', 'costCenter', 'organization', 'division', 'department'] as const;
 
 /**
  * The attribute changes that turn `current` into `desired`, as SCIM paths that PatchUser accepts
@@ -37,7 +29,7 @@ export function userChanges(desired: AwsUserAttributes, current: AwsUserAttribut
   // Only a mapping sets profileUrl (absent = not mapped), so a value set another way is kept.
   if (desired.profileUrl !== undefined)
     diffValue(changes, 'profileUrl', desired.profileUrl ?? undefined, current.profileUrl ?? undefined);
-  for (const part of NAME_PARTS) diffValue(changes, `name.${part}`, desired.name[part], current.name[part]);
+  for (const part of PERSON_NAME_PARTS) diffValue(changes, `name.${part}`, desired.name[part], current.name[part]);
   for (const key of LISTS) {
     if (!sameList(desired[key], current[key])) {
       changes.push({
@@ -47,7 +39,7 @@ export function userChanges(desired: AwsUserAttributes, current: AwsUserAttribut
       });
     }
   }
-  for (const key of ENTERPRISE) {
+  for (const key of ENTERPRISE_ATTRIBUTES) {
     diffValue(changes, `${SCHEMA_ENTERPRISE_USER}:${key}`, desired.enterprise[key], current.enterprise[key]);
   }
   return changes;

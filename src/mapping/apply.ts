@@ -1,5 +1,5 @@
 import type { ExternalId } from '../model/ids.js';
-import type { Address, MappingNote, User } from '../model/user.js';
+import { ENTERPRISE_ATTRIBUTES, PERSON_NAME_PARTS, type Address, type MappingNote, type User } from '../model/user.js';
 import type { CompiledMapping, UserTarget } from './config.js';
 import { evaluate, type AttributeLookup } from './evaluate.js';
 import type { Expression } from './expression.js';
@@ -16,16 +16,7 @@ export type ManagerResolver = (ref: string) => ExternalId | undefined;
 export type MappedUser = { kind: 'user'; user: User } | { kind: 'skipped'; reason: string };
 
 const SIMPLE = ['displayName', 'nickName', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone'] as const;
-const NAME_PARTS = [
-  'givenName',
-  'familyName',
-  'middleName',
-  'formatted',
-  'honorificPrefix',
-  'honorificSuffix',
-] as const;
 const ADDRESS_PARTS = ['streetAddress', 'locality', 'region', 'postalCode', 'country', 'formatted'] as const;
-const ENTERPRISE = ['employeeNumber', 'costCenter', 'organization', 'division', 'department'] as const;
 
 export function applyUserMapping(
   user: User,
@@ -48,8 +39,9 @@ export function applyUserMapping(
     out.userName = userName;
   }
   for (const key of SIMPLE) if (mapped(key)) out[key] = value(key);
-  for (const part of NAME_PARTS) if (mapped(`name.${part}`)) out.name[part] = value(`name.${part}`);
-  for (const key of ENTERPRISE) if (mapped(`enterprise.${key}`)) out.enterprise[key] = value(`enterprise.${key}`);
+  for (const part of PERSON_NAME_PARTS) if (mapped(`name.${part}`)) out.name[part] = value(`name.${part}`);
+  for (const key of ENTERPRISE_ATTRIBUTES)
+    if (mapped(`enterprise.${key}`)) out.enterprise[key] = value(`enterprise.${key}`);
   if (mapped('profileUrl')) out.profileUrl = value('profileUrl') ?? null;
   if (mapped('email')) out.emails = single(value('email'));
   if (mapped('phoneNumber')) out.phoneNumbers = single(value('phoneNumber'));

@@ -24,6 +24,16 @@ export interface Address {
   primary?: boolean;
 }
 
+/** Every part of a person's name, in the order the planner compares them. */
+export const PERSON_NAME_PARTS = [
+  'givenName',
+  'familyName',
+  'middleName',
+  'formatted',
+  'honorificPrefix',
+  'honorificSuffix',
+] as const satisfies readonly (keyof PersonName)[];
+
 export interface PersonName {
   givenName?: string;
   familyName?: string;
@@ -34,6 +44,15 @@ export interface PersonName {
 }
 
 /** RFC 7643 §4.3 enterprise extension fields that IAM Identity Center stores. */
+/** Every enterprise extension attribute IAM Identity Center stores (EnterpriseInfo's keys). */
+export const ENTERPRISE_ATTRIBUTES = [
+  'employeeNumber',
+  'costCenter',
+  'organization',
+  'division',
+  'department',
+] as const satisfies readonly (keyof EnterpriseInfo)[];
+
 export interface EnterpriseInfo {
   employeeNumber?: string;
   costCenter?: string;

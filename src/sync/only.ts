@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   buildDesiredState,
   claimForeignObjects,
@@ -12,12 +11,12 @@ import type { TargetGroup, TargetUser } from '../model/aws.js';
 import { legacyExternalIdOf, ownershipPrefix, splitExternalId } from '../model/ids.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { ThrottledTooLongError } from '../scim/throttle.js';
-import { exitCodeFor, type RunStatus } from './exit-codes.js';
+import type { RunStatus } from './exit-codes.js';
 import { restrictSnapshots, selectObjects, type OnlySelector, type Selection } from './only-select.js';
 import { planPolicy, takeoverRules } from './policy.js';
-import { planSummary, summarizeExecution, type RunReport } from './report.js';
+import { planSummary, startRun, summarizeExecution } from './report.js';
 import { guardSourceSizes, readAllSources } from './read-sources.js';
-import { inProcessExecutor, type RunDeps, type RunPhase, type RunResult } from './run.js';
+import { inProcessExecutor, type RunDeps, type RunResult } from './run.js';
 import type { TargetedScim } from './targeted.js';
 
 export interface OnlyScim extends TargetedScim {
@@ -94,32 +93,11 @@ interface Current {
  * run state is not saved, since it describes full runs.
  */
 export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<RunResult> {
-  const now = options.now ?? Date.now;
-  const started = now();
+  // --only has no separate membership phase, and draws no progress display.
+  const run = startRun(options.mode, options.now);
+  const { started, timed, finish } = run;
   const signal = options.signal ?? new AbortController().signal;
-  // The report's timings, as in a full run (run.ts); --only has no separate membership phase.
-  const timingsMs: Record<string, number> = {};
-  const timed = async <T>(name: RunPhase, fn: () => Promise<T> | T): Promise<T> => {
-    const t0 = performance.now();
-    try {
-      return await fn();
-    } finally {
-      timingsMs[name] = Math.round(performance.now() - t0);
-    }
-  };
-  const base = { runId: randomUUID(), mode: options.mode, startedAt: new Date(started).toISOString(), timingsMs };
-  const log = deps.logger.child({ component: 'run', runId: base.runId, mode: options.mode, only: true });
-  const finish = (status: RunStatus, message: string, rest: Partial<RunReport>): RunReport => ({
-    ...base,
-    status,
-    exitCode: exitCodeFor(status),
-    message,
-    finishedAt: new Date(now()).toISOString(),
-    sources: [],
-    target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
-    findings: [],
-    ...rest,
-  });
+  const log = deps.logger.child({ component: 'run', runId: run.runId, mode: options.mode, only: true });
   const state = await deps.state.load();
   let full: Snapshot[];
   try {
@@ -191,7 +169,7 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
   }
   const execution = await timed('apply', () =>
     (deps.executor ?? inProcessExecutor(deps))(plan, {
-      runId: base.runId,
+      runId: run.runId,
       logger: log,
       signal,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -1,7 +1,8 @@
 import type { ExecutionResult } from '../apply/executor.js';
 import type { OperationResult } from '../apply/outcome.js';
 import type { Finding, Plan } from '../diff/index.js';
-import type { RunStatus } from './exit-codes.js';
+import { randomUUID } from 'node:crypto';
+import { exitCodeFor, type RunStatus } from './exit-codes.js';
 
 /** The JSON run report: what was read, planned, applied, skipped and why. No secrets, no attributes beyond ids. */
 export interface RunReport {
@@ -80,4 +81,63 @@ export function brakeCause(plan: Plan): string {
     ...(takeovers > threshold ? [`take over ${takeovers} objects another provisioner created`] : []),
   ];
   return `the plan would ${causes.join(' and ')}`;
+}
+
+/** The phases a run reports timings for, in the order they run. */
+export type RunPhase = 'readSources' | 'readTarget' | 'readMemberships' | 'plan' | 'apply';
+
+/** A run's identity and start, the per-phase timer, and how the run's report ends. */
+export interface RunRecorder {
+  readonly runId: string;
+  /** When the run started (epoch ms): the planner's "now", so one run plans against one instant. */
+  readonly started: number;
+  readonly timingsMs: Record<string, number>;
+  readonly timed: <T>(phase: RunPhase, fn: () => Promise<T> | T) => Promise<T>;
+  readonly finish: (status: RunStatus, message: string, rest?: Partial<RunReport>) => RunReport;
+}
+
+export function startRun(
+  mode: RunReport['mode'],
+  now: () => number = Date.now,
+  onPhase?: (phase: RunPhase) => void,
+): RunRecorder {
+  const started = now();
+  const timingsMs: Record<string, number> = {};
+  const head = { runId: randomUUID(), mode, startedAt: new Date(started).toISOString(), timingsMs };
+  return {
+    runId: head.runId,
+    started,
+    timingsMs,
+    timed: async (phase, fn) => {
+      onPhase?.(phase);
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        timingsMs[phase] = Math.round(performance.now() - t0);
+      }
+    },
+    finish: (status, message, rest = {}) => endReport(head, status, message, new Date(now()).toISOString(), rest),
+  };
+}
+
+/** A report for the outcome `status`: nothing read or applied unless `rest` says otherwise. */
+export function endReport(
+  head: Pick<RunReport, 'runId' | 'mode' | 'startedAt' | 'timingsMs'>,
+  status: RunStatus,
+  message: string,
+  finishedAt: string,
+  rest: Partial<RunReport> = {},
+): RunReport {
+  return {
+    ...head,
+    status,
+    exitCode: exitCodeFor(status),
+    message,
+    finishedAt,
+    sources: [],
+    target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
+    findings: [],
+    ...rest,
+  };
 }

@@ -1,5 +1,4 @@
 import { ownedOnly, type OwnershipTest } from '../model/aws.js';
-import { randomUUID } from 'node:crypto';
 import { executePlan, type PlanExecutor } from '../apply/executor.js';
 import { MemoryIdDirectory, type ScimPort } from '../apply/port.js';
 import type { Config } from '../config/schema.js';
@@ -12,7 +11,6 @@ import type { RequestLimiter } from '../scim/limiter.js';
 import { ThrottledTooLongError, type ThrottlePolicy } from '../scim/throttle.js';
 import type { SourceConnector } from '../sources/types.js';
 import type { StateStore, SyncState } from '../state/store.js';
-import { exitCodeFor, type RunStatus } from './exit-codes.js';
 import { executionMessage, executionStatus, stopReason, targetUnavailableMessage } from './outcome.js';
 import {
   claimTakeovers,
@@ -22,7 +20,7 @@ import {
   type TargetObjects,
   type TargetReader,
 } from './read-target.js';
-import { brakeCause, planSummary, summarizeExecution, type RunReport } from './report.js';
+import { brakeCause, planSummary, startRun, summarizeExecution, type RunPhase, type RunReport } from './report.js';
 import { planPolicy, takeoverRules } from './policy.js';
 import { nextState, type StateUpdateInput } from './state-update.js';
 import { guardSourceSizes, readAllSources } from './read-sources.js';
@@ -41,8 +39,6 @@ export interface RunOptions {
   /** sync: the plan about to be applied, once it passed the brake and before the first write. */
   onPlanned?: (plan: Plan) => void;
 }
-
-export type RunPhase = 'readSources' | 'readTarget' | 'readMemberships' | 'plan' | 'apply';
 
 export interface RunDeps {
   config: Config;
@@ -79,35 +75,9 @@ const HOUR_MS = 3_600_000;
 /** One run: read every source completely → read AWS → plan → brake → apply (sync only) → report. */
 export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunResult> {
   const now = options.now ?? Date.now;
-  const started = now();
-  const timings: Record<string, number> = {};
-  const timed = async <T>(name: RunPhase, fn: () => Promise<T> | T): Promise<T> => {
-    options.onPhase?.(name);
-    const t0 = performance.now();
-    try {
-      return await fn();
-    } finally {
-      timings[name] = Math.round(performance.now() - t0);
-    }
-  };
-  const base = {
-    runId: randomUUID(),
-    mode: options.mode,
-    startedAt: new Date(started).toISOString(),
-    timingsMs: timings,
-  };
-  const finish = (status: RunStatus, message: string, rest: Partial<RunReport>): RunReport => ({
-    ...base,
-    status,
-    exitCode: exitCodeFor(status),
-    message,
-    finishedAt: new Date(now()).toISOString(),
-    sources: [],
-    target: { users: 0, groups: 0, membershipsRead: 0, membershipsAssumed: 0 },
-    findings: [],
-    ...rest,
-  });
-  const log = deps.logger.child({ component: 'run', runId: base.runId, mode: options.mode });
+  const run = startRun(options.mode, now, options.onPhase);
+  const { started, timed, finish } = run;
+  const log = deps.logger.child({ component: 'run', runId: run.runId, mode: options.mode });
 
   const state = await deps.state.load();
   let snapshots: Snapshot[];
@@ -129,7 +99,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     users: s.users.length,
     groups: s.groups.length,
   }));
-  log.info({ sources: sourcesReport, ms: timings.readSources }, 'sources read completely');
+  log.info({ sources: sourcesReport, ms: run.timingsMs.readSources }, 'sources read completely');
 
   const prefixes = deps.sources.map((s) => ownershipPrefix(s.id));
   const isOwned: OwnershipTest = (ext): ext is string => ext !== undefined && prefixes.some((p) => ext.startsWith(p));
@@ -193,7 +163,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   options.onPlanned?.(plan);
   const execution = await timed('apply', () =>
     apply(plan, {
-      runId: base.runId,
+      runId: run.runId,
       logger: log,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -8,11 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { gid, person, uid } from '../helpers/entraFixtures.js';
-import { GraphFake } from '../helpers/graphFake.js';
+import type { GraphFake } from '../helpers/graphFake.js';
 import { makePod, podEnv, run, writeConfig, type Pod } from './cli-process.js';
+import { entraSource, startEntraFake } from './entra-pod.js';
 
-const TENANT_ID = '7d4b1e2a-0c3f-4a5b-9c8d-1e2f3a4b5c6d';
-const CLIENT_ID = '3f2e1d0c-9b8a-4765-8432-10fedcba9876';
 const SECRETS = {
   'scim-token': 'canary-scope-scim-token-5e0b2d7c',
   'entra-client-secret': 'canary-scope-entra-secret-Wd4Np7Qs',
@@ -23,11 +22,7 @@ const PER_GROUP = 3;
 let graph: GraphFake;
 let emulator: RunningEmulator;
 beforeAll(async () => {
-  graph = await GraphFake.start({
-    tenantId: TENANT_ID,
-    clientId: CLIENT_ID,
-    clientSecret: SECRETS['entra-client-secret'],
-  });
+  graph = await startEntraFake(SECRETS['entra-client-secret']);
   for (let g = 0; g < GROUPS; g += 1) {
     const members = Array.from({ length: PER_GROUP }, (_, k) => g * PER_GROUP + k + 1);
     for (const n of members) graph.tenant.addUser(person(n));
@@ -42,19 +37,7 @@ afterAll(async () => {
 
 async function configure(pod: Pod, groupIds: string[]): Promise<void> {
   await writeConfig(pod, {
-    sources: [
-      {
-        type: 'entra',
-        id: 'corp-entra',
-        tenantId: TENANT_ID,
-        clientId: CLIENT_ID,
-        credential: { clientSecret: pod.secret('entra-client-secret') },
-        authorityHost: graph.authorityHost,
-        disableInstanceDiscovery: true,
-        graphBaseUrl: graph.graphBaseUrl,
-        scope: { users: { memberOf: groupIds }, groups: { list: groupIds } },
-      },
-    ],
+    sources: [entraSource(pod, graph, { scope: { users: { memberOf: groupIds }, groups: { list: groupIds } } })],
     target: { baseUrl: emulator.baseUrl, token: pod.secret('scim-token'), allowLocalEmulator: true },
     sync: { rateLimit: { requestsPerSecond: 500, burst: 50 } },
     state: { path: join(pod.stateDir, 'state.json') },

@@ -6,11 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphFake } from '../helpers/graphFake.js';
+import type { GraphFake } from '../helpers/graphFake.js';
 import { makePod, podEnv, run, writeConfig } from './cli-process.js';
+import { entraSource, startEntraFake } from './entra-pod.js';
 
-const TENANT_ID = '7d4b1e2a-0c3f-4a5b-9c8d-1e2f3a4b5c6d';
-const CLIENT_ID = '3f2e1d0c-9b8a-4765-8432-10fedcba9876';
 const SECRETS = {
   'scim-token': 'canary-subs-scim-token-2a9d4c1b',
   'entra-client-secret': 'canary-subs-entra-secret-Hq3Lm8Tz',
@@ -20,11 +19,7 @@ const NOTIFY = 'https://hooks.example.com/webhooks/graph';
 
 let graph: GraphFake;
 beforeAll(async () => {
-  graph = await GraphFake.start({
-    tenantId: TENANT_ID,
-    clientId: CLIENT_ID,
-    clientSecret: SECRETS['entra-client-secret'],
-  });
+  graph = await startEntraFake(SECRETS['entra-client-secret']);
   // The fake serves directory reads only; these answers stand in for Graph's subscription API
   // (https://learn.microsoft.com/en-us/graph/api/subscription-post-subscriptions).
   graph.inject((r) => {
@@ -49,18 +44,7 @@ describe('icsync subscriptions ensure as deployed', () => {
   it('creates the missing users subscription with a token from the app credential, prints it, and exits 0', async () => {
     const pod = await makePod(SECRETS);
     await writeConfig(pod, {
-      sources: [
-        {
-          type: 'entra',
-          id: 'corp-entra',
-          tenantId: TENANT_ID,
-          clientId: CLIENT_ID,
-          credential: { clientSecret: pod.secret('entra-client-secret') },
-          authorityHost: graph.authorityHost,
-          disableInstanceDiscovery: true,
-          graphBaseUrl: graph.graphBaseUrl,
-        },
-      ],
+      sources: [entraSource(pod, graph)],
       target: {
         baseUrl: 'https://scim.us-east-1.amazonaws.com/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111/scim/v2',
         token: pod.secret('scim-token'),

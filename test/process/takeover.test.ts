@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { gid, person, uid } from '../helpers/entraFixtures.js';
-import { GraphFake } from '../helpers/graphFake.js';
+import type { GraphFake } from '../helpers/graphFake.js';
 import { OktaFake } from '../helpers/oktaFake.js';
 import { oktaGroup, oktaUser, seed } from '../helpers/oktaWorld.js';
 import { makePod, podEnv, run, writeConfig, type Pod } from './cli-process.js';
+import { entraSource, startEntraFake } from './entra-pod.js';
 
-const TENANT_ID = '7d4b1e2a-0c3f-4a5b-9c8d-1e2f3a4b5c6d';
-const CLIENT_ID = '3f2e1d0c-9b8a-4765-8432-10fedcba9876';
 const SECRETS = {
   'scim-token': 'canary-takeover-scim-token-2f9d1c6b',
   'entra-client-secret': 'canary-takeover-entra-secret-Hx7Lm3Qp',
@@ -46,11 +45,7 @@ describe("from Entra's gallery app: externalId = Entra object id", () => {
   let stranger = '';
 
   beforeAll(async () => {
-    graph = await GraphFake.start({
-      tenantId: TENANT_ID,
-      clientId: CLIENT_ID,
-      clientSecret: SECRETS['entra-client-secret'],
-    });
+    graph = await startEntraFake(SECRETS['entra-client-secret']);
     for (const n of [1, 2, 3, 4]) graph.tenant.addUser(person(n));
     graph.tenant.addGroup(gid(1), 'Team 1', [uid(1), uid(2), uid(3)]);
     emulator = await startEmulator({ tokens: [SECRETS['scim-token']] });
@@ -62,18 +57,10 @@ describe("from Entra's gallery app: externalId = Entra object id", () => {
     pod = await makePod(SECRETS);
     await writeConfig(pod, {
       sources: [
-        {
-          type: 'entra',
-          id: 'corp-entra',
-          tenantId: TENANT_ID,
-          clientId: CLIENT_ID,
-          credential: { clientSecret: pod.secret('entra-client-secret') },
-          authorityHost: graph.authorityHost,
-          disableInstanceDiscovery: true,
-          graphBaseUrl: graph.graphBaseUrl,
+        entraSource(pod, graph, {
           scope: { users: { memberOf: [gid(1)] }, groups: { list: [gid(1)] } },
           takeover: { match: 'externalId' },
-        },
+        }),
       ],
       target: { baseUrl: emulator.baseUrl, token: pod.secret('scim-token'), allowLocalEmulator: true },
       sync: { rateLimit: { requestsPerSecond: 500, burst: 50 } },
