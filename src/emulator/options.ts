@@ -26,6 +26,7 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   resourceIds: 'uuid',
   logBodies: false,
   latencyMs: 0,
+  inlineMembers: 'accept',
 };
 
 /**

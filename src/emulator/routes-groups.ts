@@ -44,9 +44,17 @@ function listGroups(ctx: RouteContext): RouteResult {
 /** DG/creategroup: 201 with the group, members not echoed; 409 on a duplicate displayName. */
 function createGroup(ctx: RouteContext): RouteResult {
   const group = validateGroup(requireBody(ctx), ctx.options);
+  if (group.memberIds.length > 0 && ctx.options.inlineMembers === 'refuse')
+    throw invalid('members: not accepted on create');
   if (ctx.store.groupConflict(group.displayName)) throw duplicate('displayName: taken by another group');
-  // An unknown inline member is undocumented; answered like the ListGroups member filter (DG/listgroups).
-  if (group.memberIds.some((userId) => !ctx.store.getUser(userId))) {
+  // An unknown inline member is undocumented; answered like the ListGroups member filter (DG/listgroups),
+  // and a user still inside its read-after-write lag like a member PATCH naming it.
+  if (
+    group.memberIds.some((userId) => {
+      const user = ctx.store.getUser(userId);
+      return !user || isLagging(user, ctx.options);
+    })
+  ) {
     throw new ScimError(404, 'members: unknown user', DETAIL_NO_USER);
   }
   const stored = ctx.store.insertGroup({

@@ -63,6 +63,13 @@ export interface EmulatorOptions {
    * a client that waits for each read before sending the next cannot reach its configured rate.
    */
   latencyMs: number;
+  /**
+   * CreateGroup documents up to 100 members in the POST body, with an example that carries them
+   * (https://docs.aws.amazon.com/singlesignon/latest/developerguide/creategroup.html). 'refuse' answers 400
+   * to a create that carries members, for a client that must still end with every member in place if an
+   * endpoint revision stops taking them.
+   */
+  inlineMembers: 'accept' | 'refuse';
 }
 
 export type MutableOptionKey =
@@ -73,7 +80,8 @@ export type MutableOptionKey =
   | 'absentMemberRemove'
   | 'requireUserAgentOnPatch'
   | 'maxPageSize'
-  | 'latencyMs';
+  | 'latencyMs'
+  | 'inlineMembers';
 
 export interface FaultRule {
   method?: string;

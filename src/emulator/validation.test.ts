@@ -221,6 +221,40 @@ describe('CreateGroup validation (DG/creategroup, DG/limitations)', () => {
     expect(isAwsErrorBody(reply.body, 400)).toBe(true);
   });
 
+  it('answers 404 to inline members that do not exist or are still in their read-after-write lag, creating nothing', async () => {
+    const [known] = users(1);
+    const missing = await call('POST', '/Groups', { displayName: 'Ghost', members: [{ value: 'no-such-user' }] });
+    expect(missing.status).toBe(404);
+    emulator.setOptions({ consistencyLagMs: 60_000 });
+    try {
+      const fresh = (await call('POST', '/Users', userBody(9001))).body.id as string;
+      const lagging = await call('POST', '/Groups', {
+        displayName: 'Fresh',
+        members: [{ value: fresh }, { value: known }],
+      });
+      expect(lagging.status).toBe(404);
+    } finally {
+      emulator.setOptions({ consistencyLagMs: 0 });
+    }
+    expect(emulator.groups().filter((g) => g.displayName === 'Ghost' || g.displayName === 'Fresh')).toEqual([]);
+  });
+
+  it('with inlineMembers "refuse", answers 400 to a create carrying members and still creates a group without', async () => {
+    const ids = users(2);
+    emulator.setOptions({ inlineMembers: 'refuse' });
+    try {
+      const refused = await call('POST', '/Groups', {
+        displayName: 'Inline',
+        members: ids.map((value) => ({ value })),
+      });
+      expect(refused.status).toBe(400);
+      expect(emulator.groups().some((g) => g.displayName === 'Inline')).toBe(false);
+      expect((await call('POST', '/Groups', { displayName: 'Inline' })).status).toBe(201);
+    } finally {
+      emulator.setOptions({ inlineMembers: 'accept' });
+    }
+  });
+
   it('rejects 101 inline members with 400', async () => {
     const ids = users(101);
     const reply = await call('POST', '/Groups', { displayName: 'TooMany', members: ids.map((value) => ({ value })) });
