@@ -56,7 +56,10 @@ async function describe(op: Operation, ids: IdDirectory): Promise<AuditEntry> {
         op: op.kind,
         targetId: await ids.get('group', op.externalId),
         externalId: op.externalId,
-        changes: [{ field: 'displayName', to: op.displayName }],
+        changes: [
+          { field: 'displayName', to: op.displayName },
+          ...(op.members ? [{ field: 'members', to: { add: op.members.map((m) => m.externalId) } }] : []),
+        ],
       };
     case 'patchUser':
     case 'adoptUser':

@@ -31,13 +31,7 @@ export async function applyMemberChange(
   const groupId = await resolve(ctx, 'group', op.group);
   if (!groupId)
     throw new OperationError('dependency', `group ${op.group.externalId} does not exist in AWS (its create failed)`);
-  const members: ScimId[] = [];
-  const missing: string[] = [];
-  for (const m of op.members) {
-    const id = await resolve(ctx, 'user', m);
-    if (id) members.push(id);
-    else missing.push(m.externalId);
-  }
+  const { ids: members, missing } = await resolveUsers(ctx, op.members);
   const target: Target = { op, groupId, fresh: !op.group.id || op.members.some((m) => !m.id), notes: [] };
   const wantMember = op.kind === 'addMembers';
   const pending = ambiguous ? await stillPending(ctx, target, members, wantMember) : members;
@@ -140,6 +134,21 @@ async function stillPending(
   const current = new Set<string>();
   for await (const u of ctx.scim.listGroupMembers(target.groupId)) current.add(u.id);
   return members.filter((id) => current.has(id) !== wantMember);
+}
+
+/** AWS ids of the referenced users, and the externalIds of those that do not exist in AWS. */
+export async function resolveUsers(
+  ctx: ApplyContext,
+  refs: readonly ObjectRef[],
+): Promise<{ ids: ScimId[]; missing: string[] }> {
+  const ids: ScimId[] = [];
+  const missing: string[] = [];
+  for (const ref of refs) {
+    const id = await resolve(ctx, 'user', ref);
+    if (id) ids.push(id);
+    else missing.push(ref.externalId);
+  }
+  return { ids, missing };
 }
 
 /** The AWS id of a referenced object: from the plan, from this run's creates, or by externalId from AWS. */

@@ -1,5 +1,6 @@
 import type { DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
 import type { ScimId } from '../model/ids.js';
+import type { NewGroup } from '../scim/map.js';
 import type { PatchOperation } from '../scim/wire.js';
 
 /** The SCIM calls applying a plan needs; `ScimClient` implements it, tests may fake it. */
@@ -7,7 +8,7 @@ export interface ScimPort {
   createUser(user: DesiredUser): Promise<TargetUser>;
   patchUser(id: string, ops: PatchOperation[]): Promise<TargetUser>;
   deleteUser(id: string): Promise<'deleted' | 'not-found'>;
-  createGroup(group: { externalId: string; displayName: string }): Promise<TargetGroup>;
+  createGroup(group: NewGroup): Promise<TargetGroup>;
   patchGroup(id: string, ops: PatchOperation[]): Promise<void>;
   deleteGroup(id: string): Promise<'deleted' | 'not-found'>;
   findUserByExternalId(externalId: string): Promise<TargetUser | null>;

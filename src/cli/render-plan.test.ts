@@ -74,7 +74,7 @@ describe('renderPlan', () => {
     const text = renderPlan(plan(snapshot([user('bob')], [group('new', ['bob'])])));
     expect(text).toMatch(/createUser\s+bob@example.com \(test-src\/bob\)\s+new user/);
     expect(text).toMatch(/\+ displayName\s+"User bob"/);
-    expect(text).toMatch(/addMembers\s+Group new \(test-src\/new\)/);
+    expect(text).toMatch(/createGroup\s+Group new \(test-src\/new\)\s+new group with \+1 member\(s\)/);
     expect(text).toContain('+ bob@example.com (test-src/bob)');
   });
 

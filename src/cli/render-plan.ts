@@ -108,8 +108,10 @@ function describe(op: Operation, view: PlanView): Row {
         user(op.user),
         op.manager === null ? 'enterprise.manager: cleared' : `enterprise.manager → ${user(op.manager)}`,
       );
-    case 'createGroup':
-      return row(group({ externalId: op.externalId, name: op.displayName }), 'new group');
+    case 'createGroup': {
+      const target = group({ externalId: op.externalId, name: op.displayName });
+      return op.members ? memberRow(target, 'new group with', '+', op.members, view) : row(target, 'new group');
+    }
     case 'adoptGroup':
       return row(group(op.target), `claim as ${printable(op.displayName)}`);
     case 'renameGroup':
@@ -117,14 +119,17 @@ function describe(op: Operation, view: PlanView): Row {
     case 'deleteGroup':
       return row(group(op.target), 'DELETE');
     case 'addMembers':
-    case 'removeMembers': {
-      const sign = op.kind === 'addMembers' ? '+' : '-';
-      const limit = view.full ? op.members.length : MEMBERS_PER_ROW;
-      const more = op.members.slice(0, limit).map((m) => `${sign} ${user(m)}`);
-      if (op.members.length > limit) more.push(`… ${op.members.length - limit} more member(s) (--full lists them)`);
-      return row(group(op.group), `${sign}${op.members.length} member(s)`, more);
-    }
+    case 'removeMembers':
+      return memberRow(group(op.group), '', op.kind === 'addMembers' ? '+' : '-', op.members, view);
   }
+}
+
+/** A group row with its member list, cut to MEMBERS_PER_ROW unless --full. */
+function memberRow(target: string, lead: string, sign: '+' | '-', members: readonly ObjectRef[], view: PlanView): Row {
+  const limit = view.full ? members.length : MEMBERS_PER_ROW;
+  const more = members.slice(0, limit).map((m) => `${sign} ${refLabel(m, view.maskPii ?? false)}`);
+  if (members.length > limit) more.push(`… ${members.length - limit} more member(s) (--full lists them)`);
+  return { target, detail: `${lead ? `${lead} ` : ''}${sign}${members.length} member(s)`, more };
 }
 
 /** `name (externalId, AWS id)`; the name is masked when it is a person's and masking is on. */

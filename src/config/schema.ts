@@ -69,6 +69,12 @@ const syncSchema = z.strictObject({
   ),
   nameFallback: z.enum(['derive', 'skip']).default('derive'),
   maxNestingDepth: int(1, 100, 10),
+  groupCreateMembers: z
+    .enum(['inline', 'patch'])
+    .default('inline')
+    .describe(
+      'inline: a new group carries its first 100 members in the create (AWS CreateGroup); patch: created empty, members by PATCH',
+    ),
   adopt: bool(false).describe('claim existing AWS users/groups without externalId by userName/displayName'),
   deleteGracePeriodDays: num(0, 3650, 30),
   brake: z

@@ -122,6 +122,15 @@ const everyKind: Operation[] = [
     members: [{ externalId: 'hr/b', id: id('u-b') }],
   },
   { kind: 'setManager', user: { externalId: 'hr/a', id: id('u-a'), name: 'a@x' }, manager: { externalId: 'hr/m' } },
+  {
+    kind: 'createGroup',
+    externalId: 'hr/g7',
+    displayName: 'G7',
+    members: [
+      { externalId: 'hr/a', id: id('u-a'), name: 'a@x' },
+      { externalId: 'hr/new', name: 'new@x' },
+    ],
+  },
 ];
 
 /** Paths of every scalar in `value` (object keys and array indexes). */
@@ -207,6 +216,9 @@ describe('planHash', () => {
     expect(planHash(withLeaf(everyKind, [10, 'kind'], () => 'removeMembers'))).not.toBe(base);
     expect(planHash(withLeaf(everyKind, [0, 'user', 'nickName'], () => undefined))).not.toBe(base);
     expect(planHash(everyKind.slice(1))).not.toBe(base);
+    const inline = everyKind.length - 1;
+    expect(planHash(withLeaf(everyKind, [inline, 'members', 1, 'id'], () => 'u-new'))).not.toBe(base);
+    expect(planHash(withLeaf(everyKind, [inline, 'members'], () => undefined))).not.toBe(base);
   });
 
   it('keeps member boundaries: the same characters split differently hash differently', () => {

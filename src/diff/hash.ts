@@ -26,7 +26,8 @@ function encode(op: Operation): unknown[] {
     case 'createUser':
       return [op.kind, ...userFields(op.user)];
     case 'createGroup':
-      return [op.kind, op.externalId, op.displayName];
+      // Members only when sent, so a group created empty hashes as it always has.
+      return [op.kind, op.externalId, op.displayName, ...(op.members ? memberFields(op.members) : [])];
     case 'addMembers':
     case 'removeMembers':
       return [op.kind, ...ref(op.group), ...memberFields(op.members)];

@@ -28,8 +28,9 @@ function label(op: Operation, names: Names): Operation {
   const group = (ref: ObjectRef): ObjectRef => named(ref, names.groups);
   switch (op.kind) {
     case 'createUser':
-    case 'createGroup':
       return op;
+    case 'createGroup':
+      return op.members ? { ...op, members: op.members.map(user) } : op;
     case 'addMembers':
     case 'removeMembers':
       return { ...op, group: group(op.group), members: op.members.map(user) };

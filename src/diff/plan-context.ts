@@ -24,6 +24,12 @@ export interface PlanPolicy {
    * are left to the full sync. Undefined for a full run, where every owned object is in play.
    */
   scope?: ReadonlySet<string>;
+  /**
+   * 'inline' (the default): a new group carries its first ≤100 members in the POST, as CreateGroup
+   * documents (https://docs.aws.amazon.com/singlesignon/latest/developerguide/creategroup.html);
+   * 'patch': it is created empty and every member goes in by PATCH.
+   */
+  groupCreateMembers?: 'inline' | 'patch';
 }
 
 export interface CurrentState {

@@ -2,7 +2,7 @@ import { ownedOnly } from '../model/aws.js';
 import type { DesiredGroup, TargetGroup } from '../model/aws.js';
 import { foldKey } from './collisions.js';
 import { AWS_MANAGED_GROUP_PREFIX, isReservedName, MAX_MEMBER_CHANGES_PER_PATCH } from './constraints.js';
-import type { ObjectRef } from './plan.js';
+import type { ObjectRef, Operation } from './plan.js';
 import { graceExpired, inRetireScope, pendingReason, unclaimedTwin, type PlanContext } from './plan-context.js';
 
 /**
@@ -20,7 +20,8 @@ export function planGroups(ctx: PlanContext): void {
   for (const d of ctx.desired.groups) {
     const t = owned.get(d.externalId);
     const ref = t ? updateGroup(ctx, d, t) : createOrAdoptGroup(ctx, d, byName.get(foldKey(d.displayName)));
-    if (ref) planMembers(ctx, d, ref, ref.id ? ctx.current.members.get(ref.id) : new Set());
+    if (!ref) continue;
+    planMembers(ctx, d, ref, ref.id ? ctx.current.members.get(ref.id) : new Set(), inlineCreate(ctx, d));
   }
   for (const t of owned.values()) {
     if (ctx.desired.inScope.has(t.externalId) || !inRetireScope(ctx, t.externalId)) continue;
@@ -39,6 +40,13 @@ export function planGroups(ctx: PlanContext): void {
       });
     }
   }
+}
+
+/** The createGroup this plan just pushed for `d`, when its first members may ride in the POST. */
+function inlineCreate(ctx: PlanContext, d: DesiredGroup): Extract<Operation, { kind: 'createGroup' }> | undefined {
+  const last = ctx.ops.at(-1);
+  if (ctx.policy.groupCreateMembers === 'patch' || last?.kind !== 'createGroup') return undefined;
+  return last.externalId === d.externalId ? last : undefined;
 }
 
 function updateGroup(ctx: PlanContext, d: DesiredGroup, t: TargetGroup): ObjectRef {
@@ -89,7 +97,11 @@ function createOrAdoptGroup(ctx: PlanContext, d: DesiredGroup, holder: TargetGro
  * Membership is diffed as sets and sent as add/remove deltas of at most 100 members per PATCH
  * (DG/patchgroup); `replace` is never used (AWS rejects it, and it would be all-or-nothing).
  * Members that are not ours (hand-added users) and in-scope users skipped for invalid data are
- * never removed.
+ * never removed. A group this plan creates takes its first ≤100 members in the POST, which
+ * CreateGroup documents with an example that carries them
+ * (https://docs.aws.amazon.com/singlesignon/latest/developerguide/creategroup.html): at 50 members
+ * a group on average that halves a first sync's group writes. The executor confirms and completes
+ * them by PATCH when the POST is refused, answered 409 or lost (src/apply/create-group.ts).
  *
  * Adds and removes stay separate PATCHes even when both fit in one request of ≤100 operations.
  * PatchGroup caps "membership changes" per request at 100 but neither documents nor shows a request
@@ -97,16 +109,14 @@ function createOrAdoptGroup(ctx: PlanContext, d: DesiredGroup, holder: TargetGro
  * and no capture or report of AWS accepting one was found; a client that sends them mixed
  * (authentik's AWS mode, https://github.com/goauthentik/authentik/issues/23005) documents no answer
  * from AWS. A mixed request refused with 400 would also cost a membership re-read, more than the one
- * request it saves. A group is created without members, then PATCHed: CreateGroup does document up
- * to 100 members in the POST (https://docs.aws.amazon.com/singlesignon/latest/developerguide/creategroup.html),
- * but a create answered 409 or lost adopts an existing group whose members would then have to be
- * re-read and re-sent; that path is not built yet.
+ * request it saves.
  */
 function planMembers(
   ctx: PlanContext,
   d: DesiredGroup,
   group: ObjectRef,
   current: ReadonlySet<string> | undefined,
+  create?: Extract<Operation, { kind: 'createGroup' }>,
 ): void {
   if (!current) throw new Error(`planner: membership of group ${group.id} was not read`);
   const wanted = new Set<string>();
@@ -146,7 +156,9 @@ function planMembers(
   }
   const byExt = (a: ObjectRef, b: ObjectRef): number =>
     a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0;
-  for (const chunk of chunks(adds.sort(byExt))) ctx.ops.push({ kind: 'addMembers', group, members: chunk });
+  const addChunks = chunks(adds.sort(byExt));
+  if (create && addChunks[0]) create.members = addChunks.shift();
+  for (const chunk of addChunks) ctx.ops.push({ kind: 'addMembers', group, members: chunk });
   for (const chunk of chunks(removes.sort(byExt))) ctx.ops.push({ kind: 'removeMembers', group, members: chunk });
 }
 

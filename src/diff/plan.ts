@@ -45,7 +45,11 @@ export type Operation =
    * users created by this plan, whose AWS ids are only known when the plan runs.
    */
   | { kind: 'setManager'; user: ObjectRef; manager: ObjectRef | null }
-  | { kind: 'createGroup'; externalId: string; displayName: string }
+  /**
+   * `members`: the group's first ≤100 members, sent in the POST (DG/creategroup) so a new group needs
+   * no member PATCH of its own; absent when there are none or the policy creates groups empty.
+   */
+  | { kind: 'createGroup'; externalId: string; displayName: string; members?: ObjectRef[] }
   | { kind: 'adoptGroup'; target: ExistingRef; displayName: string }
   | { kind: 'renameGroup'; target: ExistingRef; from: string; displayName: string }
   | { kind: 'deleteGroup'; target: ExistingRef; displayName: string }

@@ -48,9 +48,48 @@ describe('planChanges', () => {
     expect(p.operations).toEqual([]);
   });
 
-  it('creates users, then the group, then adds members by externalId', () => {
+  it('creates users, then the group with its members in the POST (DG/creategroup), by externalId', () => {
     const p = plan(snapshot([user('a')], [group('g', ['a'])]));
+    expect(p.operations.map((o) => o.kind)).toEqual(['createUser', 'createGroup']);
+    expect(p.operations[1]).toMatchObject({ externalId: ext('g'), members: [{ externalId: ext('a') }] });
+    expect(p.membershipChanges).toEqual({ add: 1, remove: 0 });
+  });
+
+  it('puts the first 100 members of a new group in the POST and the rest in PATCHes of at most 100', () => {
+    const ids = Array.from({ length: 250 }, (_, i) => `u${String(i).padStart(3, '0')}`);
+    const p = plan(
+      snapshot(
+        ids.map((id) => user(id)),
+        [group('g', ids)],
+      ),
+    );
+    const create = p.operations.find((o) => o.kind === 'createGroup');
+    const adds = p.operations.filter((o) => o.kind === 'addMembers');
+    expect(create?.members?.map((m) => m.externalId)).toEqual(ids.slice(0, 100).map((id) => ext(id)));
+    expect(adds.map((o) => o.members.length)).toEqual([100, 50]);
+    expect(adds.flatMap((o) => o.members.map((m) => m.externalId))).toEqual(ids.slice(100).map((id) => ext(id)));
+  });
+
+  it('gives inline members only to the group being created, never to another group', () => {
+    const p = plan(snapshot([user('a'), user('b')], [group('empty', []), group('kept', ['a', 'b'])]), {
+      users: [owned('a'), owned('b')],
+      groups: [ownedGroup('kept')],
+      members: { 'aws-g-kept': ['aws-a'] },
+    });
+    expect(p.operations).toEqual([
+      { kind: 'createGroup', externalId: ext('empty'), displayName: 'Group empty' },
+      {
+        kind: 'addMembers',
+        group: { externalId: ext('kept'), id: 'aws-g-kept', name: 'Group kept' },
+        members: [{ externalId: ext('b'), id: 'aws-b', name: 'b@example.com' }],
+      },
+    ]);
+  });
+
+  it("creates groups empty and adds every member by PATCH with groupCreateMembers 'patch'", () => {
+    const p = plan(snapshot([user('a')], [group('g', ['a'])]), {}, { groupCreateMembers: 'patch' });
     expect(p.operations.map((o) => o.kind)).toEqual(['createUser', 'createGroup', 'addMembers']);
+    expect(p.operations[1]).not.toHaveProperty('members');
     expect(p.operations[2]).toMatchObject({ group: { externalId: ext('g') }, members: [{ externalId: ext('a') }] });
   });
 
@@ -98,11 +137,13 @@ describe('planChanges', () => {
 
   it('chunks 100 members into one PATCH and 101 into two', () => {
     const ids = Array.from({ length: 101 }, (_, i) => `u${String(i).padStart(3, '0')}`);
+    const existing = { groups: [ownedGroup('g')] };
     const hundred = plan(
       snapshot(
         ids.slice(0, 100).map((id) => user(id)),
         [group('g', ids.slice(0, 100))],
       ),
+      existing,
     );
     const adds100 = hundred.operations.filter((o) => o.kind === 'addMembers');
     expect(adds100.map((o) => o.kind === 'addMembers' && o.members.length)).toEqual([100]);
@@ -111,6 +152,7 @@ describe('planChanges', () => {
         ids.map((id) => user(id)),
         [group('g', ids)],
       ),
+      existing,
     );
     const adds101 = hundredOne.operations.filter((o) => o.kind === 'addMembers');
     expect(adds101.map((o) => o.kind === 'addMembers' && o.members.length)).toEqual([100, 1]);
@@ -233,8 +275,8 @@ describe('planChanges', () => {
   it('flattens nested groups and terminates on a cycle', () => {
     const snap = snapshot([user('a'), user('b')], [group('x', ['a'], ['y']), group('y', ['b'], ['x'])]);
     const p = plan(snap);
-    const adds = p.operations.filter((o) => o.kind === 'addMembers');
-    expect(adds.map((o) => o.kind === 'addMembers' && o.members.map((m) => m.externalId))).toEqual([
+    const creates = p.operations.filter((o) => o.kind === 'createGroup');
+    expect(creates.map((o) => o.members?.map((m) => m.externalId))).toEqual([
       [ext('a'), ext('b')],
       [ext('a'), ext('b')],
     ]);

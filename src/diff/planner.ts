@@ -186,6 +186,7 @@ function countMembershipChanges(ops: readonly Operation[]): { add: number; remov
   let remove = 0;
   for (const op of ops) {
     if (op.kind === 'addMembers') add += op.members.length;
+    if (op.kind === 'createGroup') add += op.members?.length ?? 0;
     if (op.kind === 'removeMembers') remove += op.members.length;
   }
   return { add, remove };

@@ -13,6 +13,7 @@ import {
   toScimGroup,
   toScimUser,
   unsendableAttribute,
+  type NewGroup,
 } from './map.js';
 import { listQueryString, MAX_PAGE_SIZE, parseListResponse, walkCursorPages } from './paging.js';
 import { countMemberChanges, MAX_MEMBERS_PER_PATCH, patchRequest } from './patch.js';
@@ -129,9 +130,13 @@ export class ScimClient {
     return this.#delete(`/Users/${encodeURIComponent(id)}`);
   }
 
-  /** CreateGroup (DG/creategroup): 201 with the group. Members follow by PATCH. */
-  async createGroup(group: { externalId: string; displayName: string }): Promise<TargetGroup> {
-    const res = await this.#send('POST', '/Groups', { body: toScimGroup(group) });
+  /** CreateGroup (DG/creategroup): 201 with the group; up to 100 first members ride in the POST. */
+  async createGroup(group: NewGroup): Promise<TargetGroup> {
+    const body = toScimGroup(group);
+    // A 404 to a create naming members may be about a member, as AWS answers an unknown member in a
+    // ListGroups filter (DG/listgroups), so it stays a 404 for the caller to settle; an empty create
+    // still reports a 404 as a wrong endpoint.
+    const res = await this.#send('POST', '/Groups', { body }, body.members === undefined);
     return fromScimGroup(expectResource(res.json, isScimGroupResource, 'POST', '/Groups'));
   }
 
@@ -156,13 +161,23 @@ export class ScimClient {
    * character rule, ../model/aws-characters.ts), and a 404 on a collection itself is reported as a
    * wrong endpoint (exit 5), since `/Users` and `/Groups` exist on every tenant.
    */
-  async #send(method: HttpMethod, path: string, options: SendOptions): Promise<ScimResponse> {
+  async #send(
+    method: HttpMethod,
+    path: string,
+    options: SendOptions,
+    notFoundIsEndpoint = true,
+  ): Promise<ScimResponse> {
     const unsendable = options.body === undefined ? undefined : unsendableAttribute(options.body);
     if (unsendable !== undefined) throw new UnsendableValueError(method, path, unsendable);
     try {
       return await this.#transport.send(method, path, options);
     } catch (err) {
-      if (err instanceof ScimError && err.isNotFound && isBasePathRequest(method, path, options.query))
+      if (
+        notFoundIsEndpoint &&
+        err instanceof ScimError &&
+        err.isNotFound &&
+        isBasePathRequest(method, path, options.query)
+      )
         throw err.asEndpointProblem('base-path');
       throw err;
     }

@@ -8,6 +8,7 @@ import { asScimId } from '../model/ids.js';
 import type { AwsUserAttributes, DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
 import type { Address, Email, EnterpriseInfo, PhoneNumber } from '../model/user.js';
 import {
+  MAX_MEMBERS_PER_PATCH,
   SCHEMA_ENTERPRISE_USER,
   SCHEMA_GROUP,
   SCHEMA_USER,
@@ -113,9 +114,41 @@ export function fromScimUser(resource: ScimUserResource): TargetUser {
   return out;
 }
 
-/** Body of CreateGroup (DG/creategroup). Members are added afterwards by PATCH, ≤100 at a time. */
-export function toScimGroup(group: { externalId: string; displayName: string }): ScimGroupResource {
-  return { schemas: [SCHEMA_GROUP], externalId: group.externalId, displayName: group.displayName };
+/** A group to create, with up to 100 first members (AWS user ids). */
+export interface NewGroup {
+  externalId: string;
+  displayName: string;
+  members?: readonly string[];
+}
+
+/**
+ * Body of CreateGroup (DG/creategroup): up to 100 members may ride in the POST; each is sent as
+ * `{"value": "<userId>"}`, the form PatchGroup takes, and no `members` key is sent when there are none.
+ */
+export function toScimGroup(group: NewGroup): ScimGroupResource {
+  const body: ScimGroupResource = {
+    schemas: [SCHEMA_GROUP],
+    externalId: group.externalId,
+    displayName: group.displayName,
+  };
+  if (group.members && group.members.length > 0) body.members = toScimMembers('CreateGroup members', group.members);
+  return body;
+}
+
+/**
+ * Member references for a PatchGroup operation or a CreateGroup body: at most 100 (DG/patchgroup,
+ * DG/creategroup), none repeated. An empty list is refused: AWS answers 400 to anything that would
+ * remove every member, and an empty add is a planning bug.
+ */
+export function toScimMembers(what: string, userIds: readonly string[]): { value: string }[] {
+  if (userIds.length === 0) throw new RangeError(`${what}: no user ids`);
+  if (userIds.length > MAX_MEMBERS_PER_PATCH) {
+    throw new RangeError(
+      `${what}: ${userIds.length} user ids, at most ${MAX_MEMBERS_PER_PATCH} per request (DG/patchgroup, DG/creategroup)`,
+    );
+  }
+  if (new Set(userIds).size !== userIds.length) throw new RangeError(`${what}: duplicate user ids`);
+  return userIds.map((value) => ({ value }));
 }
 
 /** `members` is ignored: AWS never returns it with content (DG/getgroup, DG/listgroups). */

@@ -1,14 +1,10 @@
 /**
  * PatchOp builders (RFC 7644 §3.5.2) in the forms IAM Identity Center documents.
  */
-import { toScimAddresses, toScimEmails, toScimPhoneNumbers } from './map.js';
-import { SCHEMA_PATCH_OP, type PatchOperation, type PatchRequest } from './wire.js';
+import { toScimAddresses, toScimEmails, toScimMembers, toScimPhoneNumbers } from './map.js';
+import { MAX_MEMBERS_PER_PATCH, SCHEMA_PATCH_OP, type PatchOperation, type PatchRequest } from './wire.js';
 
-/**
- * DG/patchgroup: at most 100 membership changes per PatchGroup request (also the inline limit of
- * DG/creategroup). ssosync keeps the same constant, `MaxMemberChanges = 100`.
- */
-export const MAX_MEMBERS_PER_PATCH = 100;
+export { MAX_MEMBERS_PER_PATCH };
 
 export function patchRequest(operations: readonly PatchOperation[]): PatchRequest {
   if (operations.length === 0) throw new RangeError('a PatchOp request needs at least one operation');
@@ -21,14 +17,7 @@ export function patchRequest(operations: readonly PatchOperation[]): PatchReques
  * empty add is a planning bug. `replace` of members is never built: AWS rejects it.
  */
 export function memberPatch(op: 'add' | 'remove', userIds: readonly string[]): PatchOperation {
-  if (userIds.length === 0) throw new RangeError(`members ${op}: no user ids`);
-  if (userIds.length > MAX_MEMBERS_PER_PATCH) {
-    throw new RangeError(
-      `members ${op}: ${userIds.length} user ids, at most ${MAX_MEMBERS_PER_PATCH} per request (DG/patchgroup)`,
-    );
-  }
-  if (new Set(userIds).size !== userIds.length) throw new RangeError(`members ${op}: duplicate user ids`);
-  return { op, path: 'members', value: userIds.map((value) => ({ value })) };
+  return { op, path: 'members', value: toScimMembers(`members ${op}`, userIds) };
 }
 
 /** Membership changes in a PatchGroup request, which DG/patchgroup caps at 100 in total. */

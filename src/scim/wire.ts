@@ -13,6 +13,12 @@ export const SCHEMA_LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListR
 export const SCHEMA_PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const SCHEMA_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
+/**
+ * DG/patchgroup: at most 100 membership changes per PatchGroup request; DG/creategroup: at most 100
+ * members in a CreateGroup request. ssosync keeps the same constant, `MaxMemberChanges = 100`.
+ */
+export const MAX_MEMBERS_PER_PATCH = 100;
+
 export interface ScimMultiValue {
   value: string;
   type?: string;

@@ -20,6 +20,7 @@ export function planPolicy(
     now,
     outOfScopeSince,
     brake: sync.brake,
+    groupCreateMembers: sync.groupCreateMembers,
     ...(scope ? { scope } : {}),
   };
 }

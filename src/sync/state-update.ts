@@ -53,7 +53,7 @@ const MEMBER_KINDS: ReadonlySet<string> = new Set(['addMembers', 'removeMembers'
 
 /**
  * Each group's record is what AWS holds after this run: the set read this run (or the stored set,
- * or nothing for a group this run created), then every member change this run applied. A group
+ * or the members sent in the POST for a group this run created), then every member change this run applied. A group
  * whose member change failed, or needed a retry or a re-read (lag, a refused PATCH), gets no record
  * and is read again next run. Users this run created or deleted leave every set: a deleted user's
  * memberships are gone in AWS, and a user created again is a new AWS object in no group yet.
@@ -71,7 +71,10 @@ function nextGroupRecords(input: StateUpdateInput, iso: string): GroupRecords {
       // A create that found the group already there (a lost response, a 409) may have found members.
       if (!applied(i) || r?.note !== undefined)
         unsure.add(op.kind === 'createGroup' ? op.externalId : op.target.externalId);
-      else if (op.kind === 'createGroup' && r?.scimId) createdIds.set(op.externalId, r.scimId);
+      else if (op.kind === 'createGroup' && r?.scimId) {
+        createdIds.set(op.externalId, r.scimId);
+        if (op.members) changes.set(op.externalId, { add: op.members.map((m) => m.externalId), remove: [] });
+      }
     } else if ((op.kind === 'createUser' || op.kind === 'deleteUser') && applied(i)) {
       resetUsers.add(op.kind === 'createUser' ? op.user.externalId : op.target.externalId);
     } else if (op.kind === 'addMembers' || op.kind === 'removeMembers') {

@@ -76,7 +76,49 @@ describe('sync against the AWS SCIM emulator', () => {
     expect(r.report.findings).toContainEqual(expect.objectContaining({ externalId: ext('new'), action: 'conflict' }));
   });
 
-  it('sends 100 members in one PATCH and 101 in two', async () => {
+  it('creates a group with its first 100 members in the POST (DG/creategroup) and PATCHes the rest, 100 at a time', async () => {
+    for (const [n, expected] of [
+      [100, 0],
+      [101, 1],
+      [201, 2],
+    ] as const) {
+      const members = ids(n);
+      h = await startHarness(
+        snapshot(
+          members.map((m) => user(m)),
+          [group('big', members)],
+        ),
+      );
+      await h.run('sync');
+      const groupWrites = writes(h).filter((w) => w.path.startsWith('/Groups'));
+      expect(groupWrites.map((w) => w.method)).toEqual(['POST', ...Array<string>(expected).fill('PATCH')]);
+      expect(h.emulator.membersOf(h.emulator.groups()[0]!.id!)).toHaveLength(n);
+      await h.close();
+      h = undefined;
+    }
+  });
+
+  it('converges when the endpoint refuses members in the create: created empty, members by PATCH, rerun writes nothing', async () => {
+    const members = ids(3);
+    h = await startHarness(
+      snapshot(
+        members.map((m) => user(m)),
+        [group('g', members)],
+      ),
+      {
+        emulator: { inlineMembers: 'refuse' },
+      },
+    );
+    const first = await h.run('sync');
+    expect(first.report.status).toBe('success');
+    expect(h.emulator.membersOf(h.emulator.groups()[0]!.id!)).toHaveLength(3);
+    const before = writes(h).length;
+    const rerun = await h.run('sync');
+    expect(rerun.plan?.operations).toEqual([]);
+    expect(writes(h)).toHaveLength(before);
+  });
+
+  it("with sync.groupCreateMembers 'patch' creates groups empty: 100 members in one PATCH and 101 in two", async () => {
     for (const n of [100, 101]) {
       const members = ids(n);
       h = await startHarness(
@@ -84,6 +126,7 @@ describe('sync against the AWS SCIM emulator', () => {
           members.map((m) => user(m)),
           [group('big', members)],
         ),
+        { sync: { groupCreateMembers: 'patch' } },
       );
       await h.run('sync');
       const patches = writes(h).filter((w) => w.method === 'PATCH' && w.path.startsWith('/Groups/'));
