@@ -26,6 +26,26 @@ describe('auditEntry', () => {
     });
   });
 
+  it('names the members a group was created with', async () => {
+    const ids = new MemoryIdDirectory();
+    await ids.set('group', 'hr/g', 'aws-g' as ScimId);
+    const create: Operation = {
+      kind: 'createGroup',
+      externalId: 'hr/g',
+      displayName: 'Engineers',
+      members: [{ externalId: 'hr/p1', id: 'aws-1' as ScimId }, { externalId: 'hr/p2' }],
+    };
+    expect(await auditEntry(create, ids, false)).toEqual({
+      op: 'createGroup',
+      targetId: 'aws-g',
+      externalId: 'hr/g',
+      changes: [
+        { field: 'displayName', to: 'Engineers' },
+        { field: 'members', to: { add: ['hr/p1', 'hr/p2'] } },
+      ],
+    });
+  });
+
   it('masks old and new values with sync.maskAuditValues', async () => {
     const entry = await auditEntry(patch, new MemoryIdDirectory(), true);
     expect(entry.changes).toEqual([
