@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeTenant } from './graphFakeTenant.js';
 import { handleAuthority, type AuthorityOptions } from './graphFakeAuthority.js';
+import { EXPANDED_PAGE_MAX, managerExpand, refuseExpand, type ManagerExpand } from './graphFakeExpand.js';
 import { testTls } from './tls.js';
 
 /**
@@ -20,6 +21,8 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   authorization: string | undefined;
+  /** The `ConsistencyLevel` header: `eventual` marks an advanced query. */
+  consistencyLevel: string | undefined;
   /** 1-based page of a collection; 1 for single objects. */
   page: number;
 }
@@ -46,6 +49,8 @@ interface ListToken {
   offset: number;
   top: number;
   select: string[] | undefined;
+  /** The `$expand` of the first request; Graph encodes the whole query into its nextLinks. */
+  expand?: string;
 }
 
 interface DeltaToken {
@@ -129,6 +134,7 @@ export class GraphFake {
       path: url.pathname.slice('/v1.0'.length),
       query: url.searchParams,
       authorization: req.headers.authorization,
+      consistencyLevel: typeof req.headers.consistencylevel === 'string' ? req.headers.consistencylevel : undefined,
       page: this.pageOf(url),
     };
     this.requests.push(record);
@@ -148,16 +154,23 @@ export class GraphFake {
     const t = this.tenant;
     const parts = r.path.split('/').filter(Boolean);
     if (r.method !== 'GET') return graphError(405, 'MethodNotAllowed', 'only GET is faked');
+    const refused = refuseExpand(r);
+    if (refused !== undefined) return refused;
     if (r.path === '/users/delta' || r.path === '/groups/delta')
       return this.delta(parts[0] as 'users' | 'groups', r, url);
     if (r.path === '/users')
-      return this.list(r, url, (select) => [...t.users.values()].map((u) => t.projectUser(u, select)));
+      return this.list(r, url, (select, expand) =>
+        [...t.users.values()].map((u) => ({ ...t.projectUser(u, select), ...t.expandManager(u, expand) })),
+      );
     if (r.path === '/groups')
       return this.list(r, url, () => [...t.groups.values()].map((g) => ({ id: g.id, displayName: g.displayName })));
     const select = r.query.get('$select')?.split(',');
     if (parts[0] === 'users' && parts.length === 2) {
       const user = t.users.get(parts[1]!);
-      return user ? { status: 200, body: t.projectUser(user, select) } : notFound();
+      const expand = managerExpand(r.query.get('$expand'));
+      return user
+        ? { status: 200, body: { ...t.projectUser(user, select), ...t.expandManager(user, expand) } }
+        : notFound();
     }
     // GET /users/{id}/manager: the manager (a user) or 404 when none is set (learn.microsoft.com/graph/api/user-list-manager).
     if (parts[0] === 'users' && parts.length === 3 && parts[2] === 'manager') {
@@ -191,11 +204,23 @@ export class GraphFake {
 
   /**
    * `$top` from 1 to 999 (https://learn.microsoft.com/graph/paging), default 100; nextLinks carry an opaque skip
-   * token and nothing else.
+   * token and nothing else. With `$expand` a page holds at most 100 directory objects whatever `$top` asks
+   * (https://developer.microsoft.com/graph/known-issues/?search=13635, as reported in
+   * https://techcommunity.microsoft.com/discussions/officegraph/graph-api-with-expand-only-bringing-max-100-rows-even-though-top999/4203190).
    */
-  private list(r: RecordedRequest, url: URL, items: (select: string[] | undefined) => Json[]): FakeResponse {
+  private list(
+    r: RecordedRequest,
+    url: URL,
+    items: (select: string[] | undefined, expand: ManagerExpand | undefined) => Json[],
+  ): FakeResponse {
     const skip = r.query.get('$skiptoken');
-    const first = { offset: 0, top: Number(r.query.get('$top') ?? 100), select: r.query.get('$select')?.split(',') };
+    const expand = r.query.get('$expand') ?? undefined;
+    const first: ListToken = {
+      offset: 0,
+      top: Number(r.query.get('$top') ?? 100),
+      select: r.query.get('$select')?.split(','),
+      ...(expand === undefined ? {} : { expand }),
+    };
     const token: ListToken = skip ? decode<ListToken>(skip) : first;
     if (!Number.isInteger(token.top) || token.top < 1 || token.top > 999) {
       return graphError(
@@ -204,8 +229,9 @@ export class GraphFake {
         `Invalid page size specified: '${token.top}'. Must be between 1 and 999 inclusive.`,
       );
     }
-    const all = items(token.select);
-    const end = token.offset + token.top;
+    const size = token.expand === undefined ? token.top : Math.min(token.top, EXPANDED_PAGE_MAX);
+    const all = items(token.select, managerExpand(token.expand));
+    const end = token.offset + size;
     const body: Json = { value: all.slice(token.offset, end) };
     if (end < all.length)
       body['@odata.nextLink'] =
@@ -247,7 +273,8 @@ export class GraphFake {
     const raw = url.searchParams.get('$skiptoken');
     if (raw === null) return 1;
     const token = decode<Partial<ListToken & DeltaToken>>(raw);
-    const size = token.top ?? this.options.deltaPageSize ?? 2;
+    const top = token.expand === undefined ? token.top : Math.min(token.top ?? 100, EXPANDED_PAGE_MAX);
+    const size = top ?? this.options.deltaPageSize ?? 2;
     return Math.floor((token.offset ?? 0) / size) + 1;
   }
 }

@@ -122,6 +122,18 @@ export class FakeTenant {
     return Object.fromEntries(['id', ...keys.filter((k) => k !== 'id')].map((k) => [k, user[k] ?? null]));
   }
 
+  /**
+   * The `manager` navigation property of an expanded user: the manager (a user) with the nested `$select`, or
+   * nothing at all when none is set, as Graph leaves out an expanded single-valued relationship with no target.
+   */
+  expandManager(user: FakeUser, expand: { select: readonly string[] | undefined } | undefined): Json {
+    if (expand === undefined) return {};
+    const managerId = user.managerId;
+    const manager = typeof managerId === 'string' ? this.users.get(managerId) : undefined;
+    if (manager === undefined) return {};
+    return { manager: { '@odata.type': '#microsoft.graph.user', ...this.projectUser(manager, expand.select) } };
+  }
+
   /** A member collection item: `@odata.type` plus the selected properties the object has. */
   directoryObject(id: string, select: readonly string[] | undefined): Json | undefined {
     const user = this.users.get(id);

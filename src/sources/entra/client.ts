@@ -18,6 +18,8 @@ export interface GraphClientOptions {
 
 export interface GraphQuery {
   select?: readonly string[];
+  /** `$expand`, e.g. `manager($select=id)`; Graph encodes it into the nextLinks with the rest of the query. */
+  expand?: string;
   /** Ask for `$top=<pageSize>`; delta functions and single-object reads take no `$top`. */
   paged?: boolean;
 }
@@ -103,6 +105,7 @@ export class EntraGraph {
   private request(start: string, query: GraphQuery, signal: AbortSignal): GraphRequest {
     const request = this.client.api(start).option('signal', signal);
     if (query.select !== undefined) request.select([...query.select]);
+    if (query.expand !== undefined) request.expand(query.expand);
     if (query.paged === true) request.top(this.pageSize);
     return request;
   }

@@ -88,6 +88,11 @@ async function initialRound(
   signal: AbortSignal,
 ): Promise<DeltaState> {
   const users: Record<string, GraphUser> = {};
+  // No `$expand=manager` here: users/delta reports a manager as `manager@delta` change entries (the users/delta
+  // example in https://github.com/microsoft/api-guidelines/blob/vNext/graph/patterns/change-tracking.md), and a
+  // round lists only the users that changed (https://learn.microsoft.com/graph/delta-query-overview), so the
+  // stored directory would have to replay those entries, removals included, from its first round on. A mapped
+  // manager of a delta read is read per user after the round instead (managers.ts `withManagers`).
   const usersDeltaLink = await drain<UserDeltaItem>(
     graph,
     '/users/delta',

@@ -9,6 +9,7 @@ import {
   type ReadMemo,
   type ScopeConfig,
 } from './scope.js';
+import { managerExpand } from './managers.js';
 import { userSelect } from './wire.js';
 
 /**
@@ -22,7 +23,8 @@ export async function readEntraDirectory(
   signal: AbortSignal,
 ): Promise<RawDirectory> {
   const memo: ReadMemo = {};
-  const users = await readScopedUsers(graph, config, userSelect(config.mapping), signal, memo);
+  const query = { select: userSelect(config.mapping), ...managerExpand(config.mapping) };
+  const users = await readScopedUsers(graph, config, query, signal, memo);
   const groups = await readGroupMembers(
     graph,
     await readScopeGroups(graph, config, signal, memo),

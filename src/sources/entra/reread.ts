@@ -6,8 +6,8 @@ import { GUID_PATTERN } from './config.js';
 import { isGroupInScope, named, readScopedUserIds, readUserMembers, type ScopeConfig } from './scope.js';
 import { provenanceOf, transformUser, type TransformOptions } from './transform.js';
 import { groupName } from './assemble.js';
-import { withManagers } from './managers.js';
-import { GROUP_SELECT, userSelect, type GraphGroup, type GraphUser } from './wire.js';
+import { expandedManager, managerExpand, withManagers } from './managers.js';
+import { GROUP_SELECT, userSelect, type ExpandedGraphUser, type GraphGroup } from './wire.js';
 
 /**
  * Targeted re-reads for webhook-triggered syncs (a notification is "re-read this id", never data).
@@ -25,8 +25,10 @@ export async function rereadEntraUser(
 ): Promise<User | null> {
   // The id goes into a URL path; anything but an object id cannot name a user of this source.
   if (!GUID_PATTERN.test(id)) return null;
-  const raw = await graph.get<GraphUser>(`/users/${id}`, { select: userSelect(config.mapping) }, signal);
-  if (raw === null) return null;
+  const query = { select: userSelect(config.mapping), ...managerExpand(config.mapping) };
+  const found = await graph.get<ExpandedGraphUser>(`/users/${id}`, query, signal);
+  if (found === null) return null;
+  const raw = expandedManager(found, query);
   const scoped = await readScopedUserIds(graph, config, signal);
   if (scoped !== 'all' && !scoped.has(raw.id)) return null;
   const [withManager] = await withManagers(graph, [raw], config, signal);

@@ -3,10 +3,12 @@ import { mapLimit } from '../../util/concurrency.js';
 import { GUID_PATTERN, type EntraSourceConfig, type GroupsScope } from './config.js';
 import { dedupeById } from './assemble.js';
 import { isNotFound } from './graph-error.js';
+import { expandedManager } from './managers.js';
 import {
   GROUP_SELECT,
   ODATA_USER,
   type AppRoleAssignment,
+  type ExpandedGraphUser,
   type GraphDirectoryObject,
   type GraphGroup,
   type GraphUser,
@@ -91,22 +93,32 @@ export async function isGroupInScope(
   return (await readScopeGroups(graph, config, signal)).some((g) => g.id === group.id);
 }
 
-/** The users in scope, with the given properties. */
+/**
+ * What a user read asks for: the properties, and `expand` (managers.ts `managerExpand`) where the read can
+ * expand the manager. Users read without it carry no `manager` and have it read one by one (`withManagers`).
+ */
+export interface UserQuery {
+  select: readonly string[];
+  expand?: string;
+}
+
+/** The users in scope, with the given properties; the user list and single users expand the manager when asked. */
 export async function readScopedUsers(
   graph: EntraGraph,
   config: ScopeConfig,
-  select: readonly string[],
+  query: UserQuery,
   signal: AbortSignal,
   memo: ReadMemo = {},
 ): Promise<GraphUser[]> {
   const scope = config.scope.users;
-  if (scope === 'all') return graph.list<GraphUser>('/users', { select }, signal);
-  if (scope === 'appAssignments') return readAssignedUsers(graph, config, select, signal, memo);
+  if (scope === 'all')
+    return (await graph.list<ExpandedGraphUser>('/users', query, signal)).map((u) => expandedManager(u, query));
+  if (scope === 'appAssignments') return readAssignedUsers(graph, config, query, signal, memo);
   const groups = await readConfiguredGroups(graph, config, scope.memberOf, 'scope.users.memberOf', signal);
   return dedupeById(
     (
       await mapLimit(groups, config.concurrency, (g) =>
-        readUserMembers(graph, g.id, 'transitiveMembers', select, signal),
+        readUserMembers(graph, g.id, 'transitiveMembers', query.select, signal),
       )
     ).flat(),
   );
@@ -120,16 +132,17 @@ export async function readScopedUsers(
 async function readAssignedUsers(
   graph: EntraGraph,
   config: ScopeConfig,
-  select: readonly string[],
+  query: UserQuery,
   signal: AbortSignal,
   memo: ReadMemo,
 ): Promise<GraphUser[]> {
   const assignments = await readAssignments(graph, config, signal, memo);
-  const direct = await mapLimit(principalIds(assignments, 'User'), config.concurrency, (id) =>
-    graph.get<GraphUser>(`/users/${id}`, { select }, signal),
-  );
+  const direct = await mapLimit(principalIds(assignments, 'User'), config.concurrency, async (id) => {
+    const user = await graph.get<ExpandedGraphUser>(`/users/${id}`, query, signal);
+    return user === null ? null : expandedManager(user, query);
+  });
   const viaGroups = await mapLimit(principalIds(assignments, 'Group'), config.concurrency, (id) =>
-    readUserMembers(graph, id, 'members', select, signal).catch((err: unknown) => {
+    readUserMembers(graph, id, 'members', query.select, signal).catch((err: unknown) => {
       if (isNotFound(err)) return [];
       throw err;
     }),
@@ -144,7 +157,7 @@ export async function readScopedUserIds(
   signal: AbortSignal,
 ): Promise<Set<string> | 'all'> {
   if (config.scope.users === 'all') return 'all';
-  return new Set((await readScopedUsers(graph, config, ['id'], signal)).map((u) => u.id));
+  return new Set((await readScopedUsers(graph, config, { select: ['id'] }, signal)).map((u) => u.id));
 }
 
 /**

@@ -35,7 +35,7 @@ export const GROUP_SELECT = ['id', 'displayName'] as const;
 /** USER_SELECT and the properties a configured mapping reads (for a dotted path, its top-level property). */
 export function userSelect(mapping: MappingConfig | undefined): readonly string[] {
   const read = Object.values(compiledMapping(mapping).user).flatMap(attributesOf);
-  // `manager` is a navigation property, read per user (managers.ts), not a property to select.
+  // `manager` is a navigation property, expanded or read per user (managers.ts), not a property to select.
   const extra = read
     .map((path) => path.split('.')[0] ?? path)
     .filter((p) => p !== 'manager' && !(USER_SELECT as readonly string[]).includes(p));
@@ -44,7 +44,7 @@ export function userSelect(mapping: MappingConfig | undefined): readonly string[
 
 export interface GraphUser {
   id: string;
-  /** The manager's object id; only present when a mapping reads it (managers.ts). */
+  /** The manager's object id, null when Entra has none; only present when a mapping reads it (managers.ts). */
   manager?: string | null;
   userPrincipalName?: string | null;
   mail?: string | null;
@@ -62,6 +62,12 @@ export interface GraphUser {
   employeeId?: string | null;
   companyName?: string | null;
 }
+
+/**
+ * A user as Graph answers it with `$expand=manager($select=id)`: the manager as an object, left out when the user
+ * has none (https://learn.microsoft.com/graph/api/user-list-manager).
+ */
+export type ExpandedGraphUser = Omit<GraphUser, 'manager'> & { manager?: { id?: unknown } | null };
 
 export interface GraphGroup {
   id: string;
