@@ -104,7 +104,7 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
     full = await timed('readSources', () => readAllSources(deps.sources, signal));
     // A provision-on-demand run takes no approval of a whole plan, so a shrunk source refuses it outright.
     const shrunk = guardSourceSizes(full, state, deps.config, options);
-    if (shrunk.length > 0) throw new SourceRefusedError(shrunk.join('; '));
+    if (shrunk.length > 0) throw new SourceRefusedError(shrunk.map((s) => s.reason).join('; '));
   } catch (err) {
     if (!(err instanceof SourceReadError || err instanceof SourceRefusedError)) throw err;
     log.error({ err }, 'source read failed or refused; nothing planned');

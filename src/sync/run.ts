@@ -2,7 +2,7 @@ import { ownedOnly, type OwnershipTest } from '../model/aws.js';
 import { executePlan, type PlanExecutor } from '../apply/executor.js';
 import { MemoryIdDirectory, type ScimPort } from '../apply/port.js';
 import type { Config } from '../config/schema.js';
-import { buildDesiredState, planChanges, type DesiredState, type Plan } from '../diff/index.js';
+import { buildDesiredState, planChanges, type DesiredState, type Plan, type SourceShrink } from '../diff/index.js';
 import { SourceReadError, SourceRefusedError, SyncError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ownershipPrefix } from '../model/ids.js';
@@ -68,6 +68,8 @@ export function inProcessExecutor(deps: Pick<RunDeps, 'scim' | 'limiter' | 'thro
 export interface RunResult {
   report: RunReport;
   plan?: Plan;
+  /** The shrunk sources when the shrink guard holds `plan` (no matching --approve): for the plan header. */
+  shrinkHold?: readonly SourceShrink[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -81,7 +83,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
 
   const state = await deps.state.load();
   let snapshots: Snapshot[];
-  let shrunk: string[];
+  let shrunk: SourceShrink[];
   try {
     snapshots = await timed('readSources', () =>
       readAllSources(deps.sources, options.signal ?? new AbortController().signal),
@@ -140,10 +142,10 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     const why = options.approve
       ? `--approve ${options.approve} does not match this plan (hash ${plan.hash}); the plan changed, review it again`
       : `${holds.join('; ')}; nothing was applied. Review the plan ('icsync diff'); 'icsync sync --approve ${plan.hash}' applies exactly this plan`;
-    log.warn({ hash: plan.hash, brake: plan.brake, shrunk }, 'plan held; nothing applied');
+    log.warn({ hash: plan.hash, brake: plan.brake, shrunk: shrunk.map((s) => s.reason) }, 'plan held; nothing applied');
     // diff shows a held plan as blocked; sync refuses a shrunk source as it always has (exit 7).
     const status = shrunk.length > 0 && options.mode === 'sync' && !options.approve ? 'source-failed' : 'blocked';
-    return { plan, report: finish(status, why, common) };
+    return { plan, report: finish(status, why, common), ...(shrunk.length > 0 ? { shrinkHold: shrunk } : {}) };
   }
   if (options.mode === 'diff') {
     const status = plan.operations.length > 0 ? 'changes-pending' : 'success';
@@ -264,8 +266,8 @@ async function readTargetAndPlan(
 }
 
 /** Why the plan may not be applied without an approval of its exact hash. */
-function planHolds(plan: Plan, shrunk: readonly string[]): string[] {
-  const holds = shrunk.map((reason) => `the shrink guard holds the plan: ${reason}`);
+function planHolds(plan: Plan, shrunk: readonly SourceShrink[]): string[] {
+  const holds = shrunk.map((s) => `the shrink guard holds the plan: ${s.reason}`);
   if (plan.brake.blocked)
     holds.push(
       `the deletion brake holds the plan: ${brakeCause(plan)}, more than the threshold of ${plan.brake.threshold}`,
