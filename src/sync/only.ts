@@ -8,7 +8,7 @@ import { restrictSnapshots, selectObjects, type OnlySelector } from './only-sele
 import { planPolicy, takeoverRules } from './policy.js';
 import { planSummary, startRun, summarizeExecution } from './report.js';
 import { guardSourceSizes, readAllSources } from './read-sources.js';
-import { inProcessExecutor, type RunDeps, type RunResult } from './run.js';
+import { inProcessExecutor, type RunDeps, type RunOptions, type RunResult } from './run.js';
 
 export interface OnlyDeps extends Omit<RunDeps, 'scim'> {
   scim: OnlyScim;
@@ -22,6 +22,9 @@ export interface OnlyOptions {
   allowShrink?: boolean;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** As a full run's (run.ts): for the same progress display. */
+  onPhase?: RunOptions['onPhase'];
+  onPlanned?: RunOptions['onPlanned'];
   now?: () => number;
 }
 
@@ -33,8 +36,8 @@ export interface OnlyOptions {
  * run state is not saved, since it describes full runs.
  */
 export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<RunResult> {
-  // --only has no separate membership phase, and draws no progress display.
-  const run = startRun(options.mode, options.now);
+  // --only has no separate membership phase; its phases draw the same progress display as a full run.
+  const run = startRun(options.mode, options.now, options.onPhase);
   const { started, timed, finish } = run;
   const signal = options.signal ?? new AbortController().signal;
   const log = deps.logger.child({ component: 'run', runId: run.runId, mode: options.mode, only: true });
@@ -107,6 +110,7 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
       : `AWS matches the sources for ${selected}`;
     return { plan, report: finish(pending ? 'changes-pending' : 'success', message, common) };
   }
+  options.onPlanned?.(plan);
   const execution = await timed('apply', () =>
     (deps.executor ?? inProcessExecutor(deps))(plan, {
       runId: run.runId,
