@@ -4,6 +4,7 @@
  */
 export type SyncErrorCode =
   | 'CONFIG_INVALID'
+  | 'USAGE'
   | 'SOURCE_READ_FAILED'
   | 'SOURCE_REFUSED'
   | 'SCIM_ERROR'
@@ -26,6 +27,16 @@ export class SyncError extends Error {
 export class ConfigError extends SyncError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('CONFIG_INVALID', message, options);
+  }
+}
+
+/**
+ * The command line is wrong (an unknown command or flag, a malformed or unmatched `--only`
+ * selector): a typo to fix, told apart from an invalid configuration by its own exit code.
+ */
+export class UsageError extends SyncError {
+  constructor(message: string) {
+    super('USAGE', message);
   }
 }
 

@@ -5,11 +5,9 @@ import type { Logger } from '../log/logger.js';
 import type { RequestLimiter } from '../scim/limiter.js';
 import { ThrottledTooLongError, ThrottlePolicy } from '../scim/throttle.js';
 import { applyOperation } from './apply-operation.js';
-import { ScimTransportError } from '../scim/errors.js';
-import { networkProblem } from '../util/network.js';
 import { auditEntry } from './audit.js';
 import { backoffDelay, sleep } from '../scim/backoff.js';
-import { classifyFailure, createdGroupId, describeError, type OperationResult } from './outcome.js';
+import { classifyFailure, createdGroupId, describeError, unreachableMessage, type OperationResult } from './outcome.js';
 import type { ApplyContext } from './port.js';
 
 export interface ExecutorSettings {
@@ -183,12 +181,11 @@ function stopReason(run: RunState, signal: AbortSignal | undefined): string | un
  * operation would fail the same way, each after its own retries, so the run stops here.
  */
 function noteUnreachable(run: RunState, err: unknown, logger: Logger): void {
-  if (!(err instanceof ScimTransportError) || err.maybeCommitted) return;
-  const problem = networkProblem(err.cause);
-  if (!problem) return;
+  const message = unreachableMessage(err);
+  if (message === undefined) return;
   run.aborted ??= 'unreachable';
-  run.unreachable ??= `cannot reach the AWS SCIM endpoint ${err.host ?? problem.host ?? ''}: ${problem.what} (${problem.code}); check ${problem.check}`;
-  logger.error({ code: problem.code, host: err.host }, 'the AWS SCIM endpoint cannot be reached; stopping the run');
+  run.unreachable ??= message;
+  logger.error({ reason: message }, 'the AWS SCIM endpoint cannot be reached; stopping the run');
 }
 
 function retryAfterOf(err: unknown): number | undefined {

@@ -1,6 +1,7 @@
 import { SyncError } from '../errors.js';
 import type { Operation } from '../diff/plan.js';
 import { ScimError, ScimTransportError, UnsendableValueError } from '../scim/errors.js';
+import { networkProblem } from '../util/network.js';
 import type { IdDirectory } from './port.js';
 
 /** How the executor must react to a failed attempt. */
@@ -16,6 +17,19 @@ export function classifyFailure(err: unknown): FailureClass {
   if (err instanceof ScimTransportError) return 'retryable';
   if (err instanceof OperationError || err instanceof UnsendableValueError) return 'permanent';
   return 'retryable';
+}
+
+/**
+ * The one line for a write whose connection never opened (refused, DNS, TLS, unreachable), naming
+ * the host and what to check: every other write would fail the same way, so the run stops (in
+ * process and through the queue alike). Undefined for any other failure, including a transport
+ * error after the request may have been sent.
+ */
+export function unreachableMessage(err: unknown): string | undefined {
+  if (!(err instanceof ScimTransportError) || err.maybeCommitted) return undefined;
+  const problem = networkProblem(err.cause);
+  if (!problem) return undefined;
+  return `cannot reach the AWS SCIM endpoint ${err.host ?? problem.host ?? ''}: ${problem.what} (${problem.code}); check ${problem.check}`;
 }
 
 /** A deterministic failure of one operation that no retry can fix (a conflict, a missing dependency). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigError, RedisUnavailableError, SyncError } from '../errors.js';
+import { ConfigError, RedisUnavailableError, SyncError, UsageError } from '../errors.js';
 import { exitCodeFor, type RunStatus } from '../sync/exit-codes.js';
 import { endReport, type RunReport } from '../sync/report.js';
 import { targetUnavailableMessage } from '../sync/outcome.js';
@@ -14,10 +14,11 @@ export interface Failure {
 const failure = (status: RunStatus, message: string): Failure => ({ status, exitCode: exitCodeFor(status), message });
 
 /**
- * Expected failures (configuration, Redis, an unreachable AWS endpoint) get their own exit code and
+ * Expected failures (the command line, configuration, Redis, an unreachable AWS endpoint) get their own exit code and
  * a sentence saying what to check; anything else is a bug (exit 1). Never a stack trace.
  */
 export function failureOf(err: unknown): Failure {
+  if (err instanceof UsageError) return failure('usage-error', err.message);
   if (err instanceof ConfigError) return failure('config-invalid', err.message);
   if (err instanceof RedisUnavailableError) return failure('redis-unavailable', err.message);
   const unreachable = targetUnavailableMessage(err);

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
 import { scrub } from '../log/scrub.js';
 import { failureOf, failureReport } from './failure.js';
 import { EXIT, EXIT_SUMMARY } from '../sync/exit-codes.js';
@@ -41,9 +42,6 @@ export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
-
-/** A mistake on the command line: answered with what is valid, and its own exit code. */
-class UsageError extends Error {}
 
 interface Invocation {
   command: string;

@@ -125,4 +125,22 @@ describe('renderPlan', () => {
     expect(text).toMatch(/title\s+"CEO\\u001b\[2J\uFFFD" → "CEO"/);
     expect(text).not.toContain('\u001b');
   });
+
+  it('shows the shrink guard holding the plan in the header, so a held plan never reads as all ok', () => {
+    const p = plan(snapshot([user('alice')]));
+    const shrunk = {
+      guard: 'shrink' as const,
+      reason: 'source test-src returned 1 users, 75.0 % fewer than the 4 of the last run (limit 20 %)',
+      sourceId: 'test-src',
+      kind: 'users' as const,
+      before: 4,
+      now: 1,
+    };
+    const text = renderPlan(p, { shrinkHold: [shrunk] });
+    expect(text).toMatch(/^Deletion brake: .* → ok$/m);
+    expect(text).toContain(
+      `Shrink guard: source test-src shrank from 4 to 1 users → BLOCKED; approve with 'icsync sync --approve ${p.hash}'`,
+    );
+    expect(renderPlan(p)).not.toContain('Shrink guard');
+  });
 });

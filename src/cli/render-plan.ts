@@ -1,4 +1,11 @@
-import { userChanges, type AttributeChange, type ObjectRef, type Operation, type Plan } from '../diff/index.js';
+import {
+  userChanges,
+  type AttributeChange,
+  type ObjectRef,
+  type Operation,
+  type Plan,
+  type SourceShrink,
+} from '../diff/index.js';
 import type { AwsUserAttributes } from '../model/aws.js';
 import { SCHEMA_ENTERPRISE_USER } from '../model/aws.js';
 import { formatValue, isPiiPath, mask, printable } from './plan-values.js';
@@ -12,6 +19,8 @@ export interface PlanView {
   full?: boolean;
   /** `output.maskPii`: names, emails, phone numbers, addresses and employee numbers masked. */
   maskPii?: boolean;
+  /** The shrunk sources when the shrink guard holds the plan, so the header never reads "ok" for a held plan. */
+  shrinkHold?: readonly SourceShrink[];
 }
 
 /** A user with nothing set: a created user's attributes diff against it as "everything new". */
@@ -26,8 +35,11 @@ const NOTHING: AwsUserAttributes = {
   active: true,
 };
 
-/** The counts, membership totals and brake verdict: what `sync` prints before it starts applying. */
-export function renderPlanSummary(plan: Plan): string {
+/**
+ * The counts, membership totals and brake verdict (what `sync` prints before it starts applying),
+ * and a line per shrunk source when the shrink guard holds the plan.
+ */
+export function renderPlanSummary(plan: Plan, shrinkHold: readonly SourceShrink[] = []): string {
   const lines = [`Plan ${plan.hash}: ${plan.operations.length} operation(s)`];
   for (const [kind, n] of Object.entries(plan.counts)) if (n > 0) lines.push(`  ${kind.padEnd(15)} ${n}`);
   lines.push(`  membership changes: +${plan.membershipChanges.add} / -${plan.membershipChanges.remove}`);
@@ -35,6 +47,10 @@ export function renderPlanSummary(plan: Plan): string {
   lines.push(
     `Deletion brake: ${b.destructive} destructive change(s)${b.takeovers > 0 ? `, ${b.takeovers} takeover(s)` : ''}, threshold ${b.threshold} (of ${b.managedObjects} managed objects) → ${b.blocked ? 'BLOCKED' : 'ok'}`,
   );
+  for (const s of shrinkHold)
+    lines.push(
+      `Shrink guard: source ${s.sourceId} shrank from ${s.before} to ${s.now} ${s.kind} → BLOCKED; approve with 'icsync sync --approve ${plan.hash}'`,
+    );
   return lines.join('\n');
 }
 
@@ -44,7 +60,7 @@ export function renderPlanSummary(plan: Plan): string {
  * plan for scripts.
  */
 export function renderPlan(plan: Plan, view: PlanView = {}): string {
-  const lines = [renderPlanSummary(plan)];
+  const lines = [renderPlanSummary(plan, view.shrinkHold)];
   if (plan.operations.length === 0) return lines.join('\n');
   lines.push('', `${'OPERATION'.padEnd(15)} ${'TARGET'.padEnd(48)} DETAIL`);
   const shown = new Map<string, number>();

@@ -153,7 +153,8 @@ function print(result: RunResult, json: boolean, out: Out, view: PlanView): void
     out.stdout(planJson(result));
     return;
   }
-  if (result.plan) out.stdout(renderPlan(result.plan, view));
+  if (result.plan)
+    out.stdout(renderPlan(result.plan, { ...view, ...(result.shrinkHold ? { shrinkHold: result.shrinkHold } : {}) }));
   out.stdout(renderReport(result.report));
 }
 

@@ -49,11 +49,18 @@ export function evaluateBrake(
   };
 }
 
-/** Why the source-size guard holds a read: an empty source, or one that shrank past the limit. */
-export interface SourceSizeRefusal {
-  guard: 'empty' | 'shrink';
+/** A source that shrank past the limit: which count, from what to what, and the sentence saying so. */
+export interface SourceShrink {
+  guard: 'shrink';
   reason: string;
+  sourceId: string;
+  kind: 'users' | 'groups';
+  before: number;
+  now: number;
 }
+
+/** Why the source-size guard holds a read: an empty source, or one that shrank past the limit. */
+export type SourceSizeRefusal = { guard: 'empty'; reason: string } | SourceShrink;
 
 /**
  * "Source shrank" guard (an empty read deleted everything in https://github.com/awslabs/ssosync/issues/194):
@@ -82,6 +89,10 @@ export function checkSourceSize(
       return {
         guard: 'shrink',
         reason: `source ${sourceId} returned ${now[kind]} ${kind}, ${shrink.toFixed(1)} % fewer than the ${before} of the last run (limit ${policy.maxShrinkPercent} %)`,
+        sourceId,
+        kind,
+        before,
+        now: now[kind],
       };
     }
   }

@@ -7,6 +7,7 @@ export {
   evaluateBrake,
   DEFAULT_BRAKE,
   type BrakePolicy,
+  type SourceShrink,
   type SourceSizeRefusal,
 } from './guards.js';
 export type { Plan, Operation, OperationKind, ObjectRef, AttributeChange, BrakeEvaluation } from './plan.js';

@@ -1,5 +1,5 @@
 /** Every Redis key icsync writes, in one place, under the configured prefix. */
-export function runKey(prefix: string, runId: string, part: 'ids' | 'results' | 'breaker'): string {
+export function runKey(prefix: string, runId: string, part: 'ids' | 'results' | 'breaker' | 'unreachable'): string {
   return `${prefix}:run:${runId}:${part}`;
 }
 

@@ -4,7 +4,7 @@ import type { OperationResult } from '../apply/outcome.js';
 import type { QueueSettings, SyncSettings } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { operationExternalId, PHASES, type Operation, type Plan } from '../diff/plan.js';
-import type { PlanExecutor } from '../apply/executor.js';
+import type { ExecutionResult, PlanExecutor } from '../apply/executor.js';
 import { jobId, jobOptions, type OperationJob } from './jobs.js';
 import { liveWorkers } from './heartbeat.js';
 import { RunStore } from './run-store.js';
@@ -44,7 +44,7 @@ export function queueExecutor(deps: QueueExecutorDeps): PlanExecutor {
     for (const kinds of PHASES) {
       const phase = indexed.filter((x) => kinds.includes(x.op.kind));
       if (phase.length === 0) continue;
-      if (await store.breakerTripped()) break;
+      if ((await store.breakerTripped()) || (await store.unreachable()) !== undefined) break;
       stop = await awaitWorker(deps, watch, context.signal);
       if (stop) break;
       await deps.queue.addBulk(
@@ -64,17 +64,31 @@ export function queueExecutor(deps: QueueExecutorDeps): PlanExecutor {
       }
       done += phase.length;
     }
-    const results = await collectResults(store, plan, stop);
-    const credentials = results.some((r) => r.error?.code === 'CREDENTIALS_INVALID');
-    const aborted = stop === 'no-worker' ? stop : credentials ? ('credentials' as const) : undefined;
+    const unreachable = await store.unreachable();
+    const results = await collectResults(store, plan, stop, unreachable !== undefined);
+    const aborted = abortedBy(stop, results, unreachable);
     return {
       results,
       ...(aborted ? { aborted } : {}),
+      // The worker's line, so the run ends as an in-process run does (exit 11, the same message).
+      ...(aborted === 'unreachable' ? { unreachable } : {}),
       throttledMs: 0,
       attempts: results.reduce((n, r) => n + r.attempts, 0),
       elapsedMs: Math.round(performance.now() - started),
     };
   };
+}
+
+/** Why the run stopped early, as the in-process executor reports it; undefined when it did not. */
+function abortedBy(
+  stop: Stop | undefined,
+  results: readonly OperationResult[],
+  unreachable: string | undefined,
+): ExecutionResult['aborted'] {
+  if (stop === 'no-worker') return stop;
+  if (results.some((r) => r.error?.code === 'CREDENTIALS_INVALID')) return 'credentials';
+  if (unreachable !== undefined) return 'unreachable';
+  return undefined;
 }
 
 /**
@@ -214,7 +228,12 @@ async function reconcile(queue: Queue<OperationJob>, store: RunStore, runId: str
   }
 }
 
-async function collectResults(store: RunStore, plan: Plan, stop: Stop | undefined): Promise<OperationResult[]> {
+async function collectResults(
+  store: RunStore,
+  plan: Plan,
+  stop: Stop | undefined,
+  unreachable: boolean,
+): Promise<OperationResult[]> {
   const recorded = new Map((await store.results()).map((r) => [r.index, r]));
   const breaker = await store.breakerTripped();
   return plan.operations.map((op: Operation, index) => {
@@ -222,11 +241,13 @@ async function collectResults(store: RunStore, plan: Plan, stop: Stop | undefine
     if (r) return r;
     const note = breaker
       ? 'run stopped: credentials rejected'
-      : stop === 'interrupted'
-        ? 'run interrupted before this operation started'
-        : stop === 'no-worker'
-          ? 'not started: no worker consumed the queue; withdrawn from it'
-          : 'not started';
+      : unreachable
+        ? 'run stopped: the AWS SCIM endpoint could not be reached'
+        : stop === 'interrupted'
+          ? 'run interrupted before this operation started'
+          : stop === 'no-worker'
+            ? 'not started: no worker consumed the queue; withdrawn from it'
+            : 'not started';
     return { index, kind: op.kind, externalId: operationExternalId(op), status: 'skipped' as const, attempts: 0, note };
   });
 }

@@ -7,19 +7,22 @@ import { runKey, RUN_KEYS_TTL_SECONDS } from './keys.js';
 /**
  * What the workers of one run share in Redis: the ids of objects created during the run (so a
  * member PATCH on another worker can address a user created a moment ago), each operation's
- * final result, and the circuit breaker that stops the run on rejected credentials.
+ * final result, the circuit breaker that stops the run on rejected credentials, and the line saying
+ * the AWS SCIM endpoint could not be reached, which stops it too.
  */
 export class RunStore implements IdDirectory {
   readonly #redis: Redis;
   readonly #ids: string;
   readonly #results: string;
   readonly #breaker: string;
+  readonly #unreachable: string;
 
   constructor(redis: Redis, prefix: string, runId: string) {
     this.#redis = redis;
     this.#ids = runKey(prefix, runId, 'ids');
     this.#results = runKey(prefix, runId, 'results');
     this.#breaker = runKey(prefix, runId, 'breaker');
+    this.#unreachable = runKey(prefix, runId, 'unreachable');
   }
 
   async get(kind: 'user' | 'group', externalId: string): Promise<ScimId | undefined> {
@@ -64,5 +67,14 @@ export class RunStore implements IdDirectory {
 
   async breakerTripped(): Promise<boolean> {
     return (await this.#redis.exists(this.#breaker)) === 1;
+  }
+
+  /** Stops the run: no later job writes. The first worker to find the endpoint unreachable names it. */
+  async markUnreachable(message: string): Promise<void> {
+    await this.#redis.set(this.#unreachable, message, 'EX', RUN_KEYS_TTL_SECONDS, 'NX');
+  }
+
+  async unreachable(): Promise<string | undefined> {
+    return (await this.#redis.get(this.#unreachable)) ?? undefined;
   }
 }

@@ -3,7 +3,13 @@ import type { Redis } from 'ioredis';
 import { applyOperation } from '../apply/apply-operation.js';
 import { auditEntry } from '../apply/audit.js';
 import { backoffDelay } from '../scim/backoff.js';
-import { classifyFailure, createdGroupId, describeError, type OperationResult } from '../apply/outcome.js';
+import {
+  classifyFailure,
+  createdGroupId,
+  describeError,
+  unreachableMessage,
+  type OperationResult,
+} from '../apply/outcome.js';
 import type { ScimPort } from '../apply/port.js';
 import type { QueueSettings, SyncSettings } from '../config/schema.js';
 import { operationExternalId } from '../diff/plan.js';
@@ -29,7 +35,8 @@ export interface WorkerDeps {
  * in-process executor. One global rate limit across all workers (BullMQ limiter); a SCIM 429 pauses
  * the whole queue and retries without using an attempt (RateLimitError); deterministic 4xx fail at
  * once (UnrecoverableError); 5xx/network use bounded jittered backoff; 401/403 trip the run's breaker
- * so the remaining jobs are skipped, not failed one by one against a credential that no longer works.
+ * so the remaining jobs are skipped, not failed one by one against a credential that no longer works,
+ * and so does an endpoint no connection reaches once a job has spent its retries on it.
  */
 export function startSyncWorker(deps: WorkerDeps): { worker: Worker<OperationJob>; close(): Promise<void> } {
   const connection = deps.redis;
@@ -78,8 +85,9 @@ async function processJob(job: Job<OperationJob>, deps: WorkerDeps, rateQueue: Q
   const { runId, index, op } = job.data;
   const store = new RunStore(deps.redis, deps.prefix, runId);
   const base = { index, kind: op.kind, externalId: operationExternalId(op) };
-  if (await store.breakerTripped()) {
-    await store.record({ ...base, status: 'skipped', attempts: 0, note: 'run stopped: credentials rejected' });
+  const stopped = await runStopped(store);
+  if (stopped) {
+    await store.record({ ...base, status: 'skipped', attempts: 0, note: stopped });
     return 'skipped';
   }
   // An earlier attempt failed or its worker died mid-call: it may have committed, so re-read first.
@@ -132,10 +140,27 @@ async function handleFailure(
     case 'permanent':
       await store.record(failed());
       throw new UnrecoverableError(describeError(err).message);
-    case 'retryable':
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await store.record(failed());
+    case 'retryable': {
+      if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw err;
+      const unreachable = unreachableMessage(err);
+      if (unreachable !== undefined) {
+        await store.markUnreachable(unreachable);
+        deps.logger.error(
+          { reason: unreachable, runId: job.data.runId },
+          'the AWS SCIM endpoint cannot be reached; the run is stopped',
+        );
+      }
+      await store.record(failed());
       throw err;
+    }
   }
+}
+
+/** Why a job of this run must not write (the note its skipped result carries), or undefined. */
+async function runStopped(store: RunStore): Promise<string | undefined> {
+  if (await store.breakerTripped()) return 'run stopped: credentials rejected';
+  if ((await store.unreachable()) !== undefined) return 'run stopped: the AWS SCIM endpoint could not be reached';
+  return undefined;
 }
 
 /**

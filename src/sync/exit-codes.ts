@@ -32,7 +32,8 @@ export const EXIT = {
   /** `sync --queue`: no `icsync worker` took the run's operations within `queue.workerWaitMs`. */
   noWorker: 13,
   /**
-   * The command line is wrong (unknown command or flag, a missing flag value), after sysexits.h's
+   * The command line is wrong (unknown command or flag, a missing flag value, an `--only` selector
+   * that is malformed or matches nothing in the sources), after sysexits.h's
    * EX_USAGE (64), so scripts can tell a typo from an invalid configuration.
    */
   usage: 64,

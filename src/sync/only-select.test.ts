@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ext, group, snapshot, user } from '../../test/helpers/builders.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parseOnlySelectors, restrictSnapshots, selectObjects } from './only-select.js';
 
 const snap = snapshot(
@@ -14,8 +14,7 @@ describe('--only selectors', () => {
       { kind: 'user', value: 'a@example.com' },
       { kind: 'group', value: 'Group eng' },
     ]);
-    for (const bad of ['a@example.com', 'user:', 'role:x'])
-      expect(() => parseOnlySelectors([bad])).toThrow(ConfigError);
+    for (const bad of ['a@example.com', 'user:', 'role:x']) expect(() => parseOnlySelectors([bad])).toThrow(UsageError);
   });
 
   it('matches userName and displayName case-insensitively, the source id, or the externalId', () => {

@@ -1,5 +1,5 @@
 import { flattenGroups } from '../diff/flatten.js';
-import { ConfigError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Group } from '../model/group.js';
 import { makeExternalId } from '../model/ids.js';
 import type { Snapshot } from '../model/snapshot.js';
@@ -17,13 +17,14 @@ export interface Selection {
   groups: Map<string, Group>;
 }
 
+/** The forms `--only` accepts, in every message refusing a selector. */
+const VALID_FORMS = 'user:<userName or source id> or group:<displayName or source id>';
+
+/** A malformed selector is a command-line mistake (exit 64), refused before the config is read. */
 export function parseOnlySelectors(raw: readonly string[]): OnlySelector[] {
   return raw.map((text) => {
     const match = /^(user|group):(.+)$/.exec(text.trim());
-    if (!match?.[1] || !match[2])
-      throw new ConfigError(
-        `--only ${text}: expected user:<userName or source id> or group:<displayName or source id>`,
-      );
+    if (!match?.[1] || !match[2]) throw new UsageError(`--only ${text}: malformed selector; expected ${VALID_FORMS}`);
     return { kind: match[1] as OnlySelector['kind'], value: match[2] };
   });
 }
@@ -31,7 +32,8 @@ export function parseOnlySelectors(raw: readonly string[]): OnlySelector[] {
 /**
  * Each selector matches by name (userName / displayName, compared case-insensitively as IAM Identity
  * Center does), by the object's id in its source, or by its externalId; a name found in two sources
- * selects both. A selector that matches nothing fails the run before AWS is read.
+ * selects both. A selector that matches nothing is a command-line mistake (exit 64), refused before
+ * AWS is read.
  */
 export function selectObjects(snapshots: readonly Snapshot[], selectors: readonly OnlySelector[]): Selection {
   const selection: Selection = { users: new Map(), groups: new Map() };
@@ -58,8 +60,8 @@ export function selectObjects(snapshots: readonly Snapshot[], selectors: readonl
   }
   if (unknown.length > 0) {
     const names = snapshots.map((s) => s.sourceId).join(', ');
-    throw new ConfigError(
-      `--only ${unknown.join(', ')}: not found in the sources (${names}) by name, source id or externalId; nothing was read from AWS or applied`,
+    throw new UsageError(
+      `--only ${unknown.join(', ')}: not found in the sources (${names}) by name, source id or externalId; expected ${VALID_FORMS}; nothing was read from AWS or applied`,
     );
   }
   return selection;

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { checkSourceSize } from '../diff/index.js';
+import { checkSourceSize, type SourceShrink } from '../diff/index.js';
 import { SourceReadError, SourceRefusedError } from '../errors.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { SourceConnector } from '../sources/types.js';
@@ -30,14 +30,14 @@ export async function readAllSources(sources: readonly SourceConnector[], signal
   return snapshots;
 }
 
-/** Refuses an empty source outright; returns why each shrunk source holds the plan. */
+/** Refuses an empty source outright; returns each shrunk source, which holds the plan. */
 export function guardSourceSizes(
   snapshots: readonly Snapshot[],
   state: SyncState,
   config: Config,
   options: { allowEmptySource?: boolean; allowShrink?: boolean },
-): string[] {
-  const shrunk: string[] = [];
+): SourceShrink[] {
+  const shrunk: SourceShrink[] = [];
   for (const snap of snapshots) {
     const refusal = checkSourceSize(
       snap.sourceId,
@@ -50,7 +50,7 @@ export function guardSourceSizes(
       },
     );
     if (refusal?.guard === 'empty') throw new SourceRefusedError(refusal.reason);
-    if (refusal) shrunk.push(refusal.reason);
+    if (refusal) shrunk.push(refusal);
   }
   return shrunk;
 }

@@ -1,8 +1,8 @@
-import { ownedOnly, type OwnershipTest } from '../model/aws.js';
+import type { OwnershipTest } from '../model/aws.js';
 import { executePlan, type PlanExecutor } from '../apply/executor.js';
 import { MemoryIdDirectory, type ScimPort } from '../apply/port.js';
 import type { Config } from '../config/schema.js';
-import { buildDesiredState, planChanges, type DesiredState, type Plan } from '../diff/index.js';
+import type { Plan, SourceShrink } from '../diff/index.js';
 import { SourceReadError, SourceRefusedError, SyncError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { ownershipPrefix } from '../model/ids.js';
@@ -10,19 +10,12 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { RequestLimiter } from '../scim/limiter.js';
 import { ThrottledTooLongError, type ThrottlePolicy } from '../scim/throttle.js';
 import type { SourceConnector } from '../sources/types.js';
-import type { StateStore, SyncState } from '../state/store.js';
+import type { StateStore } from '../state/store.js';
 import { executionMessage, executionStatus, stopReason, targetUnavailableMessage } from './outcome.js';
-import {
-  claimTakeovers,
-  planMembershipReads,
-  readMemberships,
-  readTargetObjects,
-  type TargetObjects,
-  type TargetReader,
-} from './read-target.js';
+import { readTargetAndPlan, type Planned } from './read-and-plan.js';
+import type { TargetReader } from './read-target.js';
 import { brakeCause, planSummary, startRun, summarizeExecution, type RunPhase, type RunReport } from './report.js';
-import { planPolicy, takeoverRules } from './policy.js';
-import { nextState, type StateUpdateInput } from './state-update.js';
+import { nextState } from './state-update.js';
 import { guardSourceSizes, readAllSources } from './read-sources.js';
 
 export interface RunOptions {
@@ -68,9 +61,9 @@ export function inProcessExecutor(deps: Pick<RunDeps, 'scim' | 'limiter' | 'thro
 export interface RunResult {
   report: RunReport;
   plan?: Plan;
+  /** The shrunk sources when the shrink guard holds `plan` (no matching --approve): for the plan header. */
+  shrinkHold?: readonly SourceShrink[];
 }
-
-const HOUR_MS = 3_600_000;
 
 /** One run: read every source completely → read AWS → plan → brake → apply (sync only) → report. */
 export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunResult> {
@@ -81,7 +74,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
 
   const state = await deps.state.load();
   let snapshots: Snapshot[];
-  let shrunk: string[];
+  let shrunk: SourceShrink[];
   try {
     snapshots = await timed('readSources', () =>
       readAllSources(deps.sources, options.signal ?? new AbortController().signal),
@@ -140,10 +133,10 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     const why = options.approve
       ? `--approve ${options.approve} does not match this plan (hash ${plan.hash}); the plan changed, review it again`
       : `${holds.join('; ')}; nothing was applied. Review the plan ('icsync diff'); 'icsync sync --approve ${plan.hash}' applies exactly this plan`;
-    log.warn({ hash: plan.hash, brake: plan.brake, shrunk }, 'plan held; nothing applied');
+    log.warn({ hash: plan.hash, brake: plan.brake, shrunk: shrunk.map((s) => s.reason) }, 'plan held; nothing applied');
     // diff shows a held plan as blocked; sync refuses a shrunk source as it always has (exit 7).
     const status = shrunk.length > 0 && options.mode === 'sync' && !options.approve ? 'source-failed' : 'blocked';
-    return { plan, report: finish(status, why, common) };
+    return { plan, report: finish(status, why, common), ...(shrunk.length > 0 ? { shrinkHold: shrunk } : {}) };
   }
   if (options.mode === 'diff') {
     const status = plan.operations.length > 0 ? 'changes-pending' : 'success';
@@ -192,80 +185,9 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   };
 }
 
-interface Planned {
-  plan: Plan;
-  desired: DesiredState;
-  target: TargetObjects;
-  memberships: Pick<StateUpdateInput, 'readMembers' | 'storedMembers' | 'ownedUserExt'>;
-  targetReport: RunReport['target'];
-}
-
-interface PlanEnv {
-  isOwned: OwnershipTest;
-  now: number;
-  timed: <T>(name: RunPhase, fn: () => Promise<T> | T) => Promise<T>;
-}
-
-async function readTargetAndPlan(
-  deps: RunDeps,
-  snapshots: Snapshot[],
-  state: SyncState,
-  env: PlanEnv,
-): Promise<Planned> {
-  const sync = deps.config.sync;
-  const read = await env.timed('readTarget', () =>
-    readTargetObjects(
-      deps.scim,
-      deps.sources.map((s) => s.id),
-    ),
-  );
-  const desired = buildDesiredState(snapshots, read, {
-    nameFallback: sync.nameFallback,
-    maxNestingDepth: sync.maxNestingDepth,
-  });
-  const takeover = takeoverRules(deps.config.sources);
-  const target = claimTakeovers(read, desired, takeover, env.isOwned);
-  const reads = planMembershipReads(target.groups, new Set(desired.groups.map((g) => g.externalId)), state, {
-    isOwned: env.isOwned,
-    adopt: sync.adopt,
-    now: env.now,
-    verifyIntervalMs: sync.membershipVerifyIntervalHours * HOUR_MS,
-  });
-  const readMembers = await env.timed('readMemberships', () =>
-    readMemberships(deps.scim, reads.read, sync.readConcurrency),
-  );
-  const owned = ownedOnly(target.users, env.isOwned);
-  const userIds = new Map(owned.map((u) => [u.externalId, u.id]));
-  const members = new Map<string, Set<string>>(readMembers);
-  const storedMembers = new Map<string, readonly string[]>();
-  for (const { group, members: exts } of reads.stored) {
-    storedMembers.set(group.id, exts);
-    members.set(group.id, new Set(exts.flatMap((ext) => userIds.get(ext) ?? [])));
-  }
-  const plan = await env.timed('plan', () =>
-    planChanges(
-      desired,
-      { ...target, members },
-      { ...planPolicy(sync, deps.sources, env.now, state.outOfScopeSince), takeover },
-    ),
-  );
-  return {
-    plan,
-    desired,
-    target,
-    memberships: { readMembers, storedMembers, ownedUserExt: new Map(owned.map((u) => [u.id, u.externalId])) },
-    targetReport: {
-      users: target.users.length,
-      groups: target.groups.length,
-      membershipsRead: reads.read.length,
-      membershipsAssumed: reads.stored.length,
-    },
-  };
-}
-
 /** Why the plan may not be applied without an approval of its exact hash. */
-function planHolds(plan: Plan, shrunk: readonly string[]): string[] {
-  const holds = shrunk.map((reason) => `the shrink guard holds the plan: ${reason}`);
+function planHolds(plan: Plan, shrunk: readonly SourceShrink[]): string[] {
+  const holds = shrunk.map((s) => `the shrink guard holds the plan: ${s.reason}`);
   if (plan.brake.blocked)
     holds.push(
       `the deletion brake holds the plan: ${brakeCause(plan)}, more than the threshold of ${plan.brake.threshold}`,

@@ -71,13 +71,22 @@ beforeAll(async () => {
 afterAll(() => emulator?.kill());
 
 describe('sync --only', () => {
-  it('an unknown name is an operator mistake: exit 6, the name in the message, nothing written', async () => {
+  it('an unknown name or a malformed selector is a command-line mistake: exit 64, one line naming it and the valid forms, nothing written', async () => {
     await writeDirectory({ staff: ['u0', 'u1', 'u2', 'u3'], admins: ['u0', 'u1'], ops: ['admins', 'u3'] });
-    const result = await icsync('sync', '--only', 'user:nobody@example.com', '--only', 'group:staff');
-    expect(result.code).toBe(6);
-    expect(result.stderr).toContain('--only user:nobody@example.com: not found in the sources (hr)');
+    const forms = 'expected user:<userName or source id> or group:<displayName or source id>';
+    const icsyncLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('icsync:'));
+    const unknown = await icsync('sync', '--only', 'user:nobody@example.com', '--only', 'group:staff');
+    expect(unknown.code).toBe(64);
+    const [line, ...more] = icsyncLines(unknown.stderr);
+    expect(more).toEqual([]);
+    expect(line).toContain('--only user:nobody@example.com: not found in the sources (hr)');
+    expect(line).toContain(forms);
     expect(await awsState()).toEqual({ users: [], groups: {} });
-    expect((await icsync('sync', '--only', 'person:x')).stderr).toContain('expected user:<userName or source id>');
+    const malformed = await icsync('diff', '--only', 'person:x', '--json');
+    expect(malformed.code).toBe(64);
+    expect(icsyncLines(malformed.stderr)).toEqual([`icsync: --only person:x: malformed selector; ${forms}`]);
+    const { report } = JSON.parse(malformed.stdout) as { report: { status: string; exitCode: number } };
+    expect(report).toMatchObject({ status: 'usage-error', exitCode: 64 });
   });
 
   it('user:<userName> creates that user alone and puts it in each of its groups, nested ones included', async () => {

@@ -13,6 +13,8 @@ import { people, writeDirectory } from './directory.js';
 const TOKEN = 'canary-shrink-scim-token-0c9d8e7f';
 const BEFORE = 20;
 const AFTER = 5;
+/** Past the default 20 % shrink limit, yet well under a brake threshold of 1000. */
+const SHRUNK = 15;
 
 interface Output {
   report: { status: string; exitCode: number; message: string; plan: { hash: string; operations: number } };
@@ -65,5 +67,32 @@ describe('the shrink guard and approval', () => {
     expect((JSON.parse(approved.stdout) as Output).report.status).toBe('success');
     expect(emulator.users().filter((u) => !u.active)).toHaveLength(BEFORE - AFTER);
     expect((await sync()).code).toBe(0);
+  });
+
+  it('a plan only the shrink guard holds says so in the table header, next to a brake that is ok', async () => {
+    const pod = await makePod({ 'scim-token': TOKEN });
+    const etc = join(pod.dir, 'etc/icsync');
+    await writeConfig(pod, {
+      sources: [{ type: 'file', id: 'hr-shrunk', path: await writeDirectory(etc, BEFORE) }],
+      target: { baseUrl: emulator.baseUrl, token: pod.secret('scim-token'), allowLocalEmulator: true },
+      sync: { rateLimit: { requestsPerSecond: 500, burst: 50 }, brake: { absolute: 1000 } },
+      state: { path: join(pod.stateDir, 'state.json') },
+    });
+    const icsync = (...args: string[]) => run([...args, '--config', pod.configPath], podEnv());
+    expect((await icsync('sync')).code).toBe(0);
+    await writeDirectory(etc, people(SHRUNK));
+
+    for (const [command, code] of [
+      ['diff', 3],
+      ['sync', 7],
+    ] as const) {
+      const table = await icsync(command);
+      expect(table.code).toBe(code);
+      const hash = /^Plan (\S+):/m.exec(table.stdout)?.[1];
+      expect(table.stdout).toMatch(/^Deletion brake: .* → ok$/m);
+      expect(table.stdout).toContain(
+        `Shrink guard: source hr-shrunk shrank from ${BEFORE} to ${SHRUNK} users → BLOCKED; approve with 'icsync sync --approve ${hash}'`,
+      );
+    }
   });
 });
