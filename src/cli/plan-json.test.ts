@@ -140,6 +140,15 @@ describe('the --json document', () => {
     expect(validate(schema, JSON.parse(planJson({ report: { ...report, mode: 'diff' } })))).toEqual([]);
   });
 
+  it('names the sources the shrink guard holds the plan for, and stays valid', () => {
+    const shrinkHold = [
+      { guard: 'shrink' as const, reason: 'r', sourceId: 'hr', kind: 'users' as const, before: 100, now: 5 },
+    ];
+    const doc = JSON.parse(planJson({ report, plan, shrinkHold })) as { plan: { shrinkGuard?: unknown } };
+    expect(doc.plan.shrinkGuard).toEqual([{ sourceId: 'hr', kind: 'users', before: 100, now: 5 }]);
+    expect(validate(schema, doc)).toEqual([]);
+  });
+
   it('fails validation for a field the schema does not describe, a missing version or a wrong kind', () => {
     const doc = JSON.parse(planJson({ report, plan })) as { schemaVersion?: number; plan: { operations: object[] } };
     const extra = structuredClone(doc);

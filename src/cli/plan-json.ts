@@ -7,12 +7,24 @@ import type { RunResult } from '../sync/run.js';
 export const PLAN_JSON_SCHEMA_VERSION = 1;
 
 /** What `diff --json` and `sync --json` print: the run report and the plan's operations. */
-export function planJson(result: Pick<RunResult, 'report'> & Partial<Pick<RunResult, 'plan'>>): string {
+export function planJson(result: Pick<RunResult, 'report'> & Partial<Pick<RunResult, 'plan' | 'shrinkHold'>>): string {
+  const shrinkGuard = (result.shrinkHold ?? []).map(({ sourceId, kind, before, now }) => ({
+    sourceId,
+    kind,
+    before,
+    now,
+  }));
   return JSON.stringify(
     {
       schemaVersion: PLAN_JSON_SCHEMA_VERSION,
       report: result.report,
-      plan: result.plan ? { hash: result.plan.hash, operations: result.plan.operations } : null,
+      plan: result.plan
+        ? {
+            hash: result.plan.hash,
+            operations: result.plan.operations,
+            ...(shrinkGuard.length > 0 ? { shrinkGuard } : {}),
+          }
+        : null,
     },
     null,
     2,

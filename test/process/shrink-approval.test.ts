@@ -18,7 +18,7 @@ const SHRUNK = 15;
 
 interface Output {
   report: { status: string; exitCode: number; message: string; plan: { hash: string; operations: number } };
-  plan: { hash: string; operations: Array<{ kind: string }> } | null;
+  plan: { hash: string; operations: Array<{ kind: string }>; shrinkGuard?: unknown[] } | null;
 }
 
 let emulator: RunningEmulator;
@@ -51,6 +51,7 @@ describe('the shrink guard and approval', () => {
     expect(shown.report.message).toContain('the deletion brake holds the plan');
     expect(shown.report.message).toContain(`icsync sync --approve ${hash}`);
     expect(shown.plan?.operations.filter((op) => op.kind === 'deactivateUser')).toHaveLength(BEFORE - AFTER);
+    expect(shown.plan?.shrinkGuard).toEqual([{ sourceId: 'hr-export', kind: 'users', before: BEFORE, now: AFTER }]);
 
     const table = await run(['diff', '--config', pod.configPath], podEnv());
     expect(table.code).toBe(3);
