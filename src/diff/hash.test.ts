@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DesiredUser } from '../model/aws.js';
 import type { ExternalId, ScimId } from '../model/ids.js';
 import type { Address, EnterpriseInfo, PersonName } from '../model/user.js';
-import { planHash } from './hash.js';
+import { KIND_TAGS, planHash } from './hash.js';
 import type { Operation } from './plan.js';
 
 const id = (s: string) => s as ScimId;
@@ -234,6 +234,53 @@ describe('planHash', () => {
       },
     ];
     expect(planHash(split('hr/ab', 'hr/c'))).not.toBe(planHash(split('hr/a', 'bhr/c')));
+    // Users this plan creates have no id yet: only the externalIds' lengths split them.
+    const created = (a: string, b: string): Operation[] => [
+      { kind: 'addMembers', group, members: [{ externalId: a }, { externalId: b }] },
+    ];
+    expect(planHash(created('hr/ab', 'hr/c'))).not.toBe(planHash(created('hr/a', 'bhr/c')));
+  });
+
+  it('keeps every field boundary: a character moved into the next string field changes it', () => {
+    const base = planHash(everyKind);
+    const strings = leaves(everyKind).filter((p) => !displayOnly(p) && p.at(-1) !== 'kind');
+    const valueAt = (ops: Operation[], path: (string | number)[]): unknown =>
+      path.reduce<unknown>((v, step) => (v as Record<string | number, unknown>)[step], ops);
+    const texts = strings.filter((p) => typeof valueAt(everyKind, p) === 'string');
+    expect(texts.length).toBeGreaterThan(40);
+    for (let i = 0; i + 1 < texts.length; i++) {
+      const [from, to] = [texts[i]!, texts[i + 1]!];
+      const moved = String(valueAt(everyKind, from)).at(-1)!;
+      const shifted = withLeaf(
+        withLeaf(everyKind, from, (v) => String(v).slice(0, -1)),
+        to,
+        (v) => `${moved}${String(v)}`,
+      );
+      expect(planHash(shifted), `${from.join('.')} → ${to.join('.')}`).not.toBe(base);
+    }
+  });
+
+  it('tells an absent optional value from an empty one', () => {
+    const base = planHash(everyKind);
+    expect(planHash(withLeaf(everyKind, [0, 'user', 'nickName'], () => ''))).not.toBe(
+      planHash(withLeaf(everyKind, [0, 'user', 'nickName'], () => undefined)),
+    );
+    expect(planHash(withLeaf(everyKind, [10, 'members', 1, 'id'], () => ''))).not.toBe(base);
+    expect(planHash(withLeaf(everyKind, [12, 'manager'], () => null))).not.toBe(base);
+    expect(planHash(withLeaf(everyKind, [0, 'user', 'manager'], () => null))).not.toBe(
+      planHash(withLeaf(everyKind, [0, 'user', 'manager'], () => undefined)),
+    );
+  });
+
+  it('gives every kind of operation its own tag', () => {
+    expect(new Set(Object.values(KIND_TAGS)).size).toBe(Object.keys(KIND_TAGS).length);
+    for (const [a, b] of [
+      ['patchUser', 'adoptUser'],
+      ['adoptGroup', 'deleteGroup'],
+    ] as const) {
+      const i = everyKind.findIndex((op) => op.kind === a);
+      expect(planHash(withLeaf(everyKind, [i, 'kind'], () => b)), `${a} → ${b}`).not.toBe(planHash(everyKind));
+    }
   });
 
   it('does not depend on the order of object keys', () => {

@@ -1,75 +1,139 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { DesiredUser } from '../model/aws.js';
 import type { Address } from '../model/user.js';
-import type { AttributeChange, ObjectRef, Operation } from './plan.js';
+import type { ObjectRef, Operation, OperationKind } from './plan.js';
+import { HashWriter } from './hash-writer.js';
 
 /**
  * The plan hash operators pass to `--approve`: the first 16 hex digits of SHA-256 over the writes
  * the operations send. What is only there for people reading the plan (names, the values AWS holds
  * now in a patch's `from`) is left out, so the hash binds exactly what is applied.
  *
- * Each operation is one JSON array with its fields in a fixed order per kind, so the hash does not
- * depend on object key order and no keys are sorted for the bulk (created users, member lists);
- * only free-form values (a patch's value) go through a key-sorted copy. JSON arrays delimit
- * themselves, so the concatenation of operations decodes one way only.
+ * Each operation is a tag for its kind, then its fields in a fixed order per kind, written as
+ * lengths, counts and markers beside the strings' text (hash-writer.ts), so the input decodes one
+ * way only without building an array or a JSON text per operation; only free-form values (a
+ * patch's value, attributes outside the fixed list) go through key-sorted JSON.
  */
 export function planHash(operations: readonly Operation[]): string {
   const hash = createHash('sha256');
-  const out = buffered(hash);
-  for (const op of operations) out(JSON.stringify(encode(op)));
-  out.flush();
+  const w = new HashWriter(hash);
+  for (const op of operations) encode(w, op);
+  w.flush();
   return hash.digest('hex').slice(0, 16);
 }
 
-function encode(op: Operation): unknown[] {
+/** One structure byte per kind; `satisfies` makes a new kind take a tag of its own here. */
+export const KIND_TAGS = {
+  createUser: 1,
+  createGroup: 2,
+  addMembers: 3,
+  removeMembers: 4,
+  patchUser: 5,
+  adoptUser: 6,
+  migrateExternalId: 7,
+  deactivateUser: 8,
+  deleteUser: 9,
+  adoptGroup: 10,
+  deleteGroup: 11,
+  renameGroup: 12,
+  setManager: 13,
+} satisfies Record<OperationKind, number>;
+
+function encode(w: HashWriter, op: Operation): void {
+  w.marker(KIND_TAGS[op.kind]);
   switch (op.kind) {
     case 'createUser':
-      return [op.kind, ...userFields(op.user)];
+      return userFields(w, op.user);
     case 'createGroup':
-      // Members only when sent, so a group created empty hashes as it always has.
-      return [op.kind, op.externalId, op.displayName, ...(op.members ? memberFields(op.members) : [])];
+      w.str(op.externalId);
+      w.str(op.displayName);
+      // The members sent in the POST, counted even when there are none, so the encoding stays one-to-one.
+      return memberList(w, op.members ?? []);
     case 'addMembers':
     case 'removeMembers':
-      return [op.kind, ...ref(op.group), ...memberFields(op.members)];
+      ref(w, op.group);
+      return memberList(w, op.members);
     case 'patchUser':
     case 'adoptUser':
-      return [op.kind, ...ref(op.target), op.changes.map(change)];
+      ref(w, op.target);
+      w.count(op.changes.length);
+      for (const c of op.changes) {
+        w.str(c.path);
+        w.json(c.value);
+      }
+      return;
     case 'migrateExternalId':
-      return [op.kind, op.object, ...ref(op.target), op.from, op.takeover ?? null];
+      w.str(op.object);
+      ref(w, op.target);
+      w.str(op.from);
+      return w.opt(op.takeover);
     case 'deactivateUser':
-      return [op.kind, ...ref(op.target), op.reason];
+      ref(w, op.target);
+      return w.str(op.reason);
     case 'deleteUser':
-      return [op.kind, ...ref(op.target), op.userName];
+      ref(w, op.target);
+      return w.str(op.userName);
     case 'adoptGroup':
     case 'deleteGroup':
-      return [op.kind, ...ref(op.target), op.displayName];
+      ref(w, op.target);
+      return w.str(op.displayName);
     case 'renameGroup':
-      return [op.kind, ...ref(op.target), op.from, op.displayName];
+      ref(w, op.target);
+      w.str(op.from);
+      return w.str(op.displayName);
     case 'setManager':
-      return [op.kind, ...ref(op.user), op.manager === null ? null : ref(op.manager)];
+      ref(w, op.user);
+      if (op.manager === null) return w.marker(0);
+      w.marker(1);
+      return ref(w, op.manager);
   }
 }
 
-function ref(r: ObjectRef): [string, string | null] {
-  return [r.externalId, r.id ?? null];
+function ref(w: HashWriter, r: ObjectRef): void {
+  w.str(r.externalId);
+  w.opt(r.id);
 }
 
 /**
- * A member list as the lengths of its externalIds and ids (-1 for a user this plan creates) and
- * each kind joined into one string: a first sync carries half a million member references, and
- * one long string serializes faster than as many short ones. The lengths split the
- * joined strings back, so the encoding stays one-to-one.
+ * One encoding for every member list an operation sends: the count, then each member's externalId
+ * and id (absent for a user this plan creates).
  */
-function memberFields(members: readonly ObjectRef[]): [number[], number[], string, string] {
-  const externalIds = members.map((m) => m.externalId);
-  const ids = members.map((m) => m.id ?? '');
-  const idLengths = members.map((m) => (m.id === undefined ? -1 : m.id.length));
-  return [externalIds.map((e) => e.length), idLengths, externalIds.join(''), ids.join('')];
+function memberList(w: HashWriter, members: readonly ObjectRef[]): void {
+  w.refs(members);
 }
 
-function change(c: AttributeChange): [string, unknown] {
-  return [c.path, sortedCopy(c.value)];
-}
+const NAME_PARTS: ReadonlySet<string> = new Set([
+  'givenName',
+  'familyName',
+  'middleName',
+  'formatted',
+  'honorificPrefix',
+  'honorificSuffix',
+]);
+const ENTERPRISE_FIELDS: ReadonlySet<string> = new Set([
+  'employeeNumber',
+  'costCenter',
+  'organization',
+  'division',
+  'department',
+]);
+const USER_FIELDS: ReadonlySet<string> = new Set([
+  'externalId',
+  'userName',
+  'displayName',
+  'name',
+  'nickName',
+  'title',
+  'userType',
+  'preferredLanguage',
+  'locale',
+  'timezone',
+  'emails',
+  'phoneNumbers',
+  'addresses',
+  'enterprise',
+  'active',
+]);
 
 /**
  * Every attribute of a desired user that CreateUser sends (src/scim/map.ts): the common ones in a
@@ -77,98 +141,54 @@ function change(c: AttributeChange): [string, unknown] {
  * added later) key-sorted after them, so no attribute is ever left unbound. hash.test.ts changes
  * each attribute of a fully populated user and expects a different hash.
  */
-function userFields(u: DesiredUser): unknown[] {
-  const {
-    externalId,
-    userName,
-    displayName,
-    name,
-    nickName,
-    title,
-    userType,
-    preferredLanguage,
-    locale,
-    timezone,
-    emails,
-    phoneNumbers,
-    addresses,
-    enterprise,
-    active,
-    ...otherAttributes
-  } = u;
-  const { givenName, familyName, middleName, formatted, honorificPrefix, honorificSuffix, ...otherName } = name;
-  const { employeeNumber, costCenter, organization, division, department, ...otherEnterprise } = enterprise;
-  return [
-    externalId,
-    userName,
-    displayName,
-    [
-      givenName,
-      familyName,
-      middleName ?? null,
-      formatted ?? null,
-      honorificPrefix ?? null,
-      honorificSuffix ?? null,
-      sortedCopy(otherName),
-    ],
-    nickName ?? null,
-    title ?? null,
-    userType ?? null,
-    preferredLanguage ?? null,
-    locale ?? null,
-    timezone ?? null,
-    emails.map((m) => [m.value, m.type ?? null, m.primary ?? null]),
-    phoneNumbers.map((p) => [p.value, p.type ?? null, p.primary ?? null]),
-    addresses.map(addressFields),
-    [
-      employeeNumber ?? null,
-      costCenter ?? null,
-      organization ?? null,
-      division ?? null,
-      department ?? null,
-      sortedCopy(otherEnterprise),
-    ],
-    active,
-    sortedCopy(otherAttributes),
-  ];
+function userFields(w: HashWriter, u: DesiredUser): void {
+  w.str(u.externalId);
+  w.str(u.userName);
+  w.str(u.displayName);
+  const n = u.name;
+  w.str(n.givenName);
+  w.str(n.familyName);
+  w.opt(n.middleName);
+  w.opt(n.formatted);
+  w.opt(n.honorificPrefix);
+  w.opt(n.honorificSuffix);
+  w.others(n, NAME_PARTS);
+  w.opt(u.nickName);
+  w.opt(u.title);
+  w.opt(u.userType);
+  w.opt(u.preferredLanguage);
+  w.opt(u.locale);
+  w.opt(u.timezone);
+  w.count(u.emails.length);
+  for (const m of u.emails) valueFields(w, m);
+  w.count(u.phoneNumbers.length);
+  for (const p of u.phoneNumbers) valueFields(w, p);
+  w.count(u.addresses.length);
+  for (const a of u.addresses) addressFields(w, a);
+  const e = u.enterprise;
+  w.opt(e.employeeNumber);
+  w.opt(e.costCenter);
+  w.opt(e.organization);
+  w.opt(e.division);
+  w.opt(e.department);
+  w.others(e, ENTERPRISE_FIELDS);
+  w.flag(u.active);
+  w.others(u, USER_FIELDS);
 }
 
-function addressFields(a: Address): unknown[] {
-  return [
-    a.type ?? null,
-    a.streetAddress ?? null,
-    a.locality ?? null,
-    a.region ?? null,
-    a.postalCode ?? null,
-    a.country ?? null,
-    a.formatted ?? null,
-    a.primary ?? null,
-  ];
+function valueFields(w: HashWriter, v: { value: string; type?: string; primary?: boolean }): void {
+  w.str(v.value);
+  w.opt(v.type);
+  w.flag(v.primary);
 }
 
-/** A copy with object keys inserted in sorted order, which JSON.stringify then keeps. */
-function sortedCopy(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(sortedCopy);
-  const record = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(record).sort()) if (record[k] !== undefined) out[k] = sortedCopy(record[k]);
-  return out;
-}
-
-/** Joins small strings into ~64 KiB hash updates. */
-function buffered(hash: Hash): ((s: string) => void) & { flush(): void } {
-  let parts: string[] = [];
-  let length = 0;
-  const flush = (): void => {
-    if (parts.length > 0) hash.update(parts.join(''));
-    parts = [];
-    length = 0;
-  };
-  const write = (s: string): void => {
-    parts.push(s);
-    length += s.length;
-    if (length >= 65_536) flush();
-  };
-  return Object.assign(write, { flush });
+function addressFields(w: HashWriter, a: Address): void {
+  w.opt(a.type);
+  w.opt(a.streetAddress);
+  w.opt(a.locality);
+  w.opt(a.region);
+  w.opt(a.postalCode);
+  w.opt(a.country);
+  w.opt(a.formatted);
+  w.flag(a.primary);
 }
