@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DesiredUser } from '../model/aws.js';
-import type { Address } from '../model/user.js';
+import { ENTERPRISE_ATTRIBUTES, PERSON_NAME_PARTS, type Address } from '../model/user.js';
 import type { ObjectRef, Operation, OperationKind } from './plan.js';
 import { HashWriter } from './hash-writer.js';
 
@@ -102,21 +102,8 @@ function memberList(w: HashWriter, members: readonly ObjectRef[]): void {
   w.refs(members);
 }
 
-const NAME_PARTS: ReadonlySet<string> = new Set([
-  'givenName',
-  'familyName',
-  'middleName',
-  'formatted',
-  'honorificPrefix',
-  'honorificSuffix',
-]);
-const ENTERPRISE_FIELDS: ReadonlySet<string> = new Set([
-  'employeeNumber',
-  'costCenter',
-  'organization',
-  'division',
-  'department',
-]);
+const NAME_PARTS: ReadonlySet<string> = new Set(PERSON_NAME_PARTS);
+const ENTERPRISE_FIELDS: ReadonlySet<string> = new Set(ENTERPRISE_ATTRIBUTES);
 const USER_FIELDS: ReadonlySet<string> = new Set([
   'externalId',
   'userName',
