@@ -13,7 +13,7 @@ Options (defaults are the strictest behaviour captured from the real endpoint):
   --unknown-tenant <answer>       not-found (default) | unauthorized
   --resource-ids <form>           uuid (default) | prefixed
   --forbidden-characters <chars>  characters refused in every attribute (default "<>;:%" plus tab, CR, LF)
-  --inline-members <mode>         accept (default) | refuse: 400 to a CreateGroup that carries members
+  --inline-members <mode>         accept (default) | refuse: 400 to a CreateGroup carrying members | ignore: 201, members dropped
 
 The bearer token comes from ICSYNC_EMULATOR_TOKEN (default "emulator-token").`;
 
@@ -96,7 +96,7 @@ function emulatorOptions(
     pathlessPatch: choice(values['pathless-patch'], '--pathless-patch', ['single-attribute', 'any'] as const),
     unknownTenant: choice(values['unknown-tenant'], '--unknown-tenant', ['not-found', 'unauthorized'] as const),
     resourceIds: choice(values['resource-ids'], '--resource-ids', ['uuid', 'prefixed'] as const),
-    inlineMembers: choice(values['inline-members'], '--inline-members', ['accept', 'refuse'] as const),
+    inlineMembers: choice(values['inline-members'], '--inline-members', ['accept', 'refuse', 'ignore'] as const),
     rateLimit:
       rate === 0
         ? null

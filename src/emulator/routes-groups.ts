@@ -61,6 +61,7 @@ function createGroup(ctx: RouteContext): RouteResult {
     displayName: group.displayName,
     ...(group.externalId === undefined ? {} : { externalId: group.externalId }),
   });
-  for (const userId of group.memberIds) ctx.store.addMember(stored.id, userId);
+  if (ctx.options.inlineMembers === 'accept')
+    for (const userId of group.memberIds) ctx.store.addMember(stored.id, userId);
   return { status: 201, body: renderGroup(stored) };
 }

@@ -66,10 +66,11 @@ export interface EmulatorOptions {
   /**
    * CreateGroup documents up to 100 members in the POST body, with an example that carries them
    * (https://docs.aws.amazon.com/singlesignon/latest/developerguide/creategroup.html). 'refuse' answers 400
-   * to a create that carries members, for a client that must still end with every member in place if an
-   * endpoint revision stops taking them.
+   * to a create that carries members; 'ignore' answers 201 and keeps none of them, as one SCIM server was
+   * reported doing (https://github.com/wso2/product-is/issues/9619; not reported of AWS). Both are for a
+   * client that must still end with every member in place if an endpoint revision stops taking them.
    */
-  inlineMembers: 'accept' | 'refuse';
+  inlineMembers: 'accept' | 'refuse' | 'ignore';
 }
 
 export type MutableOptionKey =

@@ -255,6 +255,18 @@ describe('CreateGroup validation (DG/creategroup, DG/limitations)', () => {
     }
   });
 
+  it('with inlineMembers "ignore", answers 201 and keeps none of the members', async () => {
+    const ids = users(2);
+    emulator.setOptions({ inlineMembers: 'ignore' });
+    try {
+      const reply = await call('POST', '/Groups', { displayName: 'Dropped', members: ids.map((value) => ({ value })) });
+      expect(reply.status).toBe(201);
+      expect(emulator.membersOf(reply.body.id)).toEqual([]);
+    } finally {
+      emulator.setOptions({ inlineMembers: 'accept' });
+    }
+  });
+
   it('rejects 101 inline members with 400', async () => {
     const ids = users(101);
     const reply = await call('POST', '/Groups', { displayName: 'TooMany', members: ids.map((value) => ({ value })) });

@@ -15,6 +15,7 @@ import { executionMessage, executionStatus, stopReason, targetUnavailableMessage
 import { readTargetAndPlan, type Planned } from './read-and-plan.js';
 import type { TargetReader } from './read-target.js';
 import { brakeCause, planSummary, startRun, summarizeExecution, type RunPhase, type RunReport } from './report.js';
+import { confirmInlineMembers } from './inline-check.js';
 import { nextState } from './state-update.js';
 import { guardSourceSizes, readAllSources } from './read-sources.js';
 
@@ -162,6 +163,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       ...(options.signal ? { signal: options.signal } : {}),
     }),
   );
+  const inline = await confirmInlineMembers(deps.scim, plan, execution.results, log);
   const updated = nextState({
     state,
     desired,
@@ -172,6 +174,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     plan,
     results: execution.results,
     now: started,
+    inlineMembersKept: inline === undefined,
   });
   const status = executionStatus(execution, options.signal);
   if (status === 'success') updated.lastSuccessfulSyncAt = new Date(now()).toISOString();
@@ -180,6 +183,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     plan,
     report: finish(status, executionMessage(status, execution, options.signal), {
       ...common,
+      ...(inline ? { findings: [...common.findings, inline] } : {}),
       applied: summarizeExecution(execution),
     }),
   };

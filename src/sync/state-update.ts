@@ -20,6 +20,8 @@ export interface StateUpdateInput {
   plan: Plan;
   results: readonly OperationResult[];
   now: number;
+  /** False when a group created with members in the POST did not hold them when read back (inline-check.ts). */
+  inlineMembersKept?: boolean;
 }
 
 /**
@@ -69,7 +71,8 @@ function nextGroupRecords(input: StateUpdateInput, iso: string): GroupRecords {
     const r = results[i];
     if (op.kind === 'createGroup' || op.kind === 'adoptGroup') {
       // A create that found the group already there (a lost response, a 409) may have found members.
-      if (!applied(i) || r?.note !== undefined)
+      const distrusted = op.kind === 'createGroup' && op.members !== undefined && input.inlineMembersKept === false;
+      if (!applied(i) || r?.note !== undefined || distrusted)
         unsure.add(op.kind === 'createGroup' ? op.externalId : op.target.externalId);
       else if (op.kind === 'createGroup' && r?.scimId) {
         createdIds.set(op.externalId, r.scimId);

@@ -118,6 +118,47 @@ describe('sync against the AWS SCIM emulator', () => {
     expect(writes(h)).toHaveLength(before);
   });
 
+  it('reads one created group back and, when AWS kept none of the members sent in the POST, warns and lets the next run add them', async () => {
+    const members = ids(3);
+    h = await startHarness(
+      snapshot(
+        members.map((m) => user(m)),
+        [group('g', members), group('h', members.slice(0, 1))],
+      ),
+      {
+        emulator: { inlineMembers: 'ignore' },
+      },
+    );
+    const first = await h.run('sync');
+    expect(first.report.status).toBe('success');
+    expect(first.report.findings).toContainEqual(
+      expect.objectContaining({
+        action: 'warning',
+        field: 'members',
+        reason: expect.stringMatching(/AWS holds 0 of the \d member\(s\) sent/),
+      }),
+    );
+    const second = await h.run('sync');
+    expect(second.report.target?.membershipsRead).toBe(2);
+    expect(second.plan?.operations.map((o) => o.kind)).toEqual(['addMembers', 'addMembers']);
+    for (const g of h.emulator.groups()) expect(h.emulator.membersOf(g.id!).length).toBeGreaterThan(0);
+    expect((await h.run('sync')).plan?.operations).toEqual([]);
+  });
+
+  it('reads back exactly one created group when AWS kept the members, and warns of nothing', async () => {
+    const members = ids(3);
+    h = await startHarness(
+      snapshot(
+        members.map((m) => user(m)),
+        [group('g', members), group('h', members)],
+      ),
+    );
+    const first = await h.run('sync');
+    expect(first.report.findings.filter((f) => f.field === 'members')).toEqual([]);
+    const reads = h.emulator.requestLog.filter((e) => decodeURIComponent(e.query).includes('groups.value eq'));
+    expect(reads).toHaveLength(1);
+  });
+
   it("with sync.groupCreateMembers 'patch' creates groups empty: 100 members in one PATCH and 101 in two", async () => {
     for (const n of [100, 101]) {
       const members = ids(n);
