@@ -1,8 +1,8 @@
-import { createScimClient } from '../src/cli/compose.js';
+import { createScimClient, rateControls } from '../src/cli/compose.js';
 import type { Config } from '../src/config/schema.js';
 import { silentLogger } from '../src/log/logger.js';
-import { TokenBucketLimiter } from '../src/scim/limiter.js';
-import { ThrottlePolicy } from '../src/scim/throttle.js';
+import type { TokenBucketLimiter } from '../src/scim/limiter.js';
+import type { ThrottlePolicy } from '../src/scim/throttle.js';
 
 /** The SCIM client, limiter and 429 policy of a run, built as `icsync sync` builds them. */
 export function benchScim(config: Config): {
@@ -10,15 +10,7 @@ export function benchScim(config: Config): {
   limiter: TokenBucketLimiter;
   throttle: ThrottlePolicy;
 } {
-  const limiter = new TokenBucketLimiter({
-    ratePerSecond: config.sync.rateLimit.requestsPerSecond,
-    burst: config.sync.rateLimit.burst,
-  });
-  const throttle = new ThrottlePolicy(limiter, {
-    maxWaitMs: config.sync.maxThrottleWaitMs,
-    baseMs: config.sync.retryBaseMs,
-    capMs: config.sync.retryMaxMs,
-  });
+  const { limiter, throttle } = rateControls(config.sync);
   const scim = createScimClient(config, 'bench-token', limiter, silentLogger(), throttle);
   return { scim, limiter, throttle };
 }

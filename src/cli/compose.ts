@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config/schema.js';
+import type { Config, SyncSettings } from '../config/schema.js';
 import { assertSafeEnvironment } from '../config/environment.js';
 import { tokenExpiryNotice } from '../config/token-expiry.js';
 import { findSecretRefs, resolveSecret } from '../secret/secret.js';
@@ -57,15 +57,7 @@ export async function compose(
       ? createRedis(config.redis, redisPassword, 'producer', log)
       : undefined;
   if (redis) await checkRedisOrClose(redis, config, options.tolerateUnreachableRedis ?? false, log);
-  const limiter = new TokenBucketLimiter({
-    ratePerSecond: config.sync.rateLimit.requestsPerSecond,
-    burst: config.sync.rateLimit.burst,
-  });
-  const throttle = new ThrottlePolicy(limiter, {
-    maxWaitMs: config.sync.maxThrottleWaitMs,
-    baseMs: config.sync.retryBaseMs,
-    capMs: config.sync.retryMaxMs,
-  });
+  const { limiter, throttle } = rateControls(config.sync);
   const scim = createScimClient(config, token, limiter, log, throttle);
   const sources: SourceConnector[] = await Promise.all(
     config.sources.map((s) => createSource(s, { logger: log, env, state: sourceState(config, redis, s.id) })),
@@ -107,6 +99,23 @@ export async function compose(
 export function warnTokenExpiry(config: Config, log: Logger, now: number = Date.now()): void {
   const notice = tokenExpiryNotice(config.target.tokenExpiresAt, config.target.tokenExpiryWarningDays, now);
   if (notice) log[notice.level]({ tokenExpiresAt: notice.expiresAt, daysLeft: notice.daysLeft }, notice.message);
+}
+
+/**
+ * The request limiter at the configured rate, and the one 429 policy that pauses every request
+ * through it: what `icsync sync` and `icsync worker` build, and the benches with them.
+ */
+export function rateControls(sync: SyncSettings): { limiter: TokenBucketLimiter; throttle: ThrottlePolicy } {
+  const limiter = new TokenBucketLimiter({
+    ratePerSecond: sync.rateLimit.requestsPerSecond,
+    burst: sync.rateLimit.burst,
+  });
+  const throttle = new ThrottlePolicy(limiter, {
+    maxWaitMs: sync.maxThrottleWaitMs,
+    baseMs: sync.retryBaseMs,
+    capMs: sync.retryMaxMs,
+  });
+  return { limiter, throttle };
 }
 
 export function createScimClient(

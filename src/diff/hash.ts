@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DesiredUser } from '../model/aws.js';
-import { ENTERPRISE_ATTRIBUTES, PERSON_NAME_PARTS, type Address } from '../model/user.js';
+import { ENTERPRISE_ATTRIBUTES, PERSON_NAME_PARTS, USER_TEXT_ATTRIBUTES, type Address } from '../model/user.js';
 import type { ObjectRef, Operation, OperationKind } from './plan.js';
 import { HashWriter } from './hash-writer.js';
 
@@ -48,11 +48,11 @@ function encode(w: HashWriter, op: Operation): void {
       w.str(op.externalId);
       w.str(op.displayName);
       // The members sent in the POST, counted even when there are none, so the encoding stays one-to-one.
-      return memberList(w, op.members ?? []);
+      return w.refs(op.members ?? []);
     case 'addMembers':
     case 'removeMembers':
       ref(w, op.group);
-      return memberList(w, op.members);
+      return w.refs(op.members);
     case 'patchUser':
     case 'adoptUser':
       ref(w, op.target);
@@ -94,14 +94,6 @@ function ref(w: HashWriter, r: ObjectRef): void {
   w.opt(r.id);
 }
 
-/**
- * One encoding for every member list an operation sends: the count, then each member's externalId
- * and id (absent for a user this plan creates).
- */
-function memberList(w: HashWriter, members: readonly ObjectRef[]): void {
-  w.refs(members);
-}
-
 const NAME_PARTS: ReadonlySet<string> = new Set(PERSON_NAME_PARTS);
 const ENTERPRISE_FIELDS: ReadonlySet<string> = new Set(ENTERPRISE_ATTRIBUTES);
 const USER_FIELDS: ReadonlySet<string> = new Set([
@@ -109,12 +101,7 @@ const USER_FIELDS: ReadonlySet<string> = new Set([
   'userName',
   'displayName',
   'name',
-  'nickName',
-  'title',
-  'userType',
-  'preferredLanguage',
-  'locale',
-  'timezone',
+  ...USER_TEXT_ATTRIBUTES,
   'emails',
   'phoneNumbers',
   'addresses',
@@ -140,12 +127,7 @@ function userFields(w: HashWriter, u: DesiredUser): void {
   w.opt(n.honorificPrefix);
   w.opt(n.honorificSuffix);
   w.others(n, NAME_PARTS);
-  w.opt(u.nickName);
-  w.opt(u.title);
-  w.opt(u.userType);
-  w.opt(u.preferredLanguage);
-  w.opt(u.locale);
-  w.opt(u.timezone);
+  for (const key of USER_TEXT_ATTRIBUTES) w.opt(u[key]);
   w.count(u.emails.length);
   for (const m of u.emails) valueFields(w, m);
   w.count(u.phoneNumbers.length);

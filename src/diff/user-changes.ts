@@ -1,18 +1,9 @@
 import type { AwsUserAttributes } from '../model/aws.js';
 import { SCHEMA_ENTERPRISE_USER } from '../model/aws.js';
-import { ENTERPRISE_ATTRIBUTES, PERSON_NAME_PARTS } from '../model/user.js';
+import { ENTERPRISE_ATTRIBUTES, PERSON_NAME_PARTS, USER_TEXT_ATTRIBUTES } from '../model/user.js';
 import type { AttributeChange } from './plan.js';
 
-const SIMPLE = [
-  'userName',
-  'displayName',
-  'nickName',
-  'title',
-  'userType',
-  'preferredLanguage',
-  'locale',
-  'timezone',
-] as const;
+const SIMPLE = ['userName', 'displayName', ...USER_TEXT_ATTRIBUTES] as const;
 const LISTS = ['emails', 'phoneNumbers', 'addresses'] as const;
 
 /**

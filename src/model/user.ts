@@ -43,8 +43,7 @@ export interface PersonName {
   honorificSuffix?: string;
 }
 
-/** RFC 7643 §4.3 enterprise extension fields that IAM Identity Center stores. */
-/** Every enterprise extension attribute IAM Identity Center stores (EnterpriseInfo's keys). */
+/** Every RFC 7643 §4.3 enterprise extension attribute IAM Identity Center stores (EnterpriseInfo's keys). */
 export const ENTERPRISE_ATTRIBUTES = [
   'employeeNumber',
   'costCenter',
@@ -74,6 +73,16 @@ export interface MappingNote {
 }
 
 /** A person as the directory describes them, before any AWS constraint is applied. */
+/** The optional single-valued text attributes of a user (RFC 7643 §4.1.1), in the order they are compared and hashed. */
+export const USER_TEXT_ATTRIBUTES = [
+  'nickName',
+  'title',
+  'userType',
+  'preferredLanguage',
+  'locale',
+  'timezone',
+] as const satisfies readonly (keyof User)[];
+
 export interface User {
   externalId: ExternalId;
   userName: string;

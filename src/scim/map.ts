@@ -6,7 +6,15 @@
 import { hasForbiddenCharacter } from '../model/aws-characters.js';
 import { asScimId } from '../model/ids.js';
 import type { AwsUserAttributes, DesiredUser, TargetGroup, TargetUser } from '../model/aws.js';
-import type { Address, Email, EnterpriseInfo, PhoneNumber } from '../model/user.js';
+import {
+  ENTERPRISE_ATTRIBUTES,
+  PERSON_NAME_PARTS,
+  USER_TEXT_ATTRIBUTES,
+  type Address,
+  type Email,
+  type EnterpriseInfo,
+  type PhoneNumber,
+} from '../model/user.js';
 import {
   MAX_MEMBERS_PER_PATCH,
   SCHEMA_ENTERPRISE_USER,
@@ -21,18 +29,10 @@ import {
 
 export type UserToWrite = DesiredUser | (AwsUserAttributes & { externalId: string });
 
-const USER_STRINGS = [
-  'nickName',
-  'title',
-  'userType',
-  'preferredLanguage',
-  'locale',
-  'timezone',
-  'profileUrl',
-] as const;
-const NAME_KEYS = ['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix'] as const;
+const USER_STRINGS = [...USER_TEXT_ATTRIBUTES, 'profileUrl'] as const;
+const NAME_KEYS = PERSON_NAME_PARTS;
 const ADDRESS_KEYS = ['type', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'formatted'] as const;
-const ENTERPRISE_KEYS = ['employeeNumber', 'costCenter', 'organization', 'division', 'department'] as const;
+const ENTERPRISE_KEYS = ENTERPRISE_ATTRIBUTES;
 
 /** Body of CreateUser (DG/createuser). `groups` is never sent: AWS rejects it on users. */
 export function toScimUser(user: UserToWrite): ScimUserResource {

@@ -2,7 +2,7 @@ import { buildDesiredState, planChanges, type Plan } from '../diff/index.js';
 import { SourceReadError, SourceRefusedError, SyncError } from '../errors.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { ThrottledTooLongError } from '../scim/throttle.js';
-import type { RunStatus } from './exit-codes.js';
+import { executionStatus } from './outcome.js';
 import { readGroups, readSelected, type Claims, type Current, type OnlyScim } from './only-read.js';
 import { restrictSnapshots, selectObjects, type OnlySelector } from './only-select.js';
 import { planPolicy, takeoverRules } from './policy.js';
@@ -120,14 +120,7 @@ export async function runOnly(deps: OnlyDeps, options: OnlyOptions): Promise<Run
     }),
   );
   const applied = summarizeExecution(execution);
-  const status: RunStatus =
-    execution.aborted === 'throttled'
-      ? 'throttled'
-      : execution.aborted
-        ? 'credentials-invalid'
-        : applied.failed + applied.skipped > 0
-          ? 'partial-failure'
-          : 'success';
+  const status = executionStatus(execution, signal);
   const message = `${applied.applied} of ${plan.operations.length} operation(s) applied for ${selected}`;
   return { plan, report: finish(status, message, { ...common, applied }) };
 }

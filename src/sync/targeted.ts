@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { executionStatus } from './outcome.js';
 import type { ScimPort } from '../apply/port.js';
 import { buildDesiredState, claimLegacyObjects, planChanges, type Plan } from '../diff/index.js';
 import type { Finding } from '../diff/findings.js';
@@ -95,14 +96,7 @@ export async function runTargeted(
   const execution = await (deps.executor ?? inProcessExecutor(deps))(plan, { runId, logger: log });
   await deps.state.save(forgetChangedMemberships(await deps.state.load(), plan, execution.results));
   const applied = summarizeExecution(execution);
-  const status =
-    execution.aborted === 'throttled'
-      ? 'throttled'
-      : execution.aborted
-        ? 'credentials-invalid'
-        : applied.failed + applied.skipped > 0
-          ? 'partial-failure'
-          : 'success';
+  const status = executionStatus(execution, undefined);
   log.info({ hints: hints.length, operations: plan.operations.length, status }, 'webhook-triggered run complete');
   return {
     plan,
